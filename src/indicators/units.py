@@ -1,0 +1,151 @@
+"""The project's unit table: every unit string a plan or a statistics table writes, mapped to a
+dimension and a factor, so conversions happen in code and never by hand.
+
+A value written in unit ``u`` converts to canonical unit ``c`` as
+``value * factor(u) / factor(c)``, provided both share a dimension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES"]
+
+
+class UnitError(ValueError):
+    """A unit the table does not know, or one that cannot convert to the wanted unit."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    dimension: str
+    factor: float
+
+
+# Canonical units an indicator may declare in indicators.yaml.
+CANONICAL_UNITS: dict[str, Unit] = {
+    u.name: u
+    for u in [
+        Unit("percent", "share", 1.0),
+        Unit("students_per_teacher", "students_per_teacher", 1.0),
+        Unit("ratio", "ratio", 1.0),
+        Unit("persons", "number", 1.0),
+        Unit("count", "number", 1.0),
+        Unit("person_days", "person_days", 1.0),
+        Unit("person_times", "person_times", 1.0),
+        Unit("yuan", "money", 1.0),
+        Unit("10k_yuan", "money", 1e4),
+        Unit("usd", "money_usd", 1.0),
+        Unit("mu", "area_mu", 1.0),
+        Unit("multiple", "multiple", 1.0),
+        Unit("years", "years", 1.0),
+        Unit("months", "months", 1.0),
+        Unit("days", "days", 1.0),
+    ]
+}
+
+# Magnitude prefixes as the documents write them (5千人次, 8.3亿元, 2.26万个).
+MAGNITUDES: dict[str, float] = {"百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8}
+
+# Base unit words as written in plans and statistics (after any magnitude prefix).
+_WORDS: dict[str, tuple[str, float]] = {
+    "%": ("share", 1.0),
+    "percent": ("share", 1.0),
+    "百分点": ("share", 1.0),
+    "ratio_per_teacher": ("students_per_teacher", 1.0),
+    "students_per_teacher": ("students_per_teacher", 1.0),
+    "ratio": ("ratio", 1.0),
+    "persons": ("number", 1.0),
+    "count": ("number", 1.0),
+    "人": ("number", 1.0),
+    "名": ("number", 1.0),
+    "个": ("number", 1.0),
+    "所": ("number", 1.0),
+    "家": ("number", 1.0),
+    "项": ("number", 1.0),
+    "门": ("number", 1.0),
+    "座": ("number", 1.0),
+    "处": ("number", 1.0),
+    "条": ("number", 1.0),
+    "支": ("number", 1.0),
+    "件": ("number", 1.0),
+    "批": ("number", 1.0),
+    "种": ("number", 1.0),
+    "本": ("number", 1.0),
+    "间": ("number", 1.0),
+    "套": ("number", 1.0),
+    "台": ("number", 1.0),
+    "位": ("number", 1.0),
+    "户": ("number", 1.0),
+    "次": ("number", 1.0),
+    "场": ("number", 1.0),
+    "期": ("number", 1.0),
+    "节": ("number", 1.0),
+    "节次": ("number", 1.0),
+    "篇": ("number", 1.0),
+    "栋": ("number", 1.0),
+    "单": ("number", 1.0),
+    "学时": ("number", 1.0),
+    "课时": ("number", 1.0),
+    "美元": ("money_usd", 1.0),
+    "usd": ("money_usd", 1.0),
+    "人日": ("person_days", 1.0),
+    "person_days": ("person_days", 1.0),
+    "人次": ("person_times", 1.0),
+    "person_times": ("person_times", 1.0),
+    "元": ("money", 1.0),
+    "yuan": ("money", 1.0),
+    "10k_yuan": ("money", 1e4),
+    "亩": ("area_mu", 1.0),
+    "mu": ("area_mu", 1.0),
+    "倍": ("multiple", 1.0),
+    "multiple": ("multiple", 1.0),
+    "年": ("years", 1.0),
+    "years": ("years", 1.0),
+    "个月": ("months", 1.0),
+    "月": ("months", 1.0),
+    "months": ("months", 1.0),
+    "天": ("days", 1.0),
+    "日": ("days", 1.0),
+    "days": ("days", 1.0),
+}
+
+
+UNIT_WORDS = frozenset(_WORDS)
+
+
+def lookup_unit(text: str) -> Unit:
+    """Resolve a unit string such as ``万元``, ``万人``, ``人次``, ``%`` or ``10k_yuan``."""
+    s = "".join(str(text).split())
+    if s.startswith("(") and s.endswith(")") or s.startswith("（") and s.endswith("）"):
+        s = s[1:-1]
+    if s in CANONICAL_UNITS:
+        return CANONICAL_UNITS[s]
+    if s in _WORDS:
+        dim, f = _WORDS[s]
+        return Unit(s, dim, f)
+    # magnitude prefix, longest first (千万 before 千)
+    for prefix in sorted(MAGNITUDES, key=len, reverse=True):
+        rest = s[len(prefix):]
+        if s.startswith(prefix) and rest in _WORDS:
+            dim, f = _WORDS[rest]
+            return Unit(s, dim, f * MAGNITUDES[prefix])
+    known = ", ".join(sorted(set(CANONICAL_UNITS) | {"万元", "亿元", "万人", "人日", "人次", "%"}))
+    raise UnitError(f"unknown unit {text!r}; known units include {known}")
+
+
+def conversion_factor(written: str, canonical: str) -> float:
+    """Factor that turns a value in ``written`` units into ``canonical`` units.
+
+    Raises UnitError when the two measure different things (人次 vs 人日, 元 vs %).
+    """
+    w = lookup_unit(written)
+    c = CANONICAL_UNITS.get(canonical)
+    if c is None:
+        raise UnitError(f"{canonical!r} is not a canonical unit; expected one of {', '.join(CANONICAL_UNITS)}")
+    if w.dimension != c.dimension:
+        raise UnitError(
+            f"unit {written!r} measures {w.dimension}, but the indicator is in {canonical} ({c.dimension})"
+        )
+    return w.factor / c.factor

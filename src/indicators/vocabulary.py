@@ -1,0 +1,133 @@
+"""The controlled vocabulary of indicators (``catalog/indicators.yaml``).
+
+Each indicator fixes its canonical unit and its direction, so a target of 20:1 is read as a
+ceiling for a student-teacher ratio and 70% as a floor for a dual-qualified share. Direction is
+mandatory: a missing one is an error, never a default.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import CatalogError, Problem
+from .parse import normalise_text
+from .units import CANONICAL_UNITS
+
+__all__ = ["Indicator", "Vocabulary", "DIRECTIONS", "load_vocabulary"]
+
+DIRECTIONS = ("higher_is_better", "lower_is_better", "planned")
+BUNDLED = Path(__file__).parent / "catalog" / "indicators.yaml"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    zh: str
+    en: str
+    unit: str
+    direction: str
+    aliases: tuple[str, ...] = ()
+    family: str | None = None  # indicators that measure the same thing at different scopes
+    note: str | None = None
+
+    @property
+    def bounded(self) -> bool:
+        """Shares live in 0-100%."""
+        return self.unit == "percent"
+
+    @property
+    def is_money_or_count(self) -> bool:
+        return self.unit in {"yuan", "10k_yuan", "persons", "count", "person_days", "person_times", "mu"}
+
+    @property
+    def conflict_group(self) -> str:
+        return self.family or self.key
+
+
+@dataclass
+class Vocabulary:
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.indicators
+
+    def __getitem__(self, key: str) -> Indicator:
+        return self.indicators[key]
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+    def _names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for ind in self.indicators.values():
+            for name in (ind.key, ind.zh, ind.en, *ind.aliases):
+                names.setdefault(normalise_text(name).lower(), ind.key)
+        return names
+
+    def resolve(self, name: str) -> str | None:
+        """The key for a key, Chinese name, English name or listed alias (spaces ignored)."""
+        if name in self.indicators:
+            return name
+        return self._names().get(normalise_text(name).lower())
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """Closest known names, for 'did you mean' messages."""
+        names = self._names()
+        close = difflib.get_close_matches(normalise_text(name).lower(), list(names), n=n * 3, cutoff=0.4)
+        out: list[str] = []
+        for c in close:
+            ind = self.indicators[names[c]]
+            label = f"{ind.key} ({ind.zh})"
+            if label not in out:
+                out.append(label)
+        return out[:n]
+
+    def merged(self, other: "Vocabulary") -> "Vocabulary":
+        return Vocabulary({**self.indicators, **other.indicators})
+
+
+def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
+    """Load and check an indicators.yaml; every problem is reported at once."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise CatalogError([Problem(str(path), "file exists", "an indicators.yaml file")]) from None
+    except yaml.YAMLError as exc:
+        raise CatalogError([Problem(str(path), "valid YAML", str(exc).splitlines()[0])]) from None
+    problems: list[Problem] = []
+    out: dict[str, Indicator] = {}
+    if not isinstance(raw, dict):
+        raise CatalogError([Problem(str(path), "mapping of indicator keys", "key: {zh, en, unit, direction}")])
+    for key, entry in raw.items():
+        where = dict(file=str(path), row=str(key))
+        if not isinstance(entry, dict):
+            problems.append(Problem(**where, check="entry is a mapping", expected="zh, en, unit, direction"))
+            continue
+        for f in ("zh", "en", "unit", "direction"):
+            if not entry.get(f):
+                problems.append(Problem(**where, column=f, check=f"{f} present",
+                                        expected=f"a {f}" + (f": one of {', '.join(DIRECTIONS)}" if f == "direction" else "")))
+        unit, direction = entry.get("unit"), entry.get("direction")
+        if unit and unit not in CANONICAL_UNITS:
+            problems.append(Problem(**where, column="unit", value=unit, check="canonical unit",
+                                    expected=f"one of {', '.join(CANONICAL_UNITS)}"))
+        if direction and direction not in DIRECTIONS:
+            problems.append(Problem(**where, column="direction", value=direction, check="known direction",
+                                    expected=f"one of {', '.join(DIRECTIONS)}"))
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list):
+            problems.append(Problem(**where, column="aliases", value=aliases, check="list", expected="a YAML list"))
+            aliases = []
+        out[str(key)] = Indicator(
+            key=str(key), zh=str(entry.get("zh", "")), en=str(entry.get("en", "")), unit=str(unit),
+            direction=str(direction), aliases=tuple(str(a) for a in aliases),
+            family=entry.get("family"), note=entry.get("note"),
+        )
+    if problems:
+        raise CatalogError(problems)
+    return Vocabulary(out)

@@ -1,0 +1,214 @@
+"""The bundled catalogue: coverage of the five source documents, provenance, and clear errors."""
+
+import hashlib
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+import indicators
+from indicators.errors import CatalogError
+from indicators.parse import squash
+from indicators.targets import CATALOG_DIR, SOURCES_DIR
+
+SEEDS = ["000_7649a304b59ffd58.txt", "001_6c78920ece41fbe4.txt", "002_4305ea7b79186ddc.txt",
+         "003_db311ed8d80989bf.txt", "004_632708f8700fbb5a.txt"]
+
+
+def test_every_source_is_used_and_its_checksum_recorded(catalog):
+    meta = yaml.safe_load((SOURCES_DIR / "sources.yaml").read_text(encoding="utf-8"))["sources"]
+    assert sorted(meta) == SEEDS
+    for name, m in meta.items():
+        assert hashlib.sha256((SOURCES_DIR / name).read_bytes()).hexdigest() == m["sha256"]
+    assert {p.source for p in catalog.plans.values()} == set(SEEDS)
+
+
+def test_every_quote_and_written_number_is_in_its_source(catalog):
+    # independent of the loader: read the source files here
+    texts = {n: squash((SOURCES_DIR / n).read_text(encoding="utf-8")) for n in SEEDS}
+    for row in catalog.targets.itertuples():
+        src = texts[catalog.plans[row.plan].source]
+        assert squash(row.quote) in src, (row.target_id, row.quote)
+        assert squash(row.written) in squash(row.quote), (row.target_id, row.written)
+
+
+def test_every_target_has_value_unit_comparator_and_direction(catalog):
+    t = catalog.targets
+    assert t["value"].notna().all()
+    assert t["comparator"].isin([">=", "<=", "==", "~"]).all()
+    assert t["direction"].isin(["higher_is_better", "lower_is_better", "planned"]).all()
+    assert t["kind"].isin(["target", "baseline", "rule"]).all()
+    assert (t["year"].notna() | t["year_note"].notna()).all()
+    assert t["target_id"].is_unique
+
+
+def _annex2_rows(text: str):
+    """Table rows of Chiping annex 2 as (line, number of non-blank numeric cells), read from the text."""
+    body = text[text.index("聊城市茌平区职业教育提质培优高质量发展三年行动计划 (2020—2022年)"):text.index("附件3:")]
+    for line in body.splitlines():
+        cells = line.split("\t")
+        if len(cells) < 3 or cells[0].strip() in ("指 标", "产业", ""):
+            if not (len(cells) > 3 and cells[0].strip() == "" and any(re.search(r"\d", c) for c in cells)):
+                continue
+        numeric = [c for c in cells[1:] if re.search(r"\d", c)]
+        if numeric:
+            yield line, len(numeric)
+
+
+def test_chiping_annex2_every_cell_is_catalogued(catalog):
+    text = (SOURCES_DIR / "002_4305ea7b79186ddc.txt").read_text(encoding="utf-8")
+    t = catalog.select(plan="chiping_2020")
+    annex = t[t["clause"].str.startswith("附件2")]
+    seen = 0
+    for line, n_cells in _annex2_rows(text):
+        if line.split("\t")[0].strip() == "":  # the year header line of table 二
+            continue
+        rows = annex[annex["quote"].map(squash) == squash(line)]
+        # table 二 repeats two rows verbatim, each printed row has its own entries
+        assert len(rows) % n_cells == 0 and len(rows) >= n_cells, (line, n_cells, len(rows))
+        seen += 1
+    assert seen >= 30
+    years = annex[annex["kind"] == "baseline"]["year"].unique().tolist()
+    assert years == [2019]
+    assert set(annex[annex["kind"] == "target"]["year"]) == {2020, 2021, 2022}
+
+
+def test_chiping_values_in_canonical_units(catalog):
+    t = catalog.select(plan="chiping_2020")
+
+    def one(indicator, year, **kw):
+        r = t[(t["indicator"] == indicator) & (t["year"] == year)]
+        for k, v in kw.items():
+            r = r[r[k] == v]
+        assert len(r) == 1, (indicator, year, len(r))
+        return r.iloc[0]
+
+    assert one("voc_share_of_senior_secondary_enrollment", 2022)["value"] == 45.0  # 4. 5: 5. 5
+    assert one("voc_share_of_senior_secondary_enrollment", 2019)["value"] == 20.0  # 2: 8
+    r = one("sec_voc_student_teacher_ratio", 2020)
+    assert (r["value"], r["numerator"], r["denominator"]) == (17.0, 3456.0, 202.0)
+    assert one("sec_voc_per_student_allocation", 2020)["value"] == 3300.0  # 0.33 万元
+    assert one("voc_fiscal_funding_total", 2019)["value"] == 5387.35
+    assert one("training_person_days", 2022)["value"] == 17000
+    assert one("training_to_students_ratio", 2020)["value"] == 4.0
+
+
+def test_conflicting_2022_dual_qualified_shares_are_all_kept(catalog):
+    t = catalog.select(region="茌平区")
+    d = t[t["indicator"].str.endswith("dual_qualified_teacher_share") & (t["year"] == 2022)]
+    assert sorted(d["value"]) == [70.0, 80.0, 95.4]
+    assert d["clause"].nunique() == 3
+
+
+def test_off_domain_documents_are_held_and_tagged(catalog):
+    domains = {p.id: p.domain for p in catalog.plans.values()}
+    assert "basic_education" in domains.values() and "intellectual_property" in domains.values()
+    assert len(catalog.select(domain="vocational")) < len(catalog.targets)
+
+
+def test_every_region_has_a_chain_to_the_nation(catalog):
+    for plan in catalog.plans.values():
+        chain = catalog.regions.ancestors(plan.region)
+        assert chain and chain[-1] == "全国", (plan.id, chain)
+    assert catalog.regions.ancestors("茌平区") == ["聊城市", "山东省", "全国"]
+
+
+# --- planner plans and malformed files ---------------------------------------------------------
+
+GOOD_PLAN = """
+plan:
+  id: testtown_2024
+  title_zh: 测试规划
+  title_en: Test plan
+  region: 茌平区
+  level: district
+  issuer: 测试
+  document_number: null
+  issued: null
+  source: source.txt
+  period: [2024, 2026]
+  domain: vocational
+targets:
+  - indicator: sec_voc_dual_qualified_teacher_share
+    year: 2026
+    written: 达到75%以上
+    kind: target
+    clause: 一
+    quote: 到2026年双师型教师比例达到75%以上
+"""
+
+
+def _planner_dir(tmp_path: Path, plan: str = GOOD_PLAN, source: str = "到2026年双师型教师比例达到75%以上。") -> Path:
+    # synthetic planner files, written by the test
+    d = tmp_path / "plans"
+    d.mkdir()
+    (d / "testtown_2024.yaml").write_text(textwrap.dedent(plan), encoding="utf-8")
+    (d / "source.txt").write_text(source, encoding="utf-8")
+    return d
+
+
+def test_planner_plan_loads_beside_the_bundled_ones(tmp_path, monkeypatch):
+    d = _planner_dir(tmp_path)
+    cat = indicators.load_catalog([d], env=False)
+    row = cat.select(plan="testtown_2024").iloc[0]
+    assert (row["value"], row["comparator"], row["year"]) == (75.0, ">=", 2026)
+    assert "chiping_2020" in cat.plans
+    monkeypatch.setenv("INDICATORS_PLANS", str(d))
+    assert "testtown_2024" in indicators.load_catalog().plans
+
+
+@pytest.mark.parametrize("change,column,expected", [
+    (("sec_voc_dual_qualified_teacher_share", "sec_voc_dual_qualified_share"), "indicator", "did you mean"),
+    (("    kind: target", "    kind: target\n    comparator: '=>'"), "comparator", "one of >=, <=, ==, ~"),
+    (("quote: 到2026年双师型教师比例达到75%以上", "quote: 到2026年双师型教师比例达到85%以上"), "quote", "verbatim in source.txt"),
+    (("written: 达到75%以上", "written: 很多"), "written", "cannot read a number"),
+    (("    year: 2026", "    year: 20266"), "year", "between 1990 and 2100"),
+    (("    kind: target", "    kind: goal"), "kind", "one of target, baseline, rule"),
+])
+def test_malformed_plan_names_file_position_and_field(tmp_path, change, column, expected):
+    d = _planner_dir(tmp_path, GOOD_PLAN.replace(*change))
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d], env=False)
+    problems = [p for p in err.value.problems if p.column == column and expected in p.expected]
+    assert problems, err.value.render()
+    assert problems[0].file.endswith("testtown_2024.yaml")
+    assert problems[0].row.startswith("targets[1] (line ")
+    assert column in str(err.value) and "testtown_2024.yaml" in str(err.value)
+
+
+def test_missing_direction_in_planner_vocabulary(tmp_path):
+    d = _planner_dir(tmp_path)
+    (d / "indicators.yaml").write_text("new_thing:\n  zh: 新指标\n  en: New\n  unit: count\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d], env=False)
+    (p,) = err.value.problems
+    assert (p.row, p.column) == ("new_thing", "direction")
+    assert "higher_is_better" in p.expected
+
+
+def test_changed_source_text_is_refused(tmp_path, monkeypatch):
+    import indicators.targets as targets
+
+    copy = tmp_path / "sources"
+    shutil.copytree(SOURCES_DIR, copy)
+    f = copy / SEEDS[2]
+    f.write_text(f.read_text(encoding="utf-8").replace("70%", "75%"), encoding="utf-8")
+    monkeypatch.setattr(targets, "SOURCES_DIR", copy)
+    with pytest.raises(CatalogError, match="sha256"):
+        indicators.load_catalog(env=False)
+
+
+def test_missing_plans_directory(tmp_path):
+    with pytest.raises(CatalogError, match="plans directory exists"):
+        indicators.load_catalog([tmp_path / "nope"], env=False)
+
+
+def test_bundled_plan_files_follow_the_naming_rule():
+    for p in CATALOG_DIR.glob("*.yaml"):
+        if p.name in ("indicators.yaml", "regions.yaml"):
+            continue
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        assert doc["plan"]["id"] == p.stem

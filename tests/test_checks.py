@@ -1,0 +1,51 @@
+"""Plan checks report discrepancies with their size and clauses, and never edit a number."""
+
+import textwrap
+
+import indicators
+from indicators.checks import check_plans
+
+
+def test_chiping_findings(catalog):
+    f = check_plans(catalog, plan="chiping_2020")
+    conflict = f[(f["check"] == "conflict") & (f["year"] == 2022)]
+    assert len(conflict) == 1 and "95.4%" in conflict.iloc[0]["detail"] and "附件3 第29项" in conflict.iloc[0]["clauses"]
+    ratio = f[f["check"] == "stated_ratio"]
+    assert ratio["stated"].tolist() == [95.4]  # 210/220 = 95.45 does not round to 95.4
+    size = f[f["check"] == "school_size"].set_index("year")
+    assert size.loc[2020, "difference"] == 3400 - 3456
+    funding = f[(f["check"] == "components") & (f["indicator"] == "voc_fiscal_funding_total")]
+    assert set(funding["difference"].round(2)) == {4000.0}
+    # the published numbers are untouched
+    t = catalog.select(plan="chiping_2020")
+    assert 95.4 in t["value"].tolist() and 3400 in t["value"].tolist()
+
+
+def test_a_consistent_plan_has_no_findings(tmp_path):
+    # synthetic plan written by the test: 3400 students / 200 teachers = 17:1, 13600 person-days = 4:1
+    text = "2020年：生师比17:1（3400/200）；校均规模3400人，学校1所；培训规模13600人日，培训与在校生比例4:1。"
+    (tmp_path / "src.txt").write_text(text, encoding="utf-8")
+    rows = [("sec_voc_student_teacher_ratio", "17:1（3400/200）"), ("sec_voc_avg_students_per_school", "3400人"),
+            ("sec_voc_schools", "1所"), ("training_person_days", "13600人日"), ("training_to_students_ratio", "4:1")]
+    targets = "".join(textwrap.dedent(f"""
+          - indicator: {k}
+            year: 2020
+            written: "{w}"
+            kind: target
+            clause: 一
+            quote: "{text}"
+        """) for k, w in rows)
+    (tmp_path / "t_2020.yaml").write_text(textwrap.dedent("""
+        plan: {id: t_2020, title_zh: 测试, title_en: Test, region: 茌平区, level: district, issuer: null,
+               document_number: null, issued: null, source: src.txt, period: [2020, 2020], domain: vocational}
+        targets:""") + targets, encoding="utf-8")
+    cat = indicators.load_catalog([tmp_path], env=False)
+    assert check_plans(cat, plan="t_2020").empty
+    # and the same plan with a wrong ratio is caught
+    (tmp_path / "t_2020.yaml").write_text((tmp_path / "t_2020.yaml").read_text(encoding="utf-8")
+                                          .replace('"4:1"', '"3:1"'), encoding="utf-8")
+    (tmp_path / "src.txt").write_text(text.replace("4:1", "3:1"), encoding="utf-8")
+    (tmp_path / "t_2020.yaml").write_text((tmp_path / "t_2020.yaml").read_text(encoding="utf-8")
+                                          .replace("比例4:1", "比例3:1"), encoding="utf-8")
+    f = check_plans(indicators.load_catalog([tmp_path], env=False), plan="t_2020")
+    assert f["check"].tolist() == ["per_student"]

@@ -1,0 +1,107 @@
+"""Parsers for numbers as the plans write them; property-based where a rule is general."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indicators.parse import ParseError, comparator_from_words, parse_chinese_numeral, parse_quantity
+from indicators.units import MAGNITUDES, UnitError, conversion_factor, lookup_unit
+
+decimals = st.decimals(min_value=Decimal("0.1"), max_value=Decimal("999"), places=1, allow_nan=False,
+                       allow_infinity=False)
+spaces = st.sampled_from(["", " ", "  ", "\u3000", "\t"])
+
+
+@given(a=decimals, b=decimals, s1=spaces, s2=spaces, colon=st.sampled_from([":", "：", "∶"]))
+def test_ratio_any_spacing_and_colon(a, b, s1, s2, colon):
+    q = parse_quantity(f"{a}{s1}{colon}{s2}{b}")
+    assert q.ratio == (float(a), float(b))
+
+
+@given(a=st.integers(1, 60), n=st.integers(1, 9999), d=st.integers(1, 999),
+       paren=st.sampled_from([("（", "）"), ("(", ")")]))
+def test_ratio_with_stated_parts(a, n, d, paren):
+    q = parse_quantity(f"{a}:1{paren[0]}{n}/{d}{paren[1]}")
+    assert q.ratio == (a, 1) and q.parts == (n, d)
+
+
+@given(n=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2, allow_nan=False,
+                     allow_infinity=False),
+       mag=st.sampled_from(sorted(MAGNITUDES)), unit=st.sampled_from(["人次", "元", "个", "人", "人日", "所"]))
+def test_magnitude_is_exact(n, mag, unit):
+    q = parse_quantity(f"{n}{mag}{unit}")
+    assert q.value == float(n * Decimal(repr(MAGNITUDES[mag])))
+    assert q.unit == unit
+
+
+@given(n=st.integers(0, 10**7))
+def test_thousands_separators(n):
+    assert parse_quantity(f"{n:,}").value == n
+
+
+@pytest.mark.parametrize("text,value,unit,comp", [
+    ("4. 5: 5. 5", 4.5, "", "=="),
+    ("达到70%以上", 70, "%", ">="),
+    ("5千人次以上", 5000, "人次", ">="),
+    ("8.3亿元", 830_000_000, "元", "=="),
+    ("2.26万个", 22_600, "个", "=="),
+    ("不低于30%", 30, "%", ">="),
+    ("至少1个", 1, "个", ">="),
+    ("不超过20%", 20, "%", "<="),
+    ("10所左右", 10, "所", "~"),
+    ("一个月", 1, "个月", "=="),
+    ("近千亩", 1000, "亩", "~"),
+    ("两次", 2, "次", "=="),
+])
+def test_written_forms_from_the_plans(text, value, unit, comp):
+    q = parse_quantity(text)
+    assert (q.value, q.unit, q.comparator) == (value, unit, comp)
+
+
+def test_range():
+    q = parse_quantity("1-2个")
+    assert (q.value, q.value_high, q.unit) == (1, 2, "个")
+    with pytest.raises(ParseError, match="below its lower bound"):
+        parse_quantity("5-2个")
+
+
+def test_percentage_with_parts_keeps_decimals():
+    q = parse_quantity("91.3%（126/138）")
+    assert (q.value, q.unit, q.parts, q.decimals) == (91.3, "%", (126, 138), 1)
+
+
+@pytest.mark.parametrize("word,comp", [("以上", ">="), ("不低于", ">="), ("至少", ">="), ("达到", ">="),
+                                       ("以内", "<="), ("不超过", "<="), ("大体相当", "~"), ("左右", "~")])
+def test_comparator_words(word, comp):
+    assert comparator_from_words(f"{word}12") == comp
+    assert comparator_from_words(f"12{word}") == comp
+
+
+def test_plain_number_is_planned_value():
+    assert comparator_from_words("5387.35") == "=="
+
+
+@pytest.mark.parametrize("text,n", [("一", 1), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("三百零五", 305),
+                                    ("一千五百", 1500), ("万", 10000), ("三万二千", 32000), ("千", 1000)])
+def test_chinese_numerals(text, n):
+    assert parse_chinese_numeral(text) == n
+
+
+@pytest.mark.parametrize("text", ["", "—", "－", "空", "abc", "高职院校"])
+def test_unreadable_text_is_refused_with_the_forms_expected(text):
+    with pytest.raises(ParseError):
+        parse_quantity(text)
+
+
+def test_unit_table_conversions():
+    assert conversion_factor("亿元", "10k_yuan") == 1e4
+    assert conversion_factor("万元", "yuan") == 1e4
+    assert conversion_factor("万人", "persons") == 1e4
+    assert conversion_factor("%", "percent") == 1
+    assert lookup_unit("千人次").factor == 1000
+    with pytest.raises(UnitError, match="measures person_times"):
+        conversion_factor("人次", "person_days")
+    with pytest.raises(UnitError, match="unknown unit"):
+        lookup_unit("furlongs")
