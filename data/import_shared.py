@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -410,12 +410,13 @@ NOTES = {
 _STAFF = "staff, teacher or school breakdown not needed by the product"
 _PRIVATE = "private-school (民办) / public-school series, not needed by the product"
 _UNDERGRAD = "higher-education undergraduate or all-higher-education series, not vocational"
+_PART_GRADUATES = "graduates by part (普通中专, 成人中专, 职业高中): the totals and 技工学校 graduates suffice to bridge the 2020/2021 break"
 LEFT_OUT = {
     (NBS, "general_hs_graduates"): "graduates of general senior high: not needed",
     (NBS, "senior_secondary_graduates"): "senior-secondary graduates: not needed",
-    (NBS, "sec_voc_specialized_graduates"): "graduates by part (普通中专): only totals and 技工学校 graduates are needed to bridge the 2020/2021 break",
-    (NBS, "sec_voc_adult_graduates"): "graduates by part (成人中专): as above",
-    (NBS, "sec_voc_vocational_high_graduates"): "graduates by part (职业高中): as above",
+    (NBS, "sec_voc_specialized_graduates"): _PART_GRADUATES,
+    (NBS, "sec_voc_adult_graduates"): _PART_GRADUATES,
+    (NBS, "sec_voc_vocational_high_graduates"): _PART_GRADUATES,
     (NBS, "higher_ed_regular_and_voc_graduates"): _UNDERGRAD,
     (NBS, "higher_ed_regular_and_voc_new_enrollment"): _UNDERGRAD + " (provincial 普通、职业本专科 totals include 本科)",
     (NBS, "higher_ed_regular_and_voc_students"): _UNDERGRAD + " (provincial 普通、职业本专科 totals include 本科)",
@@ -427,7 +428,7 @@ LEFT_OUT = {
     (MOE, "higher_ed_per_student_public_budget_expenditure"): "all regular HEIs, not higher vocational only: mapping it to higher_voc would be wrong",
     (MOE, "higher_ed_per_student_public_budget_public_expenditure"): "all regular HEIs, not higher vocational only",
     (MOE, "higher_voc_graduate_employment_rate_6m"): "employment rates: no vocabulary key and mixed definitions (就业率, 就业升学率, 半年后)",
-    (MOE, "sec_voc_graduate_employment_rate"): "employment rates: as above",
+    (MOE, "sec_voc_graduate_employment_rate"): "employment rates: no vocabulary key and mixed definitions",
     (MOE, "higher_voc_new_enrollment_incl_voc_bachelor"): "a single 2022 aggregate (职业本专科, without 五年制 transfers); its parts are kept",
     (MOE, "provinces_with_higher_voc_per_student_funding_system"): "policy-coverage count, not a statistic the product compares",
     (MOE, "sec_voc_per_student_public_budget_expenditure_growth_5yr"): "growth rate derived from levels; the package computes growth itself",
@@ -446,15 +447,15 @@ LEFT_OUT = {
     (YB, "high_skill_training_bases"): "count of training-base projects, not requested",
     (YB, "public_sec_voc_free_tuition_spending"): "one programme's approximate spending (约1.3亿), not a funding total",
     (YB, "regular_specialized_secondary_fulltime_teachers"): _STAFF,
-    (YB, "regular_specialized_secondary_graduates"): "graduates by part: not needed",
+    (YB, "regular_specialized_secondary_graduates"): _PART_GRADUATES,
     (YB, "regular_specialized_secondary_schools"): _STAFF,
     (YB, "sec_voc_admin_staff"): _STAFF,
-    (YB, "sec_voc_adult_specialized_graduates"): "graduates by part: not needed",
+    (YB, "sec_voc_adult_specialized_graduates"): _PART_GRADUATES,
     (YB, "sec_voc_external_teachers"): _STAFF,
     (YB, "sec_voc_other_affiliated_staff"): _STAFF,
     (YB, "sec_voc_other_institutions"): "其他中职机构(教学点), not counted as schools",
     (YB, "sec_voc_public_schools"): _PRIVATE,
-    (YB, "sec_voc_regular_specialized_graduates"): "graduates by part: not needed",
+    (YB, "sec_voc_regular_specialized_graduates"): _PART_GRADUATES,
     (YB, "sec_voc_school_enterprise_staff"): _STAFF,
     (YB, "sec_voc_school_only_staff"): _STAFF,
     (YB, "sec_voc_schools_adult_specialized"): _STAFF + " (school counts by part)",
@@ -465,13 +466,13 @@ LEFT_OUT = {
     (YB, "sec_voc_staff_hq"): _STAFF,
     (YB, "sec_voc_teachers"): "teacher counts not stated to be 专任 (full-time); not comparable with sec_voc_fulltime_teachers",
     (YB, "sec_voc_teaching_support_staff"): _STAFF,
-    (YB, "sec_voc_vocational_high_graduates"): "graduates by part: not needed",
+    (YB, "sec_voc_vocational_high_graduates"): _PART_GRADUATES,
     (YB, "sec_voc_workers"): _STAFF,
     (YB, "skill_self_evaluation_person_times"): "skill evaluations, not training (and cumulative since 2023 although the key does not say so)",
     (YB, "technician_school_fulltime_teachers"): _STAFF,
     (YB, "technician_school_staff"): _STAFF,
     (YB, "voc_high_fulltime_teachers"): _STAFF,
-    (YB, "voc_high_graduates"): "graduates by part: not needed",
+    (YB, "voc_high_graduates"): _PART_GRADUATES,
     (YB, "voc_high_schools"): _STAFF + " (school counts by part)",
     (YB, "voc_institutions_count_all_levels"): "中职+高职+职业本科 aggregate",
     (YB, "voc_institutions_students_all_levels"): "中职+高职+职业本科 aggregate",
@@ -481,10 +482,10 @@ LEFT_OUT = {
     (YB, "voc_junior_schools"): "职业初中: not needed",
     (YB, "voc_junior_staff"): "职业初中: not needed",
     (YB, "voc_junior_students"): "职业初中: not needed",
-    (YB, "voc_secondary_fulltime_teachers_zhiye_zhongxue"): "职业中学 (职业高中 + 职业初中 together): not the 职业高中 part",
-    (YB, "voc_secondary_graduates_zhiye_zhongxue"): "职业中学 (职业高中 + 职业初中 together)",
-    (YB, "voc_secondary_schools_zhiye_zhongxue"): "职业中学 (职业高中 + 职业初中 together)",
-    (YB, "voc_secondary_students_zhiye_zhongxue"): "职业中学 (职业高中 + 职业初中 together)",
+    (YB, "voc_secondary_fulltime_teachers_zhiye_zhongxue"): "职业中学 (may include 职业初中): not the 职业高中 part",
+    (YB, "voc_secondary_graduates_zhiye_zhongxue"): "职业中学 (may include 职业初中): not the 职业高中 part",
+    (YB, "voc_secondary_schools_zhiye_zhongxue"): "职业中学 (may include 职业初中): not the 职业高中 part",
+    (YB, "voc_secondary_students_zhiye_zhongxue"): "职业中学 (may include 职业初中): not the 职业高中 part",
     (YB, "voc_skilled_graduates_per_year_avg"): "an average over 2021-2025, not an annual value",
     (YB, "zhongkao_candidates"): "中考 candidates: not requested",
 }
@@ -729,7 +730,7 @@ def update_readme(path: Path, sections: dict[str, str]) -> None:
 # --------------------------------------------------------------------------------------
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print(__doc__.split("\n\n")[1])
+        print("usage: python data/import_shared.py SHARED_DATA_DIR   (e.g. /work/shared/data)")
         return 2
     shared = Path(argv[1])
     here = Path(__file__).resolve().parent

@@ -266,7 +266,14 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
             rows.append(row)
     frame = pd.DataFrame(rows, columns=ACTUAL_COLUMNS)
     problems.extend(_duplicates(frame))
-    return _typed(frame), problems
+    # one report per row for row-level problems (an unknown indicator spans every year column)
+    seen, unique = set(), []
+    for p in problems:
+        k = (p.file, p.sheet, p.row, p.check, str(p.value)) if p.column == "indicator" else id(p)
+        if k not in seen:
+            seen.add(k)
+            unique.append(p)
+    return _typed(frame), unique
 
 
 def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[Problem]) -> dict | None:
@@ -575,12 +582,18 @@ def template(catalog: Catalog, actuals: Actuals, region: str, layout: str = "wid
     long = pd.DataFrame(rows)
     if layout == "long":
         return long[["region", "indicator", "year", "value", "unit"]]
-    wide = long.assign(label=long["indicator_zh"] + "（" + long["unit"] + "）").pivot(
-        index="label", columns="year", values="value")
-    wide = wide.reindex([f"{catalog.vocabulary[k].zh}（{UNIT_LABELS[catalog.vocabulary[k].unit]}）" for k in keys])
+    labels = {k: _row_label(catalog.vocabulary[k]) for k in keys}
+    wide = long.assign(label=long["indicator"].map(labels)).pivot(index="label", columns="year", values="value")
+    wide = wide.reindex([labels[k] for k in keys])
     wide.columns = [f"{y}年" for y in wide.columns]
     wide.index.name = "指标"
     return wide.reset_index()
+
+
+def _row_label(ind) -> str:
+    """Indicator name with its unit in brackets, as plan annexes write rows: 培训规模（人日）."""
+    name, unit = _label_unit(ind.zh)
+    return f"{name}（{unit or UNIT_LABELS[ind.unit]}）"
 
 
 def problems_table(problems: list[Problem]) -> pd.DataFrame:

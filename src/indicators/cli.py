@@ -75,6 +75,106 @@ def cmd_check_plans(args) -> int:
     return 0
 
 
+def _actuals(args, catalog, files=None):
+    from .actuals import load_actuals
+
+    return load_actuals(files if files is not None else (args.actuals or []), catalog=catalog,
+                        region=getattr(args, "input_region", None))
+
+
+def cmd_validate(args) -> int:
+    """Only the checks: every problem in every file, as one table; exit 1 if any is an error."""
+    from .actuals import read_actuals_file
+    from .errors import problems_frame
+
+    cat = _catalog(args)
+    problems, rows = [], 0
+    for f in args.files:
+        frame, probs = read_actuals_file(f, cat.vocabulary, cat.regions, region=args.input_region)
+        problems.extend(probs)
+        rows += len(frame)
+    errors = [p for p in problems if p.severity == "error"]
+    if problems:
+        emit(problems_frame(problems), args.format, args.output)
+    print(f"{len(args.files)} file(s), {rows} value(s) read, {len(errors)} error(s), "
+          f"{len(problems) - len(errors)} warning(s) or missing value(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_actuals(args) -> int:
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    frame = act.select(region=args.region) if args.region else act.frame
+    if args.indicator:
+        frame = frame[frame["indicator"] == args.indicator]
+    if args.format == "table":
+        frame = frame[["region", "indicator", "definition", "year", "value", "unit", "value_as_published",
+                       "unit_as_published", "source_title"]]
+    emit(frame, args.format, args.output)
+    if len(act.overrides):
+        print(f"{len(act.overrides)} bundled value(s) overridden by your files:", file=sys.stderr)
+        print(act.overrides.to_string(index=False), file=sys.stderr)
+    for w in act.warnings:
+        if w.severity == "warning":
+            print(f"warning: {w.file} row {w.row}: {w.value!r}: {w.expected}", file=sys.stderr)
+    return 0
+
+
+def cmd_template(args) -> int:
+    from .actuals import template
+    from .output import write_atomic
+
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    frame = template(cat, act, args.region, layout=args.layout)
+    fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "csv")
+    if fmt == "xlsx":
+        import io
+
+        buf = io.BytesIO()
+        sheet = str(frame["region"].iloc[0]) if "region" in frame else args.region
+        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+            frame.to_excel(xl, index=False, sheet_name="actuals" if args.layout == "long" else sheet)
+        write_atomic(args.output, buf.getvalue())
+    else:
+        emit(frame, "csv", args.output)
+    print(f"wrote {args.output}: {len(frame)} row(s); fill in the blanks and run "
+          f"`indicators validate {args.output}`", file=sys.stderr)
+    return 0
+
+
+def cmd_assess(args) -> int:
+    from .risk import Thresholds, assess
+
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    frame = assess(cat, act, as_of=args.as_of, region=args.region, plan=args.plan,
+                   domain=None if args.domain == "all" else args.domain, lang=args.lang,
+                   thresholds=Thresholds(args.on_track, args.at_risk))
+    if args.format == "table":
+        frame = frame[["region", "indicator", "year", "clause", "comparator", "target", "latest_year",
+                       "latest_value", "forecast", "p_meet", "status", "explanation"]]
+    emit(frame, args.format, args.output)
+    return 0
+
+
+def _actuals_args(p):
+    p.add_argument("--actuals", action="append", type=Path, metavar="FILE",
+                   help="planner file(s), CSV or XLSX, long or wide; later files override earlier ones")
+    p.add_argument("--input-region", help="region of a wide file whose sheets are not named by region")
+
+
+def _assess_args(p):
+    _filter_args(p)
+    _actuals_args(p)
+    p.add_argument("--as-of", type=int, help="use only actuals up to this year (default: latest actual year)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--on-track", type=float, default=0.7, help="p_meet at or above this: on_track (0.7)")
+    p.add_argument("--at-risk", type=float, default=0.3, help="p_meet at or above this: at_risk (0.3)")
+    p.set_defaults(domain="vocational")
+    _out_args(p, ("table", "csv", "json", "xlsx"))
+
+
 COMMANDS = {
     "plans": (cmd_plans, "list the plans in the catalogue", lambda p: _out_args(p)),
     "targets": (cmd_targets, "one row per target, baseline and rule, with its source quote",
@@ -82,6 +182,19 @@ COMMANDS = {
                            _out_args(p))),
     "check-plans": (cmd_check_plans, "conflicts and inconsistencies inside the plans (exit 0: information)",
                     lambda p: (_filter_args(p, domain=False), _out_args(p))),
+    "validate": (cmd_validate, "check actuals files and print every problem (exit 1 on errors)",
+                 lambda p: (p.add_argument("files", nargs="+", type=Path),
+                            p.add_argument("--input-region", help="region for a wide file without region sheets"),
+                            _out_args(p))),
+    "actuals": (cmd_actuals, "the actuals the tool will use: bundled data, plan baselines and your files",
+                lambda p: (p.add_argument("--region"), p.add_argument("--indicator"), _actuals_args(p),
+                           _out_args(p))),
+    "template": (cmd_template, "write an input file for a region, pre-filled with known actuals",
+                 lambda p: (p.add_argument("--region", required=True),
+                            p.add_argument("--layout", choices=["wide", "long"], default="wide"),
+                            p.add_argument("--format", choices=["xlsx", "csv"]),
+                            p.add_argument("-o", "--output", type=Path, required=True), _actuals_args(p))),
+    "assess": (cmd_assess, "status, probability and explanation for every dated target", _assess_args),
 }
 
 

@@ -54,6 +54,8 @@ _WORDS: dict[str, tuple[str, float]] = {
     "percent": ("share", 1.0),
     "百分点": ("share", 1.0),
     "ratio_per_teacher": ("students_per_teacher", 1.0),
+    "生/师": ("students_per_teacher", 1.0),
+    "比": ("ratio", 1.0),
     "students_per_teacher": ("students_per_teacher", 1.0),
     "ratio": ("ratio", 1.0),
     "persons": ("number", 1.0),

@@ -8,6 +8,7 @@ mandatory: a missing one is an error, never a default.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,10 @@ class Vocabulary:
         for ind in self.indicators.values():
             for name in (ind.key, ind.zh, ind.en, *ind.aliases):
                 names.setdefault(normalise_text(name).lower(), ind.key)
+                # also without a trailing bracket: 培训规模（人日） is matched by 培训规模
+                bare = re.sub(r"[（(][^（）()]*[）)]$", "", normalise_text(name))
+                if bare:
+                    names.setdefault(bare.lower(), ind.key)
         return names
 
     def resolve(self, name: str) -> str | None:

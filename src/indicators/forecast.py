@@ -1,0 +1,319 @@
+"""Forecasts of short yearly series with honest intervals.
+
+Planning series are short (2-15 points) and often irregular (2014, 2017, 2020). The ladder of
+candidate models grows with the history length ``n``:
+
+======  ==========================================================================================
+n       candidates
+======  ==========================================================================================
+1       none: no statistical forecast (the risk module then looks for a parent region's pace)
+>= 2    ``naive`` (last value, random walk) and ``drift`` (average annual change), closed form
+>= 3    ``linear`` (OLS trend, statsmodels ``get_prediction`` observation intervals) and
+        ``weighted`` (recency-weighted linear trend; its interval is computed here because
+        statsmodels' WLS prediction interval ignores the weights)
+>= 5    ``loglinear`` (OLS on log values) for strictly positive money and counts
+>= 8    ``theta`` (statsmodels ThetaModel), guarded: a forecast that leaves a plausible envelope
+        falls back to the next best candidate
+======  ==========================================================================================
+
+Choice: with ``n >= MIN_N_SELECT`` the candidate with the lowest rolling-origin mean absolute
+error (1-3 years ahead, origins with at least 3 points) is used; with fewer points the documented
+default is ``drift`` (n = 2: only one change was seen, and the interval grows with it).
+
+Shares bounded by 0-100% are modelled on the logit scale, so forecasts and intervals stay inside
+the bounds. Every forecast is a location-scale Student-t (or normal) distribution per year on the
+model scale: probabilities come from its CDF, exactly and deterministically (no sampling noise),
+which is equivalent to drawing sample paths with a fixed seed, only without the noise.
+
+References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), 5.5
+(prediction intervals of naive and drift: sd_h = sigma sqrt(h) and sigma sqrt(h (1 + h/T))).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MIN_N_SELECT", "WEIGHT_DECAY",
+           "transform_for"]
+
+MIN_N_SELECT = 6
+WEIGHT_DECAY = 0.7  # recency weight per year back: the latest point weighs 1, one year earlier 0.7, ...
+EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
+CANDIDATES = ("naive", "drift", "linear", "weighted", "loglinear", "theta")
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Predictive distributions for future years, on the model scale, plus their quantiles."""
+
+    model: str
+    years: np.ndarray                      # forecast years
+    loc: np.ndarray                        # location on the model scale
+    scale: np.ndarray                      # scale on the model scale
+    df: float                              # Student-t degrees of freedom (inf: normal)
+    transform: str | None                  # None, "logit" (shares in percent) or "log"
+    last_year: int
+    last_value: float
+    n: int
+    cv_error: dict = field(default_factory=dict)  # rolling-origin MAE of each candidate, when selected
+
+    def _dist(self):
+        return stats.t(self.df) if np.isfinite(self.df) else stats.norm()
+
+    def quantile(self, q: float) -> np.ndarray:
+        return _inverse(self.loc + self.scale * self._dist().ppf(q), self.transform)
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Point forecast: the median, back-transformed (so it stays inside 0-100% for shares)."""
+        return _inverse(self.loc, self.transform)
+
+    def interval(self, level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
+        a = (1 - level) / 2
+        return self.quantile(a), self.quantile(1 - a)
+
+    def cdf(self, year: int, value: float) -> float:
+        """P(Y_year <= value)."""
+        i = self._index(year)
+        z = (_forward(np.asarray([value]), self.transform)[0] - self.loc[i]) / self.scale[i]
+        return float(self._dist().cdf(z)) if self.scale[i] > 0 else float(self.loc[i] <= z)
+
+    def prob(self, year: int, low: float | None = None, high: float | None = None) -> float:
+        """P(low <= Y_year <= high); None is unbounded."""
+        p_high = self.cdf(year, high) if high is not None else 1.0
+        p_low = self.cdf(year, low) if low is not None else 0.0
+        return float(min(1.0, max(0.0, p_high - p_low)))
+
+    def _index(self, year: int) -> int:
+        hits = np.flatnonzero(self.years == year)
+        if not len(hits):
+            raise KeyError(f"no forecast for {year}; forecast years are {self.years.tolist()}")
+        return int(hits[0])
+
+    def frame(self) -> pd.DataFrame:
+        lo80, hi80 = self.interval(0.8)
+        lo95, hi95 = self.interval(0.95)
+        return pd.DataFrame({"year": self.years, "forecast": self.mean, "lo80": lo80, "hi80": hi80,
+                             "lo95": lo95, "hi95": hi95, "model": self.model})
+
+
+# --- transforms -------------------------------------------------------------------------------
+
+def transform_for(unit: str, values: np.ndarray, model: str) -> str | None:
+    if unit == "percent":
+        return "logit"
+    if model == "loglinear":
+        return "log"
+    return None
+
+
+def _forward(y: np.ndarray, transform: str | None) -> np.ndarray:
+    y = np.asarray(y, dtype=float)
+    if transform == "logit":
+        p = np.clip(y, EPS_SHARE, 100 - EPS_SHARE) / 100
+        return np.log(p / (1 - p))
+    if transform == "log":
+        return np.log(y)
+    return y
+
+
+def _inverse(z: np.ndarray, transform: str | None) -> np.ndarray:
+    z = np.asarray(z, dtype=float)
+    if transform == "logit":
+        return 100 / (1 + np.exp(-z))
+    if transform == "log":
+        return np.exp(z)
+    return z
+
+
+# --- the candidates: each returns (loc, scale, df) for the horizon years on the model scale -------
+
+def _naive(t, z, years):
+    dt = np.diff(t)
+    d = np.diff(z)
+    sigma2 = np.mean(d**2 / dt)  # per-year variance of a random walk, gaps allowed
+    h = years - t[-1]
+    return np.full(len(years), z[-1]), np.sqrt(sigma2 * h), np.inf  # normal, as in FPP 5.5
+
+
+def _drift(t, z, years):
+    dt = np.diff(t)
+    d = np.diff(z)
+    slope = (z[-1] - z[0]) / (t[-1] - t[0])
+    h = years - t[-1]
+    if len(d) >= 2:
+        sigma2 = np.sum((d - slope * dt) ** 2 / dt) / (len(d) - 1)
+    else:  # one change seen: its size is the only scale we have (as the naive model would use)
+        sigma2 = d[0] ** 2 / dt[0]
+    span = t[-1] - t[0]
+    return z[-1] + slope * h, np.sqrt(sigma2 * h * (1 + h / span)), np.inf  # normal, as in FPP 5.5
+
+
+def _ols(t, z, years, weights=None):
+    """Linear trend. Unweighted: statsmodels OLS get_prediction (observation interval).
+    Weighted: WLS point forecast; prediction variance sigma^2 (1/w0 + x0' (X'WX)^-1 x0) with w0 = 1,
+    the weight of the newest point, because statsmodels' WLS prediction ignores weights."""
+    import statsmodels.api as sm
+
+    x = sm.add_constant(t - t[-1])
+    x0 = sm.add_constant(years - t[-1], has_constant="add")
+    n = len(t)
+    if weights is None:
+        res = sm.OLS(z, x).fit()
+        pred = res.get_prediction(x0)
+        se_obs = np.sqrt(pred.se_mean**2 + res.scale)
+        return pred.predicted_mean, se_obs, n - 2
+    res = sm.WLS(z, x, weights=weights).fit()
+    xtwx_inv = np.linalg.inv(x.T @ (weights[:, None] * x))
+    sigma2 = float(np.sum(weights * res.resid**2) / (n - 2))
+    var = sigma2 * (1.0 + np.einsum("ij,jk,ik->i", x0, xtwx_inv, x0))
+    return x0 @ res.params, np.sqrt(var), n - 2
+
+
+def _linear(t, z, years):
+    return _ols(t, z, years)
+
+
+def recency_weights(t: np.ndarray, decay: float = WEIGHT_DECAY) -> np.ndarray:
+    return decay ** (t[-1] - t)
+
+
+def _weighted(t, z, years):
+    return _ols(t, z, years, weights=recency_weights(t))
+
+
+def _theta(t, z, years):
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    if np.any(np.diff(t) != 1):
+        raise ValueError("theta needs consecutive years")
+    h = int(years.max() - t[-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ThetaModel(pd.Series(z, index=pd.RangeIndex(len(z))), period=1, deseasonalize=False).fit()
+        fc = np.asarray(res.forecast(h))
+        lo, hi = (np.asarray(a) for a in res.prediction_intervals(h, alpha=0.2).T.values)
+    idx = (years - t[-1] - 1).astype(int)
+    scale = (hi - lo) / (2 * stats.norm.ppf(0.9))
+    return fc[idx], np.maximum(scale[idx], 1e-12), np.inf
+
+
+_FUNCS = {"naive": _naive, "drift": _drift, "linear": _linear, "weighted": _weighted, "loglinear": _linear,
+          "theta": _theta}
+
+
+def candidates_for(n: int, unit: str, values: np.ndarray) -> list[str]:
+    if n < 2:
+        return []
+    out = ["naive", "drift"]
+    if n >= 3:
+        out += ["linear", "weighted"]
+    if n >= 5 and unit in ("yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times", "mu") \
+            and np.all(values > 0):
+        out.append("loglinear")
+    if n >= 8:
+        out.append("theta")
+    return out
+
+
+def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str):
+    transform = transform_for(unit, y, model)
+    z = _forward(y, transform)
+    loc, scale, df = _FUNCS[model](t, z, years)
+    scale = np.maximum(np.asarray(scale, dtype=float), 1e-9)
+    return np.asarray(loc, dtype=float), scale, float(df), transform
+
+
+def _plausible(model: str, loc, transform, y: np.ndarray, years, t) -> bool:
+    """Envelope guard: within the history's range widened by 3x its largest yearly move per year."""
+    if transform == "logit":
+        return True  # bounded by construction
+    point = _inverse(loc, transform)
+    move = np.max(np.abs(np.diff(y)) / np.diff(t)) if len(y) > 1 else abs(y[-1])
+    h = years - t[-1]
+    lo, hi = y.min() - 3 * move * h, y.max() + 3 * move * h
+    return bool(np.all(np.isfinite(point)) and np.all(point >= lo) and np.all(point <= hi))
+
+
+MIN_N = {"naive": 2, "drift": 2, "linear": 3, "weighted": 3, "loglinear": 5, "theta": 8}
+
+
+def rolling_origin_mae(model: str, t: np.ndarray, y: np.ndarray, unit: str, max_h: int = 3,
+                       min_train: int = 3) -> float:
+    """Mean absolute error over origins with >= min_train points, 1..max_h years ahead."""
+    errs = []
+    for k in range(max(min_train, MIN_N[model]), len(t)):
+        tt, yy = t[:k], y[:k]
+        if model not in candidates_for(k, unit, yy):
+            return math.inf
+        future = t[k: k + max_h]
+        future = future[future - tt[-1] <= max_h]
+        if not len(future):
+            continue
+        try:
+            loc, _, _, transform = _fit_one(model, tt, yy, future, unit)
+        except (ValueError, np.linalg.LinAlgError):
+            return math.inf
+        errs.extend(np.abs(_inverse(loc, transform) - y[k: k + len(future)]))
+    return float(np.mean(errs)) if errs else math.inf
+
+
+def fit_forecast(years, values, horizon_years, unit: str = "count", model: str | None = None) -> Forecast | None:
+    """Forecast ``horizon_years`` from a yearly series; None when there is fewer than two points.
+
+    ``model`` forces one candidate (used by the backtest); otherwise the ladder chooses.
+    """
+    t = np.asarray(years, dtype=float)
+    y = np.asarray(values, dtype=float)
+    order = np.argsort(t)
+    t, y = t[order], y[order]
+    n = len(t)
+    fy = np.asarray(sorted({int(v) for v in horizon_years if v > t[-1]}), dtype=float)
+    if n < 2 or not len(fy):
+        return None
+    cands = candidates_for(n, unit, y)
+    cv: dict[str, float] = {}
+    if model is not None:
+        if model not in cands:
+            return None
+        ranked = [model]
+    elif n >= MIN_N_SELECT:
+        # compare on common origins: candidates that can be scored on at least two origins
+        cands = [m for m in cands if MIN_N[m] <= n - 2]
+        start = max(3, *(MIN_N[m] for m in cands))
+        cv = {m: rolling_origin_mae(m, t, y, unit, min_train=start) for m in cands}
+        ranked = sorted(cands, key=lambda m: (cv[m], CANDIDATES.index(m)))
+    else:
+        ranked = ["drift"] + [m for m in cands if m != "drift"]
+    for m in ranked:
+        try:
+            loc, scale, df, transform = _fit_one(m, t, y, fy, unit)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if model is None and not _plausible(m, loc, transform, y, fy, t):
+            continue
+        return Forecast(model=m, years=fy.astype(int), loc=loc, scale=scale, df=df, transform=transform,
+                        last_year=int(t[-1]), last_value=float(y[-1]), n=n, cv_error=cv)
+    return None
+
+
+def forecast_frame(actuals: pd.DataFrame, unit_of: dict[str, str], until: int) -> pd.DataFrame:
+    """Forecast every series (region, indicator, definition) of a long actuals table up to ``until``.
+
+    Pure and group-wise, so it maps directly onto a distributed groupby-apply.
+    """
+    out = []
+    for (region, indicator, definition), g in actuals.groupby(["region", "indicator", "definition"], sort=True):
+        fc = fit_forecast(g["year"], g["value"], range(int(g["year"].max()) + 1, until + 1),
+                          unit_of.get(indicator, "count"))
+        if fc is None:
+            continue
+        out.append(fc.frame().assign(region=region, indicator=indicator, definition=definition))
+    cols = ["region", "indicator", "definition", "year", "forecast", "lo80", "hi80", "lo95", "hi95", "model"]
+    return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
