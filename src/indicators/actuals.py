@@ -129,8 +129,10 @@ def _read_tables(path: Path) -> tuple[list[tuple[str | None, pd.DataFrame]], lis
                              skip_blank_lines=True)
         except pd.errors.ParserError as exc:
             m = re.search(r"line (\d+)", str(exc))
-            return [], [Problem(f, "well-formed CSV", "the same number of fields on every line",
-                                row=int(m.group(1)) if m else None, value=str(exc).strip().splitlines()[-1][:80])]
+            r = re.search(r"starting at row (\d+)", str(exc))  # an unclosed quote: pandas counts from 0
+            return [], [Problem(f, "well-formed CSV", "the same number of fields on every line and every quote "
+                                "closed", row=int(m.group(1)) if m else int(r.group(1)) + 1 if r else None,
+                                value=str(exc).strip().splitlines()[-1][:80])]
         return [(None, df)], []
     return [], [Problem(f, "known file type", ".csv, .tsv or .xlsx", value=path.suffix)]
 
@@ -225,7 +227,7 @@ def _wide_cells(f: str, sheet, df: pd.DataFrame, problems: list[Problem], region
     reg = region or (sheet if sheet else None)
     if not reg:
         problems.append(Problem(f, "region given", "a region: one sheet per region (sheet name = region) or "
-                                "--region on the command line", sheet=sheet))
+                                "--input-region on the command line", sheet=sheet))
         return []
     cells = []
     for i in range(1, len(df)):

@@ -158,6 +158,30 @@ def cmd_assess(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from .runner import run
+
+    result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=args.lang, jobs=args.jobs,
+                 out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout)
+    print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
+          f"{result.out / 'index.html'}", file=sys.stderr)
+    for f in result.failed:
+        print(f"FAILED {f['region'] or f['key']}: {f['error']} (executed notebook kept in {f['notebook']})",
+              file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _run_args(p):
+    p.add_argument("--region", action="append", help="region(s) to report on (default: every region with a plan)")
+    p.add_argument("--actuals", action="append", type=Path, metavar="FILE", help="planner file(s), CSV or XLSX")
+    p.add_argument("--as-of", type=int)
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (2)")
+    p.add_argument("--out", type=Path, default=Path("reports"))
+    p.add_argument("--domain", default="vocational", help="plan domain for the overview and reports ('all' for every)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (600)")
+
+
 def _actuals_args(p):
     p.add_argument("--actuals", action="append", type=Path, metavar="FILE",
                    help="planner file(s), CSV or XLSX, long or wide; later files override earlier ones")
@@ -194,6 +218,7 @@ COMMANDS = {
                             p.add_argument("--layout", choices=["wide", "long"], default="wide"),
                             p.add_argument("--format", choices=["xlsx", "csv"]),
                             p.add_argument("-o", "--output", type=Path, required=True), _actuals_args(p))),
+    "run": (cmd_run, "execute the report notebooks and publish HTML reports", _run_args),
     "assess": (cmd_assess, "status, probability and explanation for every dated target", _assess_args),
 }
 

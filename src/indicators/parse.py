@@ -192,7 +192,8 @@ def parse_quantity(text: str) -> Quantity:
     nm = _NUMBER_RE.search(body)
     if nm:
         mag, unit = _magnitude(nm.group("rest"))
-        return Quantity(value=_to_float(nm.group("num"), mag), unit=unit, comparator=comparator,
+        sign = -1 if body[: nm.start()] in ("-", "−") else 1  # a leading minus is part of the number
+        return Quantity(value=sign * _to_float(nm.group("num"), mag), unit=unit, comparator=comparator,
                         parts=parts, decimals=_decimals(nm.group("num")))
 
     # Chinese numerals: 一个月, 两所, 近千亩, 万人

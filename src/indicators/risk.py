@@ -41,13 +41,14 @@ change for counts and money. Such rows say ``proxy`` in ``status_detail`` and in
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .actuals import UNIT_LABELS, Actuals
+from .actuals import ACTUAL_COLUMNS, UNIT_LABELS, Actuals
 from .forecast import Forecast, fit_forecast, recency_weights
 from .targets import Catalog
 from .vocabulary import Indicator
@@ -188,11 +189,29 @@ def fastest_changes(actuals: pd.DataFrame, vocab) -> dict[str, float]:
 def _pick_series(act: pd.DataFrame, region: str, indicator: str) -> pd.DataFrame:
     """The series to judge by: the definition with the most recent data (then the longest).
     Definitions are never mixed; the plan's own baseline is a series of its own."""
-    g = act[(act["region"] == region) & (act["indicator"] == indicator)]
+    return _choose(act[(act["region"] == region) & (act["indicator"] == indicator)])
+
+
+def _choose(g: pd.DataFrame) -> pd.DataFrame:
     if g.empty:
         return g
     stats_ = g.groupby("definition")["year"].agg(["max", "size"]).sort_values(["max", "size"], ascending=False)
     return g[g["definition"] == stats_.index[0]].sort_values("year")
+
+
+class _Series:
+    """Series lookup by (region, indicator), grouped once: the batch path stays O(rows)."""
+
+    def __init__(self, act: pd.DataFrame):
+        self.groups = {k: g for k, g in act.groupby(["region", "indicator"], sort=False)}
+        self.cache: dict = {}
+
+    def __call__(self, region: str, indicator: str) -> pd.DataFrame:
+        key = (region, indicator)
+        if key not in self.cache:
+            g = self.groups.get(key)
+            self.cache[key] = _choose(g) if g is not None else pd.DataFrame(columns=ACTUAL_COLUMNS)
+        return self.cache[key]
 
 
 class _Proxy:
@@ -327,14 +346,7 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
     fastest = fastest_changes(act[bundled], vocab)
     horizons = targets.groupby(["region", "indicator"])["year"].agg(lambda s: sorted(int(x) for x in s)).to_dict()
 
-    cache: dict = {}
-
-    def series(reg, ind):
-        key = (reg, ind)
-        if key not in cache:
-            s = _pick_series(act, reg, ind)
-            cache[key] = s
-        return cache[key]
+    series = _Series(act)
 
     fc_cache: dict = {}
 
@@ -378,12 +390,12 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
                 fc = forecast_for(tr.region, tr.indicator, horizons[(tr.region, tr.indicator)])
                 detail = "forecast"
             elif len(s) == 1 and year > t[-1]:
-                fc, parent = _proxy(act, regions, tr.region, tr.indicator, float(t[-1]), float(y[-1]), rel, year,
+                fc, parent = _proxy(series, regions, tr.region, tr.indicator, float(t[-1]), float(y[-1]), rel, year,
                                     ind.unit)
                 if fc is not None:
                     detail = f"proxy: trend of {parent}"
                     r.update(proxy_region=parent, proxy_region_en=regions.en(parent))
-                    r["historical_change"] = _parent_change(act, parent, tr.indicator, rel)
+                    r["historical_change"] = _parent_change(series, parent, tr.indicator, rel)
                     if np.isfinite(r["required_change"]) and r["historical_change"] is not None \
                             and np.isfinite(r["historical_change"]) and abs(r["required_change"]) > 1e-12:
                         r["pace_ratio"] = r["historical_change"] / r["required_change"]
@@ -402,15 +414,20 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
     return out.sort_values(["region", "indicator", "year", "clause", "target_id"], kind="stable").reset_index(drop=True)
 
 
-def _parent_change(act, parent, indicator, relative):
-    s = _pick_series(act, parent, indicator)
+def _parent_change(series, parent, indicator, relative):
+    s = series(parent, indicator)
     if len(s) < 2:
         return None
     t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
     return pace(t, y, y[-1], int(t[-1]) + 1, relative)["historical_change"]
 
 
-def _proxy(act, regions, region, indicator, y0_year, y0_value, relative, year, unit):
+@functools.lru_cache(maxsize=4096)
+def _fit_cached(t: tuple, y: tuple, year: int, unit: str):
+    return fit_forecast(np.asarray(t), np.asarray(y), [year], unit)
+
+
+def _proxy(series, regions, region, indicator, y0_year, y0_value, relative, year, unit):
     """The nearest parent with two or more points, its trend carried onto the child.
 
     The parent is forecast from its data up to the child's latest year, so the spread reflects a
@@ -422,12 +439,12 @@ def _proxy(act, regions, region, indicator, y0_year, y0_value, relative, year, u
     from .forecast import _forward
 
     for parent in regions.ancestors(region):
-        s = _pick_series(act, parent, indicator)
+        s = series(parent, indicator)
         known = s[s["year"] <= y0_year]
         if len(known) < 2 or y0_year not in set(s["year"]):
             continue
         t, y = known["year"].to_numpy(float), known["value"].to_numpy(float)
-        fc = fit_forecast(t, y, [year], unit)
+        fc = _fit_cached(tuple(t), tuple(y), int(year), unit)
         if fc is None:
             continue
         realised = s[s["year"] == year]
@@ -439,3 +456,33 @@ def _proxy(act, regions, region, indicator, y0_year, y0_value, relative, year, u
             continue
         return _Proxy(fc, p0, y0_value, relative), parent
     return None, None
+
+
+def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str, indicator: str, until: int,
+                  as_of: int | None = None) -> pd.DataFrame:
+    """The forecast drawn in a chart: every year from the latest actual to ``until``, with the 80%
+    band; from the region's own series, or (one local point) along the nearest parent's trend."""
+    frame = actuals.frame if isinstance(actuals, Actuals) else actuals
+    act = frame[frame["year"] <= as_of] if as_of is not None else frame
+    ind = catalog.vocabulary[indicator]
+    s = _pick_series(act, region, indicator)
+    cols = ["year", "forecast", "lo80", "hi80", "proxy"]
+    if not len(s) or until <= s["year"].max():
+        return pd.DataFrame(columns=cols)
+    t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
+    years = list(range(int(t[-1]) + 1, until + 1))
+    rows = [{"year": int(t[-1]), "forecast": y[-1], "lo80": y[-1], "hi80": y[-1], "proxy": len(s) < 2}]
+    if len(s) >= 2:
+        fc = fit_forecast(t, y, years, ind.unit)
+        if fc is None:
+            return pd.DataFrame(columns=cols)
+        rows += [dict(year=yr, proxy=False, **{k: v for k, v in _forecast_at(fc, yr).items() if k in cols})
+                 for yr in years]
+    else:
+        for yr in years:
+            fc, _ = _proxy(_Series(act), catalog.regions, region, indicator, float(t[-1]), float(y[-1]),
+                           _relative(ind), yr, ind.unit)
+            if fc is None:
+                return pd.DataFrame(columns=cols)
+            rows.append(dict(year=yr, proxy=True, **{k: v for k, v in fc.at(yr).items() if k in cols}))
+    return pd.DataFrame(rows, columns=cols)

@@ -98,7 +98,7 @@ class Catalog:
         return pd.DataFrame(rows)
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader that remembers the line of every mapping, so errors can point at it."""
 
     def construct_mapping(self, node, deep=False):

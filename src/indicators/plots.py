@@ -1,0 +1,119 @@
+"""Charts: progress of one indicator against its targets, and a status heatmap across regions.
+
+Colours are fixed per status so every chart and table of a report reads the same way. Chinese
+text needs a CJK font: the project depends on ``mplfonts``, which ships Noto Sans CJK SC, and
+``use_cjk_font`` registers it with matplotlib's font manager (no system fonts needed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+
+__all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path"]
+
+STATUS_COLORS = {
+    "met": "#1a7f37", "on_track": "#56b870", "at_risk": "#e3a008", "off_track": "#d1242f",
+    "missed": "#8b1a1a", "insufficient_data": "#8c959f",
+}
+STATUS_LABELS = {
+    "zh": {"met": "已达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标", "missed": "未达标",
+           "insufficient_data": "数据不足"},
+    "en": {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_track": "off track", "missed": "missed",
+           "insufficient_data": "no data"},
+}
+_MARKERS = ["D", "s", "^", "v", "P", "X", "*"]
+
+
+def cjk_font_path() -> Path | None:
+    try:
+        import mplfonts
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    p = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    return p if p.exists() else None
+
+
+def use_cjk_font() -> str | None:
+    """Register the bundled Noto Sans CJK SC and make it the default sans-serif font."""
+    path = cjk_font_path()
+    if path is None:
+        return None
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    return name
+
+
+def _unit_label(unit: str, lang: str) -> str:
+    from .actuals import UNIT_LABELS
+
+    return {"en": {"percent": "%", "students_per_teacher": "students per teacher", "10k_yuan": "10,000 yuan",
+                   "yuan": "yuan", "persons": "persons", "count": "count", "person_days": "person-days",
+                   "person_times": "person-times"}}.get(lang, {}).get(unit, UNIT_LABELS.get(unit, unit))
+
+
+def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,
+                   indicator_name: str, unit: str, lang: str = "zh", ax=None):
+    """One chart: actual points (one marker per definition, breaks never joined), the plan's yearly
+    targets (conflicting variants drawn distinctly and labelled by clause), the forecast with its
+    80% band (dashed when it is a parent region's trend), target years marked in status colour."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 3.8), dpi=110)
+    zh = lang == "zh"
+    for i, (dfn, g) in enumerate(actuals.groupby("definition", sort=True)):
+        g = g.sort_values("year")
+        label = ("实际" if zh else "actual") + ("" if dfn in ("standard", None) else f"（{dfn}）")
+        ax.plot(g["year"], g["value"], marker="o", color=f"C{i}", lw=1.4, ms=5, label=label)
+    if len(forecasts):
+        f = forecasts.sort_values("year")
+        proxy = bool(f["proxy"].any()) if "proxy" in f else False
+        style = dict(color="#555", lw=1.3, ls="--" if proxy else "-")
+        ax.plot(f["year"], f["forecast"], **style,
+                label=("按上级地区趋势推算" if zh else "parent region's trend") if proxy else ("预测" if zh else "forecast"))
+        ax.fill_between(f["year"], f["lo80"], f["hi80"], color="#888", alpha=0.18,
+                        label="80% 区间" if zh else "80% interval")
+    variants = list(dict.fromkeys(targets["clause"].astype(str)))
+    for j, clause in enumerate(variants):
+        g = targets[targets["clause"].astype(str) == clause]
+        ax.scatter(g["year"], g["value"], marker=_MARKERS[j % len(_MARKERS)], s=46, facecolor="none",
+                   edgecolor="black", lw=1.2, zorder=4, label=(f"目标 {clause}" if zh else f"target {clause}"))
+    for r in assessment.itertuples():
+        ax.scatter([r.year], [r.target], marker="o", s=150, color=STATUS_COLORS.get(r.status, "#999"), alpha=0.35,
+                   zorder=3, lw=0)
+    ax.set_title(indicator_name, fontsize=11, loc="left")
+    ax.set_ylabel(_unit_label(unit, lang))
+    ax.grid(alpha=0.3)
+    years = pd.concat([actuals["year"], targets["year"], forecasts["year"] if len(forecasts) else actuals["year"]])
+    if len(years):
+        ax.set_xticks(range(int(years.min()), int(years.max()) + 1, max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
+    ax.legend(fontsize=7.5, loc="best", frameon=False)
+    return ax
+
+
+def status_heatmap(table: pd.DataFrame, lang: str = "zh", ax=None):
+    """Indicator (rows) x region (columns), each cell the status of its nearest target year."""
+    order = list(STATUS_COLORS)
+    codes = table.replace({s: i for i, s in enumerate(order)}).astype(float)
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    cmap = ListedColormap([STATUS_COLORS[s] for s in order])
+    norm = BoundaryNorm(np.arange(-0.5, len(order)), cmap.N)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.2 + 0.9 * table.shape[1], 1.4 + 0.26 * table.shape[0]), dpi=110)
+    ax.imshow(np.ma.masked_invalid(codes.to_numpy()), cmap=cmap, norm=norm, aspect="auto")
+    ax.set_xticks(range(table.shape[1]), table.columns, fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(table.shape[0]), table.index, fontsize=8)
+    labels = STATUS_LABELS[lang]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=STATUS_COLORS[s]) for s in order]
+    ax.legend(handles, [labels[s] for s in order], fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1),
+              frameon=False)
+    ax.figure.tight_layout()
+    return ax
