@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MIN_N_SELECT", "WEIGHT_DECAY",
            "transform_for"]
@@ -46,6 +45,14 @@ MIN_N_SELECT = 6
 WEIGHT_DECAY = 0.7  # recency weight per year back: the latest point weighs 1, one year earlier 0.7, ...
 EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
 CANDIDATES = ("naive", "drift", "linear", "weighted", "loglinear", "theta")
+
+
+def _stats():
+    """scipy.stats, imported on first use: it costs about a second, and report notebooks that
+    read a precomputed context never need it."""
+    from scipy import stats
+
+    return stats
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ class Forecast:
     cv_error: dict = field(default_factory=dict)  # rolling-origin MAE of each candidate, when selected
 
     def _dist(self):
-        return stats.t(self.df) if np.isfinite(self.df) else stats.norm()
+        return _stats().t(self.df) if np.isfinite(self.df) else _stats().norm()
 
     def quantile(self, q: float) -> np.ndarray:
         return _inverse(self.loc + self.scale * self._dist().ppf(q), self.transform)
@@ -188,19 +195,24 @@ def _weighted(t, z, years):
     return _ols(t, z, years, weights=recency_weights(t))
 
 
-def _theta(t, z, years):
+def _theta(t, z, years, point_only=False):
+    """statsmodels ThetaModel. Its interval needs an ARIMA(0,1,1) maximum-likelihood fit (most of
+    the run time); ``point_only`` skips it where only the point forecast is used (the ladder's
+    cross-validation), which changes no result."""
     from statsmodels.tsa.forecasting.theta import ThetaModel
 
     if np.any(np.diff(t) != 1):
         raise ValueError("theta needs consecutive years")
     h = int(years.max() - t[-1])
+    idx = (years - t[-1] - 1).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = ThetaModel(pd.Series(z, index=pd.RangeIndex(len(z))), period=1, deseasonalize=False).fit()
         fc = np.asarray(res.forecast(h))
+        if point_only:
+            return fc[idx], np.ones(len(idx)), np.inf
         lo, hi = (np.asarray(a) for a in res.prediction_intervals(h, alpha=0.2).T.values)
-    idx = (years - t[-1] - 1).astype(int)
-    scale = (hi - lo) / (2 * stats.norm.ppf(0.9))
+    scale = (hi - lo) / (2 * _stats().norm.ppf(0.9))
     return fc[idx], np.maximum(scale[idx], 1e-12), np.inf
 
 
@@ -222,10 +234,14 @@ def candidates_for(n: int, unit: str, values: np.ndarray) -> list[str]:
     return out
 
 
-def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str):
+def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str, point_only: bool = False):
+    """(loc, scale, df, transform); with ``point_only`` the scale may be a placeholder (theta)."""
     transform = transform_for(unit, y, model)
     z = _forward(y, transform)
-    loc, scale, df = _FUNCS[model](t, z, years)
+    if point_only and model == "theta":
+        loc, scale, df = _theta(t, z, years, point_only=True)
+    else:
+        loc, scale, df = _FUNCS[model](t, z, years)
     scale = np.maximum(np.asarray(scale, dtype=float), 1e-9)
     return np.asarray(loc, dtype=float), scale, float(df), transform
 
@@ -257,7 +273,7 @@ def rolling_origin_mae(model: str, t: np.ndarray, y: np.ndarray, unit: str, max_
         if not len(future):
             continue
         try:
-            loc, _, _, transform = _fit_one(model, tt, yy, future, unit)
+            loc, _, _, transform = _fit_one(model, tt, yy, future, unit, point_only=True)
         except (ValueError, np.linalg.LinAlgError):
             return math.inf
         errs.extend(np.abs(_inverse(loc, transform) - y[k: k + len(future)]))

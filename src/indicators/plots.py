@@ -65,7 +65,7 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     targets (conflicting variants drawn distinctly and labelled by clause), the forecast with its
     80% band (dashed when it is a parent region's trend), target years marked in status colour."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.8), dpi=110)
+        _, ax = plt.subplots(figsize=(6.8, 3.3), dpi=90)
     zh = lang == "zh"
     for i, (dfn, g) in enumerate(actuals.groupby("definition", sort=True)):
         g = g.sort_values("year")

@@ -18,7 +18,7 @@ from .plots import STATUS_COLORS, STATUS_LABELS, plot_indicator, status_heatmap,
 from .risk import STATUSES, Thresholds, _pick_series, assess, forecast_path
 from .targets import Catalog, load_catalog
 
-__all__ = ["RegionReport", "Overview", "region_report", "overview", "esc"]
+__all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc"]
 
 _T = {
     "zh": dict(met="已达标", on_track="有望达标", at_risk="存在风险", off_track="难以达标", missed="未达标",
@@ -72,6 +72,7 @@ class RegionReport:
     as_of: int | None
     lang: str
     domain: str | None
+    paths: dict | None = None
 
     @property
     def region_en(self) -> str:
@@ -128,12 +129,29 @@ class RegionReport:
         if self.as_of is not None:
             frame = frame[frame["year"] <= self.as_of]
         series = frame[(frame["region"] == self.region) & (frame["indicator"] == indicator)]
-        until = int(a["year"].max()) if len(a) else None
-        chosen = _pick_series(frame, self.region, indicator)
-        path = forecast_path(self.catalog, self.actuals, self.region, indicator, until, self.as_of) \
-            if until is not None and len(chosen) else pd.DataFrame(columns=["year", "forecast", "lo80", "hi80", "proxy"])
+        path = (self.paths or {}).get((self.region, indicator))
+        if path is None:
+            until = int(a["year"].max()) if len(a) else None
+            chosen = _pick_series(frame, self.region, indicator)
+            path = forecast_path(self.catalog, self.actuals, self.region, indicator, until, self.as_of) \
+                if until is not None and len(chosen) else pd.DataFrame(columns=["year", "forecast", "lo80", "hi80",
+                                                                                "proxy"])
         name = ind.zh if self.lang == "zh" else ind.en
         return plot_indicator(series, a, targets, path, name, ind.unit, self.lang, ax=ax)
+
+    def chart_image(self, indicator: str, dpi: int = 90):
+        """The chart as an embedded PNG (drawn once, no second 'tight' layout pass)."""
+        import io
+
+        import matplotlib.pyplot as plt
+        from IPython.display import Image
+
+        ax = self.chart(indicator)
+        ax.figure.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.12)
+        buf = io.BytesIO()
+        ax.figure.savefig(buf, format="png", dpi=dpi)
+        plt.close(ax.figure)
+        return Image(data=buf.getvalue(), format="png")
 
     def checks_html(self) -> str:
         t = _T[self.lang]
@@ -160,24 +178,67 @@ class RegionReport:
         return out
 
 
-def _setup(plans, actuals_files):
+@dataclass
+class Context:
+    """Everything the report notebooks share, computed once per run: the catalogue, actuals, the
+    assessment of every dated target (all domains) and the forecast path drawn in each chart.
+
+    The runner pickles one Context and passes its path to every notebook; a notebook opened by
+    hand computes its own (same function, same numbers)."""
+
+    catalog: Catalog
+    actuals: Actuals
+    assessment: pd.DataFrame
+    paths: dict
+    as_of: int | None
+    lang: str
+
+
+def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=0.7, at_risk=0.3,
+                  regions: list[str] | None = None, catalog: Catalog | None = None,
+                  act: Actuals | None = None) -> Context:
+    catalog = catalog or load_catalog(list(plans or []) or None)
+    act = act or load_actuals([Path(f) for f in actuals or []], catalog=catalog)
+    a = assess(catalog, act, as_of=as_of, domain=None, lang=lang, thresholds=Thresholds(on_track, at_risk))
+    if regions is not None:
+        a = a[a["region"].isin(regions)].reset_index(drop=True)
+    if as_of is None and len(act.frame):
+        as_of = int(act.frame["year"].max())
+    paths = {}
+    for (region, indicator), g in a.groupby(["region", "indicator"], sort=True):
+        paths[(region, indicator)] = forecast_path(catalog, act, region, indicator, int(g["year"].max()), as_of)
+    return Context(catalog, act, a, paths, as_of, lang)
+
+
+def save_context(ctx: Context, path: Path) -> None:
+    import pickle
+
+    Path(path).write_bytes(pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=None) -> Context:
     use_cjk_font()
-    catalog = load_catalog(list(plans) or None)
-    act = load_actuals([Path(f) for f in actuals_files or []], catalog=catalog)
-    return catalog, act
+    if context:
+        import pickle
+
+        return pickle.loads(Path(context).read_bytes())  # written by this run's runner
+    return build_context(plans, actuals, as_of, lang, on_track, at_risk, regions=regions)
+
+
+def _in_domain(a: pd.DataFrame, domain: str | None) -> pd.DataFrame:
+    return a if domain in (None, "", "all") else a[a["domain"] == domain]
 
 
 def region_report(region: str, actuals: list[str] | None = None, as_of: int | None = None, lang: str = "zh",
                   on_track: float = 0.7, at_risk: float = 0.3, domain: str | None = "vocational",
-                  plans: list[str] | None = None) -> RegionReport:
-    """Everything a region report shows, computed once."""
-    catalog, act = _setup(plans or [], actuals)
+                  plans: list[str] | None = None, context: str | None = None) -> RegionReport:
+    """Everything a region report shows. ``context``: a file written by the runner (else computed)."""
+    ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=None if context else [region])
     dom = None if domain in (None, "", "all") else domain
-    a = assess(catalog, act, as_of=as_of, region=region, domain=dom, lang=lang,
-               thresholds=Thresholds(on_track, at_risk))
-    if as_of is None and len(act.frame):
-        as_of = int(act.frame["year"].max())
-    return RegionReport(region, catalog, act, a, as_of, lang, dom)
+    names = [r for r in ctx.catalog.regions.regions if region in (r, ctx.catalog.regions.en(r))]
+    region = names[0] if names else region
+    a = _in_domain(ctx.assessment[ctx.assessment["region"] == region], dom).reset_index(drop=True)
+    return RegionReport(region, ctx.catalog, ctx.actuals, a, ctx.as_of, lang, dom, ctx.paths)
 
 
 @dataclass
@@ -220,11 +281,10 @@ class Overview:
 
 
 def overview(actuals: list[str] | None = None, as_of: int | None = None, lang: str = "zh", on_track: float = 0.7,
-             at_risk: float = 0.3, domain: str | None = "vocational", plans: list[str] | None = None) -> Overview:
-    catalog, act = _setup(plans or [], actuals)
-    dom = None if domain in (None, "", "all") else domain
-    a = assess(catalog, act, as_of=as_of, domain=dom, lang=lang, thresholds=Thresholds(on_track, at_risk))
-    return Overview(a, catalog, lang)
+             at_risk: float = 0.3, domain: str | None = "vocational", plans: list[str] | None = None,
+             context: str | None = None) -> Overview:
+    ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk)
+    return Overview(_in_domain(ctx.assessment, domain).reset_index(drop=True), ctx.catalog, lang)
 
 
 STATUS_LEGEND = STATUS_LABELS

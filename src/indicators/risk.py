@@ -63,7 +63,7 @@ DEFAULT_RELATIVE_TOLERANCE = 0.05  # 5% of the target value
 PACE_CUTOFFS = (0.95, 0.60, 0.0)
 
 ASSESS_COLUMNS = [
-    "plan", "region", "region_en", "indicator", "indicator_zh", "year", "clause", "target", "target_high",
+    "plan", "region", "region_en", "domain", "indicator", "indicator_zh", "year", "clause", "target", "target_high",
     "comparator", "unit", "direction", "meet_low", "meet_high", "as_of", "latest_year", "latest_value",
     "n_points", "definition", "forecast", "lo80", "hi80", "lo95", "hi95", "p_meet", "status", "status_detail",
     "required_change", "historical_change", "change_unit", "pace_ratio", "pace_category", "anticipated_progress",
@@ -366,7 +366,7 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
         s = series(tr.region, tr.indicator)
         t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
         r = {c: None for c in ASSESS_COLUMNS}
-        r.update(plan=tr.plan, region=tr.region, region_en=tr.region_en, indicator=tr.indicator,
+        r.update(plan=tr.plan, region=tr.region, region_en=tr.region_en, domain=tr.domain, indicator=tr.indicator,
                  indicator_zh=tr.indicator_zh, year=year, clause=tr.clause, target=tr.value,
                  target_high=tr.value_high, comparator=tr.comparator, unit=ind.unit, direction=ind.direction,
                  meet_low=low, meet_high=high, as_of=as_of, n_points=int(len(s)),

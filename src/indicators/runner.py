@@ -176,7 +176,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     from tqdm import tqdm
 
     from .actuals import load_actuals
-    from .risk import assess
+    from .report import build_context, save_context
     from .targets import load_catalog
 
     t0 = time.perf_counter()
@@ -204,8 +204,13 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    # computed once, shared by every notebook through a file
+    ctx = build_context(as_of=as_of, lang=lang, catalog=catalog, act=act)
+    (staging / "_executed").mkdir()
+    context_file = staging / "_executed" / "context.pickle"
+    save_context(ctx, context_file)
     base = {"actuals": [str(a) for a in actual_files], "as_of": as_of, "lang": lang,
-            "plans": [str(p) for p in plan_dirs], "on_track": 0.7, "at_risk": 0.3}
+            "plans": [str(p) for p in plan_dirs], "on_track": 0.7, "at_risk": 0.3, "context": str(context_file)}
     kernel = _kernel_name()
     jobs_list = [{"key": "overview", "region": None, "notebook": str(nbdir / "overview.ipynb"),
                   "out_nb": str(staging / "_executed" / "overview.ipynb"), "html": str(staging / "overview.html"),
@@ -223,6 +228,9 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
                           "parameters": {**base, "region": region, "domain": region_domains[region]},
                           "title": f"{region} {catalog.regions.en(region)}", "kernel": kernel, "cwd": str(nbdir),
                           "timeout": timeout})
+    # longest first (charts dominate: one per indicator), so two workers finish together
+    cost = ctx.assessment.groupby("region")["indicator"].nunique().to_dict()
+    jobs_list.sort(key=lambda j: -cost.get(j["region"], len(cost)))
     result = RunResult(out=out)
     try:
         with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -234,6 +242,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
                 r["region_en"] = by_key[r["key"]].get("region_en")
                 (result.failed if r["error"] else result.reports).append(r)
         for r in result.failed:
+            r["parameters"] = {k: v for k, v in by_key[r["key"]]["parameters"].items() if k != "context"}
             failed_dir = staging / "failed"
             failed_dir.mkdir(exist_ok=True)
             if Path(r["notebook"]).exists():
@@ -242,8 +251,9 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         shutil.rmtree(staging / "_executed", ignore_errors=True)
         summary = {}
         for region in regions:
-            dom = None if region_domains[region] == "all" else region_domains[region]
-            a = assess(catalog, act, as_of=as_of, region=region, domain=dom)
+            a = ctx.assessment[ctx.assessment["region"] == region]
+            if region_domains[region] != "all":
+                a = a[a["domain"] == region_domains[region]]
             summary[region] = a["status"].value_counts().to_dict()
         inputs = [{"path": f, "sha256": _sha256(Path(f))} for f in act.files + [str(a) for a in actual_files]
                   if Path(f).exists()]

@@ -1,0 +1,581 @@
+"""Actuals: reading planners' files (long and wide), every problem reported with file, row and column,
+the bundled published statistics, overrides, templates and their round trip.
+
+Every planner file here is generated inside the test (tmp_path): no real source has these values, they
+exist only to exercise the reader. The bundled data under data/ is only read, never written.
+"""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+
+import indicators.targets
+from indicators.actuals import bundled_data_dir, load_actuals, read_actuals_file
+from indicators.cli import main
+from indicators.errors import ValidationError
+
+REGION = "茌平区"
+LONG_HEADER = "region,indicator,year,value,unit\n"
+
+
+@pytest.fixture(autouse=True)
+def _one_catalog(monkeypatch, catalog):
+    """The command line loads the catalogue on every call; reuse the session's copy (same bundled plans)."""
+    real = indicators.targets.load_catalog
+
+    def load(plans=None, **kw):
+        return catalog if not plans and not kw else real(plans, **kw)
+
+    monkeypatch.setattr(indicators.targets, "load_catalog", load)
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _long(path: Path, rows: list[str], encoding: str = "utf-8") -> Path:
+    """A long planner file; rows are 'region,indicator,year,value,unit' lines made up for the test."""
+    return _write(path, LONG_HEADER + "".join(r + "\n" for r in rows), encoding)
+
+
+def _validate(capsys, *args) -> tuple[int, pd.DataFrame, str]:
+    """Run `indicators validate ... --format csv`: exit code, the problems table, stderr."""
+    rc = main(["validate", *map(str, args), "--format", "csv"])
+    cap = capsys.readouterr()
+    probs = (pd.read_csv(io.StringIO(cap.out), dtype=str, keep_default_na=False) if cap.out.strip()
+             else pd.DataFrame(columns=["severity", "file", "row", "column", "value", "check", "expected"]))
+    return rc, probs, cap.err
+
+
+def _errors(probs: pd.DataFrame) -> pd.DataFrame:
+    return probs[probs["severity"] == "error"].reset_index(drop=True)
+
+
+def _one(frame: pd.DataFrame, **where) -> pd.Series:
+    sel = frame
+    for k, v in where.items():
+        sel = sel[sel[k] == v]
+    assert len(sel) == 1, f"expected one row for {where}, got {len(sel)}"
+    return sel.iloc[0]
+
+
+def _actuals_csv(capsys, *args) -> pd.DataFrame:
+    assert main(["actuals", *map(str, args), "--format", "csv"]) == 0
+    return pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"row": str})
+
+
+# --- 1. text where a number belongs; blanks are missing, not errors --------------------------------
+
+def test_text_in_value_is_an_error_blanks_are_missing(tmp_path, capsys):
+    # made-up planner rows: one unreadable value and the four recognised kinds of blank
+    f = _long(tmp_path / "text.csv", [
+        f"{REGION},sec_voc_dual_qualified_teacher_share,2020,abc,",
+        f"{REGION},sec_voc_dual_qualified_teacher_share,2021,—,",
+        f"{REGION},sec_voc_dual_qualified_teacher_share,2022,－,",
+        f"{REGION},sec_voc_schools,2021,空,",
+        f"{REGION},sec_voc_schools,2022,,",
+    ])
+    rc, probs, err = _validate(capsys, f)
+    assert rc == 1
+    errors = _errors(probs)
+    assert len(errors) == 1
+    e = errors.iloc[0]
+    assert (e["file"], e["row"], e["column"], e["value"]) == (str(f), "2", "value", "abc")
+    assert e["check"] == "number" and "a number in percent" in e["expected"]
+    missing = probs[probs["severity"] == "missing"]
+    assert sorted(missing["row"].astype(int)) == [3, 4, 5, 6]
+    assert set(missing["value"]) == {"—", "－", "空", ""}
+    assert "1 error(s)" in err and "4 warning(s) or missing value(s)" in err
+
+    # the human-readable table says the same
+    assert main(["validate", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert "text.csv" in out and "abc" in out and "a number in percent" in out and "missing" in out
+
+    # blanks alone are no error
+    ok = _long(tmp_path / "blanks.csv", [f"{REGION},sec_voc_schools,2021,空,", f"{REGION},sec_voc_schools,2022,—,"])
+    rc, probs, _ = _validate(capsys, ok)
+    assert rc == 0 and set(probs["severity"]) == {"missing"}
+
+
+# --- 2. duplicate cells ---------------------------------------------------------------------------
+
+def test_duplicate_cell_with_different_values_lists_both_rows(tmp_path, capsys):
+    # made-up values: rows 2 and 4 disagree about the same cell
+    f = _long(tmp_path / "dup.csv", [
+        f"{REGION},sec_voc_schools,2021,2,",
+        f"{REGION},sec_voc_schools,2020,1,",
+        f"{REGION},中职学校数量,2021,3,",
+    ])
+    rc, probs, _ = _validate(capsys, f)
+    assert rc == 1
+    e = _one(_errors(probs), check="one value per region, indicator and year")
+    assert e["file"] == str(f) and e["row"] == "2, 4" and e["column"] == "value"
+    assert "2" in e["value"] and "3" in e["value"]
+    assert "rows 2, 4" in e["expected"] and "sec_voc_schools 2021" in e["expected"]
+
+
+# --- 3. shares outside 0-100% ---------------------------------------------------------------------
+
+def test_share_outside_0_100_is_an_error(tmp_path, capsys):
+    # made-up shares: 120 is above 100%, -5% below 0
+    f = _long(tmp_path / "share.csv", [
+        f"{REGION},sec_voc_dual_qualified_teacher_share,2020,120,",
+        f"{REGION},sec_voc_dual_qualified_teacher_share,2021,-5%,",
+        f"{REGION},sec_voc_dual_qualified_teacher_share,2022,100,",
+    ])
+    rc, probs, err = _validate(capsys, f)
+    assert rc == 1
+    errors = _errors(probs)
+    assert list(errors["row"]) == ["2", "3"] and set(errors["column"]) == {"value"}
+    assert list(errors["value"]) == ["120", "-5%"]
+    assert set(errors["check"]) == {"share within 0-100%"}
+    assert all("sec_voc_dual_qualified_teacher_share is a percentage between 0 and 100" in x
+               for x in errors["expected"])
+    assert "1 value(s) read" in err  # 100 is fine
+
+
+# --- 4. negative counts and amounts ---------------------------------------------------------------
+
+def test_negative_count_or_amount_is_an_error(tmp_path, capsys, catalog):
+    # made-up negatives: a school count and a funding amount in 万元
+    f = _long(tmp_path / "neg.csv", [
+        f"{REGION},sec_voc_schools,2020,-3,",
+        f"{REGION},voc_fiscal_funding_total,2020,-5387.35,万元",
+        f"{REGION},sec_voc_schools,2021,3,",
+    ])
+    rc, probs, err = _validate(capsys, f)
+    assert rc == 1
+    errors = _errors(probs)
+    assert list(errors["row"]) == ["2", "3"] and list(errors["value"]) == ["-3", "-5387.35"]
+    assert set(errors["check"]) == {"not negative"} and set(errors["column"]) == {"value"}
+    assert "sec_voc_schools is a count or amount and cannot be negative" in errors["expected"][0]
+    assert "voc_fiscal_funding_total" in errors["expected"][1]
+    # the sign is never dropped: nothing negative becomes a positive value
+    frame, _ = read_actuals_file(f, catalog.vocabulary, catalog.regions)
+    assert list(frame["value"]) == [3.0]
+
+
+# --- 5. years -------------------------------------------------------------------------------------
+
+def test_year_must_be_a_whole_plausible_number(tmp_path, capsys):
+    # made-up rows with bad years, and one good one (2020年) as a control
+    f = _long(tmp_path / "years.csv", [
+        f"{REGION},sec_voc_schools,2019.5,1,",
+        f"{REGION},sec_voc_schools,1800,1,",
+        f"{REGION},sec_voc_schools,二〇一九,1,",
+        f"{REGION},sec_voc_schools,2020年,1,",
+    ])
+    rc, probs, err = _validate(capsys, f)
+    assert rc == 1
+    errors = _errors(probs)
+    assert list(errors["row"]) == ["2", "3", "4"]
+    assert set(errors["column"]) == {"year"} and list(errors["value"]) == ["2019.5", "1800", "二〇一九"]
+    assert all(x == "a whole year between 1949 and 2100" for x in errors["expected"])
+    assert all(x == str(f) for x in errors["file"])
+    assert "1 value(s) read" in err
+
+
+# --- 6. unknown indicator with suggestions --------------------------------------------------------
+
+def test_unknown_indicator_suggests_closest_names(tmp_path, capsys):
+    # made-up misspelling: 比列 for 比例
+    f = _long(tmp_path / "unknown.csv", [f"{REGION},双师型教师比列,2020,90,"])
+    rc, probs, _ = _validate(capsys, f)
+    assert rc == 1
+    e = _one(_errors(probs), column="indicator")
+    assert (e["file"], e["row"], e["value"], e["check"]) == (str(f), "2", "双师型教师比列", "known indicator")
+    closest = e["expected"].split("closest:")[1]
+    assert "sec_voc_dual_qualified_teacher_share" in closest or "voc_dual_qualified_teacher_share" in closest
+
+    # in a wide file an unknown row is reported once, not once per year column
+    w = _write(tmp_path / "wide_unknown.csv", "指标,2019年,2020年,2021年\n双师型教师比列,80,85,90\n")
+    rc, probs, _ = _validate(capsys, w, "--input-region", REGION)
+    assert rc == 1 and len(_errors(probs)) == 1 and _errors(probs)["row"][0] == "2"
+
+
+# --- 7. unknown region ----------------------------------------------------------------------------
+
+def test_unknown_region_is_accepted_with_a_warning(tmp_path, capsys, catalog):
+    place = "某某新区"  # not a real region in regions.yaml
+    assert place not in catalog.regions
+    # made-up value for a place the catalogue does not know
+    f = _long(tmp_path / "region.csv", [f"{place},sec_voc_schools,2021,4,"])
+    rc, probs, err = _validate(capsys, f)
+    assert rc == 0
+    w = _one(probs, column="region")
+    assert (w["severity"], w["row"], w["value"], w["file"]) == ("warning", "2", place, str(f))
+    assert "regions.yaml" in w["expected"]
+    assert "0 error(s)" in err
+
+    act = load_actuals([f], catalog=catalog, bundled=False, with_baselines=False)
+    assert _one(act.frame, region=place, indicator="sec_voc_schools", year=2021)["value"] == 4
+    assert any(p.severity == "warning" and p.value == place for p in act.warnings)
+
+
+# --- 8. units that contradict the vocabulary ------------------------------------------------------
+
+def test_fraction_for_a_percentage_suggests_times_100(tmp_path, capsys):
+    # made-up: 91.3% typed as a fraction
+    f = _long(tmp_path / "fraction.csv", [f"{REGION},sec_voc_dual_qualified_teacher_share,2020,0.913,"])
+    rc, probs, _ = _validate(capsys, f)
+    assert rc == 1
+    e = _one(_errors(probs), row="2")
+    assert (e["file"], e["column"], e["value"], e["check"]) == (str(f), "value", "0.913", "share in percent")
+    assert "multiply by 100" in e["expected"] and "(91.3)" in e["expected"]
+
+
+def test_unit_of_another_dimension_is_an_error(tmp_path, capsys):
+    # made-up: person-times given for a person-days indicator, in the unit column and inside the value
+    f = _long(tmp_path / "unit.csv", [
+        f"{REGION},training_person_days,2020,500,人次",
+        f"{REGION},培训规模,2021,500人次,",
+    ])
+    rc, probs, _ = _validate(capsys, f)
+    assert rc == 1
+    errors = _errors(probs)
+    assert list(errors["row"]) == ["2", "3"] and list(errors["column"]) == ["unit", "value"]
+    assert set(errors["value"]) == {"人次"} and set(errors["check"]) == {"unit fits the indicator"}
+    assert all("person_times" in x and "person_days" in x for x in errors["expected"])
+
+
+# --- 9. files that cannot be read -----------------------------------------------------------------
+
+@pytest.mark.parametrize("case,content,check,row", [
+    ("missing_column", "region,indicator,year\n茌平区,sec_voc_schools,2020\n", "required columns present", "1"),
+    ("empty", "", "file is not empty", ""),
+    ("header_only", "region,indicator,year,value\n", "file is not empty", ""),
+    ("missing_file", None, "file exists", ""),
+    ("open_quote", 'region,indicator,year,value\n茌平区,sec_voc_schools,2020,1\n茌平区,sec_voc_schools,2021,"2\n'
+                   "茌平区,sec_voc_schools,2022,3\n", "well-formed CSV", "3"),
+    ("too_many_fields", "region,indicator,year,value\n茌平区,sec_voc_schools,2020,1\n茌平区,sec_voc_schools,2021,2,9\n",
+     "well-formed CSV", "3"),
+])
+def test_unreadable_file_is_a_clear_error(tmp_path, capsys, case, content, check, row):
+    # made-up broken files (or none at all)
+    f = tmp_path / f"{case}.csv"
+    if content is not None:
+        _write(f, content)
+    rc, probs, err = _validate(capsys, f)
+    assert rc == 1
+    e = _one(_errors(probs), check=check)
+    assert e["file"] == str(f) and e["row"] == row
+    if case == "missing_column":
+        assert e["column"] == "value" and "columns region, indicator, year, value" in e["expected"]
+    if case == "too_many_fields":
+        assert "Expected 4 fields in line 3, saw 5" in e["value"]
+    if case == "open_quote":
+        assert "EOF inside string" in e["value"] and "quote closed" in e["expected"]
+    assert "1 error(s)" in err
+
+
+# --- 10. encodings --------------------------------------------------------------------------------
+
+def test_bom_and_gbk_load_the_same_utf16_is_refused(tmp_path, capsys, catalog):
+    # made-up long file with Chinese names, as Excel exports it in both encodings
+    text = LONG_HEADER + "".join(f"{REGION},{name},{y},{v},{u}\n" for name, y, v, u in [
+        ("中职学校生师比", 2020, "17:1（3456/202）", ""), ("中职学校“双师型”教师比例", 2020, "91.3%", ""),
+        ("财政性职业教育经费总投入", 2020, "5387.35", "万元"), ("中职学校数量", 2021, "空", "个"),
+        ("培训规模", 2021, "13500", "人日")] * 4)
+    bom = _write(tmp_path / "bom.csv", text, "utf-8-sig")
+    gbk = _write(tmp_path / "gbk.csv", text, "gbk")
+    assert bom.read_bytes()[:3] == b"\xef\xbb\xbf"
+    with pytest.raises(UnicodeDecodeError):
+        gbk.read_bytes().decode("utf-8")
+    frames = []
+    for f in (bom, gbk):
+        frame, probs = read_actuals_file(f, catalog.vocabulary, catalog.regions)
+        assert not [p for p in probs if p.severity == "error"]
+        frames.append(frame[["region", "indicator", "year", "value", "value_as_published", "unit_as_published"]])
+        assert _validate(capsys, f)[0] == 0
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert len(frames[0]) == 16 and set(frames[0]["region"]) == {REGION}
+    assert set(frames[0]["value"]) == {17.0, 91.3, 5387.35, 13500.0}
+
+    u16 = _write(tmp_path / "utf16.csv", text, "utf-16")
+    rc, probs, _ = _validate(capsys, u16)
+    assert rc == 1
+    e = _one(_errors(probs), check="readable encoding")
+    assert e["file"] == str(u16) and "UTF-8" in e["expected"] and "GBK" in e["expected"]
+
+
+# --- 11. values as the plans write them -----------------------------------------------------------
+
+def test_written_forms_names_and_aliases(tmp_path, catalog):
+    # made-up values written the way the plans write them; indicators by key, Chinese name and alias
+    f = _long(tmp_path / "forms.csv", [
+        f"{REGION},生师比,2020,11:1,",                                      # alias
+        f"{REGION},中职学校生师比,2021,17:1（3456/202）,",                    # Chinese name
+        f"{REGION},sec_voc_dual_qualified_teacher_share,2020,91.3%,",       # key
+        f"{REGION},高中阶段招生职普比,2020,4.5:5.5,",                          # alias, vocational:general
+        f"{REGION},财政性职业教育经费总投入,2020,5387.35,万元",                 # 万元 for a 10k_yuan indicator
+        f"{REGION},sec_voc_per_student_allocation,2020,0.33,万元",          # 万元 for a yuan indicator
+    ])
+    frame, probs = read_actuals_file(f, catalog.vocabulary, catalog.regions)
+    assert probs == []
+    got = {(r.indicator, r.year): r.value for r in frame.itertuples()}
+    assert got == {
+        ("sec_voc_student_teacher_ratio", 2020): 11.0,
+        ("sec_voc_student_teacher_ratio", 2021): 17.0,
+        ("sec_voc_dual_qualified_teacher_share", 2020): 91.3,
+        ("voc_share_of_senior_secondary_enrollment", 2020): 45.0,   # 4.5 / (4.5 + 5.5) x 100
+        ("voc_fiscal_funding_total", 2020): 5387.35,               # already in 10k yuan
+        ("sec_voc_per_student_allocation", 2020): 3300.0,          # 0.33 x 10,000 yuan
+    }
+    assert list(frame["value_as_published"]) == ["11:1", "17:1（3456/202）", "91.3%", "4.5:5.5", "5387.35", "0.33"]
+    assert _one(frame, indicator="sec_voc_per_student_allocation")["unit"] == "yuan"
+
+
+# --- 12. the planner's wide layout ----------------------------------------------------------------
+
+def test_wide_xlsx_one_sheet_per_region(tmp_path, capsys, catalog):
+    # made-up workbook in the plan annex's shape; sheet names are regions
+    wb = Workbook()
+    ws = wb.active
+    ws.title = REGION
+    ws.append(["指标", "2019年", 2020])
+    ws.append(["中职学校生师比（在校生数/专任教师数）", "11:1（2193/202）", "17:1（3456/202）"])
+    ws.append(["中职学校“双师型”教师比例", "91.3%（126/138）", "—"])
+    ws.append(["财政性职业教育经费总投入（万元）", 5387.35, 20000.5])
+    other = wb.create_sheet("聊城市")
+    other.append(["指标", "2019年", 2020])
+    other.append(["中职学校生师比", "15:1", 16])
+    f = tmp_path / "wide.xlsx"
+    wb.save(f)
+
+    rc, probs, _ = _validate(capsys, f)
+    assert rc == 0
+    m = _one(probs, severity="missing")
+    assert (m["sheet"], m["row"], m["column"], m["value"]) == (REGION, "3", "2020", "—")
+
+    frame, _ = read_actuals_file(f, catalog.vocabulary, catalog.regions)
+    got = {(r.region, r.indicator, r.year): r.value for r in frame.itertuples()}
+    assert got == {
+        (REGION, "sec_voc_student_teacher_ratio", 2019): 11.0,
+        (REGION, "sec_voc_student_teacher_ratio", 2020): 17.0,
+        (REGION, "sec_voc_dual_qualified_teacher_share", 2019): 91.3,
+        (REGION, "voc_fiscal_funding_total", 2019): 5387.35,
+        (REGION, "voc_fiscal_funding_total", 2020): 20000.5,
+        ("聊城市", "sec_voc_student_teacher_ratio", 2019): 15.0,
+        ("聊城市", "sec_voc_student_teacher_ratio", 2020): 16.0,
+    }
+    assert _one(frame, region=REGION, indicator="voc_fiscal_funding_total", year=2019)["unit_as_published"] == "万元"
+    assert _one(frame, region="聊城市", year=2020)["row"] == "聊城市!2"
+
+
+def test_wide_csv_with_region_from_the_caller(tmp_path, capsys, catalog):
+    # made-up wide CSV without region sheets
+    f = _write(tmp_path / "wide.csv", "指标,2019年,2020\n中职学校生师比（在校生数/专任教师数）,\"17:1（3456/202）\",18:1\n"
+                                      "财政性职业教育经费总投入（万元）,5387.35,空\n")
+    rc, probs, _ = _validate(capsys, f)  # no region: a clear error naming the option to use
+    assert rc == 1
+    e = _one(_errors(probs), check="region given")
+    assert e["file"] == str(f) and "--input-region" in e["expected"]
+
+    rc, probs, err = _validate(capsys, f, "--input-region", REGION)
+    assert rc == 0 and "3 value(s) read" in err and list(probs["severity"]) == ["missing"]
+
+    act = load_actuals([f], catalog=catalog, region=REGION, bundled=False, with_baselines=False)
+    got = {(r.region, r.indicator, r.year): r.value for r in act.frame.itertuples()}
+    assert got == {(REGION, "sec_voc_student_teacher_ratio", 2019): 17.0,
+                   (REGION, "sec_voc_student_teacher_ratio", 2020): 18.0,
+                   (REGION, "voc_fiscal_funding_total", 2019): 5387.35}
+
+    out = _actuals_csv(capsys, "--actuals", f, "--input-region", REGION, "--region", REGION)
+    assert _one(out, indicator="sec_voc_student_teacher_ratio", year=2020)["value"] == 18.0
+
+
+# --- 13. template round trip ----------------------------------------------------------------------
+
+# made-up values a planner would type into blank template cells: (indicator, year, as typed, canonical value)
+FILL = [
+    ("sec_voc_schools", 2021, "2", 2.0),
+    ("sec_voc_dual_qualified_teacher_share", 2020, "92.5%", 92.5),
+    ("sec_voc_student_teacher_ratio", 2021, "18:1（4500/250）", 18.0),
+    ("voc_fiscal_funding_total", 2020, "21000.5", 21000.5),
+    ("training_person_days", 2022, "13800", 13800.0),
+]
+
+
+def _plan_baselines_2019(catalog) -> dict[str, float]:
+    t = catalog.targets
+    b = t[(t["region"] == REGION) & (t["kind"] == "baseline") & (t["year"] == 2019) & t["breakdown"].isna()]
+    return dict(zip(b["indicator"], b["value"].astype(float)))
+
+
+def _key_of_label(catalog, label: str) -> str:
+    key = catalog.vocabulary.resolve(re.sub(r"（[^（）]*）$", "", label))
+    assert key, label
+    return key
+
+
+@pytest.mark.parametrize("layout", ["wide_xlsx", "long_csv"])
+def test_template_round_trip(tmp_path, capsys, catalog, layout):
+    baselines = _plan_baselines_2019(catalog)
+    assert baselines["sec_voc_student_teacher_ratio"] == 11 and baselines["voc_fiscal_funding_total"] == 5387.35
+    path = tmp_path / ("t.xlsx" if layout == "wide_xlsx" else "t.csv")
+    args = ["template", "--region", REGION, "-o", str(path)] + (["--layout", "long"] if layout == "long_csv" else [])
+    assert main(args) == 0
+    assert "indicators validate" in capsys.readouterr().err
+
+    prefilled: dict[tuple[str, int], float] = {}
+    todo = {(k, y): typed for k, y, typed, _ in FILL}
+    if layout == "wide_xlsx":
+        wb = load_workbook(path)
+        ws = wb[REGION]
+        header = [c.value for c in ws[1]]
+        assert header[0] == "指标" and "2019年" in header
+        for row in ws.iter_rows(min_row=2):
+            key = _key_of_label(catalog, row[0].value)
+            for cell, head in zip(row[1:], header[1:]):
+                year = int(head.rstrip("年"))
+                if (key, year) in todo:
+                    assert cell.value is None, (key, year)
+                    cell.value = todo.pop((key, year))
+                elif cell.value is not None:
+                    prefilled[(key, year)] = float(cell.value)
+        wb.save(path)
+    else:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for r in rows:
+            k = (r["indicator"], int(r["year"]))
+            if k in todo:
+                assert r["value"] == "", k
+                r["value"] = todo.pop(k)
+            elif r["value"] != "":
+                prefilled[k] = float(r["value"])
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    assert todo == {}  # every test value found a blank cell
+
+    # the template pre-fills the plan's 2019 baselines, and nothing else of its own
+    assert prefilled == pytest.approx({(k, 2019): v for k, v in baselines.items()})
+
+    rc, probs, err = _validate(capsys, path)
+    assert rc == 0 and "0 error(s)" in err and set(probs["severity"]) <= {"missing"}
+
+    out = _actuals_csv(capsys, "--actuals", path, "--region", REGION)
+    assert set(out["region"]) == {REGION}
+    for key, year, _, value in FILL:
+        assert _one(out, indicator=key, year=year)["value"] == pytest.approx(value)
+    for (key, year), value in prefilled.items():
+        assert _one(out, indicator=key, year=year)["value"] == pytest.approx(value)
+
+
+# --- 14. overrides --------------------------------------------------------------------------------
+
+def test_later_files_override_earlier_ones_and_are_listed(tmp_path, capsys, catalog):
+    # the bundled national 2019 secondary-vocational students, read straight from the bundled file
+    nbs = pd.read_csv(bundled_data_dir() / "10_nbs_annual.csv", dtype=str)
+    pub = _one(nbs, region="全国", indicator="sec_voc_students", year="2019")
+    assert pub["unit"] == "万人"
+    published = float(pub["value"]) * 10_000
+
+    # made-up planner values: one replaces the bundled figure, two files disagree about one cell
+    a = _long(tmp_path / "a.csv", ["全国,sec_voc_students,2019,1600,万人", f"{REGION},sec_voc_schools,2021,2,"])
+    b = _long(tmp_path / "b.csv", [f"{REGION},sec_voc_schools,2021,3,"])
+    act = load_actuals([a, b], catalog=catalog)
+
+    assert pub["definition"] == "incl_technician"
+    nat = _one(act.frame, region="全国", indicator="sec_voc_students", year=2019, definition="incl_technician")
+    assert nat["value"] == 16_000_000 and nat["file"] == str(a)  # the planner row took the replaced definition
+    # series rebuilt from it use the planner's value: excl. technician = total - technician-school students
+    tech = _one(act.frame, region="全国", indicator="technician_school_students", year=2019)["value"]
+    rebuilt = _one(act.frame, region="全国", indicator="sec_voc_students", year=2019, definition="excl_technician")
+    assert rebuilt["origin"] == "derived" and rebuilt["value"] == pytest.approx(16_000_000 - tech)
+    assert _one(act.frame, region=REGION, indicator="sec_voc_schools", year=2021)["value"] == 3
+
+    ov = act.overrides
+    assert len(ov) == 2
+    o = _one(ov, region="全国", indicator="sec_voc_students", year=2019)
+    assert o["old_value"] == pytest.approx(published) and o["new_value"] == 16_000_000
+    assert o["old_source"].endswith("10_nbs_annual.csv") and o["new_source"] == f"{a} row 2"
+    o = _one(ov, region=REGION, indicator="sec_voc_schools", year=2021)
+    assert (o["old_value"], o["new_value"]) == (2, 3)
+    assert o["old_source"] == str(a) and o["new_source"] == f"{b} row 2"
+
+    # the same through the command line
+    out = _actuals_csv(capsys, "--actuals", a, "--actuals", b, "--region", REGION)
+    assert _one(out, indicator="sec_voc_schools", year=2021)["value"] == 3
+
+
+def test_command_line_lists_overrides(tmp_path, capsys):
+    # made-up planner value that replaces a bundled national figure
+    a = _long(tmp_path / "a.csv", ["全国,sec_voc_students,2019,1600,万人"])
+    assert main(["actuals", "--actuals", str(a), "--region", "全国", "--indicator", "sec_voc_students",
+                 "--format", "csv"]) == 0
+    err = capsys.readouterr().err
+    assert "1 bundled value(s) overridden" in err and "a.csv row 2" in err
+
+
+# --- 15. bundled data -----------------------------------------------------------------------------
+
+def test_bundled_series_sources_definitions_and_derivations(capsys):
+    out = _actuals_csv(capsys)
+    bundled = out[out["origin"].astype(str).str.startswith("shared/data/")]
+    assert len(bundled) > 500
+    assert {Path(f).name for f in bundled["file"]} == {"10_nbs_annual.csv", "20_moe_bulletins.csv", "30_yearbooks.csv"}
+    for col in ("source_url", "quote"):
+        assert bundled[col].notna().all() and (bundled[col].astype(str).str.strip() != "").all(), col
+
+    nat = bundled[(bundled["region"] == "全国")
+                  & bundled["indicator"].isin(["sec_voc_new_enrollment", "sec_voc_students"])]
+    for ind, g in nat.groupby("indicator"):
+        assert {"incl_technician", "excl_technician"} <= set(g["definition"]), ind
+        nbs = g[g["file"].str.endswith("10_nbs_annual.csv")]
+        assert nbs[nbs["definition"] == "incl_technician"]["year"].max() == 2020
+        assert nbs[nbs["definition"] == "excl_technician"]["year"].min() == 2021
+
+    derived = out[out["origin"] == "derived"]
+    assert len(derived) and derived["derivation"].notna().all()
+    assert (derived["derivation"].astype(str).str.strip() != "").all()
+
+    # the national vocational share of new enrollment, from the two published counts (incl. technician schools)
+    shares = derived[(derived["region"] == "全国") & (derived["indicator"] == "voc_share_of_senior_secondary_enrollment")
+                     & (derived["definition"] == "incl_technician")]
+    assert len(shares) >= 5
+    for r in shares.itertuples():
+        voc = _one(bundled, region="全国", indicator="sec_voc_new_enrollment", definition="incl_technician", year=r.year)
+        gen = _one(bundled, region="全国", indicator="general_hs_new_enrollment", definition="standard", year=r.year)
+        # the counts are published in 万人: check the conversion too
+        for c in (voc, gen):
+            factor = 10_000 if c["unit_as_published"] == "万人" else 1
+            assert c["value"] == pytest.approx(float(c["value_as_published"]) * factor)
+        assert r.value == pytest.approx(voc["value"] / (voc["value"] + gen["value"]) * 100, rel=1e-9)
+    v2011 = _one(shares, year=2011)["value"]
+    assert v2011 == pytest.approx(813.9 / (813.9 + 850.8) * 100, rel=1e-9)  # the NBS 2011 figures in 万人
+
+
+# --- 16. nothing written on failure ---------------------------------------------------------------
+
+def test_failed_template_leaves_existing_output_untouched(tmp_path, capsys):
+    out = tmp_path / "filled.xlsx"
+    out.write_bytes(b"a planner's earlier work")  # stands in for an existing file
+    before = out.read_bytes()
+    # made-up bad input
+    bad = _long(tmp_path / "bad.csv", [f"{REGION},sec_voc_schools,2021,abc,"])
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    rc = main(["template", "--region", REGION, "-o", str(out), "--actuals", str(bad)])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "abc" in err
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing  # no temporary file left behind
+
+
+def test_validation_error_from_load_actuals_lists_every_file(tmp_path, catalog):
+    # made-up: two bad files, both reported at once
+    a = _long(tmp_path / "a.csv", [f"{REGION},sec_voc_schools,2021,abc,"])
+    b = _long(tmp_path / "b.csv", [f"{REGION},sec_voc_schools,1800,1,"])
+    with pytest.raises(ValidationError) as exc:
+        load_actuals([a, b], catalog=catalog, bundled=False)
+    assert {(p.file, p.row, p.column) for p in exc.value.errors} == {(str(a), 2, "value"), (str(b), 2, "year")}
