@@ -35,4 +35,4 @@ benchmark: install
 	$(BIN)/python benchmarks/suite.py
 
 strip-notebooks: install
-	$(BIN)/python -m indicators.notebooks strip notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb

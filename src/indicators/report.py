@@ -171,9 +171,10 @@ class RegionReport:
         out = f"<h4>{esc(t['plan'])}</h4><ol class='sources'>{''.join(items)}</ol>"
         used = self.actuals.frame[(self.actuals.frame["region"] == self.region)
                                   & self.actuals.frame["indicator"].isin(self.indicators())]
-        srcs = used.drop_duplicates(["source_title", "source_url"])
+        used = used.assign(label=used["source_title"].fillna(used["file"].map(lambda f: Path(str(f)).name)))
+        srcs = used.drop_duplicates(["label", "source_url"])
         if len(srcs):
-            li = "".join(f"<li>{esc(r.source_title)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
+            li = "".join(f"<li>{esc(r.label)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
             out += f"<h4>{esc(t['actual_sources'])}</h4><ul class='sources'>{li}</ul>"
         return out
 

@@ -1,0 +1,131 @@
+"""The runner as a planner meets it: offline HTML, failures kept apart, nothing lost on a bad run."""
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import indicators
+from indicators.cli import main
+from indicators.errors import ValidationError
+from indicators.runner import export_html, run, slug
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_site_has_index_every_report_and_no_network_references(built_reports):
+    out = built_reports.out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in out.glob("*.html"))
+    assert "index.html" in pages and "overview.html" in pages and len(pages) == 4
+    for r in built_reports.reports:
+        assert f'href="{Path(r["html"]).name}"' in index
+    assert "sha256" in index and indicators.__version__ in index
+    for page in out.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        # one file that opens offline: no script, stylesheet or image from any host
+        assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//', text), page.name
+    chiping = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "茌平区")
+    html = chiping.read_text(encoding="utf-8")
+    assert "data:image/png;base64" in html and 'class="risk"' in html
+    assert "import " not in html  # input cells hidden
+
+
+def test_slug_is_safe():
+    for region, en in [("../../etc/passwd", "../../etc/passwd"), ("茌平区", "Chiping District"), ("区", ""),
+                       ("a b", "<script>x</script>")]:
+        s = slug(region, en)
+        assert re.fullmatch(r"[a-z0-9-]+", s) and ".." not in s
+    assert slug("茌平区", "Chiping District") != slug("茌平区2", "Chiping District")
+
+
+def test_input_text_is_escaped(tmp_path):
+    # a planner's files, written by the test, with markup where text belongs
+    text = "到2022年双师型教师比例达到70%以上。"
+    (tmp_path / "src.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "regions.yaml").write_text(
+        '"测试<b>区":\n  en: "Evil <script>alert(1)</script>"\n  level: district\n  parent: 聊城市\n', encoding="utf-8")
+    (tmp_path / "x_2020.yaml").write_text(textwrap.dedent("""
+        plan: {id: x_2020, title_zh: "<img src=x onerror=alert(1)>", title_en: X, region: "测试<b>区", level: district,
+               issuer: null, document_number: null, issued: null, source: src.txt, period: [2020, 2022],
+               domain: vocational}
+        targets:
+          - indicator: sec_voc_dual_qualified_teacher_share
+            year: 2022
+            written: 达到70%以上
+            kind: target
+            clause: "<i>一</i>"
+            quote: 到2022年双师型教师比例达到70%以上
+        """), encoding="utf-8")
+    from indicators.report import region_report
+
+    rep = region_report("测试<b>区", plans=[str(tmp_path)])
+    page = export_html(nbformat.v4.new_notebook(cells=[]), rep.title(), "en")
+    html = rep.header_html() + rep.risk_table_html() + rep.sources_html() + page
+    assert "<script>alert" not in html and "<img src=x" not in html and "<i>一</i>" not in html
+    assert "&lt;b&gt;" in html and "&lt;i&gt;一&lt;/i&gt;" in html
+
+
+def test_bad_actuals_stop_the_run_and_keep_the_old_reports(tmp_path, capsys):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "index.html").write_text("previous good reports", encoding="utf-8")
+    bad = tmp_path / "bad.csv"  # a planner file with text where a number belongs (made up by the test)
+    bad.write_text("region,indicator,year,value\n茌平区,生师比,2020,seventeen\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        run(actuals=[bad], out=out, progress=False)
+    assert main(["run", "--actuals", str(bad), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "seventeen" in err
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous good reports"
+    assert not list(tmp_path.glob(".reports.*"))  # no staging directory left behind
+
+
+def test_a_failing_region_is_kept_apart_and_the_others_publish(tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", nbdir)
+    nb = nbformat.read(nbdir / "region_report.ipynb", as_version=4)
+    # make the notebook fail for one region only (a broken notebook, made up by the test)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("if region == '环翠区':\n    raise RuntimeError('boom for this region')"))
+    nbformat.write(nb, nbdir / "region_report.ipynb")
+    monkeypatch.setenv("INDICATORS_NOTEBOOKS", str(nbdir))
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "backtest.csv").write_text("kept\n", encoding="utf-8")
+    result = run(regions=["环翠区", "沧州市"], out=out, progress=False)
+    assert not result.ok and [f["region"] for f in result.failed] == ["环翠区"]
+    assert "boom for this region" in result.failed[0]["error"]
+    failed = list((out / "failed").glob("*.ipynb"))
+    assert len(failed) == 1 and "boom for this region" in failed[0].read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "环翠区" in index and "boom for this region" in index
+    assert any("沧州市" == r["region"] for r in result.reports)
+    assert (out / "backtest.csv").read_text(encoding="utf-8") == "kept\n"  # files the run does not make survive
+
+
+def test_planner_template_to_report_end_to_end(tmp_path, built_reports):
+    """template -> fill in -> run --actuals: the region's report shows the new values and statuses."""
+    before = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "茌平区").read_text(encoding="utf-8")
+    filled = tmp_path / "chiping.csv"
+    assert main(["template", "--region", "茌平区", "--layout", "long", "-o", str(filled)]) == 0
+    t = pd.read_csv(filled, dtype={"value": object})
+    # values a planner would type in; made up by the test, not real statistics
+    share = (t["indicator"] == "voc_share_of_senior_secondary_enrollment")
+    t.loc[share & (t["year"] == 2020), "value"] = "31"
+    t.loc[share & (t["year"] == 2021), "value"] = "36"
+    t.to_csv(filled, index=False)
+    out = tmp_path / "reports"
+    assert main(["run", "--region", "茌平区", "--actuals", str(filled), "--out", str(out)]) == 0
+    after = next(out.glob("chiping-district-*.html")).read_text(encoding="utf-8")
+    assert "2020 年实际 31.0%，已达标" in after and "2020 年实际 31.0%" not in before
+    assert "2021 年实际 36.0%，未达标" in after
+    # the 2022 target is now forecast from the district's own series, not along the nation's trend
+    sentence = re.compile(r"2022 目标 45\.0%：[^<]*")
+    assert "参照全国" in sentence.search(before).group(0)
+    assert "参照" not in sentence.search(after).group(0) and "达标概率" in sentence.search(after).group(0)
+    assert "chiping.csv" in after  # the planner's file is listed among the sources
