@@ -579,3 +579,20 @@ def test_validation_error_from_load_actuals_lists_every_file(tmp_path, catalog):
     with pytest.raises(ValidationError) as exc:
         load_actuals([a, b], catalog=catalog, bundled=False)
     assert {(p.file, p.row, p.column) for p in exc.value.errors} == {(str(a), 2, "value"), (str(b), 2, "year")}
+
+
+def test_planner_value_replaces_only_the_current_definition(tmp_path, catalog):
+    base = load_actuals(catalog=catalog).frame
+    cell = base[(base["region"] == "全国") & (base["indicator"] == "sec_voc_new_enrollment") & (base["year"] == 2022)
+                & (base["derivation"].isna())]
+    assert cell["definition"].nunique() >= 2  # the bundled cell holds several definitions
+    # a made-up planner value without a definition
+    f = _long(tmp_path / "n.csv", ["全国,sec_voc_new_enrollment,2022,500,万人"])
+    act = load_actuals([f], catalog=catalog)
+    now = act.frame[(act.frame["region"] == "全国") & (act.frame["indicator"] == "sec_voc_new_enrollment")
+                    & (act.frame["year"] == 2022) & act.frame["derivation"].isna()]
+    replaced = now[now["value"] == 5_000_000]
+    assert replaced["definition"].tolist() == ["excl_technician"]  # the series judged by (latest data)
+    kept = set(cell["definition"]) - {"excl_technician"}
+    assert kept and kept <= set(now["definition"])  # other definitions are not lost
+    assert act.overrides["definition"].tolist() == ["excl_technician"]

@@ -338,7 +338,8 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
             problems.append(Problem(**where, column=c.column, value=raw, check="share within 0-100%",
                                     expected=f"{key} is a percentage between 0 and 100"))
             return None
-        if 0 < value <= 1 and not q.ratio and "%" not in str(raw) and unit not in ("%", "percent"):
+        # only a % typed in the cell itself proves a percentage: Excel stores 91.3% as 0.913
+        if 0 < value <= 1 and not q.ratio and "%" not in str(raw):
             problems.append(Problem(**where, column=c.column, value=raw, check="share in percent",
                                     expected=f"{key} is in percent: {raw} looks like a fraction; "
                                     f"multiply by 100 ({clean_float(value * 100):g})"))
@@ -395,7 +396,7 @@ _REBUILD = [("sec_voc_new_enrollment", "technician_school_new_enrollment"),
             ("sec_voc_students", "technician_school_students")]
 
 
-def derive(frame: pd.DataFrame) -> pd.DataFrame:
+def derive(frame: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataFrame:
     """Rows computed from published parts, each with a ``derivation`` saying how.
 
     Only computed where no published value exists for the same series and year, so a published
@@ -434,7 +435,10 @@ def derive(frame: pd.DataFrame) -> pd.DataFrame:
             value = r.value / (r.value + d) * 100 if share else r.value / d
             how = (f"{num} {r.value:g} / ({num} + {den} {d:g}) x 100" if share else f"{num} {r.value:g} / {den} {d:g}")
             out.append({**_derived_row(r.region, result, r.definition, r.year, value), "derivation": how})
-    return _typed(pd.DataFrame(out, columns=ACTUAL_COLUMNS)) if out else pd.DataFrame(columns=ACTUAL_COLUMNS)
+    result = pd.DataFrame(out, columns=ACTUAL_COLUMNS)
+    if units and len(result):
+        result["unit"] = result["indicator"].map(units)
+    return _typed(result) if out else pd.DataFrame(columns=ACTUAL_COLUMNS)
 
 
 def _derived_row(region, indicator, definition, year, value) -> dict:
@@ -499,7 +503,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
     if errors:
         raise ValidationError(problems, title="actuals failed validation")
     combined, overrides = _overlay(layers)
-    derived = derive(combined)
+    derived = derive(combined, {k: ind.unit for k, ind in vocab.indicators.items()})
     combined = pd.concat([combined, derived], ignore_index=True) if len(derived) else combined
     combined = combined.sort_values(["region", "indicator", "definition", "year"], kind="stable").reset_index(drop=True)
     return Actuals(frame=_typed(combined), overrides=overrides, crosschecks=crosschecks,
@@ -520,10 +524,12 @@ def _prefer_lower_prefix(parts: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.Da
 
 
 def _overlay(layers: list[tuple[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Later layers override earlier ones for the same region, indicator and year; each override is listed.
-
-    A planner row without a definition takes the definition of the row it replaces.
+    """Later layers override earlier ones cell by cell (region, indicator, definition, year); each
+    override is listed. A planner row that names no definition takes the definition of the cell it
+    replaces; where that cell holds several definitions, only the one the tool judges by (the most
+    recent series) is replaced, so the other definitions are never lost.
     """
+    key = ["region", "indicator", "definition", "year"]
     combined = pd.DataFrame(columns=ACTUAL_COLUMNS)
     overrides = []
     for name, frame in layers:
@@ -532,28 +538,44 @@ def _overlay(layers: list[tuple[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.D
         if combined.empty:
             combined = frame.copy()
             continue
-        cell = ["region", "indicator", "year"]
-        old = combined.merge(frame[cell + ["value", "file", "row", "definition"]], on=cell, suffixes=("", "_new"))
-        if name != "baselines":
-            for r in old.itertuples():
-                overrides.append({"region": r.region, "indicator": r.indicator, "year": r.year,
-                                  "old_value": r.value, "old_source": r.file, "new_value": r.value_new,
-                                  "new_source": f"{r.file_new} row {r.row_new}"})
-            frame = frame.copy()
-            defs = old.drop_duplicates(cell).set_index(cell)["definition"]
-            idx = pd.MultiIndex.from_frame(frame[cell])
-            inherited = defs.reindex(idx).to_numpy()
-            frame["definition"] = np.where((frame["definition"] == "standard") & pd.notna(inherited),
-                                           inherited, frame["definition"])
-            drop = pd.MultiIndex.from_frame(combined[cell]).isin(idx)
-        else:
+        if name == "baselines":
             # a plan baseline never overrides published data: it only fills empty cells
-            idx = pd.MultiIndex.from_frame(combined[cell])
-            frame = frame[~pd.MultiIndex.from_frame(frame[cell]).isin(idx)]
-            drop = np.zeros(len(combined), dtype=bool)
+            cell = ["region", "indicator", "year"]
+            frame = frame[~pd.MultiIndex.from_frame(frame[cell]).isin(pd.MultiIndex.from_frame(combined[cell]))]
+            combined = pd.concat([combined, frame], ignore_index=True)
+            continue
+        frame = frame.copy()
+        frame["definition"] = _inherit_definitions(combined, frame)
+        old = combined.merge(frame[key + ["value", "file", "row"]], on=key, suffixes=("", "_new"))
+        for r in old.itertuples():
+            overrides.append({"region": r.region, "indicator": r.indicator, "definition": r.definition,
+                              "year": r.year, "old_value": r.value, "old_source": r.file, "new_value": r.value_new,
+                              "new_source": f"{r.file_new} row {r.row_new}"})
+        drop = pd.MultiIndex.from_frame(combined[key]).isin(pd.MultiIndex.from_frame(frame[key]))
         combined = pd.concat([combined[~drop], frame], ignore_index=True)
-    cols = ["region", "indicator", "year", "old_value", "old_source", "new_value", "new_source"]
+    cols = ["region", "indicator", "definition", "year", "old_value", "old_source", "new_value", "new_source"]
     return combined, pd.DataFrame(overrides, columns=cols)
+
+
+def _inherit_definitions(combined: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+    current = (combined.groupby(["region", "indicator", "definition"])["year"].agg(["max", "size"]).reset_index()
+               .sort_values(["region", "indicator", "max", "size"], ascending=[True, True, False, False])
+               .drop_duplicates(["region", "indicator"]).set_index(["region", "indicator"])["definition"].to_dict())
+    in_cell = combined.groupby(["region", "indicator", "year"])["definition"].agg(lambda d: sorted(set(d))).to_dict()
+    out = []
+    for r in frame.itertuples():
+        if r.definition != "standard":
+            out.append(r.definition)
+            continue
+        cur = current.get((r.region, r.indicator))
+        there = in_cell.get((r.region, r.indicator, r.year), [])
+        if len(there) == 1:
+            out.append(there[0])
+        elif there:
+            out.append(cur if cur in there else there[0])
+        else:
+            out.append(cur or "standard")
+    return np.asarray(out, dtype=object)
 
 
 # --- templates ----------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ class Vocabulary:
         return iter(self.indicators.values())
 
     def _names(self) -> dict[str, str]:
+        if getattr(self, "_name_cache", None) is not None and self._name_cache[0] == len(self.indicators):
+            return self._name_cache[1]
         names: dict[str, str] = {}
         for ind in self.indicators.values():
             for name in (ind.key, ind.zh, ind.en, *ind.aliases):
@@ -71,6 +73,7 @@ class Vocabulary:
                 bare = re.sub(r"[（(][^（）()]*[）)]$", "", normalise_text(name))
                 if bare:
                     names.setdefault(bare.lower(), ind.key)
+        self._name_cache = (len(self.indicators), names)
         return names
 
     def resolve(self, name: str) -> str | None:
