@@ -26,3 +26,31 @@ def built_reports(tmp_path_factory):
     result = run(regions=["茌平区", "环翠区"], out=out, jobs=2, progress=False)
     assert result.ok, result.failed
     return result
+
+
+def write_plan(directory, plan_id, region, text, items, regions_yaml=None):
+    """Write a synthetic planner plan (source text + YAML) into ``directory`` for a test.
+
+    ``items``: (indicator, year, written, quote) tuples. The data are made up by the tests that
+    call this; no real source has them.
+    """
+    import textwrap
+    from pathlib import Path
+
+    d = Path(directory)
+    (d / "src.txt").write_text(text, encoding="utf-8")
+    if regions_yaml:
+        (d / "regions.yaml").write_text(regions_yaml, encoding="utf-8")
+    body = "".join(textwrap.dedent(f"""
+          - indicator: {k}
+            year: {y}
+            written: "{w}"
+            kind: target
+            clause: 一
+            quote: "{q}"
+        """) for k, y, w, q in items)
+    (d / f"{plan_id}.yaml").write_text(textwrap.dedent(f"""
+        plan: {{id: {plan_id}, title_zh: 测试, title_en: Test, region: {region}, level: district, issuer: null,
+               document_number: null, issued: null, source: src.txt, period: [2020, 2022], domain: vocational}}
+        targets:""") + body, encoding="utf-8")
+    return d / f"{plan_id}.yaml"

@@ -1,9 +1,9 @@
 """Plan checks report discrepancies with their size and clauses, and never edit a number."""
 
-import textwrap
-
 import indicators
 from indicators.checks import check_plans
+
+from conftest import write_plan
 
 
 def test_chiping_findings(catalog):
@@ -24,21 +24,9 @@ def test_chiping_findings(catalog):
 def test_a_consistent_plan_has_no_findings(tmp_path):
     # synthetic plan written by the test: 3400 students / 200 teachers = 17:1, 13600 person-days = 4:1
     text = "2020年：生师比17:1（3400/200）；校均规模3400人，学校1所；培训规模13600人日，培训与在校生比例4:1。"
-    (tmp_path / "src.txt").write_text(text, encoding="utf-8")
     rows = [("sec_voc_student_teacher_ratio", "17:1（3400/200）"), ("sec_voc_avg_students_per_school", "3400人"),
             ("sec_voc_schools", "1所"), ("training_person_days", "13600人日"), ("training_to_students_ratio", "4:1")]
-    targets = "".join(textwrap.dedent(f"""
-          - indicator: {k}
-            year: 2020
-            written: "{w}"
-            kind: target
-            clause: 一
-            quote: "{text}"
-        """) for k, w in rows)
-    (tmp_path / "t_2020.yaml").write_text(textwrap.dedent("""
-        plan: {id: t_2020, title_zh: 测试, title_en: Test, region: 茌平区, level: district, issuer: null,
-               document_number: null, issued: null, source: src.txt, period: [2020, 2020], domain: vocational}
-        targets:""") + targets, encoding="utf-8")
+    write_plan(tmp_path, "t_2020", "茌平区", text, [(k, 2020, w, text) for k, w in rows])
     cat = indicators.load_catalog([tmp_path], env=False)
     assert check_plans(cat, plan="t_2020").empty
     # and the same plan with a wrong ratio is caught

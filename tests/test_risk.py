@@ -1,7 +1,6 @@
 """Risk formulas pinned to hand-worked numbers, on synthetic series built in the tests."""
 
 import math
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,8 @@ import indicators
 from indicators import forecast as fc
 from indicators.actuals import ACTUAL_COLUMNS
 from indicators.risk import Thresholds, assess, meets_interval, pace
+
+from conftest import write_plan
 
 
 # --- how a target is read --------------------------------------------------------------------
@@ -125,26 +126,13 @@ def _synthetic(tmp_path):
     """A plan for a made-up district under 聊城市, written by the test (no real source has it)."""
     text = ("到2022年职普比达到45%以上；2022年双师型教师比例达到70%；2021年生师比20:1；"
             "2022年培训规模10000人日；2022年校内实训基地10个。")
-    (tmp_path / "src.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "regions.yaml").write_text("测试区:\n  en: Test District\n  level: district\n  parent: 聊城市\n",
-                                           encoding="utf-8")
     items = [("voc_share_of_senior_secondary_enrollment", 2022, "达到45%以上", "到2022年职普比达到45%以上"),
              ("sec_voc_dual_qualified_teacher_share", 2022, "达到70%", "2022年双师型教师比例达到70%"),
              ("sec_voc_student_teacher_ratio", 2021, "20:1", "2021年生师比20:1"),
              ("training_person_days", 2022, "10000人日", "2022年培训规模10000人日"),
              ("onsite_training_bases", 2022, "10个", "2022年校内实训基地10个")]
-    body = "".join(textwrap.dedent(f"""
-          - indicator: {k}
-            year: {y}
-            written: "{w}"
-            kind: target
-            clause: 一
-            quote: "{q}"
-        """) for k, y, w, q in items)
-    (tmp_path / "test_2020.yaml").write_text(textwrap.dedent("""
-        plan: {id: test_2020, title_zh: 测试, title_en: Test, region: 测试区, level: district, issuer: null,
-               document_number: null, issued: null, source: src.txt, period: [2020, 2022], domain: vocational}
-        targets:""") + body, encoding="utf-8")
+    write_plan(tmp_path, "test_2020", "测试区", text, items,
+               regions_yaml="测试区:\n  en: Test District\n  level: district\n  parent: 聊城市\n")
     cat = indicators.load_catalog([tmp_path], env=False)
 
     def rows(region, indicator, pairs, unit):

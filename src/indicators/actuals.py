@@ -46,7 +46,11 @@ LONG_OPTIONAL = ("unit", "source", "source_title", "source_url", "quote", "note"
 YEAR_RANGE = (1949, 2100)
 UNIT_LABELS = {"percent": "%", "students_per_teacher": "生/师", "ratio": "比", "persons": "人", "count": "个",
                "person_days": "人日", "person_times": "人次", "yuan": "元", "10k_yuan": "万元", "mu": "亩",
-               "multiple": "倍", "years": "年", "months": "个月", "days": "天"}
+               "multiple": "倍", "years": "年", "months": "个月", "days": "天", "usd": "美元"}
+UNIT_LABELS_EN = {"percent": "%", "students_per_teacher": " students per teacher", "ratio": "", "persons": " persons",
+                  "count": "", "person_days": " person-days", "person_times": " person-times", "yuan": " yuan",
+                  "10k_yuan": " x 10,000 yuan", "mu": " mu", "multiple": " times", "years": " years",
+                  "months": " months", "days": " days", "usd": " USD"}
 
 
 def bundled_data_dir() -> Path:

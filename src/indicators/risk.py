@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .actuals import ACTUAL_COLUMNS, UNIT_LABELS, Actuals
+from .actuals import ACTUAL_COLUMNS, UNIT_LABELS, UNIT_LABELS_EN, Actuals
 from .forecast import Forecast, fit_forecast, recency_weights
 from .targets import Catalog
 from .vocabulary import Indicator
@@ -281,51 +281,59 @@ def _change(v: float, relative: bool, unit: str, lang: str) -> str:
     return f"{sign}{_num(a, unit)}"
 
 
+_PHRASES = {
+    "zh": dict(
+        head="{year} 目标 {cmp}{target}", sep="：", end="。",
+        actual="{year} 年实际 {latest}，{status}",
+        thin="只有 {n} 个实际值（{latest_year} 年 {latest}），上级地区也无可参照的趋势，无法估计达标概率；需每年 {required}",
+        none="尚无实际值，无法估计达标概率。请补充实际数据",
+        past="该年未报实际值，",
+        forecast="按当前趋势预计 {forecast}（80% 区间 {lo}–{hi}），达标概率 {p}%（{status}）",
+        proxy="，参照{proxy}的趋势推算（本地只有 {n} 个实际值）",
+        required="；需每年 {required}", history="，过去每年 {history}",
+        implausible="；所需速度超过数据中任何地区的最快年变化"),
+    "en": dict(
+        head="{year} target {cmp}{target}", sep=": ", end=".",
+        actual="actual {latest} in {year}, {status}",
+        thin="only {n} actual value ({latest} in {latest_year}) and no parent region with a trend, so no probability; "
+             "needs {required} a year",
+        none="no actual values yet, so no probability. Add actuals to assess it",
+        past="no actual reported for that year; ",
+        forecast="on the current trend {forecast} expected (80% interval {lo}–{hi}), {p}% chance of meeting it ({status})",
+        proxy=", projected along the trend of {proxy} (only {n} local actual)",
+        required="; needs {required} a year", history=", past pace {history}",
+        implausible="; the required pace exceeds the fastest annual change seen in any region"),
+}
+
+
 def explain(r: dict, lang: str = "zh") -> str:
-    """One plain sentence per flag, in Chinese or English."""
+    """One plain sentence per flag, in Chinese or English (the phrases above)."""
+    ph = _PHRASES[lang]
     unit, rel = r["unit"], r["change_unit"] == "percent_per_year"
-    label = UNIT_LABELS.get(unit, "")
-    tv = _num(r["target"], unit) + ("" if unit == "percent" else label)
-    if lang == "zh":
-        head = f"{r['year']} 目标 {_CMP_ZH.get(r['comparator'], '')}{tv}"
-        if r["status"] in ("met", "missed"):
-            return f"{head}：{r['year']} 年实际 {_num(r['latest_value'], unit)}，{_STATUS_ZH[r['status']]}。"
-        if r["status"] == "insufficient_data":
-            if r["n_points"]:
-                return (f"{head}：只有 {r['n_points']} 个实际值（{r['latest_year']} 年 {_num(r['latest_value'], unit)}），"
-                        f"上级地区也无可参照的趋势，无法估计达标概率；需每年 {_change(r['required_change'], rel, unit, 'zh')}。")
-            return f"{head}：尚无实际值，无法估计达标概率。请补充实际数据。"
-        past = "该年未报实际值，" if r["as_of"] is not None and r["year"] <= r["as_of"] else ""
-        s = (f"{head}：{past}按当前趋势预计 {_num(r['forecast'], unit)}（80% 区间 {_num(r['lo80'], unit)}–"
-             f"{_num(r['hi80'], unit)}），达标概率 {r['p_meet'] * 100:.0f}%（{_STATUS_ZH[r['status']]}）")
-        if r["proxy_region"]:
-            s += f"，参照{r['proxy_region']}的趋势推算（本地只有 {r['n_points']} 个实际值）"
-        s += f"；需每年 {_change(r['required_change'], rel, unit, 'zh')}"
-        if np.isfinite(r["historical_change"] if r["historical_change"] is not None else np.nan):
-            s += f"，过去每年 {_change(r['historical_change'], rel, unit, 'zh')}"
-        if r.get("plausibility"):
-            s += "；所需速度超过数据中任何地区的最快年变化"
-        return s + "。"
-    head = f"{r['year']} target {_CMP_EN.get(r['comparator'], '')}{tv}"
+    hist = r["historical_change"]
+    v = dict(year=r["year"], cmp=(_CMP_ZH if lang == "zh" else _CMP_EN).get(r["comparator"], ""),
+             target=_num(r["target"], unit) + ("" if unit == "percent" else
+                                               (UNIT_LABELS if lang == "zh" else UNIT_LABELS_EN).get(unit, "")),
+             latest=_num(r["latest_value"], unit), latest_year=r["latest_year"], n=r["n_points"],
+             status=(_STATUS_ZH if lang == "zh" else _STATUS_EN)[r["status"]],
+             required=_change(r["required_change"], rel, unit, lang), history=_change(hist, rel, unit, lang),
+             forecast=_num(r["forecast"], unit), lo=_num(r["lo80"], unit), hi=_num(r["hi80"], unit),
+             p=f"{r['p_meet'] * 100:.0f}" if r["p_meet"] is not None else "",
+             proxy=r["proxy_region"] if lang == "zh" else r.get("proxy_region_en"))
+    head = ph["head"].format(**v) + ph["sep"]
     if r["status"] in ("met", "missed"):
-        return f"{head}: actual {_num(r['latest_value'], unit)} in {r['year']}, {_STATUS_EN[r['status']]}."
+        return head + ph["actual"].format(**v) + ph["end"]
     if r["status"] == "insufficient_data":
-        if r["n_points"]:
-            return (f"{head}: only {r['n_points']} actual value ({_num(r['latest_value'], unit)} in {r['latest_year']}) "
-                    f"and no parent region with a trend, so no probability; needs "
-                    f"{_change(r['required_change'], rel, unit, 'en')} a year.")
-        return f"{head}: no actual values yet, so no probability. Add actuals to assess it."
-    past = "no actual reported for that year; " if r["as_of"] is not None and r["year"] <= r["as_of"] else ""
-    s = (f"{head}: {past}on the current trend {_num(r['forecast'], unit)} expected (80% interval {_num(r['lo80'], unit)}–"
-         f"{_num(r['hi80'], unit)}), {r['p_meet'] * 100:.0f}% chance of meeting it ({_STATUS_EN[r['status']]})")
+        return head + (ph["thin"] if r["n_points"] else ph["none"]).format(**v) + ph["end"]
+    s = head + (ph["past"] if r["as_of"] is not None and r["year"] <= r["as_of"] else "") + ph["forecast"].format(**v)
     if r["proxy_region"]:
-        s += f", projected along the trend of {r['proxy_region_en']} (only {r['n_points']} local actual)"
-    s += f"; needs {_change(r['required_change'], rel, unit, 'en')} a year"
-    if r["historical_change"] is not None and np.isfinite(r["historical_change"]):
-        s += f", past pace {_change(r['historical_change'], rel, unit, 'en')}"
+        s += ph["proxy"].format(**v)
+    s += ph["required"].format(**v)
+    if hist is not None and np.isfinite(hist):
+        s += ph["history"].format(**v)
     if r.get("plausibility"):
-        s += "; the required pace exceeds the fastest annual change seen in any region"
-    return s + "."
+        s += ph["implausible"]
+    return s + ph["end"]
 
 
 # --- assess -----------------------------------------------------------------------------------
