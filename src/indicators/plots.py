@@ -87,6 +87,9 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     for r in assessment.itertuples():
         ax.scatter([r.year], [r.target], marker="o", s=150, color=STATUS_COLORS.get(r.status, "#999"), alpha=0.35,
                    zorder=3, lw=0)
+    values = pd.concat([actuals["value"], targets["value"]]).dropna()
+    if len(values) and values.min() >= 0:  # counts and shares: keep zero in view, never a -0.04 axis
+        ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
     ax.set_title(indicator_name, fontsize=11, loc="left")
     ax.set_ylabel(_unit_label(unit, lang))
     ax.grid(alpha=0.3)

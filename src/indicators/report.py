@@ -271,14 +271,18 @@ class Overview:
         a = by_urgency(a).sort_values(["year", "p_meet", "region"], kind="stable")
         if a.empty:
             return f"<p>{esc(t['none'])}</p>"
-        rows = "".join(f'<tr><td>{esc(r.region)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator_zh)}</td>'
+        rows = "".join(f'<tr><td class="nowrap">{esc(r.region)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator_zh)}</td>'
                        f"<td>{_badge(r.status, self.lang)}</td><td>{esc(f'{r.p_meet * 100:.0f}%')}</td>"
                        f"<td>{esc(r.explanation)}</td></tr>" for r in a.itertuples())
         return f'<table class="risk"><tbody>{rows}</tbody></table>'
 
     def summary(self) -> pd.DataFrame:
+        """Status counts per region, with status names in the report's language."""
         c = self.assessment.groupby(["region", "status"]).size().unstack(fill_value=0)
-        return c.reindex(columns=[s for s in STATUSES], fill_value=0)
+        c = c.reindex(columns=list(STATUSES), fill_value=0)
+        c.columns = [_T[self.lang][s] for s in c.columns]
+        c.index.name = "地区" if self.lang == "zh" else "region"
+        return c
 
 
 def overview(actuals: list[str] | None = None, as_of: int | None = None, lang: str = "zh", on_track: float = 0.7,

@@ -60,7 +60,7 @@ table{border-collapse:collapse;width:100%;font-size:.88em;margin:.6em 0}
 th,td{border:1px solid #d0d7de;padding:4px 6px;vertical-align:top;text-align:left}
 th{background:#f6f8fa}.badge{color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap;font-size:.9em}
 img{max-width:100%;height:auto}.sources{font-size:.85em;color:#57606a}
-.failed{color:#d1242f}.meta{font-size:.85em;color:#57606a}
+.failed{color:#d1242f}.meta{font-size:.85em;color:#57606a}td.nowrap{white-space:nowrap}
 tr.status-off_track td:first-child{border-left:4px solid #d1242f}tr.status-at_risk td:first-child{border-left:4px solid #e3a008}
 """
 
@@ -255,12 +255,13 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
             if region_domains[region] != "all":
                 a = a[a["domain"] == region_domains[region]]
             summary[region] = a["status"].value_counts().to_dict()
-        inputs = [{"path": f, "sha256": _sha256(Path(f))} for f in act.files + [str(a) for a in actual_files]
-                  if Path(f).exists()]
-        inputs = list({i["path"]: i for i in inputs}.values())
-        inputs += [{"path": f, "sha256": _sha256(Path(f))} for f in catalog.files]
+        files = list(dict.fromkeys(act.files + [str(a) for a in actual_files] + catalog.files))
+        inputs = [{"path": _shown(f), "sha256": _sha256(Path(f))} for f in files if Path(f).exists()]
+        shown = {k: v for k, v in base.items() if k != "context"}
+        shown["actuals"] = [_shown(a) for a in shown["actuals"]]
+        shown["plans"] = [_shown(p) for p in shown["plans"]]
         meta = {"time": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__,
-                "parameters": {**base, "domain": domain, "regions": regions, "jobs": jobs}, "inputs": inputs,
+                "parameters": {**shown, "domain": domain, "regions": regions, "jobs": jobs}, "inputs": inputs,
                 "failed": [{"region": r["region"], "error": r["error"]} for r in result.failed]}
         (staging / "index.html").write_text(_index_html(result, meta, summary, lang), encoding="utf-8")
         (staging / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -274,6 +275,18 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
             if r.get(k):
                 r[k] = str(out / Path(r[k]).relative_to(staging)) if str(r[k]).startswith(str(staging)) else r[k]
     return result
+
+
+def _shown(path: str | Path) -> str:
+    """A path as published in the index: relative to the package's home or the working directory,
+    never the planner's absolute local path."""
+    p = Path(path).resolve()
+    for base in (Path(__file__).resolve().parents[2], Path(__file__).resolve().parent, Path.cwd()):
+        try:
+            return str(p.relative_to(base))
+        except ValueError:
+            continue
+    return p.name
 
 
 def _swap(staging: Path, out: Path) -> None:

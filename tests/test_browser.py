@@ -1,0 +1,223 @@
+"""The published reports in a real headless Chromium, with networking disabled.
+
+Needs Debian's ``chromium``, ``chromium-driver`` and a Chinese font (``fonts-noto-cjk``); ``.ci/run``
+installs them. Skipped, with the command to install them, only when no browser or driver is on PATH:
+a browser that starts and then fails, or draws the Chinese text as boxes, makes the test fail.
+Full-page screenshots go to ``build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from indicators.actuals import load_actuals
+from indicators.risk import assess
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+INSTALL = "apt-get install chromium chromium-driver fonts-noto-cjk"
+
+# Chromium as root in a container: no sandbox, no GPU, no /dev/shm, nothing phoned home
+FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
+    "--hide-scrollbars", "--force-device-scale-factor=1", "--window-size=1280,1000",
+    # no network even if the DevTools emulation below were ignored: no DNS, a dead proxy
+    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+]
+
+BROWSER = next((p for p in map(shutil.which, BROWSERS) if p), None)
+CHROMEDRIVER = shutil.which("chromedriver")
+_MISSING = " and ".join(name for name, path in ((f"a Chromium browser ({', '.join(BROWSERS)})", BROWSER),
+                                                ("chromedriver", CHROMEDRIVER)) if not path)
+# decided before any fixture runs, so a machine without a browser does not build the reports for nothing
+pytestmark = pytest.mark.skipif(
+    bool(_MISSING), reason=f"browser test needs {_MISSING} on PATH; install with `{INSTALL}` (.ci/run does this)")
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # the driver path is given, so Selenium Manager is never asked to download anything
+    drv = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        drv.set_page_load_timeout(60)
+        drv.set_script_timeout(20)
+        drv.execute_cdp_cmd("Network.enable", {})
+        drv.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+        # prove that the network is really off, then throw away the console noise of the proof
+        drv.get("about:blank")
+        outcome = drv.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('http://example.com/', {mode: 'no-cors'}).then(() => done('reached'), e => done('blocked: ' + e));")
+        assert outcome.startswith("blocked"), f"networking is not disabled: {outcome}"
+        drv.get_log("browser")
+        yield drv
+    finally:
+        drv.quit()
+
+
+@pytest.fixture(scope="module")
+def pages(built_reports):
+    """The output directory and each report's file by region (None: the overview)."""
+    out = Path(built_reports.out)
+    by_region = {r["region"]: Path(r["html"]) for r in built_reports.reports}
+    assert (out / "index.html").is_file()
+    return out, by_region
+
+
+def _open(driver, url: str) -> None:
+    driver.get(url)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _severe(driver) -> list[str]:
+    """Console messages at error level since the last call (reading the log empties it)."""
+    return [f"{e.get('source', '')}: {e['message']}" for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _images(driver) -> list[dict]:
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return Array.from(document.images).every(i => i.complete)"))
+    return driver.execute_script(
+        "return Array.from(document.images).map((img, n) => ({n: n, src: img.src.slice(0, 40),"
+        " complete: img.complete, width: img.naturalWidth}))")
+
+
+def _remote_requests(driver) -> list[str]:
+    """Resources the page asked for that are neither files next to it nor embedded data."""
+    names = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    return [n for n in names if not n.startswith(("file:", "data:"))]
+
+
+def _visible_heading(driver, *texts: str):
+    """The first displayed h1 whose text contains every one of ``texts``."""
+    for h in driver.find_elements(By.TAG_NAME, "h1"):
+        if h.is_displayed() and all(t in h.text for t in texts):
+            return h
+    seen = [h.text for h in driver.find_elements(By.TAG_NAME, "h1")]
+    pytest.fail(f"no visible <h1> containing {texts!r}; headings: {seen!r}")
+
+
+# Draw each character in the heading's own font on a canvas: a missing CJK font gives the same
+# empty box (or nothing) for every character, real glyphs are all different and not blank.
+_GLYPHS_JS = """
+const [el, chars] = arguments;
+const s = getComputedStyle(el);
+const font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+return chars.map(ch => {
+  const c = document.createElement('canvas'); c.width = 80; c.height = 80;
+  const g = c.getContext('2d'); g.font = font; g.textBaseline = 'top'; g.fillStyle = '#000';
+  g.fillText(ch, 8, 8);
+  const d = g.getImageData(0, 0, 80, 80).data;
+  let ink = 0, sig = '';
+  for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) ink++; sig += d[i] > 127 ? '1' : '0'; }
+  return {ch: ch, ink: ink, sig: sig};
+});
+"""
+
+
+def _assert_glyphs_render(driver, element, text: str) -> None:
+    chars = list(dict.fromkeys(ch for ch in text if "\u4e00" <= ch <= "\u9fff"))
+    assert len(chars) >= 2
+    drawn = driver.execute_script(_GLYPHS_JS, element, chars)
+    blank = [d["ch"] for d in drawn if d["ink"] == 0]
+    assert not blank, f"Chinese characters drawn blank: {blank}"
+    assert len({d["sig"] for d in drawn}) == len(chars), (
+        f"the Chinese characters {''.join(chars)!r} all draw the same glyph (boxes): no CJK font; "
+        "install one, e.g. `apt-get install fonts-noto-cjk`")
+
+
+def _screenshot(driver, name: str) -> Path:
+    """A full-page PNG (beyond the viewport) through the DevTools protocol."""
+    m = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": m["width"], "height": m["height"], "scale": 1}})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    path.write_bytes(base64.b64decode(shot["data"]))
+    assert path.stat().st_size > 1000
+    return path
+
+
+def _expected_rows(catalog, region: str) -> int:
+    return len(assess(catalog, load_actuals(catalog=catalog), region=region, domain="vocational"))
+
+
+def test_index_links_every_report_and_works_offline(driver, pages, built_reports):
+    out, by_region = pages
+    _open(driver, (out / "index.html").as_uri())
+    assert _severe(driver) == []
+    assert all(i["complete"] and i["width"] > 0 for i in _images(driver))
+    assert _remote_requests(driver) == []
+    h1 = _visible_heading(driver, "职业教育")
+    _assert_glyphs_render(driver, h1, h1.text)
+    assert "职业教育" in driver.title
+    hrefs = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "table.index a")]
+    assert sorted(hrefs) == sorted(p.as_uri() for p in by_region.values())
+    _screenshot(driver, "index")
+
+    link = driver.find_element(By.XPATH, "//table[@class='index']//a[contains(., '茌平区')]")
+    assert link.is_displayed()
+    link.click()
+    WebDriverWait(driver, 30).until(lambda d: d.current_url == by_region["茌平区"].as_uri())
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    assert _severe(driver) == []
+    _visible_heading(driver, "茌平区", "职业教育")
+    assert driver.find_element(By.CSS_SELECTOR, "table.risk").is_displayed()
+
+
+@pytest.mark.parametrize("region", ["茌平区", "环翠区"])
+def test_region_report_renders_offline(driver, pages, catalog, region):
+    out, by_region = pages
+    _open(driver, by_region[region].as_uri())
+    assert _severe(driver) == []
+    images = _images(driver)
+    assert images, "a region report shows at least one chart"
+    broken = [i for i in images if not (i["complete"] and i["width"] > 0)]
+    assert not broken, f"images that did not load: {broken}"
+    assert _remote_requests(driver) == []
+
+    h1 = _visible_heading(driver, region, "职业教育")
+    _assert_glyphs_render(driver, h1, h1.text)
+    assert region in driver.title
+
+    tables = driver.find_elements(By.CSS_SELECTOR, "table.risk")
+    assert len(tables) == 1 and tables[0].is_displayed()
+    rows = tables[0].find_elements(By.CSS_SELECTOR, "tbody > tr")
+    assert len(rows) == _expected_rows(catalog, region) > 0
+    no_badge = driver.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('tbody > tr'))"
+        ".filter(tr => !tr.querySelector('td .badge')).length", tables[0])
+    assert no_badge == 0, "every row shows its status badge"
+    _screenshot(driver, by_region[region].stem)
+    assert _severe(driver) == []
+
+
+def test_overview_renders_offline(driver, pages):
+    out, by_region = pages
+    _open(driver, by_region[None].as_uri())
+    assert _severe(driver) == []
+    images = _images(driver)
+    assert images and all(i["complete"] and i["width"] > 0 for i in images), images
+    assert _remote_requests(driver) == []
+    h1 = _visible_heading(driver, "总览")
+    _assert_glyphs_render(driver, h1, h1.text)
+    _screenshot(driver, "overview")
