@@ -31,7 +31,6 @@ competition, *IJF* 16(4), 451-476; Brier (1950), *Monthly Weather Review* 78(1).
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,10 +39,10 @@ import pandas as pd
 from .forecast import CANDIDATES, fit_forecast
 from .risk import Thresholds, meets_interval, weighted_trend
 
-__all__ = ["Series", "real_series", "load_m3_yearly", "evaluate_series", "evaluate_many", "accuracy_table",
-           "flag_cases", "brier_table", "reliability_table", "status_table", "goals_table", "run_backtest",
-           "format_report", "brier_score", "mase", "SEED", "HORIZONS", "MODELS", "AMBITIONS", "LEVEL",
-           "TIDY_COLUMNS", "M3_LENGTHS"]
+__all__ = ["Series", "real_series", "load_m3_yearly", "load_inputs", "evaluate_series", "evaluate_many",
+           "run_tasks", "accuracy_table", "choice_table", "flag_cases", "brier_table", "reliability_table",
+           "status_table", "goals_table", "run_backtest", "format_report", "brier_score", "mase", "mase_scale",
+           "SEED", "HORIZONS", "MODELS", "AMBITIONS", "LEVEL", "TIDY_COLUMNS", "M3_LENGTHS", "QUICK"]
 
 SEED = 20261121                    # fixed seed of the M3 truncation lengths
 HORIZONS = (1, 2, 3)               # years ahead: a plan's targets are typically 1-3 years away
@@ -189,20 +188,47 @@ def evaluate_series(series: Series, models: tuple[str, ...] = MODELS, horizons: 
     return pd.DataFrame(rows, columns=ERROR_COLUMNS)
 
 
-def _evaluate_args(args):
-    series, kwargs = args
-    return evaluate_series(series, **kwargs)
+def _task(args) -> pd.DataFrame:
+    kind, series, kwargs = args
+    return evaluate_series(series, **kwargs) if kind == "errors" else flag_cases(series, **kwargs)
 
 
-def evaluate_many(series: list[Series], jobs: int = 1, **kwargs) -> pd.DataFrame:
+_SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def run_tasks(tasks: list[tuple[str, Series, dict]], jobs: int = 1) -> list[pd.DataFrame]:
+    """Run ``("errors" | "flags", series, kwargs)`` tasks; results in input order.
+
+    The work is thousands of tiny regressions and state-space fits. A multi-threaded BLAS spends
+    more time waking its threads than computing on matrices this small (statsmodels' ARIMA fit
+    behind the theta interval runs 4-6 times slower with two busy BLAS threads), so the tasks run
+    in worker processes started with single-threaded BLAS, ``jobs`` of them. Workers are spawned,
+    not forked, so the setting takes effect before numpy loads. ``jobs=0`` runs in this process
+    (tests). Each task is pure and results keep input order, so any ``jobs`` >= 1 gives the same
+    tables (in-process BLAS may round differently in the last bits).
+    """
+    if jobs <= 0:
+        return [_task(t) for t in tasks]
+    import multiprocessing as mp
+    import os
+
+    saved = {k: os.environ.get(k) for k in _SINGLE_THREAD}
+    os.environ.update(_SINGLE_THREAD)  # inherited by the spawned workers only; restored below
+    try:
+        pool = mp.get_context("spawn").Pool(processes=jobs)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    with pool:
+        return list(pool.imap(_task, tasks, chunksize=1))
+
+
+def evaluate_many(series: list[Series], jobs: int = 0, **kwargs) -> pd.DataFrame:
     """``evaluate_series`` over many series, in input order (so parallel runs give identical tables)."""
-    work = [(s, kwargs) for s in series]
-    if jobs > 1 and len(series) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = list(pool.map(_evaluate_args, work, chunksize=max(1, len(work) // (8 * jobs))))
-    else:
-        parts = [_evaluate_args(w) for w in work]
-    parts = [p for p in parts if len(p)]
+    parts = [p for p in run_tasks([("errors", s, kwargs) for s in series], jobs) if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ERROR_COLUMNS)
 
 
@@ -408,16 +434,38 @@ def goals_table(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
 
 
-def run_backtest(real: list[Series], m3: list[Series], jobs: int = 1, m3_last_origins: int | None = None) -> dict:
+QUICK = {"real_every": 12, "m3_every": 40, "m3_last_origins": 2}
+
+
+def load_inputs(catalog, quick: bool = False) -> tuple[list[Series], list[Series], int | None]:
+    """(real series, truncated M3 series, M3 origins per series) for a full or a quick run.
+
+    The full run evaluates every origin of every series. ``quick`` keeps every 12th bundled
+    series, every 40th M3 series and the last 2 origins of each M3 series: the same code on a
+    deterministic sample, for smoke tests in seconds (its figures are not the backtest's).
+    """
+    from .actuals import load_actuals
+
+    real = real_series(load_actuals(catalog=catalog).frame, catalog.vocabulary)
+    if not quick:
+        return real, load_m3_yearly(), None
+    return real[::QUICK["real_every"]], load_m3_yearly(every=QUICK["m3_every"]), QUICK["m3_last_origins"]
+
+
+def run_backtest(real: list[Series], m3: list[Series], jobs: int = 2, m3_last_origins: int | None = None) -> dict:
     """The three experiments; returns the tidy table (``tidy``) and the raw ``errors`` and ``cases``.
 
     ``m3_last_origins`` limits the M3 series to their latest origins (run time); it is recorded
     in the ``config`` rows of the tidy table so a reader knows what was evaluated.
     """
-    errors = pd.concat([evaluate_many(real, jobs=1), evaluate_many(m3, jobs=jobs, last_origins=m3_last_origins)],
-                       ignore_index=True)
-    cases = pd.concat([flag_cases(s) for s in real], ignore_index=True) if real else \
-        pd.DataFrame(columns=CASE_COLUMNS)
+    tasks = ([("errors", s, {}) for s in real] + [("errors", s, {"last_origins": m3_last_origins}) for s in m3]
+             + [("flags", s, {}) for s in real])
+    parts = run_tasks(tasks, jobs)
+    n_err = len(real) + len(m3)
+    errs = [p for p in parts[:n_err] if len(p)]
+    errors = pd.concat(errs, ignore_index=True) if errs else pd.DataFrame(columns=ERROR_COLUMNS)
+    flags = [p for p in parts[n_err:] if len(p)]
+    cases = pd.concat(flags, ignore_index=True) if flags else pd.DataFrame(columns=CASE_COLUMNS)
     config = pd.DataFrame([
         ("config", "real", "", "all", "series", float(len(real)), len(real)),
         ("config", "m3", "", "all", "series", float(len(m3)), len(m3)),

