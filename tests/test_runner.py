@@ -129,3 +129,17 @@ def test_planner_template_to_report_end_to_end(tmp_path, built_reports):
     assert "参照全国" in sentence.search(before).group(0)
     assert "参照" not in sentence.search(after).group(0) and "达标概率" in sentence.search(after).group(0)
     assert "chiping.csv" in after  # the planner's file is listed among the sources
+
+
+def test_parameters_stay_strings():
+    """A region code such as "0635" reaches the notebook as a string, not the number 635."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(ROOT / "notebooks" / "region_report.ipynb"))  # as execute_notebook reads it
+    out = parameterize_notebook(nb, {"region": "0635", "as_of": 2021, "actuals": ["a.xlsx"]})
+    injected = next(c for c in out.cells if "injected-parameters" in c.metadata.tags)
+    ns: dict = {}
+    exec(injected.source, ns)  # the injected cell is plain Python assignments
+    assert ns["region"] == "0635" and isinstance(ns["region"], str)
+    assert ns["as_of"] == 2021 and ns["actuals"] == ["a.xlsx"]

@@ -90,8 +90,9 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     values = pd.concat([actuals["value"], targets["value"]]).dropna()
     if len(values) and values.min() >= 0:  # counts and shares: keep zero in view, never a -0.04 axis
         ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
-    ax.set_title(indicator_name, fontsize=11, loc="left")
-    ax.set_ylabel(_unit_label(unit, lang))
+    # the unit goes in the title: a rotated one-character CJK y-label (个) reads like an arrow
+    ax.set_title(f"{indicator_name}（{_unit_label(unit, lang).strip()}）" if lang == "zh"
+                 else f"{indicator_name} ({_unit_label(unit, lang).strip()})", fontsize=11, loc="left")
     ax.grid(alpha=0.3)
     years = pd.concat([actuals["year"], targets["year"], forecasts["year"] if len(forecasts) else actuals["year"]])
     if len(years):

@@ -107,16 +107,39 @@ def _kernel_name() -> str:
 
 
 def _execute(job: dict) -> dict:
-    """Worker: execute one notebook with papermill (retry once if the kernel fails to start)."""
+    """Worker: execute one notebook with papermill, then export it to HTML."""
     import nbformat
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
     out_nb = Path(job["out_nb"])
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     error = None
-    for attempt in (1, 2):
+    # the kernel's own chatter (transport warnings, shutdown notices) goes to a log, not the terminal
+    log = open(out_nb.with_suffix(".log"), "ab")  # noqa: SIM115 - closed below
+    saved_stderr = os.dup(2)
+    os.dup2(log.fileno(), 2)
+    try:
+        error = _papermill(job, out_nb)
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+        log.close()
+    result = {"key": job["key"], "region": job.get("region"), "html": job["html"], "error": error,
+              "seconds": round(time.perf_counter() - started, 2), "notebook": str(out_nb)}
+    if error is None:
+        nb = nbformat.read(out_nb, as_version=4)
+        Path(job["html"]).write_text(export_html(nb, job["title"], job["parameters"]["lang"]), encoding="utf-8")
+        out_nb.unlink()
+    return result
+
+
+def _papermill(job: dict, out_nb: Path) -> str | None:
+    """Execute with papermill; a cell error is final, a kernel that fails to start gets one retry."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    error = None
+    for _attempt in range(2):
         try:
             pm.execute_notebook(job["notebook"], str(out_nb), parameters=job["parameters"],
                                 kernel_name=job["kernel"], progress_bar=False, cwd=job["cwd"],
@@ -128,15 +151,7 @@ def _execute(job: dict) -> dict:
             break
         except Exception as exc:  # kernel did not start or died: try once more
             error = f"{type(exc).__name__}: {exc}"
-            if attempt == 2:
-                break
-    result = {"key": job["key"], "region": job.get("region"), "html": job["html"], "error": error,
-              "seconds": round(time.perf_counter() - started, 2), "notebook": str(out_nb)}
-    if error is None:
-        nb = nbformat.read(out_nb, as_version=4)
-        Path(job["html"]).write_text(export_html(nb, job["title"], job["parameters"]["lang"]), encoding="utf-8")
-        out_nb.unlink()
-    return result
+    return error
 
 
 def _index_html(result: RunResult, meta: dict, summary: dict, lang: str) -> str:
@@ -245,6 +260,9 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
             r["parameters"] = {k: v for k, v in by_key[r["key"]]["parameters"].items() if k != "context"}
             failed_dir = staging / "failed"
             failed_dir.mkdir(exist_ok=True)
+            log = Path(r["notebook"]).with_suffix(".log")
+            if log.exists():  # the kernel's messages, next to the notebook that failed
+                shutil.move(str(log), failed_dir / log.name)
             if Path(r["notebook"]).exists():
                 shutil.move(r["notebook"], failed_dir / Path(r["notebook"]).name)
                 r["notebook"] = str(failed_dir / Path(r["notebook"]).name)
