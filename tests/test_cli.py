@@ -41,3 +41,27 @@ def test_output_file_is_written(tmp_path, capsys):
     out = tmp_path / "t.json"
     assert main(["plans", "--format", "json", "-o", str(out)]) == 0
     assert {r["plan"] for r in json.loads(out.read_text(encoding="utf-8"))} >= {"chiping_2020"}
+
+
+def test_assess_csv_has_both_languages_and_is_deterministic(capsys):
+    assert main(["assess", "--format", "csv"]) == 0
+    first = capsys.readouterr().out
+    assert main(["assess", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == first  # byte-identical tables from the same inputs
+    frame = pd.read_csv(io.StringIO(first))
+    for col in ["plan", "region", "indicator", "year", "clause", "target", "comparator", "unit", "latest_year",
+                "latest_value", "forecast", "lo80", "hi80", "p_meet", "status", "required_change",
+                "historical_change", "pace_ratio", "years_late", "model", "explanation"]:
+        assert col in frame.columns
+    assert frame["status"].notna().all()
+    assert frame["explanation_zh"].str.contains("目标").all() and frame["explanation_en"].str.contains("target").all()
+    assert (frame["explanation"] == frame["explanation_zh"]).all()
+
+
+def test_assess_xlsx_needs_an_output_file(tmp_path, capsys):
+    assert main(["assess", "--format", "xlsx"]) == 1
+    assert "-o FILE.xlsx" in capsys.readouterr().err
+    out = tmp_path / "a.xlsx"
+    assert main(["assess", "--region", "茌平区", "--format", "xlsx", "-o", str(out), "--lang", "en"]) == 0
+    frame = pd.read_excel(out)
+    assert len(frame) and frame["explanation"].str.contains("target").all()

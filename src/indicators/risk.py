@@ -67,7 +67,8 @@ ASSESS_COLUMNS = [
     "comparator", "unit", "direction", "meet_low", "meet_high", "as_of", "latest_year", "latest_value",
     "n_points", "definition", "forecast", "lo80", "hi80", "lo95", "hi95", "p_meet", "status", "status_detail",
     "required_change", "historical_change", "change_unit", "pace_ratio", "pace_category", "anticipated_progress",
-    "reach_year", "years_late", "plausibility", "model", "proxy_region", "explanation", "target_id", "quote",
+    "reach_year", "years_late", "plausibility", "model", "proxy_region", "explanation", "explanation_zh",
+    "explanation_en", "target_id", "quote",
 ]
 
 
@@ -414,7 +415,8 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
                 r.update(_forecast_at(fc, year))
                 p = fc.prob(year, low, high)
                 r.update(p_meet=p, status=thresholds.status(p), status_detail=detail, model=fc.model)
-        r["explanation"] = explain(r, lang)
+        r["explanation_zh"], r["explanation_en"] = explain(r, "zh"), explain(r, "en")
+        r["explanation"] = r[f"explanation_{lang}"]
         rows.append(r)
     out = pd.DataFrame(rows, columns=ASSESS_COLUMNS)
     for c in ("latest_year", "reach_year", "years_late", "as_of", "n_points", "year"):
