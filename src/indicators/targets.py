@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from .errors import CatalogError, Problem
-from .parse import ParseError, clean_float, parse_quantity, squash
+from .parse import ParseError, clean_float, comparator_from_words, parse_quantity, squash
 from .regions import BUNDLED as BUNDLED_REGIONS
 from .regions import Regions, load_regions
 from .units import UnitError, conversion_factor
@@ -296,7 +296,8 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             except (TypeError, ValueError) as exc:
                 bad("value", "numeric value", str(exc), t.get("value"))
         if comparator is None:
-            comparator = q.comparator if q is not None else ("~" if t.get("value") is not None else "==")
+            # the words around the number set it, also when the number itself is given as `value`
+            comparator = q.comparator if q is not None else comparator_from_words(str(written or ""))
         tol = t.get("tolerance")
         if tol is not None:
             try:
