@@ -191,3 +191,15 @@ def test_explanations_in_both_languages_and_determinism(tmp_path):
     assert share_en.startswith("2022 target ≥45.0%") and "chance of meeting it" in share_en
     assert zh.drop(columns="explanation").to_csv() == en.drop(columns="explanation").to_csv()
     assert assess(cat, act, plan="test_2020").to_csv() == zh.to_csv()
+
+
+def test_trend_intervals_are_never_narrower_than_the_random_walk():
+    # a near-perfect line: OLS alone would give a needle-thin interval (synthetic series)
+    t = np.arange(2015, 2022)
+    y = 10 + 2.0 * (t - 2015) + np.array([0, 0.01, -0.01, 0, 0.01, 0, -0.01])
+    years = [2023, 2025]
+    rw = fc.fit_forecast(t, y, years, unit="count", model="naive")
+    for model in ("linear", "weighted"):
+        f = fc.fit_forecast(t, y, years, unit="count", model=model)
+        assert np.all(f.scale >= rw.scale - 1e-12)
+        assert f.mean[0] == pytest.approx(10 + 2.0 * 8, abs=0.05)  # point forecast unchanged by the floor
