@@ -203,3 +203,32 @@ def test_trend_intervals_are_never_narrower_than_the_random_walk():
         f = fc.fit_forecast(t, y, years, unit="count", model=model)
         assert np.all(f.scale >= rw.scale - 1e-12)
         assert f.mean[0] == pytest.approx(10 + 2.0 * 8, abs=0.05)  # point forecast unchanged by the floor
+
+
+def test_proxy_interpolates_the_parent_and_skips_small_counts(tmp_path):
+    # made-up plan and series: the district has one point (2019), its parent none in 2019 itself
+    text = "到2022年双师型教师比例达到55%；2022年学校2所。"
+    write_plan(tmp_path, "p_2020", "测试区", text,
+               [("sec_voc_dual_qualified_teacher_share", 2022, "达到55%", "到2022年双师型教师比例达到55%"),
+                ("sec_voc_schools", 2022, "2所", "2022年学校2所")],
+               regions_yaml="测试区:\n  en: Test District\n  level: district\n  parent: 聊城市\n")
+    cat = indicators.load_catalog([tmp_path], env=False)
+
+    def row(region, indicator, year, value):
+        return dict.fromkeys(ACTUAL_COLUMNS) | {"region": region, "indicator": indicator, "definition": "standard",
+                                                "year": year, "value": value, "origin": "test", "file": "test"}
+
+    act = pd.DataFrame([row("测试区", "sec_voc_dual_qualified_teacher_share", 2019, 50.0),
+                        row("聊城市", "sec_voc_dual_qualified_teacher_share", 2017, 40.0),
+                        row("聊城市", "sec_voc_dual_qualified_teacher_share", 2021, 48.0),
+                        row("测试区", "sec_voc_schools", 2019, 1.0),
+                        row("聊城市", "sec_voc_schools", 2017, 100.0),
+                        row("聊城市", "sec_voc_schools", 2021, 110.0)], columns=ACTUAL_COLUMNS)
+    act["year"] = act["year"].astype("int64")
+    r = assess(cat, act, plan="p_2020", as_of=2021).set_index("indicator")
+    share = r.loc["sec_voc_dual_qualified_teacher_share"]
+    # parent 44 in 2019 (interpolated), drift +2 a year -> 50 in 2022: the district 50 + (50 - 44) = 56
+    assert share["status_detail"] == "proxy: trend of 聊城市"
+    assert share["forecast"] == pytest.approx(56.0, abs=0.5) and share["p_meet"] > 0.5
+    # one school does not follow the city's growth rate
+    assert r.loc["sec_voc_schools", "status"] == "insufficient_data"

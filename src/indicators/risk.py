@@ -36,7 +36,8 @@ Pace measures (all per year, from the series up to ``as_of``):
 Thin data: when a region has fewer than two actuals for an indicator, its latest actual (often the
 plan's own baseline) is carried forward along the trend of the nearest parent region with data
 (district -> city -> province -> nation): as an absolute change for shares and ratios, a relative
-change for counts and money. Such rows say ``proxy`` in ``status_detail`` and in the explanation.
+change for counts and money (only from 10 units up: one school or zero students does not follow a
+national growth rate). Such rows say ``proxy`` in ``status_detail`` and in the explanation.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ PACE_WINDOW = 5
 DEFAULT_SHARE_TOLERANCE = 2.0      # percentage points
 DEFAULT_RELATIVE_TOLERANCE = 0.05  # 5% of the target value
 PACE_CUTOFFS = (0.95, 0.60, 0.0)
+MIN_RELATIVE_PROXY = 10  # counts and money below this change in steps, not by a parent's growth rate
 
 ASSESS_COLUMNS = [
     "plan", "region", "region_en", "domain", "indicator", "indicator_zh", "year", "clause", "target", "target_high",
@@ -440,9 +442,11 @@ def _fit_cached(t: tuple, y: tuple, year: int, unit: str):
 def _proxy(series, regions, region, indicator, y0_year, y0_value, relative, year, unit):
     """The nearest parent with two or more points, its trend carried onto the child.
 
-    The parent is forecast from its data up to the child's latest year, so the spread reflects a
-    trend's uncertainty over the same horizon; when the parent has an actual for the target year,
-    the distribution is centred on that realised value instead of the parent's forecast.
+    The parent's value at the child's latest year is read from its series (interpolated between
+    published years). For a target year beyond the parent's data, the parent's own forecast is
+    used. For a target year inside it, the distribution is centred on the parent's (interpolated)
+    value that year, with the spread of a forecast over the same number of years: what a trend
+    tells about one district is no surer than a forecast that far ahead.
     """
     import dataclasses
 
@@ -450,19 +454,25 @@ def _proxy(series, regions, region, indicator, y0_year, y0_value, relative, year
 
     for parent in regions.ancestors(region):
         s = series(parent, indicator)
-        known = s[s["year"] <= y0_year]
-        if len(known) < 2 or y0_year not in set(s["year"]):
+        if len(s) < 2:
             continue
-        t, y = known["year"].to_numpy(float), known["value"].to_numpy(float)
-        fc = _fit_cached(tuple(t), tuple(y), int(year), unit)
+        t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
+        if not t[0] <= y0_year <= t[-1]:
+            continue  # no parent value to anchor the child's latest actual on
+        p0 = float(np.interp(y0_year, t, y))
+        if relative and (p0 <= 0 or y0_value < MIN_RELATIVE_PROXY):
+            # a district's 1 school or 0 students does not follow a national percentage change
+            return None, None
+        if year > t[-1]:
+            fc = _fit_cached(tuple(t), tuple(y), int(year), unit)
+        else:
+            horizon = int(year - y0_year)
+            fc = _fit_cached(tuple(t), tuple(y), int(t[-1]) + horizon, unit)
+            if fc is not None:
+                centre = _forward(np.asarray([np.interp(year, t, y)]), fc.transform)
+                fc = dataclasses.replace(fc, years=np.asarray([year]), loc=centre,
+                                         model=f"{fc.model}, centred on {parent}'s actual")
         if fc is None:
-            continue
-        realised = s[s["year"] == year]
-        if len(realised):
-            fc = dataclasses.replace(fc, loc=_forward(realised["value"].to_numpy(float)[:1], fc.transform),
-                                     model=f"{fc.model}, centred on {parent}'s actual")
-        p0 = float(y[-1])
-        if relative and (p0 <= 0 or y0_value <= 0):
             continue
         return _Proxy(fc, p0, y0_value, relative), parent
     return None, None
