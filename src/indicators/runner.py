@@ -165,8 +165,12 @@ def _index_html(result: RunResult, meta: dict, summary: dict, lang: str) -> str:
     for r in sorted(result.reports, key=lambda r: (r["key"] != "overview", r["region"] or "")):
         name = ("总览 Overview" if zh else "Overview") if r["key"] == "overview" else f"{r['region']} {r['region_en']}"
         counts = summary.get(r["region"], {})
-        cells = "".join(f"<td>{counts.get(s, '')}</td>" for s in STATUSES) if r["key"] != "overview" else \
-            f'<td colspan="{len(STATUSES)}"></td>'
+        if r["key"] == "overview":
+            cells = f'<td colspan="{len(STATUSES)}"></td>'
+        elif not counts:  # e.g. a plan that states no dated number
+            cells = f'<td colspan="{len(STATUSES)}">{"无带年份的目标" if zh else "no dated targets"}</td>'
+        else:
+            cells = "".join(f"<td>{counts.get(s, '')}</td>" for s in STATUSES)
         rows.append(f'<tr><td><a href="{html.escape(Path(r["html"]).name)}">{html.escape(name)}</a></td>{cells}</tr>')
     for r in result.failed:
         rows.append(f'<tr class="failed"><td>{html.escape(r["region"] or r["key"])} — '
