@@ -212,3 +212,14 @@ def test_bundled_plan_files_follow_the_naming_rule():
             continue
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
         assert doc["plan"]["id"] == p.stem
+
+
+def test_planner_plan_without_source_text_loads_unchecked(tmp_path):
+    d = _planner_dir(tmp_path, GOOD_PLAN.replace("  source: source.txt\n", ""))
+    cat = indicators.load_catalog([d], env=False)
+    assert cat.plans["testtown_2024"].source is None
+    assert cat.select(plan="testtown_2024")["value"].tolist() == [75.0]
+
+
+def test_bundled_plans_all_name_their_source(catalog):
+    assert all(p.source for p in catalog.plans.values())

@@ -5,18 +5,35 @@ The small public API:
 
 - ``load_catalog()``: every plan and its targets, each number with its verbatim source quote.
 - ``check_plans(catalog)``: conflicts and internal inconsistencies of the plans, never edited.
+- ``load_actuals(files, catalog=...)``: bundled statistics, plan baselines and planner files,
+  validated, in canonical units, each row with its source.
+- ``assess(catalog, actuals, as_of=None, ...)``: one row per dated target with status,
+  probability, pace and a plain explanation.
+- ``fit_forecast(years, values, horizon_years, unit)``: the forecast ladder for one series.
+- ``run(...)``: execute the report notebooks and publish HTML (what ``make reports`` does).
 """
-
-from .checks import check_plans
-from .errors import CatalogError, IndicatorsError, Problem, ValidationError
-from .parse import ParseError, Quantity, parse_quantity
-from .targets import Catalog, Plan, load_catalog
-from .units import UnitError, conversion_factor, lookup_unit
 
 __version__ = "0.1.0"
 
+from .actuals import Actuals, load_actuals  # noqa: E402
+from .checks import check_plans  # noqa: E402
+from .errors import CatalogError, IndicatorsError, Problem, ValidationError  # noqa: E402
+from .forecast import Forecast, fit_forecast  # noqa: E402
+from .parse import ParseError, Quantity, parse_quantity  # noqa: E402
+from .risk import Thresholds, assess  # noqa: E402
+from .targets import Catalog, Plan, load_catalog  # noqa: E402
+from .units import UnitError, conversion_factor, lookup_unit  # noqa: E402
+
+
+def run(*args, **kwargs):
+    """Execute the report notebooks and publish HTML reports (see ``indicators.runner.run``)."""
+    from .runner import run as _run
+
+    return _run(*args, **kwargs)
+
+
 __all__ = [
-    "Catalog", "CatalogError", "IndicatorsError", "ParseError", "Plan", "Problem", "Quantity", "UnitError",
-    "ValidationError", "check_plans", "conversion_factor", "load_catalog", "lookup_unit", "parse_quantity",
-    "__version__",
+    "Actuals", "Catalog", "CatalogError", "Forecast", "IndicatorsError", "ParseError", "Plan", "Problem",
+    "Quantity", "Thresholds", "UnitError", "ValidationError", "assess", "check_plans", "conversion_factor",
+    "fit_forecast", "load_actuals", "load_catalog", "lookup_unit", "parse_quantity", "run", "__version__",
 ]

@@ -31,8 +31,10 @@ CATALOG_DIR = Path(__file__).parent / "catalog"
 SOURCES_DIR = Path(__file__).parent / "sources"
 COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")
-PLAN_FIELDS = ("id", "title_zh", "title_en", "region", "level", "source", "domain")
+PLAN_FIELDS = ("id", "title_zh", "title_en", "region", "level", "domain")
 PLAN_NULLABLE = ("issuer", "document_number", "issued", "period")  # keys present, null when the text gives none
+# `source` names the text the quotes come from; bundled plans must have one, a planner's plan may
+# leave it out (its quotes are then not checked)
 TARGET_REQUIRED = ("indicator", "written", "kind", "clause", "quote")
 TARGET_FIELDS = set(TARGET_REQUIRED) | {"year", "year_note", "unit", "comparator", "tolerance", "tolerance_note",
                                         "value", "value_high", "value_note", "breakdown", "region", "domain", "note"}
@@ -56,7 +58,7 @@ class Plan:
     issuer: str | None
     document_number: str | None
     issued: str | None
-    source: str
+    source: str | None
     period: tuple[int | None, int] | None  # first year null when the text gives none
     domain: str
     note: str | None
@@ -197,7 +199,7 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
         id=str(p.get("id")), title_zh=str(p.get("title_zh")), title_en=str(p.get("title_en")), region=str(region),
         region_as_written=p.get("region_as_written"), level=str(p.get("level")), issuer=p.get("issuer"),
         document_number=p.get("document_number"), issued=None if p.get("issued") is None else str(p.get("issued")),
-        source=str(src_name), period=(_as_int(period[0]), _as_int(period[1])) if period else None,
+        source=None if src_name is None else str(src_name), period=(_as_int(period[0]), _as_int(period[1])) if period else None,
         domain=str(p.get("domain")), note=p.get("note"), file=f,
     )
     squashed_source = squash(text) if text is not None else None
