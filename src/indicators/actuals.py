@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import IndicatorsError, Problem, ValidationError, problems_frame
+from .errors import IndicatorsError, Problem, ValidationError
 from .parse import BLANKS, ParseError, clean_float, normalise_text, parse_quantity
 from .regions import Regions
 from .targets import Catalog
@@ -36,7 +36,7 @@ from .units import UnitError, conversion_factor
 from .vocabulary import Vocabulary
 
 __all__ = ["Actuals", "load_actuals", "read_actuals_file", "bundled_data_dir", "ACTUAL_COLUMNS",
-           "derive", "series_key", "template"]
+           "derive", "template"]
 
 ACTUAL_COLUMNS = ["region", "indicator", "definition", "year", "value", "unit", "value_as_published",
                   "unit_as_published", "source_title", "source_url", "quote", "note", "origin", "file",
@@ -62,10 +62,6 @@ def bundled_data_dir() -> Path:
     if repo.is_dir():
         return repo
     return Path(__file__).parent / "_data" / "actuals"
-
-
-def series_key(frame: pd.DataFrame) -> list[str]:
-    return ["region", "indicator", "definition"]
 
 
 @dataclass
@@ -623,6 +619,3 @@ def _row_label(ind) -> str:
     name, unit = _label_unit(ind.zh)
     return f"{name}（{unit or UNIT_LABELS[ind.unit]}）"
 
-
-def problems_table(problems: list[Problem]) -> pd.DataFrame:
-    return problems_frame(problems)

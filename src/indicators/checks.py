@@ -20,6 +20,7 @@ import math
 
 import pandas as pd
 
+from .parse import ParseError, parse_quantity
 from .targets import Catalog
 
 __all__ = ["check_plans", "FINDING_COLUMNS"]
@@ -158,8 +159,6 @@ def check_plans(catalog: Catalog, plan: str | None = None, region: str | None = 
 
 
 def _written_number(written) -> float | None:
-    from .parse import ParseError, parse_quantity
-
     try:
         q = parse_quantity(written)
     except (ParseError, TypeError):

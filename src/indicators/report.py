@@ -14,7 +14,7 @@ import pandas as pd
 
 from .actuals import Actuals, load_actuals
 from .checks import check_plans
-from .plots import STATUS_COLORS, STATUS_LABELS, plot_indicator, status_heatmap, use_cjk_font
+from .plots import STATUS_COLORS, plot_indicator, status_heatmap, use_cjk_font
 from .risk import STATUSES, Thresholds, _pick_series, assess, forecast_path
 from .targets import Catalog, load_catalog
 
@@ -291,5 +291,3 @@ def overview(actuals: list[str] | None = None, as_of: int | None = None, lang: s
     ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk)
     return Overview(_in_domain(ctx.assessment, domain).reset_index(drop=True), ctx.catalog, lang)
 
-
-STATUS_LEGEND = STATUS_LABELS
