@@ -279,10 +279,10 @@ def test_unreadable_file_is_a_clear_error(tmp_path, capsys, case, content, check
 
 def test_bom_and_gbk_load_the_same_utf16_is_refused(tmp_path, capsys, catalog):
     # made-up long file with Chinese names, as Excel exports it in both encodings
-    text = LONG_HEADER + "".join(f"{REGION},{name},{y},{v},{u}\n" for name, y, v, u in [
+    text = LONG_HEADER + "".join(f"{REGION},{name},{y + k},{v},{u}\n" for k in range(4) for name, y, v, u in [
         ("中职学校生师比", 2020, "17:1（3456/202）", ""), ("中职学校“双师型”教师比例", 2020, "91.3%", ""),
         ("财政性职业教育经费总投入", 2020, "5387.35", "万元"), ("中职学校数量", 2021, "空", "个"),
-        ("培训规模", 2021, "13500", "人日")] * 4)
+        ("培训规模", 2021, "13500", "人日")])
     bom = _write(tmp_path / "bom.csv", text, "utf-8-sig")
     gbk = _write(tmp_path / "gbk.csv", text, "gbk")
     assert bom.read_bytes()[:3] == b"\xef\xbb\xbf"
@@ -403,10 +403,11 @@ FILL = [
 ]
 
 
-def _plan_baselines_2019(catalog) -> dict[str, float]:
+def _plan_baselines_2019(catalog) -> dict[tuple[str, str], float]:
+    """(indicator, breakdown) -> the plan's 2019 baseline; breakdown "" for a total."""
     t = catalog.targets
-    b = t[(t["region"] == REGION) & (t["kind"] == "baseline") & (t["year"] == 2019) & t["breakdown"].isna()]
-    return dict(zip(b["indicator"], b["value"].astype(float)))
+    b = t[(t["region"] == REGION) & (t["kind"] == "baseline") & (t["year"] == 2019)]
+    return dict(zip(zip(b["indicator"], b["breakdown"].fillna("")), b["value"].astype(float)))
 
 
 def _key_of_label(catalog, label: str) -> str:
@@ -418,34 +419,36 @@ def _key_of_label(catalog, label: str) -> str:
 @pytest.mark.parametrize("layout", ["wide_xlsx", "long_csv"])
 def test_template_round_trip(tmp_path, capsys, catalog, layout):
     baselines = _plan_baselines_2019(catalog)
-    assert baselines["sec_voc_student_teacher_ratio"] == 11 and baselines["voc_fiscal_funding_total"] == 5387.35
+    assert baselines[("sec_voc_student_teacher_ratio", "")] == 11
+    assert baselines[("voc_fiscal_funding_total", "")] == 5387.35
+    assert any(b for _, b in baselines)  # breakdown baselines (一期 ...) get template rows of their own
     path = tmp_path / ("t.xlsx" if layout == "wide_xlsx" else "t.csv")
     args = ["template", "--region", REGION, "-o", str(path)] + (["--layout", "long"] if layout == "long_csv" else [])
     assert main(args) == 0
     assert "indicators validate" in capsys.readouterr().err
 
-    prefilled: dict[tuple[str, int], float] = {}
-    todo = {(k, y): typed for k, y, typed, _ in FILL}
+    prefilled: dict[tuple[str, str, int], float] = {}
+    todo = {(k, "", y): typed for k, y, typed, _ in FILL}
     if layout == "wide_xlsx":
         wb = load_workbook(path)
         ws = wb[REGION]
         header = [c.value for c in ws[1]]
-        assert header[0] == "指标" and "2019年" in header
+        assert header[:2] == ["指标", "分项"] and "2019年" in header
         for row in ws.iter_rows(min_row=2):
-            key = _key_of_label(catalog, row[0].value)
-            for cell, head in zip(row[1:], header[1:]):
+            key, breakdown = _key_of_label(catalog, row[0].value), row[1].value or ""
+            for cell, head in zip(row[2:], header[2:]):
                 year = int(head.rstrip("年"))
-                if (key, year) in todo:
+                if (key, breakdown, year) in todo:
                     assert cell.value is None, (key, year)
-                    cell.value = todo.pop((key, year))
+                    cell.value = todo.pop((key, breakdown, year))
                 elif cell.value is not None:
-                    prefilled[(key, year)] = float(cell.value)
+                    prefilled[(key, breakdown, year)] = float(cell.value)
         wb.save(path)
     else:
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         for r in rows:
-            k = (r["indicator"], int(r["year"]))
+            k = (r["indicator"], r.get("breakdown", ""), int(r["year"]))
             if k in todo:
                 assert r["value"] == "", k
                 r["value"] = todo.pop(k)
@@ -458,17 +461,18 @@ def test_template_round_trip(tmp_path, capsys, catalog, layout):
     assert todo == {}  # every test value found a blank cell
 
     # the template pre-fills the plan's 2019 baselines, and nothing else of its own
-    assert prefilled == pytest.approx({(k, 2019): v for k, v in baselines.items()})
+    assert prefilled == pytest.approx({(k, b, 2019): v for (k, b), v in baselines.items()})
 
     rc, probs, err = _validate(capsys, path)
     assert rc == 0 and "0 error(s)" in err and set(probs["severity"]) <= {"missing"}
 
     out = _actuals_csv(capsys, "--actuals", path, "--region", REGION)
     assert set(out["region"]) == {REGION}
+    out["breakdown"] = out["breakdown"].fillna("")
     for key, year, _, value in FILL:
-        assert _one(out, indicator=key, year=year)["value"] == pytest.approx(value)
-    for (key, year), value in prefilled.items():
-        assert _one(out, indicator=key, year=year)["value"] == pytest.approx(value)
+        assert _one(out, indicator=key, breakdown="", year=year)["value"] == pytest.approx(value)
+    for (key, breakdown, year), value in prefilled.items():
+        assert _one(out, indicator=key, breakdown=breakdown, year=year)["value"] == pytest.approx(value)
 
 
 # --- 14. overrides --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .checks import check_plans  # noqa: E402
 from .errors import CatalogError, IndicatorsError, Problem, ValidationError  # noqa: E402
 from .forecast import Forecast, fit_forecast  # noqa: E402
 from .parse import ParseError, Quantity, parse_quantity  # noqa: E402
-from .risk import Thresholds, assess  # noqa: E402
+from .assess import Thresholds, assess  # noqa: E402
 from .targets import Catalog, Plan, load_catalog  # noqa: E402
 from .units import UnitError, conversion_factor, lookup_unit  # noqa: E402
 

@@ -32,25 +32,34 @@ from .errors import IndicatorsError, Problem, ValidationError
 from .parse import BLANKS, ParseError, clean_float, normalise_text, parse_quantity
 from .regions import Regions
 from .targets import Catalog
-from .units import UnitError, conversion_factor
+from .units import UnitError, conversion_factor, ratio_to_value
 from .vocabulary import Vocabulary
 
 __all__ = ["Actuals", "load_actuals", "read_actuals_file", "bundled_data_dir", "ACTUAL_COLUMNS",
-           "derive", "template"]
+           "derive", "template", "as_actuals_table", "SERIES_KEY", "LAYERS"]
 
-ACTUAL_COLUMNS = ["region", "indicator", "definition", "year", "value", "unit", "value_as_published",
+# ``definition`` is what a figure covers (incl./excl. technician schools ...); ``layer`` is where it
+# comes from: bundled (published), derived (computed from published parts), baseline (a plan's own
+# starting value) or planner (a planner's file). ``breakdown`` is a sub-group ("" for the total).
+ACTUAL_COLUMNS = ["region", "indicator", "breakdown", "definition", "year", "value", "unit", "value_as_published",
                   "unit_as_published", "source_title", "source_url", "quote", "note", "origin", "file",
-                  "row", "derivation"]
+                  "row", "derivation", "layer"]
+SERIES_KEY = ["region", "indicator", "breakdown", "definition"]
+LAYERS = ("bundled", "derived", "baseline", "planner")
 LONG_REQUIRED = ("region", "indicator", "year", "value")
-LONG_OPTIONAL = ("unit", "source", "source_title", "source_url", "quote", "note", "definition", "origin")
+LONG_OPTIONAL = ("unit", "source", "source_title", "source_url", "quote", "note", "definition", "origin", "breakdown")
+BREAKDOWN_HEADERS = ("分项", "breakdown", "细分", "类别")
 YEAR_RANGE = (1949, 2100)
-UNIT_LABELS = {"percent": "%", "students_per_teacher": "生/师", "ratio": "比", "persons": "人", "count": "个",
-               "person_days": "人日", "person_times": "人次", "yuan": "元", "10k_yuan": "万元", "mu": "亩",
-               "multiple": "倍", "years": "年", "months": "个月", "days": "天", "usd": "美元"}
-UNIT_LABELS_EN = {"percent": "%", "students_per_teacher": " students per teacher", "ratio": "", "persons": " persons",
-                  "count": "", "person_days": " person-days", "person_times": " person-times", "yuan": " yuan",
-                  "10k_yuan": " x 10,000 yuan", "mu": " mu", "multiple": " times", "years": " years",
-                  "months": " months", "days": " days", "usd": " USD"}
+
+
+def as_actuals_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A long table with every column of ``ACTUAL_COLUMNS``: a total has breakdown "" (never NaN,
+    which would drop out of every group) and rows of unknown provenance count as a planner's."""
+    frame = frame.reindex(columns=ACTUAL_COLUMNS)
+    frame["breakdown"] = frame["breakdown"].fillna("").astype(str)
+    frame["definition"] = frame["definition"].fillna("standard")
+    frame["layer"] = frame["layer"].fillna("planner")
+    return frame
 
 
 def bundled_data_dir() -> Path:
@@ -83,9 +92,6 @@ class Actuals:
         if as_of is not None:
             f = f[f["year"] <= as_of]
         return f.reset_index(drop=True)
-
-    def latest_year(self) -> int | None:
-        return int(self.frame["year"].max()) if len(self.frame) else None
 
 
 # --- reading files ----------------------------------------------------------------------------
@@ -189,6 +195,7 @@ class _Cell:
     source_url: str | None = None
     quote: str | None = None
     origin: str | None = None
+    breakdown: str | None = None
 
 
 def _long_cells(f: str, sheet, df: pd.DataFrame, problems: list[Problem], region: str | None) -> list[_Cell]:
@@ -214,12 +221,15 @@ def _long_cells(f: str, sheet, df: pd.DataFrame, problems: list[Problem], region
         cells.append(_Cell(f, sheet, i + 1, "value", get("region") or region or "", get("indicator") or "",
                            get("year") if get("year") is not None else r[col["year"]], r[col["value"]],
                            get("unit"), get("source") or get("source_title"), get("note"), get("definition"),
-                           get("source_url"), get("quote"), get("origin")))
+                           get("source_url"), get("quote"), get("origin"), get("breakdown")))
     return cells
 
 
 def _wide_cells(f: str, sheet, df: pd.DataFrame, problems: list[Problem], region: str | None) -> list[_Cell]:
-    years = {j: _header_year(c) for j, c in enumerate(df.iloc[0].tolist()) if j > 0}
+    header = df.iloc[0].tolist()
+    # an optional second column names the breakdown (分项): one row per sub-group
+    bcol = 1 if len(header) > 1 and normalise_text(str(header[1])).lower() in BREAKDOWN_HEADERS else None
+    years = {j: _header_year(c) for j, c in enumerate(header) if j > 0 and j != bcol}
     if not any(years.values()):
         problems.append(Problem(f, "year columns present", "a header row with years (2019 or 2019年) after the "
                                 "indicator column, or long columns region, indicator, year, value", sheet=sheet, row=1))
@@ -235,10 +245,12 @@ def _wide_cells(f: str, sheet, df: pd.DataFrame, problems: list[Problem], region
         if _is_blank(r[0]):
             continue
         name, unit = _label_unit(str(r[0]))
+        breakdown = None if bcol is None or _is_blank(r[bcol]) else str(r[bcol]).strip()
         for j, y in years.items():
             if y is None or j >= len(r):
                 continue
-            cells.append(_Cell(f, sheet, i + 1, str(df.iloc[0, j]).strip(), reg, name, y, r[j], unit))
+            cells.append(_Cell(f, sheet, i + 1, str(df.iloc[0, j]).strip(), reg, name, y, r[j], unit,
+                               breakdown=breakdown))
     return cells
 
 
@@ -248,7 +260,7 @@ def _is_long(df: pd.DataFrame) -> bool:
 
 
 def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions, region: str | None = None,
-                      ) -> tuple[pd.DataFrame, list[Problem]]:
+                      layer: str = "planner") -> tuple[pd.DataFrame, list[Problem]]:
     """Read one planner or bundled file into the long canonical table, with every problem found."""
     path = Path(path)
     tables, problems = _read_tables(path)
@@ -265,7 +277,7 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
     for c in cells:
         row = _cell_to_row(c, vocabulary, regions, problems)
         if row is not None:
-            rows.append(row)
+            rows.append({**row, "layer": layer})
     frame = pd.DataFrame(rows, columns=ACTUAL_COLUMNS)
     problems.extend(_duplicates(frame))
     # one report per row for row-level problems (an unknown indicator spans every year column)
@@ -294,8 +306,13 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
         problems.append(Problem(**where, column="region", check="region present", expected="a region name"))
         return None
     if c.region not in regions:
+        sugg = regions.suggest(c.region)
+        hint = f"did you mean {', '.join(sugg)}? " if sugg else ""
+        if c.sheet is not None and not sugg:
+            hint += f"the sheet name {c.sheet!r} is taken as the region: rename the sheet or pass --input-region; "
         problems.append(Problem(**where, column="region", value=c.region, check="known region", severity="warning",
-                                expected="a region in regions.yaml (accepted: a new place is tracked as given)"))
+                                expected=f"{hint}a region of regions.yaml; its values match no plan region and are "
+                                         f"not used for any target"))
     # year
     year = None
     y = c.year_raw
@@ -324,8 +341,7 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
     unit = q.unit or c.unit or ""
     try:
         if q.ratio:
-            a, b = q.ratio
-            value = a / (a + b) * 100 if ind.unit == "percent" else (a / b if b else np.nan)
+            value = ratio_to_value(*q.ratio, ind.unit)
         else:
             value = q.value * (conversion_factor(unit, ind.unit) if unit else 1.0)
     except UnitError as exc:
@@ -349,7 +365,8 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
                                 expected=f"{key} is a count or amount and cannot be negative"))
         return None
     return {
-        "region": c.region, "indicator": key, "definition": c.definition or "standard", "year": year,
+        "region": c.region, "indicator": key, "breakdown": c.breakdown or "", "definition": c.definition or "standard",
+        "year": year,
         "value": value, "unit": ind.unit, "value_as_published": str(raw).strip(),
         "unit_as_published": unit or ind.unit, "source_title": c.source, "source_url": c.source_url,
         "quote": c.quote, "note": c.note, "origin": c.origin, "file": c.file,
@@ -358,16 +375,19 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
 
 
 def _duplicates(frame: pd.DataFrame) -> list[Problem]:
+    """Two rows for the same series and year are an error, even with the same value: the file is
+    ambiguous (which row is meant?), and a series never holds two values for one year."""
     out = []
     if frame.empty:
         return out
-    key = ["region", "indicator", "definition", "year"]
+    key = SERIES_KEY + ["year"]
     for _, g in frame[frame.duplicated(key, keep=False)].groupby(key, sort=True):
-        if g["value"].round(9).nunique() > 1:
+        if True:
             first = g.iloc[0]
             rows = ", ".join(str(r) for r in g["row"])
+            what = first["indicator"] + (f" ({first['breakdown']})" if first["breakdown"] else "")
             out.append(Problem(first["file"], "one value per region, indicator and year",
-                               f"a single value for {first['region']} {first['indicator']} {first['year']} "
+                               f"a single row for {first['region']} {what} {first['year']} "
                                f"(rows {rows} give {', '.join(g['value_as_published'].astype(str))})",
                                row=rows, column="value", value=" / ".join(g["value_as_published"].astype(str))))
     return out
@@ -403,6 +423,7 @@ def derive(frame: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataF
     figure always wins; derived rows are kept beside published ones otherwise discarded.
     """
     out = []
+    frame = frame[frame["breakdown"] == ""]  # parts and totals are whole-region figures
     base = frame.set_index(["region", "indicator", "definition", "year"])["value"]
     base = base[~base.index.duplicated()]
 
@@ -442,21 +463,35 @@ def derive(frame: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataF
 
 
 def _derived_row(region, indicator, definition, year, value) -> dict:
-    return {"region": region, "indicator": indicator, "definition": definition, "year": int(year),
+    return {"region": region, "indicator": indicator, "breakdown": "", "definition": definition, "year": int(year),
             "value": clean_float(float(value)), "unit": None, "value_as_published": None,
             "unit_as_published": None, "source_title": "derived from published parts", "source_url": None,
-            "quote": None, "note": None, "origin": "derived", "file": "derived", "row": None}
+            "quote": None, "note": None, "origin": "derived", "file": "derived", "row": None, "layer": "derived"}
 
 
 def baselines_as_actuals(catalog: Catalog) -> pd.DataFrame:
-    """A plan's baseline column (kind baseline) is an actual for its year."""
-    b = catalog.targets[(catalog.targets["kind"] == "baseline") & catalog.targets["year"].notna()
-                        & catalog.targets["breakdown"].isna()]
+    """A plan's baseline column (kind baseline) is an actual for its year, in the definition the
+    plan states or had in force (``definitions``), else ``standard``; its layer says it is the
+    plan's own claim."""
+    from .definitions import definition_in_force, issued_year
+
+    b = catalog.targets[(catalog.targets["kind"] == "baseline") & catalog.targets["year"].notna()]
+    b = b[b["value"].notna()]
+
+    def definition(r) -> str:
+        declared = getattr(r, "definition", None)
+        if isinstance(declared, str) and declared:
+            return declared
+        p = catalog.plans.get(r.plan)
+        level = catalog.regions[r.region].level if r.region in catalog.regions else None
+        return definition_in_force(r.indicator, level, issued_year(p.issued, p.period) if p else None) or "standard"
+
     rows = [{
-        "region": r.region, "indicator": r.indicator, "definition": "plan", "year": int(r.year), "value": r.value,
+        "region": r.region, "indicator": r.indicator, "breakdown": r.breakdown if isinstance(r.breakdown, str) else "",
+        "definition": definition(r), "year": int(r.year), "value": r.value,
         "unit": r.unit, "value_as_published": r.written, "unit_as_published": r.unit_written,
         "source_title": f"plan {r.plan} baseline, {r.clause}", "source_url": None, "quote": r.quote,
-        "note": r.note, "origin": r.target_id, "file": r.file, "row": r.line, "derivation": None,
+        "note": r.note, "origin": r.target_id, "file": r.file, "row": r.line, "derivation": None, "layer": "baseline",
     } for r in b.itertuples()]
     return _typed(pd.DataFrame(rows, columns=ACTUAL_COLUMNS))
 
@@ -484,7 +519,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
             raise IndicatorsError(f"no bundled actuals found in {d}; set INDICATORS_DATA or reinstall")
         parts, crosschecks = [], []
         for p in bundled_files:
-            frame, probs = read_actuals_file(p, vocab, regions)
+            frame, probs = read_actuals_file(p, vocab, regions, layer="bundled")
             problems.extend(x for x in probs if x.severity == "error")
             parts.append(frame)
             used_files.append(str(p))
@@ -505,7 +540,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
     combined, overrides = _overlay(layers)
     derived = derive(combined, {k: ind.unit for k, ind in vocab.indicators.items()})
     combined = pd.concat([combined, derived], ignore_index=True) if len(derived) else combined
-    combined = combined.sort_values(["region", "indicator", "definition", "year"], kind="stable").reset_index(drop=True)
+    combined = combined.sort_values(SERIES_KEY + ["year"], kind="stable").reset_index(drop=True)
     return Actuals(frame=_typed(combined), overrides=overrides, crosschecks=crosschecks,
                    warnings=[p for p in problems if p.severity != "error"], files=used_files)
 
@@ -513,7 +548,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
 def _prefer_lower_prefix(parts: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Bundled files are ranked by name (10_, 20_, ...): the first file's value wins, the others are
     kept as cross-checks with their difference."""
-    key = ["region", "indicator", "definition", "year"]
+    key = SERIES_KEY + ["year"]
     allrows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ACTUAL_COLUMNS)
     keep = ~allrows.duplicated(key, keep="first")
     winners, losers = allrows[keep], allrows[~keep]
@@ -529,7 +564,7 @@ def _overlay(layers: list[tuple[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.D
     replaces; where that cell holds several definitions, only the one the tool judges by (the most
     recent series) is replaced, so the other definitions are never lost.
     """
-    key = ["region", "indicator", "definition", "year"]
+    key = SERIES_KEY + ["year"]
     combined = pd.DataFrame(columns=ACTUAL_COLUMNS)
     overrides = []
     for name, frame in layers:
@@ -540,7 +575,7 @@ def _overlay(layers: list[tuple[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.D
             continue
         if name == "baselines":
             # a plan baseline never overrides published data: it only fills empty cells
-            cell = ["region", "indicator", "year"]
+            cell = ["region", "indicator", "breakdown", "year"]
             frame = frame[~pd.MultiIndex.from_frame(frame[cell]).isin(pd.MultiIndex.from_frame(combined[cell]))]
             combined = pd.concat([combined, frame], ignore_index=True)
             continue
@@ -548,27 +583,33 @@ def _overlay(layers: list[tuple[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.D
         frame["definition"] = _inherit_definitions(combined, frame)
         old = combined.merge(frame[key + ["value", "file", "row"]], on=key, suffixes=("", "_new"))
         for r in old.itertuples():
-            overrides.append({"region": r.region, "indicator": r.indicator, "definition": r.definition,
+            overrides.append({"region": r.region, "indicator": r.indicator, "breakdown": r.breakdown,
+                              "definition": r.definition,
                               "year": r.year, "old_value": r.value, "old_source": r.file, "new_value": r.value_new,
                               "new_source": f"{r.file_new} row {r.row_new}"})
         drop = pd.MultiIndex.from_frame(combined[key]).isin(pd.MultiIndex.from_frame(frame[key]))
         combined = pd.concat([combined[~drop], frame], ignore_index=True)
-    cols = ["region", "indicator", "definition", "year", "old_value", "old_source", "new_value", "new_source"]
+    cols = ["region", "indicator", "breakdown", "definition", "year", "old_value", "old_source", "new_value",
+            "new_source"]
     return combined, pd.DataFrame(overrides, columns=cols)
 
 
 def _inherit_definitions(combined: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
-    current = (combined.groupby(["region", "indicator", "definition"])["year"].agg(["max", "size"]).reset_index()
-               .sort_values(["region", "indicator", "max", "size"], ascending=[True, True, False, False])
-               .drop_duplicates(["region", "indicator"]).set_index(["region", "indicator"])["definition"].to_dict())
-    in_cell = combined.groupby(["region", "indicator", "year"])["definition"].agg(lambda d: sorted(set(d))).to_dict()
+    from .definitions import choose_definition
+
+    by_series: dict = {}
+    for (region, indicator, breakdown, definition), g in combined.groupby(SERIES_KEY, sort=True):
+        by_series.setdefault((region, indicator, breakdown), {})[definition] = g
+    current = {k: choose_definition(v) for k, v in by_series.items()}
+    in_cell = combined.groupby(["region", "indicator", "breakdown", "year"])["definition"].agg(
+        lambda d: sorted(set(d))).to_dict()
     out = []
     for r in frame.itertuples():
         if r.definition != "standard":
             out.append(r.definition)
             continue
-        cur = current.get((r.region, r.indicator))
-        there = in_cell.get((r.region, r.indicator, r.year), [])
+        cur = current.get((r.region, r.indicator, r.breakdown))
+        there = in_cell.get((r.region, r.indicator, r.breakdown, r.year), [])
         if len(there) == 1:
             out.append(there[0])
         elif there:
@@ -581,41 +622,51 @@ def _inherit_definitions(combined: pd.DataFrame, frame: pd.DataFrame) -> np.ndar
 # --- templates ----------------------------------------------------------------------------------
 
 def template(catalog: Catalog, actuals: Actuals, region: str, layout: str = "wide") -> pd.DataFrame:
-    """An input table for a region: every indicator its plans date a target for, every year from
-    the earliest baseline (or actual) to the last target year, pre-filled with known actuals."""
+    """An input table for a region: one row per indicator and breakdown its plans date a target for,
+    every year from the earliest baseline (or actual) to the last target year, pre-filled with known
+    actuals. Breakdowns (per-major counts, ...) get a row each, named in the 分项 column."""
+    from .explain import unit_name
+
     t = catalog.select(region=region)
     t = t[t["year"].notna() & t["kind"].isin(["target", "baseline"])]
     if t.empty:
         raise IndicatorsError(f"no dated targets for region {region!r}; known regions with plans: "
                               f"{', '.join(sorted(catalog.targets['region'].unique()))}")
     region = t["region"].iloc[0]
-    keys = list(dict.fromkeys(t.sort_values("target_id", key=lambda s: s.str.split('#').str[1].astype(int))["indicator"]))
+    t = t.assign(breakdown=t["breakdown"].fillna("").astype(str))
+    t = t.sort_values("target_id", key=lambda s: s.str.split("#").str[1].astype(int), kind="stable")
+    series = list(dict.fromkeys(zip(t["indicator"], t["breakdown"])))
+    keys = [k for k, _ in series]
     known = actuals.select(region=region)
-    first = int(min(t["year"].min(), known[known["indicator"].isin(keys)]["year"].min()
-                    if len(known[known["indicator"].isin(keys)]) else t["year"].min()))
+    known = known[known["indicator"].isin(keys)]
+    first = int(min(t["year"].min(), known["year"].min() if len(known) else t["year"].min()))
     years = list(range(first, int(t["year"].max()) + 1))
-    known = known[known["indicator"].isin(keys)].drop_duplicates(["indicator", "year"], keep="last")
-    values = known.set_index(["indicator", "year"])["value"]
+    values = known.drop_duplicates(["indicator", "breakdown", "year"], keep="last").set_index(
+        ["indicator", "breakdown", "year"])["value"]
     rows = []
-    for k in keys:
+    for k, b in series:
         ind = catalog.vocabulary[k]
         for y in years:
-            v = values.get((k, y))
-            rows.append({"region": region, "indicator": k, "indicator_zh": ind.zh, "year": y,
-                         "value": None if v is None else clean_float(float(v)), "unit": UNIT_LABELS[ind.unit]})
+            v = values.get((k, b, y))
+            rows.append({"region": region, "indicator": k, "indicator_zh": ind.zh, "breakdown": b, "year": y,
+                         "value": None if v is None else clean_float(float(v)), "unit": unit_name(ind.unit, "zh")})
     long = pd.DataFrame(rows)
+    with_breakdown = bool((long["breakdown"] != "").any())
     if layout == "long":
-        return long[["region", "indicator", "year", "value", "unit"]]
-    labels = {k: _row_label(catalog.vocabulary[k]) for k in keys}
-    wide = long.assign(label=long["indicator"].map(labels)).pivot(index="label", columns="year", values="value")
-    wide = wide.reindex([labels[k] for k in keys])
+        return long[["region", "indicator"] + (["breakdown"] if with_breakdown else []) + ["year", "value", "unit"]]
+    long["label"] = long["indicator"].map(lambda k: _row_label(catalog.vocabulary[k]))
+    index = ["label", "breakdown"]
+    wide = long.pivot(index=index, columns="year", values="value")
+    wide = wide.reindex(pd.MultiIndex.from_tuples([(_row_label(catalog.vocabulary[k]), b) for k, b in series],
+                                                  names=index))
     wide.columns = [f"{y}年" for y in wide.columns]
-    wide.index.name = "指标"
-    return wide.reset_index()
+    wide = wide.reset_index().rename(columns={"label": "指标", "breakdown": "分项"})
+    return wide if with_breakdown else wide.drop(columns="分项")
 
 
 def _row_label(ind) -> str:
     """Indicator name with its unit in brackets, as plan annexes write rows: 培训规模（人日）."""
-    name, unit = _label_unit(ind.zh)
-    return f"{name}（{unit or UNIT_LABELS[ind.unit]}）"
+    from .explain import unit_name
 
+    name, unit = _label_unit(ind.zh)
+    return f"{name}（{unit or unit_name(ind.unit, 'zh')}）"

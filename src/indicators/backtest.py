@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from .forecast import CANDIDATES, fit_forecast
-from .risk import Thresholds, meets_interval, weighted_trend
+from .assess import Thresholds, meets_interval
+from .pace import weighted_trend
 
 __all__ = ["Series", "real_series", "load_m3_yearly", "load_inputs", "evaluate_series", "evaluate_many",
            "run_tasks", "accuracy_table", "choice_table", "flag_cases", "brier_table", "reliability_table",
@@ -178,7 +179,7 @@ def evaluate_series(series: Series, models: tuple[str, ...] = MODELS, horizons: 
             fc = fit_forecast(tt, yy, years, series.unit, model=None if m == "ladder" else m)
             if fc is None:
                 continue
-            point = fc.mean
+            point = fc.median
             lo, hi = fc.interval(level)
             for i, j in enumerate(future):
                 err = abs(float(point[i]) - y[j])

@@ -144,7 +144,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_assess(args) -> int:
-    from .risk import Thresholds, assess
+    from .assess import Thresholds, assess
 
     cat = _catalog(args)
     act = _actuals(args, cat)

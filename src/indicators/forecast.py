@@ -49,6 +49,20 @@ their own intervals assume the fitted trend holds and covered only 31-58% in the
 the random walk's sd as a floor they cover 55-80% (the rest of the gap is the trend itself being
 wrong), the ladder's Brier score improved (0.191 -> 0.189) and point forecasts are unchanged.
 
+Bounds and floors (what the quantity can be):
+
+* **Never below zero.** Counts, persons, money and ratios such as students per teacher cannot be
+  negative: their distribution is censored at zero (``Forecast.lower``): the probability the model
+  gives to negative values is the probability of zero. Every quantile is a possible value (an
+  interval that would cross zero starts at zero), the median and the probability of meeting any
+  positive target are unchanged. Shares stay inside 0-100% through the logit scale.
+* **A flat past is not certainty.** The per-year sd is floored at ``SCALE_FLOOR`` of the
+  indicator's unit (0.5 percentage points for shares, 1% of the level otherwise, at least 0.5
+  unit), growing with sqrt(h) like a random walk. (0, 0, 0) no longer gives a zero-width interval,
+  and no forecast probability is closer to 0 or 1 than ``P_LIMIT`` (0.1%).
+* **Gaps and duplicates.** A missing value (NaN) is a gap: the year is left out. Two values for
+  the same year are an input error (``SeriesError``), never averaged or fitted as two points.
+
 References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), 5.5
 (prediction intervals of naive and drift: sd_h = sigma sqrt(h) and sigma sqrt(h (1 + h/T))).
 """
@@ -62,13 +76,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .errors import IndicatorsError
+
 __all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MIN_N_SELECT", "WEIGHT_DECAY",
-           "transform_for"]
+           "transform_for", "SeriesError", "shift_to", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
+           "SCALE_FLOOR", "P_LIMIT"]
 
 MIN_N_SELECT = 6
 WEIGHT_DECAY = 0.7  # recency weight per year back: the latest point weighs 1, one year earlier 0.7, ...
 EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
 CANDIDATES = ("naive", "drift", "linear", "weighted", "loglinear", "theta")
+# money and counts grow by percentages (pace is compound growth, log-linear applies, proxies scale)
+MONEY_OR_COUNT_UNITS = frozenset({"yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times",
+                                  "mu"})
+# quantities that cannot be negative: their forecasts are truncated at zero
+NONNEGATIVE_UNITS = MONEY_OR_COUNT_UNITS | {"students_per_teacher", "ratio", "multiple", "years", "months", "days"}
+# per-year sd floor in the indicator's own unit: shares in points, the rest relative to the level
+SCALE_FLOOR = {"percent": 0.5, "relative": 0.01, "absolute_min": 0.5}
+P_LIMIT = 0.001  # no forecast probability is closer to 0 or 1 than this
+
+
+class SeriesError(IndicatorsError, ValueError):
+    """A series that cannot be forecast as given (two values for one year)."""
 
 
 def _stats():
@@ -81,45 +110,53 @@ def _stats():
 
 @dataclass(frozen=True)
 class Forecast:
-    """Predictive distributions for future years, on the model scale, plus their quantiles."""
+    """Predictive distributions for future years on the model scale (location-scale Student-t or
+    normal, censored below at ``lower`` when the quantity cannot go lower), plus their quantiles."""
 
     model: str
     years: np.ndarray                      # forecast years
     loc: np.ndarray                        # location on the model scale
-    scale: np.ndarray                      # scale on the model scale
+    scale: np.ndarray                      # scale on the model scale (always > 0)
     df: float                              # Student-t degrees of freedom (inf: normal)
     transform: str | None                  # None, "logit" (shares in percent) or "log"
     last_year: int
     last_value: float
     n: int
     cv_error: dict = field(default_factory=dict)  # rolling-origin MAE of each candidate, when selected
+    lower: float | None = None             # censoring point on the model scale (0 for counts)
 
     def _dist(self):
         return _stats().t(self.df) if np.isfinite(self.df) else _stats().norm()
 
     def quantile(self, q: float) -> np.ndarray:
-        return _inverse(self.loc + self.scale * self._dist().ppf(q), self.transform)
+        out = self.loc + self.scale * self._dist().ppf(q)
+        if self.lower is not None:
+            out = np.maximum(out, self.lower)  # censored: the mass below zero sits at zero
+        return _inverse(out, self.transform)
 
     @property
-    def mean(self) -> np.ndarray:
-        """Point forecast: the median, back-transformed (so it stays inside 0-100% for shares)."""
-        return _inverse(self.loc, self.transform)
+    def median(self) -> np.ndarray:
+        """Point forecast: the median, back-transformed (inside 0-100% for shares, >= 0 for counts)."""
+        return self.quantile(0.5)
 
     def interval(self, level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
         a = (1 - level) / 2
         return self.quantile(a), self.quantile(1 - a)
 
     def cdf(self, year: int, value: float) -> float:
-        """P(Y_year <= value)."""
+        """P(Y_year <= value); the probability of a value below ``lower`` is zero."""
         i = self._index(year)
-        z = (_forward(np.asarray([value]), self.transform)[0] - self.loc[i]) / self.scale[i]
-        return float(self._dist().cdf(z)) if self.scale[i] > 0 else float(self.loc[i] <= z)
+        z = _forward(np.asarray([value]), self.transform)[0]
+        if self.lower is not None and z < self.lower:
+            return 0.0
+        return float(self._dist().cdf((z - self.loc[i]) / self.scale[i]))
 
     def prob(self, year: int, low: float | None = None, high: float | None = None) -> float:
-        """P(low <= Y_year <= high); None is unbounded."""
+        """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``:
+        a forecast of a year not yet observed is never certain."""
         p_high = self.cdf(year, high) if high is not None else 1.0
         p_low = self.cdf(year, low) if low is not None else 0.0
-        return float(min(1.0, max(0.0, p_high - p_low)))
+        return float(min(1.0 - P_LIMIT, max(P_LIMIT, p_high - p_low)))
 
     def _index(self, year: int) -> int:
         hits = np.flatnonzero(self.years == year)
@@ -127,10 +164,18 @@ class Forecast:
             raise KeyError(f"no forecast for {year}; forecast years are {self.years.tolist()}")
         return int(hits[0])
 
+    def at(self, year: int) -> dict:
+        """Median and 80%/95% interval for one year, in the indicator's unit."""
+        i = self._index(year)
+        lo80, hi80 = self.interval(0.8)
+        lo95, hi95 = self.interval(0.95)
+        return dict(forecast=float(self.median[i]), lo80=float(lo80[i]), hi80=float(hi80[i]),
+                    lo95=float(lo95[i]), hi95=float(hi95[i]))
+
     def frame(self) -> pd.DataFrame:
         lo80, hi80 = self.interval(0.8)
         lo95, hi95 = self.interval(0.95)
-        return pd.DataFrame({"year": self.years, "forecast": self.mean, "lo80": lo80, "hi80": hi80,
+        return pd.DataFrame({"year": self.years, "forecast": self.median, "lo80": lo80, "hi80": hi80,
                              "lo95": lo95, "hi95": hi95, "model": self.model})
 
 
@@ -257,8 +302,7 @@ def candidates_for(n: int, unit: str, values: np.ndarray) -> list[str]:
     out = ["naive", "drift"]
     if n >= 3:
         out += ["linear", "weighted"]
-    if n >= 5 and unit in ("yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times", "mu") \
-            and np.all(values > 0):
+    if n >= 5 and unit in MONEY_OR_COUNT_UNITS and np.all(values > 0):
         out.append("loglinear")
     if n >= 8:
         out.append("theta")
@@ -318,18 +362,49 @@ def rolling_origin_mae(model: str, t: np.ndarray, y: np.ndarray, unit: str, max_
     return float(np.mean(errs)) if errs else math.inf
 
 
+def clean_series(years, values, what: str = "series") -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (t, y) with missing values left out as gaps; two values for one year raise SeriesError."""
+    t = np.asarray(years, dtype=float)
+    y = np.asarray(values, dtype=float)
+    keep = np.isfinite(t) & np.isfinite(y)
+    t, y = t[keep], y[keep]
+    order = np.argsort(t, kind="stable")
+    t, y = t[order], y[order]
+    dup = t[1:][np.diff(t) == 0]
+    if len(dup):
+        raise SeriesError(f"{what}: more than one value for year {int(dup[0])}; expected one value per year")
+    return t, y
+
+
+def _floor_scale(unit: str, last: float, transform: str | None, h: np.ndarray) -> np.ndarray:
+    """The smallest per-horizon sd on the model scale (``SCALE_FLOOR``, see the module docstring)."""
+    if unit == "percent":
+        sd = SCALE_FLOOR["percent"]
+        p = np.clip(last, EPS_SHARE, 100 - EPS_SHARE) / 100
+        sd_model = sd / (100 * p * (1 - p)) if transform == "logit" else sd
+    else:
+        sd = max(SCALE_FLOOR["relative"] * abs(last), SCALE_FLOOR["absolute_min"])
+        sd_model = sd / max(abs(last), 1e-9) if transform == "log" else sd
+    return sd_model * np.sqrt(h)
+
+
+def _lower(unit: str, transform: str | None) -> float | None:
+    """Censoring point on the model scale: zero for quantities that cannot be negative."""
+    return 0.0 if unit in NONNEGATIVE_UNITS and transform is None else None
+
+
 def fit_forecast(years, values, horizon_years, unit: str = "count", model: str | None = None) -> Forecast | None:
     """Forecast ``horizon_years`` from a yearly series; None when there is fewer than two points.
 
-    ``model`` forces one candidate (used by the backtest); otherwise the ladder chooses.
+    ``model`` forces one candidate (used by the backtest); otherwise the ladder chooses. Missing
+    values are gaps; two values for one year raise ``SeriesError``.
     """
-    t = np.asarray(years, dtype=float)
-    y = np.asarray(values, dtype=float)
-    order = np.argsort(t)
-    t, y = t[order], y[order]
+    t, y = clean_series(years, values)
     n = len(t)
+    if n < 2:
+        return None
     fy = np.asarray(sorted({int(v) for v in horizon_years if v > t[-1]}), dtype=float)
-    if n < 2 or not len(fy):
+    if not len(fy):
         return None
     cands = candidates_for(n, unit, y)
     cv: dict[str, float] = {}
@@ -350,11 +425,39 @@ def fit_forecast(years, values, horizon_years, unit: str = "count", model: str |
             loc, scale, df, transform = _fit_one(m, t, y, fy, unit)
         except (ValueError, np.linalg.LinAlgError):
             continue
+        if not (np.all(np.isfinite(loc)) and np.all(np.isfinite(scale))):
+            continue
         if model is None and not _plausible(m, loc, transform, y, fy, t):
             continue
+        scale = np.maximum(scale, _floor_scale(unit, float(y[-1]), transform, fy - t[-1]))
         return Forecast(model=m, years=fy.astype(int), loc=loc, scale=scale, df=df, transform=transform,
-                        last_year=int(t[-1]), last_value=float(y[-1]), n=n, cv_error=cv)
+                        last_year=int(t[-1]), last_value=float(y[-1]), n=n, cv_error=cv,
+                        lower=_lower(unit, transform))
     return None
+
+
+def shift_to(parent: Forecast, parent_value: float, child_value: float, unit: str, model: str) -> Forecast:
+    """A parent region's forecast carried onto a child whose level differs (the proxy path).
+
+    Shares move in parallel on the logit scale, so the child stays inside 0-100%. Quantities that
+    cannot be negative (counts, money, students per teacher) are scaled by child/parent, so the
+    child keeps the parent's growth rate and stays above zero. Anything else is shifted.
+    """
+    import dataclasses
+
+    if parent.transform == "logit":
+        d = float(_forward(np.asarray([child_value]), "logit")[0] - _forward(np.asarray([parent_value]), "logit")[0])
+        return dataclasses.replace(parent, loc=parent.loc + d, model=model, last_value=child_value)
+    if unit in NONNEGATIVE_UNITS:
+        k = child_value / parent_value
+        if parent.transform == "log":
+            return dataclasses.replace(parent, loc=parent.loc + math.log(k), model=model, last_value=child_value)
+        lower = None if parent.lower is None else parent.lower * k
+        return dataclasses.replace(parent, loc=parent.loc * k, scale=parent.scale * k, lower=lower, model=model,
+                                   last_value=child_value)
+    d = child_value - parent_value
+    lower = None if parent.lower is None else parent.lower + d
+    return dataclasses.replace(parent, loc=parent.loc + d, lower=lower, model=model, last_value=child_value)
 
 
 def forecast_frame(actuals: pd.DataFrame, unit_of: dict[str, str], until: int) -> pd.DataFrame:

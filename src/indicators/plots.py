@@ -14,17 +14,13 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
+from .explain import STATUS_LABELS, unit_name
+
 __all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path"]
 
 STATUS_COLORS = {
     "met": "#1a7f37", "on_track": "#56b870", "at_risk": "#e3a008", "off_track": "#d1242f",
     "missed": "#8b1a1a", "insufficient_data": "#8c959f",
-}
-STATUS_LABELS = {
-    "zh": {"met": "已达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标", "missed": "未达标",
-           "insufficient_data": "数据不足"},
-    "en": {"met": "met", "on_track": "on track", "at_risk": "at risk", "off_track": "off track", "missed": "missed",
-           "insufficient_data": "no data"},
 }
 _MARKERS = ["D", "s", "^", "v", "P", "X", "*"]
 
@@ -49,14 +45,6 @@ def use_cjk_font() -> str | None:
     plt.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     return name
-
-
-def _unit_label(unit: str, lang: str) -> str:
-    from .actuals import UNIT_LABELS
-
-    return {"en": {"percent": "%", "students_per_teacher": "students per teacher", "10k_yuan": "10,000 yuan",
-                   "yuan": "yuan", "persons": "persons", "count": "count", "person_days": "person-days",
-                   "person_times": "person-times"}}.get(lang, {}).get(unit, UNIT_LABELS.get(unit, unit))
 
 
 def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,
@@ -91,8 +79,8 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     if len(values) and values.min() >= 0:  # counts and shares: keep zero in view, never a -0.04 axis
         ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
     # the unit goes in the title: a rotated one-character CJK y-label (个) reads like an arrow
-    ax.set_title(f"{indicator_name}（{_unit_label(unit, lang).strip()}）" if lang == "zh"
-                 else f"{indicator_name} ({_unit_label(unit, lang).strip()})", fontsize=11, loc="left")
+    ax.set_title(f"{indicator_name}（{unit_name(unit, lang).strip()}）" if lang == "zh"
+                 else f"{indicator_name} ({unit_name(unit, lang).strip()})", fontsize=11, loc="left")
     ax.grid(alpha=0.3)
     years = pd.concat([actuals["year"], targets["year"], forecasts["year"] if len(forecasts) else actuals["year"]])
     if len(years):

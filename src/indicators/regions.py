@@ -6,14 +6,19 @@ risk module borrow a parent's trend, and tells a chart where context data comes 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .errors import CatalogError, Problem
+from .errors import CatalogError, IndicatorsError, Problem
 
-__all__ = ["Region", "Regions", "load_regions", "LEVELS"]
+__all__ = ["Region", "Regions", "RegionError", "load_regions", "LEVELS"]
+
+
+class RegionError(IndicatorsError):
+    """A region name that matches no known region (or several); the message lists the closest."""
 
 LEVELS = ("national", "province", "city", "district")
 BUNDLED = Path(__file__).parent / "catalog" / "regions.yaml"
@@ -43,6 +48,44 @@ class Regions:
     def en(self, name: str) -> str:
         r = self.regions.get(name)
         return r.en if r else name
+
+    def resolve(self, name: str, among: list[str] | None = None) -> tuple[str, str | None]:
+        """The region a planner means: (name, note). Trimmed; Chinese or English name (any case);
+        a name written with its parents (威海市环翠区); or a unique part of a name (环翠 -> 环翠区),
+        accepted with a note. ``among`` limits the candidates (e.g. regions with a plan).
+        Raises RegionError with the closest names otherwise."""
+        raw = str(name)
+        s = "".join(raw.split())
+        pool = list(among) if among is not None else list(self.regions)
+        if s in pool:
+            return s, None
+        by_en = [r for r in pool if self.en(r).replace(" ", "").lower() == s.lower()]
+        if len(by_en) == 1:
+            return by_en[0], None
+        # written with its parents in front: 山东省威海市环翠区, 威海市环翠区
+        suffix = [r for r in pool if s.endswith(r) and s != r and self._only_parents(s[: -len(r)], r)]
+        if len(suffix) == 1:
+            return suffix[0], f"region {raw!r} read as {suffix[0]}"
+        part = [r for r in pool if s and (s in r or s.lower() in self.en(r).lower())]
+        if len(part) == 1:
+            return part[0], f"region {raw!r} read as {part[0]}"
+        sugg = part or self.suggest(s, among=pool)
+        what = "matches several regions" if len(part) > 1 else "is not a known region"
+        raise RegionError(f"region {raw!r} {what}" + (f"; did you mean {', '.join(sugg)}?" if sugg else "")
+                          + (f" Known: {', '.join(sorted(pool))}" if len(pool) <= 40 else ""))
+
+    def _only_parents(self, prefix: str, region: str) -> bool:
+        for parent in sorted(self.ancestors(region), key=len, reverse=True):
+            prefix = prefix.replace(parent, "")
+        return prefix == ""
+
+    def suggest(self, name: str, n: int = 3, among: list[str] | None = None) -> list[str]:
+        """Closest known names, for 'did you mean' messages (环翠 -> 环翠区)."""
+        s = "".join(str(name).split())
+        pool = list(among) if among is not None else list(self.regions)
+        contains = [r for r in pool if s and (s in r or r in s)]
+        close = difflib.get_close_matches(s, pool, n=n, cutoff=0.5)
+        return list(dict.fromkeys(contains + close))[:n]
 
     def ancestors(self, name: str) -> list[str]:
         """Parents from nearest to farthest, e.g. 茌平区 -> [聊城市, 山东省, 全国]."""

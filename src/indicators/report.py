@@ -14,38 +14,17 @@ import pandas as pd
 
 from .actuals import Actuals, load_actuals
 from .checks import check_plans
+from .assess import STATUSES, SeriesStore, Thresholds, assess, forecast_path
+from .explain import WORDS, fmt_prob, fmt_target, status_label
 from .plots import STATUS_COLORS, plot_indicator, status_heatmap, use_cjk_font
-from .risk import STATUSES, Thresholds, _pick_series, assess, forecast_path
 from .targets import Catalog, load_catalog
 
 __all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc"]
-
-_T = {
-    "zh": dict(met="已达标", on_track="有望达标", at_risk="存在风险", off_track="难以达标", missed="未达标",
-               insufficient_data="数据不足", year="年份", indicator="指标", target="目标", clause="条款",
-               status="状态", p="达标概率", explanation="说明", total="目标年份", none="（无）",
-               checks="规划自身的核对结果", sources="来源", plan="规划", quote="原文", actual_sources="实际数据来源",
-               no_targets="该地区在所选领域没有带年份的目标。"),
-    "en": dict(met="met", on_track="on track", at_risk="at risk", off_track="off track", missed="missed",
-               insufficient_data="no data", year="Year", indicator="Indicator", target="Target", clause="Clause",
-               status="Status", p="P(meet)", explanation="Explanation", total="target years",
-               none="(none)", checks="Checks of the plan itself", sources="Sources", plan="Plan", quote="Quote",
-               actual_sources="Sources of actuals", no_targets="No dated targets for this region in this domain."),
-}
-
 
 def esc(v) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return ""
     return html.escape(str(v), quote=True)
-
-
-def _fmt_target(r) -> str:
-    from .actuals import UNIT_LABELS
-    from .risk import _CMP_EN, _num
-
-    unit = "" if r.unit == "percent" else UNIT_LABELS.get(r.unit, "")
-    return f"{_CMP_EN.get(r.comparator, '').strip()}{_num(r.target, r.unit)}{unit}"
 
 
 URGENCY = ["off_track", "at_risk", "missed", "on_track", "met", "insufficient_data"]
@@ -60,7 +39,7 @@ def by_urgency(a: pd.DataFrame) -> pd.DataFrame:
 
 def _badge(status: str, lang: str) -> str:
     color = STATUS_COLORS.get(status, "#999")
-    return (f'<span class="badge" style="background:{color}">{esc(_T[lang].get(status, status))}</span>')
+    return f'<span class="badge" style="background:{color}">{esc(status_label(status, lang))}</span>'
 
 
 @dataclass
@@ -89,33 +68,65 @@ class RegionReport:
                         for p in plans)
         return f"<h1>{esc(self.title())}</h1><ul class='plans'>{items}</ul>"
 
+    thresholds: Thresholds = Thresholds()
+
     def counts(self) -> dict[str, int]:
+        """Verdicts per status (repeats already merged; conflicting values count once each)."""
         c = self.assessment["status"].value_counts().to_dict()
         return {s: int(c.get(s, 0)) for s in STATUSES}
 
-    def headline_html(self) -> str:
-        t = _T[self.lang]
-        c = self.counts()
-        n = len(self.assessment)
-        parts = " ".join(f'{_badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES)
-        asof = f"（数据截至 {self.as_of} 年）" if self.lang == "zh" else f"(actuals up to {self.as_of})"
-        return f'<p class="headline">{n} {esc(t["total"])} {esc(asof)}: {parts}</p>'
+    def target_years(self) -> int:
+        """Distinct target years: (indicator, breakdown, year), whatever the number of clauses."""
+        return int(len(self.assessment.drop_duplicates(["indicator", "breakdown", "year"])))
 
-    def risk_table_html(self) -> str:
-        t = _T[self.lang]
-        if self.assessment.empty:
+    def data_year(self) -> int | None:
+        """The region's own latest actual (not the nation's), within ``as_of``."""
+        f = self.actuals.frame
+        f = f[(f["region"] == self.region) & f["indicator"].isin(self.indicators())]
+        if self.as_of is not None:
+            f = f[f["year"] <= self.as_of]
+        return int(f["year"].max()) if len(f) else None
+
+    def headline_html(self) -> str:
+        t = WORDS[self.lang]
+        c = self.counts()
+        years, verdicts = self.target_years(), len(self.assessment)
+        parts = " ".join(f'{_badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES)
+        dy = self.data_year()
+        asof = t["data_as_of"].format(year=dy) if dy is not None else t["no_local_data"]
+        extra = ""
+        if verdicts > years:
+            extra = "，" + t["conflicts"].format(n=verdicts - years) if self.lang == "zh" else \
+                ", " + t["conflicts"].format(n=verdicts - years)
+        lead = f"{years} {t['target_years']}{extra}" if self.lang == "zh" else f"{years} {t['target_years']}{extra}"
+        sep = "（" if self.lang == "zh" else " ("
+        end = "）" if self.lang == "zh" else ")"
+        return f'<p class="headline">{esc(lead)}{sep}{esc(asof)}{end}: {parts}</p>'
+
+    def indicator_label(self, indicator: str, breakdown: str = "") -> str:
+        ind = self.catalog.vocabulary[indicator]
+        name = ind.zh if self.lang == "zh" else ind.en
+        if breakdown:
+            name += f"（{breakdown}）" if self.lang == "zh" else f" ({breakdown})"
+        return name
+
+    def risk_table_html(self, rows: pd.DataFrame | None = None) -> str:
+        t = WORDS[self.lang]
+        a = self.assessment if rows is None else rows
+        if a.empty:
             return f"<p>{esc(t['no_targets'])}</p>"
         head = "".join(f"<th>{esc(t[k])}</th>" for k in ("indicator", "year", "target", "clause", "status", "p",
                                                           "explanation"))
-        rows = []
-        for r in by_urgency(self.assessment).itertuples():
-            name = r.indicator_zh if self.lang == "zh" else self.catalog.vocabulary[r.indicator].en
-            p = "" if pd.isna(r.p_meet) else f"{r.p_meet * 100:.0f}%"
-            rows.append(f'<tr class="status-{esc(r.status)}"><td>{esc(name)}</td><td>{esc(r.year)}</td>'
-                        f"<td>{esc(_fmt_target(r))}</td><td>{esc(r.clause)}</td><td>{_badge(r.status, self.lang)}"
-                        f"{' <small>proxy</small>' if pd.notna(r.proxy_region) else ''}</td><td>{esc(p)}</td>"
+        body = []
+        for r in by_urgency(a).itertuples():
+            p = "" if pd.isna(r.p_meet) or r.status in ("met", "missed") else fmt_prob(r.p_meet, tuple(self.thresholds))
+            proxy = f" <small>{esc(t['proxy'])}</small>" if pd.notna(r.proxy_region) else ""
+            body.append(f'<tr class="status-{esc(r.status)}"><td>{esc(self.indicator_label(r.indicator, r.breakdown))}'
+                        f"</td><td>{esc(r.year)}</td>"
+                        f"<td>{esc(fmt_target(r.comparator, r.target, r.unit, self.lang, r.target_high))}</td>"
+                        f"<td>{esc(r.clause)}</td><td>{_badge(r.status, self.lang)}{proxy}</td><td>{esc(p)}</td>"
                         f"<td>{esc(r.explanation)}</td></tr>")
-        return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(self.assessment["indicator"]))
@@ -129,15 +140,15 @@ class RegionReport:
         if self.as_of is not None:
             frame = frame[frame["year"] <= self.as_of]
         series = frame[(frame["region"] == self.region) & (frame["indicator"] == indicator)]
+        total = a[a["breakdown"] == ""]
+        definition = total["definition"].dropna().iloc[0] if total["definition"].notna().any() else None
         path = (self.paths or {}).get((self.region, indicator))
         if path is None:
-            until = int(a["year"].max()) if len(a) else None
-            chosen = _pick_series(frame, self.region, indicator)
-            path = forecast_path(self.catalog, self.actuals, self.region, indicator, until, self.as_of) \
-                if until is not None and len(chosen) else pd.DataFrame(columns=["year", "forecast", "lo80", "hi80",
-                                                                                "proxy"])
-        name = ind.zh if self.lang == "zh" else ind.en
-        return plot_indicator(series, a, targets, path, name, ind.unit, self.lang, ax=ax)
+            path = pd.DataFrame(columns=["year", "forecast", "lo80", "hi80", "proxy"])
+            if len(total) and len(SeriesStore(series).get(self.region, indicator, "", definition)[0]):
+                path = forecast_path(self.catalog, self.actuals, self.region, indicator, int(total["year"].max()),
+                                     self.as_of, definition=definition)
+        return plot_indicator(series, a, targets, path, self.indicator_label(indicator), ind.unit, self.lang, ax=ax)
 
     def chart_image(self, indicator: str, dpi: int = 90):
         """The chart as an embedded PNG (drawn once, no second 'tight' layout pass)."""
@@ -154,7 +165,7 @@ class RegionReport:
         return Image(data=buf.getvalue(), format="png")
 
     def checks_html(self) -> str:
-        t = _T[self.lang]
+        t = WORDS[self.lang]
         f = check_plans(self.catalog, region=self.region)
         if f.empty:
             return f"<p>{esc(t['none'])}</p>"
@@ -163,7 +174,7 @@ class RegionReport:
         return f'<table class="checks"><tbody>{rows}</tbody></table>'
 
     def sources_html(self) -> str:
-        t = _T[self.lang]
+        t = WORDS[self.lang]
         items = []
         for i, r in enumerate(self.assessment.itertuples(), start=1):
             items.append(f"<li id='fn{i}'>{esc(r.year)} {esc(r.indicator_zh)}: {esc(r.plan)}, {esc(r.clause)} — "
@@ -185,7 +196,8 @@ class Context:
     assessment of every dated target (all domains) and the forecast path drawn in each chart.
 
     The runner pickles one Context and passes its path to every notebook; a notebook opened by
-    hand computes its own (same function, same numbers)."""
+    hand computes its own (same function, same numbers). ``thresholds`` are those the assessment
+    was made with: a notebook asked for others recomputes the verdicts (``_context``)."""
 
     catalog: Catalog
     actuals: Actuals
@@ -193,22 +205,35 @@ class Context:
     paths: dict
     as_of: int | None
     lang: str
+    thresholds: Thresholds = Thresholds()
 
 
-def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=0.7, at_risk=0.3,
-                  regions: list[str] | None = None, catalog: Catalog | None = None,
-                  act: Actuals | None = None) -> Context:
-    catalog = catalog or load_catalog(list(plans or []) or None)
-    act = act or load_actuals([Path(f) for f in actuals or []], catalog=catalog)
-    a = assess(catalog, act, as_of=as_of, domain=None, lang=lang, thresholds=Thresholds(on_track, at_risk))
+def as_list(value) -> list[str]:
+    """A notebook parameter that may be one path (as papermill -p passes it) or a list of paths."""
+    if value in (None, "", []):
+        return []
+    if isinstance(value, (str, Path)):
+        return [str(value)]
+    return [str(v) for v in value]
+
+
+def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=Thresholds.on_track,
+                  at_risk=Thresholds.at_risk, regions: list[str] | None = None, catalog: Catalog | None = None,
+                  act: Actuals | None = None, input_region: str | None = None) -> Context:
+    catalog = catalog or load_catalog(as_list(plans) or None)
+    act = act or load_actuals([Path(f) for f in as_list(actuals)], catalog=catalog, region=input_region)
+    th = Thresholds(on_track, at_risk)
+    a = assess(catalog, act, as_of=as_of, domain=None, lang=lang, thresholds=th)
     if regions is not None:
         a = a[a["region"].isin(regions)].reset_index(drop=True)
     if as_of is None and len(act.frame):
         as_of = int(act.frame["year"].max())
     paths = {}
-    for (region, indicator), g in a.groupby(["region", "indicator"], sort=True):
-        paths[(region, indicator)] = forecast_path(catalog, act, region, indicator, int(g["year"].max()), as_of)
-    return Context(catalog, act, a, paths, as_of, lang)
+    for (region, indicator), g in a[a["breakdown"] == ""].groupby(["region", "indicator"], sort=True):
+        definition = g["definition"].dropna().iloc[0] if g["definition"].notna().any() else None
+        paths[(region, indicator)] = forecast_path(catalog, act, region, indicator, int(g["year"].max()), as_of,
+                                                   definition=definition)
+    return Context(catalog, act, a, paths, as_of, lang, th)
 
 
 def save_context(ctx: Context, path: Path) -> None:
@@ -219,27 +244,34 @@ def save_context(ctx: Context, path: Path) -> None:
 
 def _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=None) -> Context:
     use_cjk_font()
-    if context:
-        import pickle
+    if not context:
+        return build_context(plans, actuals, as_of, lang, on_track, at_risk, regions=regions)
+    import pickle
 
-        return pickle.loads(Path(context).read_bytes())  # written by this run's runner
-    return build_context(plans, actuals, as_of, lang, on_track, at_risk, regions=regions)
+    ctx = pickle.loads(Path(context).read_bytes())  # written by this run's runner
+    th = Thresholds(on_track, at_risk)
+    if th != ctx.thresholds or lang != ctx.lang:
+        # the notebook's own parameters win: the same inputs never give two answers
+        ctx.assessment = assess(ctx.catalog, ctx.actuals, as_of=ctx.as_of, domain=None, lang=lang, thresholds=th)
+        ctx.thresholds, ctx.lang = th, lang
+    return ctx
 
 
 def _in_domain(a: pd.DataFrame, domain: str | None) -> pd.DataFrame:
     return a if domain in (None, "", "all") else a[a["domain"] == domain]
 
 
-def region_report(region: str, actuals: list[str] | None = None, as_of: int | None = None, lang: str = "zh",
-                  on_track: float = 0.7, at_risk: float = 0.3, domain: str | None = "vocational",
-                  plans: list[str] | None = None, context: str | None = None) -> RegionReport:
+def region_report(region: str, actuals: list[str] | str | None = None, as_of: int | None = None, lang: str = "zh",
+                  on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
+                  domain: str | None = "vocational", plans: list[str] | str | None = None,
+                  context: str | None = None) -> RegionReport:
     """Everything a region report shows. ``context``: a file written by the runner (else computed)."""
-    ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=None if context else [region])
+    ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk)
+    with_plans = sorted({p.region for p in ctx.catalog.plans.values()})
+    region, _ = ctx.catalog.regions.resolve(region, among=with_plans)
     dom = None if domain in (None, "", "all") else domain
-    names = [r for r in ctx.catalog.regions.regions if region in (r, ctx.catalog.regions.en(r))]
-    region = names[0] if names else region
     a = _in_domain(ctx.assessment[ctx.assessment["region"] == region], dom).reset_index(drop=True)
-    return RegionReport(region, ctx.catalog, ctx.actuals, a, ctx.as_of, lang, dom, ctx.paths)
+    return RegionReport(region, ctx.catalog, ctx.actuals, a, ctx.as_of, lang, dom, ctx.paths, ctx.thresholds)
 
 
 @dataclass
@@ -247,6 +279,7 @@ class Overview:
     assessment: pd.DataFrame
     catalog: Catalog
     lang: str
+    thresholds: Thresholds = Thresholds()
 
     def nearest(self) -> pd.DataFrame:
         """Per region and indicator, the nearest target year still open (else the last one)."""
@@ -266,13 +299,15 @@ class Overview:
         return status_heatmap(table, self.lang, ax=ax)
 
     def urgent_html(self) -> str:
-        t = _T[self.lang]
+        t = WORDS[self.lang]
         a = self.assessment[self.assessment["status"].isin(["off_track", "at_risk"])]
         a = by_urgency(a).sort_values(["year", "p_meet", "region"], kind="stable")
         if a.empty:
             return f"<p>{esc(t['none'])}</p>"
-        rows = "".join(f'<tr><td class="nowrap">{esc(r.region)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator_zh)}</td>'
-                       f"<td>{_badge(r.status, self.lang)}</td><td>{esc(f'{r.p_meet * 100:.0f}%')}</td>"
+        th = tuple(self.thresholds)
+        rows = "".join(f'<tr><td class="nowrap">{esc(r.region)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator_zh)}'
+                       f'{esc("（" + r.breakdown + "）" if r.breakdown else "")}</td>'
+                       f"<td>{_badge(r.status, self.lang)}</td><td>{esc(fmt_prob(r.p_meet, th))}</td>"
                        f"<td>{esc(r.explanation)}</td></tr>" for r in a.itertuples())
         return f'<table class="risk"><tbody>{rows}</tbody></table>'
 
@@ -280,14 +315,14 @@ class Overview:
         """Status counts per region, with status names in the report's language."""
         c = self.assessment.groupby(["region", "status"]).size().unstack(fill_value=0)
         c = c.reindex(columns=list(STATUSES), fill_value=0)
-        c.columns = [_T[self.lang][s] for s in c.columns]
-        c.index.name = "地区" if self.lang == "zh" else "region"
+        c.columns = [status_label(s, self.lang) for s in c.columns]
+        c.index.name = WORDS[self.lang]["region"]
         return c
 
 
-def overview(actuals: list[str] | None = None, as_of: int | None = None, lang: str = "zh", on_track: float = 0.7,
-             at_risk: float = 0.3, domain: str | None = "vocational", plans: list[str] | None = None,
+def overview(actuals: list[str] | str | None = None, as_of: int | None = None, lang: str = "zh",
+             on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
+             domain: str | None = "vocational", plans: list[str] | str | None = None,
              context: str | None = None) -> Overview:
     ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk)
-    return Overview(_in_domain(ctx.assessment, domain).reset_index(drop=True), ctx.catalog, lang)
-
+    return Overview(_in_domain(ctx.assessment, domain).reset_index(drop=True), ctx.catalog, lang, ctx.thresholds)

@@ -157,7 +157,7 @@ def _papermill(job: dict, out_nb: Path) -> str | None:
 def _index_html(result: RunResult, meta: dict, summary: dict, lang: str) -> str:
     zh = lang == "zh"
     from .plots import STATUS_COLORS, STATUS_LABELS
-    from .risk import STATUSES
+    from .assess import STATUSES
 
     head = "".join(f'<th><span class="badge" style="background:{STATUS_COLORS[s]}">'
                    f"{html.escape(STATUS_LABELS[lang][s])}</span></th>" for s in STATUSES)

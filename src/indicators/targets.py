@@ -37,12 +37,13 @@ PLAN_NULLABLE = ("issuer", "document_number", "issued", "period")  # keys presen
 # leave it out (its quotes are then not checked)
 TARGET_REQUIRED = ("indicator", "written", "kind", "clause", "quote")
 TARGET_FIELDS = set(TARGET_REQUIRED) | {"year", "year_note", "unit", "comparator", "tolerance", "tolerance_note",
-                                        "value", "value_high", "value_note", "breakdown", "region", "domain", "note"}
+                                        "value", "value_high", "value_note", "breakdown", "region", "domain", "note",
+                                        "definition"}
 
 TARGET_COLUMNS = [
     "plan", "region", "region_en", "indicator", "indicator_zh", "indicator_en", "year", "year_note",
     "value", "value_high", "comparator", "tolerance", "unit", "unit_written", "written", "kind", "domain",
-    "direction", "breakdown", "clause", "quote", "numerator", "denominator", "decimals", "note",
+    "direction", "breakdown", "definition", "clause", "quote", "numerator", "denominator", "decimals", "note",
     "target_id", "file", "line",
 ]
 
@@ -315,6 +316,8 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             "unit_written": unit_written or None, "written": None if written is None else str(written),
             "kind": kind, "domain": t.get("domain", plan.domain),
             "direction": ind.direction if ind else None, "breakdown": t.get("breakdown"),
+            # what the numbers cover (see definitions.py): the target's own, else the plan's
+            "definition": t.get("definition") or p.get("definition"),
             "clause": t.get("clause"), "quote": t.get("quote"), "numerator": numerator, "denominator": denominator,
             "decimals": decimals, "note": t.get("note") or t.get("value_note"),
             "target_id": f"{plan.id}#{i}", "file": f, "line": line,

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES"]
+__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
+           "ratio_to_value"]
 
 
-class UnitError(ValueError):
+from .errors import IndicatorsError
+
+
+class UnitError(IndicatorsError, ValueError):
     """A unit the table does not know, or one that cannot convert to the wanted unit."""
 
 
@@ -151,3 +155,19 @@ def conversion_factor(written: str, canonical: str) -> float:
             f"unit {written!r} measures {w.dimension}, but the indicator is in {canonical} ({c.dimension})"
         )
     return w.factor / c.factor
+
+
+def ratio_to_value(a: float, b: float, unit: str) -> float:
+    """The one reading of a written ratio a:b in an indicator's canonical unit.
+
+    A share (percent) is a / (a + b) x 100: 职普比 4.5:5.5 -> 45. Any other ratio is the larger
+    side per unit of the smaller: 生师比 17:1 and 师生比 1:17 both mean 17 students per teacher.
+    A ratio with a zero side has no value (5:0) and raises UnitError.
+    """
+    if a < 0 or b < 0 or (a + b) == 0:
+        raise UnitError(f"a ratio of {a:g}:{b:g} has no value; expected two positive numbers such as 17:1")
+    if unit == "percent":
+        return a / (a + b) * 100
+    if a == 0 or b == 0:
+        raise UnitError(f"a ratio of {a:g}:{b:g} has no value for {unit}; expected two positive numbers such as 17:1")
+    return max(a, b) / min(a, b)

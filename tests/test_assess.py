@@ -9,7 +9,7 @@ import pytest
 import indicators
 from indicators import forecast as fc
 from indicators.actuals import ACTUAL_COLUMNS
-from indicators.risk import Thresholds, assess, meets_interval, pace
+from indicators.assess import Thresholds, assess, meets_interval, pace
 
 from conftest import write_plan
 
@@ -80,13 +80,13 @@ def test_drift_interval_closed_form():
     # floored at the random walk's sd sqrt(mean(2^2, 3^2) * 1) = sqrt(6.5); Student-t with 2 - 1 = 1 df
     sd = max(math.sqrt(0.5 * 1.5), math.sqrt(6.5))
     lo, hi = f.interval(0.8)
-    assert f.mean[0] == pytest.approx(17.5) and f.df == 1
+    assert f.median[0] == pytest.approx(17.5) and f.df == 1
     assert (lo[0], hi[0]) == pytest.approx((17.5 - 3.077684 * sd, 17.5 + 3.077684 * sd), rel=1e-5)
 
 
 def test_naive_interval_grows_with_sqrt_h():
     f = fc.fit_forecast([2019, 2020, 2021], [10.0, 12, 10], [2022, 2025], unit="count", model="naive")
-    assert f.mean.tolist() == [10.0, 10.0]
+    assert f.median.tolist() == [10.0, 10.0]
     assert f.scale[1] / f.scale[0] == pytest.approx(2.0)   # sqrt(4) / sqrt(1)
     assert f.scale[0] == pytest.approx(2.0)                # sqrt(mean(2^2, 2^2))
 
@@ -107,7 +107,7 @@ def test_shares_stay_inside_bounds():
     f = fc.fit_forecast(range(2015, 2022), [90, 93, 95, 96.5, 97.8, 98.6, 99.1], [2025, 2030], unit="percent")
     lo, hi = f.interval(0.95)
     assert f.transform == "logit"
-    assert (lo > 0).all() and (hi < 100).all() and (f.mean < 100).all()
+    assert (lo > 0).all() and (hi < 100).all() and (f.median < 100).all()
 
 
 def test_one_point_gives_no_forecast():
@@ -202,7 +202,7 @@ def test_trend_intervals_are_never_narrower_than_the_random_walk():
     for model in ("linear", "weighted"):
         f = fc.fit_forecast(t, y, years, unit="count", model=model)
         assert np.all(f.scale >= rw.scale - 1e-12)
-        assert f.mean[0] == pytest.approx(10 + 2.0 * 8, abs=0.05)  # point forecast unchanged by the floor
+        assert f.median[0] == pytest.approx(10 + 2.0 * 8, abs=0.05)  # point forecast unchanged by the floor
 
 
 def test_proxy_interpolates_the_parent_and_skips_small_counts(tmp_path):
@@ -241,5 +241,5 @@ def test_forecast_frame_is_one_forecast_per_series():
     out = fc.forecast_frame(long, {"x": "count"}, until=2023)
     assert out.groupby("region")["year"].apply(list).to_dict() == {"A": [2022, 2023], "B": [2022, 2023]}
     one = fc.fit_forecast([2019, 2020, 2021], [10.0, 12, 15], [2022, 2023], unit="count")
-    assert np.allclose(out[out["region"] == "A"]["forecast"], one.mean)
+    assert np.allclose(out[out["region"] == "A"]["forecast"], one.median)
     assert np.allclose(out[out["region"] == "B"]["forecast"], 5.0)
