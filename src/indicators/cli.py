@@ -22,7 +22,27 @@ __all__ = ["main", "build_parser"]
 def _catalog(args):
     from .targets import load_catalog
 
-    return load_catalog(args.plans or None)
+    cat = load_catalog(args.plans or None)
+    if getattr(args, "region", None) and isinstance(args.region, str):
+        args.region = _region(cat, args.region)
+    return cat
+
+
+def _region(catalog, name: str) -> str:
+    """A region argument as the planner typed it (环翠, "环翠区 ", 威海市环翠区): resolved, or a
+    RegionError listing the closest names (exit 1)."""
+    region, note = catalog.regions.resolve(name)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return region
+
+
+def _warn(act) -> None:
+    """Every planner row that will not be used, named on stderr (a run never ignores rows silently)."""
+    rows = [w for w in act.warnings if w.severity == "warning"]
+    for w in rows:
+        where = f"{w.file}" + (f" sheet {w.sheet}" if w.sheet else "") + (f" row {w.row}" if w.row else "")
+        print(f"warning: {where}: {w.column} {w.value!r}: {w.expected}", file=sys.stderr)
 
 
 def _filter_args(p: argparse.ArgumentParser, plan=True, domain=True) -> None:
@@ -78,8 +98,9 @@ def cmd_check_plans(args) -> int:
 def _actuals(args, catalog, files=None):
     from .actuals import load_actuals
 
+    input_region = getattr(args, "input_region", None)
     return load_actuals(files if files is not None else (args.actuals or []), catalog=catalog,
-                        region=getattr(args, "input_region", None))
+                        region=_region(catalog, input_region) if input_region else None)
 
 
 def cmd_validate(args) -> int:
@@ -114,9 +135,7 @@ def cmd_actuals(args) -> int:
     if len(act.overrides):
         print(f"{len(act.overrides)} bundled value(s) overridden by your files:", file=sys.stderr)
         print(act.overrides.to_string(index=False), file=sys.stderr)
-    for w in act.warnings:
-        if w.severity == "warning":
-            print(f"warning: {w.file} row {w.row}: {w.value!r}: {w.expected}", file=sys.stderr)
+    _warn(act)
     return 0
 
 
@@ -148,6 +167,7 @@ def cmd_assess(args) -> int:
 
     cat = _catalog(args)
     act = _actuals(args, cat)
+    _warn(act)
     frame = assess(cat, act, as_of=args.as_of, region=args.region, plan=args.plan,
                    domain=None if args.domain == "all" else args.domain, lang=args.lang,
                    thresholds=Thresholds(args.on_track, args.at_risk))

@@ -51,6 +51,8 @@ wrong), the ladder's Brier score improved (0.191 -> 0.189) and point forecasts a
 
 Bounds and floors (what the quantity can be):
 
+* **Ratios above zero.** Students per teacher (and other ratios of positive counts) are modelled
+  on the log scale, so every quantile is a positive ratio.
 * **Never below zero.** Counts, persons, money and ratios such as students per teacher cannot be
   negative: their distribution is censored at zero (``Forecast.lower``): the probability the model
   gives to negative values is the probability of zero. Every quantile is a possible value (an
@@ -91,6 +93,8 @@ MONEY_OR_COUNT_UNITS = frozenset({"yuan", "10k_yuan", "usd", "persons", "count",
                                   "mu"})
 # quantities that cannot be negative: their forecasts are truncated at zero
 NONNEGATIVE_UNITS = MONEY_OR_COUNT_UNITS | {"students_per_teacher", "ratio", "multiple", "years", "months", "days"}
+# ratios of two positive counts: modelled on the log scale, so they stay above zero
+POSITIVE_RATIO_UNITS = frozenset({"students_per_teacher", "ratio"})
 # per-year sd floor in the indicator's own unit: shares in points, the rest relative to the level
 SCALE_FLOOR = {"percent": 0.5, "relative": 0.01, "absolute_min": 0.5}
 P_LIMIT = 0.001  # no forecast probability is closer to 0 or 1 than this
@@ -182,9 +186,11 @@ class Forecast:
 # --- transforms -------------------------------------------------------------------------------
 
 def transform_for(unit: str, values: np.ndarray, model: str) -> str | None:
+    """logit for shares; log for log-linear and for ratios (students per teacher), which are
+    positive by definition and move in proportion; else the original scale."""
     if unit == "percent":
         return "logit"
-    if model == "loglinear":
+    if model == "loglinear" or (unit in POSITIVE_RATIO_UNITS and np.all(np.asarray(values) > 0)):
         return "log"
     return None
 
