@@ -56,7 +56,7 @@ _SENTENCE_END = "。；;！？!?\n"
 _PAST = ("已经", "已", "截至", "截止", "现有", "目前", "此前", "去年", "提高到")
 _ANNUAL = ("每年", "年完成", "每年度")
 _FIVE_YEAR = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
-_DEADLINE = re.compile(r"(?:到|至|力争到|争取到|计划到)(?P<y>(?:19|20)[0-9]{2})年(?:底|末)?|(?P<y2>(?:19|20)[0-9]{2})年(?:年)?底前")
+_DEADLINE = re.compile(r"(?<!截)(?:到|至|力争到|争取到|计划到)(?P<y>(?:19|20)[0-9]{2})年(?:底|末)?|(?P<y2>(?:19|20)[0-9]{2})年(?:年)?底前")
 _BARE_YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})年(?![0-9月])")
 _YEAR_RANGE = re.compile(r"(?<![0-9])(?P<a>(?:19|20)[0-9]{2})年?(?:[-~—–至到])(?P<b>(?:19|20)[0-9]{2})年")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|[0-9]+[.、](?![0-9])|--|——)")
@@ -139,7 +139,10 @@ def _plan_period(folded: str) -> tuple[int | None, int | None, str | None]:
 
 
 def _year_for(folded: str, a: int, i: int, sent_a: int, clause_a: int, clause_b: int, period, deadlines):
-    """(year, year_note) for a number at i whose clause starts at clause_a."""
+    """(year, year_note) for a number at i whose clause starts at clause_a: a year in the clause, a
+    deadline in the sentence, the pairing of 2017年达X,2020年达Y, a five-year plan named in the
+    sentence, a later deadline in the paragraph, the plan period's end, any deadline before."""
+    para_a = folded.rfind("\n", 0, i) + 1
     before = folded[clause_a:i]
     ys = [m for m in _BARE_YEAR.finditer(before)]
     if ys:
@@ -152,13 +155,17 @@ def _year_for(folded: str, a: int, i: int, sent_a: int, clause_a: int, clause_b:
     after = folded[clause_b:clause_b + 8]
     nm = re.match(r"[,，]?(?P<y>(?:19|20)[0-9]{2})年", after)
     if nm:
-        years = sorted({int(m.group("y")) for m in _BARE_YEAR.finditer(folded[sent_a:clause_b + 8])})
+        years = sorted({int(m.group("y")) for m in _BARE_YEAR.finditer(folded[para_a:clause_b + 8])})
         earlier = [y for y in years if y < int(nm.group("y"))]
         if earlier:
             return earlier[-1], f"no year in the clause; the next clause gives {nm.group('y')}, so read as {earlier[-1]}"
     for name, end in _FIVE_YEAR.items():
         if name in folded[sent_a:i]:
             return end, f"“{name}”期间 -> {end}"
+    # a deadline earlier in the paragraph that reaches beyond the plan period (至2020年 in a 2015-2019 plan)
+    near = [(pos, y) for pos, y in deadlines if para_a <= pos < a and (not period[1] or y >= period[1])]
+    if near:
+        return near[-1][1], f"no year in the sentence; the paragraph's deadline is {near[-1][1]}"
     if period[1]:
         return period[1], f"no year stated; {period[2]}; dated at the period's end ({period[1]})"
     prior = [(pos, y) for pos, y in deadlines if pos < a]
@@ -195,7 +202,8 @@ def _bigrams(s: str) -> set[str]:
     return {s[k:k + 2] for k in range(len(s) - 1)}
 
 
-def _choose(context: str, at: int, names, vocab: Vocabulary, unit_written: str, is_share: bool, is_ratio: bool):
+def _choose(context: str, at: int, names, vocab: Vocabulary, unit_written: str, is_share: bool, is_ratio: bool,
+            own: tuple[int, int] = (0, 10**9)):
     """Keys ranked by how much of their name occurs in the context and how close to the number
     (at ``at`` in the context): a whole name scores by its length, else the share of its character
     pairs found (at least 60% and two pairs: 高水平中等职业学校 finds 高水平中职学校)."""
@@ -210,7 +218,7 @@ def _choose(context: str, at: int, names, vocab: Vocabulary, unit_written: str, 
         j = context.rfind(name, 0, at) if name in context[:at] else context.find(name, at)
         if j >= 0:
             distance = at - (j + len(name)) if j < at else j - at
-            score = len(name) * 10 - distance * 0.3
+            score = len(name) * 10 - distance + (50 if own[0] <= j < own[1] else 0)
         else:
             nb = _bigrams(name)
             hit = nb & ctx_bigrams
@@ -218,7 +226,7 @@ def _choose(context: str, at: int, names, vocab: Vocabulary, unit_written: str, 
                 continue
             pos = [context.find(h) for h in hit]
             distance = min(abs(p - at) for p in pos)
-            score = len(name) * 6 * len(hit) / len(nb) - distance * 0.3
+            score = len(name) * 6 * len(hit) / len(nb) - distance + (30 if any(own[0] <= p < own[1] for p in pos) else 0)
         scores[key] = max(scores.get(key, -1e9), score)
     ranked = sorted(scores, key=lambda k: -scores[k])
     return ranked[:3]
@@ -273,6 +281,9 @@ def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft
         if is_ratio and "比" not in folded[max(0, s - 10):s]:
             skipped.append((written, "a:b without 比 before it (a time of day?)"))
             continue
+        if m_unit and m_unit.group("unit") == "项" and re.match(r"(举措|措施|任务|重点|工程|行动|制度|改革)", folded[e:e + 2]):
+            skipped.append((written, "a count of the plan's own measures (N项举措)"))
+            continue
         if any(w in sentence for w in _PAST) and not _DEADLINE.search(folded[sa:s]):
             skipped.append((written, "a sentence about the past (已, 截至, 现有)"))
             continue
@@ -284,7 +295,8 @@ def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft
         unit_written = "" if is_ratio else q.unit
         is_share = unit_written == "%"
         c0 = max(sa, ca - 40)
-        ranked = _choose(folded[c0:cb], s - c0, names, vocab, unit_written, is_share, is_ratio)
+        # 师生比 1:20 and 生师比 20:1 name the same indicator
+        ranked = _choose(folded[c0:cb].replace("师生比", "生师比"), s - c0, names, vocab, unit_written, is_share, is_ratio, (ca - c0, cb - c0))
         if not ranked:
             # widen to the whole sentence (the subject may be named once for several numbers)
             ranked = _choose(sentence, s - sa, names, vocab, unit_written, is_share, is_ratio)
@@ -308,7 +320,10 @@ def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft
             new_keys[key] = new_key
             alts = []
         # year and kind
-        annual = any(w in folded[ca:s] for w in _ANNUAL) or (folded[ca:s].startswith("年") and "年均" not in folded[ca:s])
+        # 每年 / 年完成 in the number's clause or an earlier part joined by 、 (年完成培训120万人次、90万人取得证书);
+        # 全年完成 is the plan year's total, not a rule
+        scope = folded[max(folded.rfind(c, 0, s) for c in ",，;；。\n") + 1:s].replace("全年", "")
+        annual = any(w in scope for w in _ANNUAL) or (scope.startswith("年") and not scope.startswith("年均"))
         rng = _YEAR_RANGE.search(folded[sa:s])
         para_no = sum(1 for p in paragraphs if p <= s)
         clause = _clause_label(folded, s, para_no)
@@ -319,7 +334,7 @@ def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft
                 comparator = cw
         base = dict(start=pos[s], written=written, quote=quote, clause=clause, indicator=key, alternatives=alts,
                     comparator=comparator, new_key=new_key)
-        if annual and rng and "每年" in folded[ca:s]:
+        if annual and rng and "每年" in scope:
             a_, b_ = int(rng.group("a")), int(rng.group("b"))
             for y in range(a_, b_ + 1):
                 entries.append(DraftEntry(year=y, year_note=f"每年, {a_}-{b_}: one target per year",
