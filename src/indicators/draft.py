@@ -296,7 +296,12 @@ def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft
         is_share = unit_written == "%"
         c0 = max(sa, ca - 40)
         # 师生比 1:20 and 生师比 20:1 name the same indicator
-        ranked = _choose(folded[c0:cb].replace("师生比", "生师比"), s - c0, names, vocab, unit_written, is_share, is_ratio, (ca - c0, cb - c0))
+        # the number's own clause first (20所左右高水平高等职业学校: the name follows the number)
+        ranked = _choose(folded[ca:cb].replace("师生比", "生师比"), s - ca, names, vocab, unit_written, is_share,
+                         is_ratio)
+        if not ranked:
+            ranked = _choose(folded[c0:cb].replace("师生比", "生师比"), s - c0, names, vocab, unit_written, is_share,
+                             is_ratio, (ca - c0, cb - c0))
         if not ranked:
             # widen to the whole sentence (the subject may be named once for several numbers)
             ranked = _choose(sentence, s - sa, names, vocab, unit_written, is_share, is_ratio)
