@@ -223,3 +223,91 @@ def test_planner_plan_without_source_text_loads_unchecked(tmp_path):
 
 def test_bundled_plans_all_name_their_source(catalog):
     assert all(p.source for p in catalog.plans.values())
+
+
+# --- issue 9: YAML shapes, ratios, levels, local vocabulary, drafts --------------------------
+
+RATIO_PLAN = GOOD_PLAN.replace("""  - indicator: sec_voc_dual_qualified_teacher_share
+    year: 2026
+    written: 达到75%以上
+    kind: target
+    clause: 一
+    quote: 到2026年双师型教师比例达到75%以上""", """  - indicator: sec_voc_student_teacher_ratio
+    year: 2026
+    written: 1:20
+    kind: target
+    clause: 一
+    quote: 师生比1:20""")
+
+
+def test_unquoted_ratio_in_yaml_is_read_as_written_not_base_60(tmp_path):
+    # YAML 1.1 reads a plain 1:20 as the sexagesimal integer 80
+    assert yaml.safe_load("written: 1:20")["written"] == 80
+    d = _planner_dir(tmp_path, RATIO_PLAN, source="到2026年,中职学校师生比1:20。")
+    row = indicators.load_catalog([d], env=False).select(plan="testtown_2024").iloc[0]
+    assert (row["written"], row["value"], row["unit"]) == ("1:20", 20.0, "students_per_teacher")
+    assert "read as 20 students per teacher" in row["note"]  # the reading is never silent
+
+
+def test_degenerate_ratio_is_a_clear_error_not_a_crash(tmp_path):
+    d = _planner_dir(tmp_path, RATIO_PLAN.replace("1:20", "5:0"), source="师生比5:0")
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d], env=False)
+    (p,) = err.value.problems
+    assert p.column == "unit" and "degenerate" in p.expected and p.row.startswith("targets[1] (line ")
+
+
+def test_quote_with_full_width_comma_names_the_differing_character(tmp_path):
+    plan = GOOD_PLAN.replace("quote: 到2026年双师型教师比例达到75%以上", "quote: 到2026年，双师型教师比例达到75%以上")
+    d = _planner_dir(tmp_path, plan, source="到2026年,双师型教师比例达到75%以上。")
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d], env=False)
+    (p,) = err.value.problems
+    assert p.column == "quote" and "'到2026年,双师型教师比例达到75%以上'" in p.expected
+    assert "character 7" in p.expected and "FULLWIDTH COMMA" in p.expected
+
+
+def test_level_comes_from_regions_and_a_contradiction_is_an_error(tmp_path):
+    d = _planner_dir(tmp_path, GOOD_PLAN.replace("  level: district\n", "").replace("  title_en: Test plan\n", "")
+                     .replace("  issuer: 测试\n", ""))
+    plan = indicators.load_catalog([d], env=False).plans["testtown_2024"]
+    assert (plan.level, plan.title_en, plan.issuer) == ("district", "", None)
+    (tmp_path / "b").mkdir()
+    d2 = _planner_dir(tmp_path / "b", GOOD_PLAN.replace("level: district", "level: city"))
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d2], env=False)
+    (p,) = err.value.problems
+    assert (p.column, p.value) == ("level", "city") and "district" in p.expected
+
+
+def test_local_vocabulary_may_not_silently_redefine_a_bundled_key(tmp_path):
+    d = _planner_dir(tmp_path)
+    entry = ("sec_voc_dual_qualified_teacher_share:\n  zh: 双师型\n  en: Dual\n  unit: percent\n"
+             "  direction: higher_is_better\n")
+    (d / "indicators.yaml").write_text(entry, encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d], env=False)
+    assert "override: true" in err.value.problems[0].expected
+    (d / "indicators.yaml").write_text(entry + "  override: true\n", encoding="utf-8")
+    cat = indicators.load_catalog([d], env=False)
+    assert list(cat.vocabulary.overridden) == ["sec_voc_dual_qualified_teacher_share"]
+    (d / "indicators.yaml").write_text("new_thing:\n  zh: 新\n  en: New\n  unit: count\n  direction: planned\n",
+                                       encoding="utf-8")
+    assert "new_thing" in indicators.load_catalog([d], env=False).vocabulary
+
+
+def test_unconfirmed_entries_are_refused_unless_drafts_are_included(tmp_path):
+    d = _planner_dir(tmp_path, GOOD_PLAN + "    confirmed: false\n")
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d], env=False)
+    (p,) = err.value.problems
+    assert p.row.startswith("1 of 1 entries unconfirmed, first at targets[1] (line ")
+    assert "--include-drafts" in p.expected and p.file.endswith("testtown_2024.yaml")
+    cat = indicators.load_catalog([d], env=False, include_drafts=True)
+    assert cat.select(plan="testtown_2024")["value"].tolist() == [75.0]
+
+
+def test_period_targets_are_dated_at_the_period_end(catalog):
+    t = catalog.select(plan="bozhou_2022", indicator="basic_edu_new_school_places")
+    row = t[t["written"].str.contains("2.26")].iloc[0]
+    assert row["year"] == 2024 and "dated at the period's end (2024)" in row["year_note"]

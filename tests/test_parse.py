@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.parse import ParseError, comparator_from_words, parse_chinese_numeral, parse_quantity
@@ -105,3 +105,87 @@ def test_unit_table_conversions():
         conversion_factor("人次", "person_days")
     with pytest.raises(UnitError, match="unknown unit"):
         lookup_unit("furlongs")
+
+
+# --- forms real plans print (issue 9) -------------------------------------------------------
+
+@pytest.mark.parametrize("text,value,unit,comp", [
+    ("360萬人以上", 3_600_000, "人", ">="),  # traditional 萬 was read as 360 persons
+    ("達90萬人", 900_000, "人", ">="),
+    ("8.3億元", 830_000_000, "元", "=="),
+    ("達到６０％以上", 60, "%", ">="),
+    ("１５００萬人次", 15_000_000, "人次", "=="),
+    ("1500万人次", 15_000_000, "人次", "=="),
+    ("162亿元", 16_200_000_000, "元", "=="),
+    ("3千人", 3000, "人", "=="),
+    ("一半", 50, "%", ">="),
+    ("过半", 50, "%", ">="),
+    ("一半以上", 50, "%", ">="),
+    ("超过一半", 50, "%", ">="),
+    ("三分之一", 33.3, "%", "=="),
+    ("大体相当", 50, "%", "~"),
+    ("翻一番", 2, "倍", ">="),
+    ("由5万人翻一番", 100_000, "人", ">="),
+    ("10万平方米", 100_000, "平方米", "=="),
+])
+def test_forms_of_real_plans(text, value, unit, comp):
+    q = parse_quantity(text)
+    assert (q.value, q.unit, q.comparator) == (value, unit, comp)
+
+
+def test_full_width_ratio_is_read():
+    assert parse_quantity("１：２０").ratio == (1, 20)
+
+
+def test_ratio_to_value_single_home():
+    from indicators.units import ratio_reading, ratio_to_value
+
+    assert ratio_to_value(1, 20, "students_per_teacher") == 20  # 师生比 1:20
+    assert ratio_to_value(20, 1, "students_per_teacher") == 20  # 生师比 20:1
+    assert ratio_to_value(4.5, 5.5, "percent") == 45
+    assert ratio_reading(1, 20, "students_per_teacher").startswith("1:20 read as 20 students per teacher")
+    assert ratio_reading(20, 1, "students_per_teacher") is None
+    for a, b, unit in [(5, 0, "students_per_teacher"), (0, 0, "percent"), (0, 5, "ratio"), (-1, 2, "percent")]:
+        with pytest.raises(UnitError, match="ratio"):
+            ratio_to_value(a, b, unit)
+
+
+def test_errors_are_the_projects_own():
+    from indicators.errors import IndicatorsError
+
+    assert issubclass(ParseError, IndicatorsError) and issubclass(ParseError, ValueError)
+    assert issubclass(UnitError, IndicatorsError) and issubclass(UnitError, ValueError)
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,:：%％-~至到万萬亿億千百十一二两半分之翻番倍人次元个所以上不低于约左右（）()/ 　５２")),
+               max_size=14) | st.text(max_size=20))
+def test_no_string_makes_the_parser_raise_anything_else(text):
+    try:
+        q = parse_quantity(text)
+    except (ParseError, UnitError):
+        return
+    assert isinstance(q.value, float)
+
+
+@settings(max_examples=200)
+@given(a=st.floats(allow_nan=True, allow_infinity=True), b=st.floats(allow_nan=True, allow_infinity=True),
+       unit=st.sampled_from(["percent", "students_per_teacher", "ratio"]))
+def test_ratio_to_value_raises_only_unit_error(a, b, unit):
+    import math
+
+    from indicators.units import ratio_to_value
+
+    try:
+        v = ratio_to_value(a, b, unit)
+    except UnitError:
+        return
+    assert math.isfinite(v)
+
+
+def test_quote_mismatch_names_closest_passage_and_character():
+    from indicators.parse import quote_mismatch
+
+    msg = quote_mismatch("到2020年，全省高技能人才", "山东:到2020年,全省高技能人才总量达到300万人。")
+    assert "'到2020年,全省高技能人才'" in msg
+    assert "character 7" in msg and "FULLWIDTH COMMA" in msg and "full-width vs half-width" in msg

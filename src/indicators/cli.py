@@ -22,7 +22,7 @@ __all__ = ["main", "build_parser"]
 def _catalog(args):
     from .targets import load_catalog
 
-    cat = load_catalog(args.plans or None)
+    cat = load_catalog(args.plans or None, include_drafts=getattr(args, "include_drafts", False))
     if getattr(args, "region", None) and isinstance(args.region, str):
         args.region = _region(cat, args.region)
     return cat
@@ -92,6 +92,23 @@ def cmd_check_plans(args) -> int:
               " (information about the plans, not errors)", file=sys.stderr)
         frame = frame[["check", "plan", "region", "year", "indicator", "stated", "computed", "difference", "detail"]]
     emit(frame, args.format, args.output)
+    return 0
+
+
+def cmd_draft(args) -> int:
+    from .draft import check_draft, draft_plan
+
+    if args.check:
+        rows = check_draft(args.source)
+        emit(pd.DataFrame(rows, columns=["file", "row", "indicator", "year", "written", "quote"]), args.format, None)
+        print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} still to confirm in {args.source}", file=sys.stderr)
+        return 0
+    if not args.region:
+        raise IndicatorsError("indicators draft: --region is required (the region in Chinese, e.g. 镇江市)")
+    out, d = draft_plan(args.source, args.region, args.output, args.plan_id)
+    print(f"wrote {out}: {len(d.entries)} drafted entr{'y' if len(d.entries) == 1 else 'ies'}, all confirmed: false; "
+          f"{len(d.new_keys)} proposed new indicator key(s); {len(d.skipped)} number(s) not drafted (listed at the "
+          f"end). Check them, then `indicators targets --plans {out.parent} --include-drafts`", file=sys.stderr)
     return 0
 
 
@@ -264,6 +281,12 @@ COMMANDS = {
                             p.add_argument("--layout", choices=["wide", "long"], default="wide"),
                             p.add_argument("--format", choices=["xlsx", "csv"]),
                             p.add_argument("-o", "--output", type=Path, required=True), _actuals_args(p))),
+    "draft": (cmd_draft, "draft a plan YAML from a plan's text (every entry confirmed: false)",
+              lambda p: (p.add_argument("source", type=Path, help="the plan's text (UTF-8), or with --check a plan YAML"),
+                         p.add_argument("--region"), p.add_argument("--plan-id"),
+                         p.add_argument("-o", "--output", type=Path, help="plan YAML (default: beside the source)"),
+                         p.add_argument("--check", action="store_true", help="list the entries still to confirm"),
+                         p.add_argument("--format", choices=["table", "csv", "json"], default="table"))),
     "run": (cmd_run, "execute the report notebooks and publish HTML reports", _run_args),
     "assess": (cmd_assess, "status, probability and explanation for every dated target", _assess_args),
     "backtest": (cmd_backtest, "accuracy, interval coverage and flag quality on outcomes already known",
@@ -283,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--plans", action="append", type=Path, metavar="DIR",
                        help="directory of extra plan YAML files (repeatable; also $INDICATORS_PLANS)")
+        p.add_argument("--include-drafts", action="store_true",
+                       help="load drafted entries (confirmed: false) as they are")
         add_arguments(p)
         p.set_defaults(func=func)
     return parser

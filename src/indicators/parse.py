@@ -19,6 +19,7 @@ import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass
 
+from .errors import IndicatorsError
 from .units import MAGNITUDES, UNIT_WORDS
 
 __all__ = [
@@ -31,10 +32,12 @@ __all__ = [
     "squash",
     "clean_float",
     "BLANKS",
+    "closest_passage",
+    "quote_mismatch",
 ]
 
 
-class ParseError(ValueError):
+class ParseError(IndicatorsError, ValueError):
     """Text that does not hold a number in any form the parser knows."""
 
 
@@ -53,11 +56,15 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "".join(_CN_BIG)
 
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+"
+_NUM = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[0-9]*\.[0-9]+"
 _RATIO_RE = re.compile(rf"^(?P<a>{_NUM}):(?P<b>{_NUM})$")
 _PARTS_RE = re.compile(rf"\((?P<n>{_NUM})/(?P<d>{_NUM})\)")
 _RANGE_RE = re.compile(rf"^(?P<lo>{_NUM})(?P<mag1>[千万亿百]*)(?P<u1>[^\d.]*?)[-~—–至到](?P<hi>{_NUM})(?P<rest>.*)$")
 _NUMBER_RE = re.compile(rf"(?P<num>{_NUM})(?P<rest>.*)$")
+_HALF_WORDS = ("一半", "过半", "半数")
+_PARITY_WORDS = ("大体相当", "基本相当")
+_FRACTION_RE = re.compile(r"(?P<d>[0-9]+|[一二两三四五六七八九十]+)分之(?P<n>[0-9]+|[一二两三四五六七八九十]+)")
+_DOUBLING_RE = re.compile(r"翻(?P<n>[一两二三四])番")
 _MAG_RE = re.compile("^(" + "|".join(sorted(MAGNITUDES, key=len, reverse=True)) + ")")
 
 
@@ -74,6 +81,18 @@ class Quantity:
     decimals: int = 0  # digits after the point as written: 91.3% -> 1, used for rounding checks
 
 
+# Traditional and variant forms that change how a number or its comparator reads (萬 is 万).
+_VARIANTS = str.maketrans(
+    "萬億與達個於內門項場臺間種條處單員數總額級點並過為費兩幾約將專層業職參學輸實訓證書師當體規劃畫長發現經驗佔貼補產階畢養術設區縣範辦團對應務勞動從開護",
+    "万亿与达个于内门项场台间种条处单员数总额级点并过为费两几约将专层业职参学输实训证书师当体规划画长发现经验占贴补产阶毕养术设区县范办团对应务劳动从开护",
+)
+
+
+def fold_variants(text: str) -> str:
+    """Traditional and variant characters as their simplified forms (萬 -> 万, 與 -> 与), same length."""
+    return str(text).translate(_VARIANTS)
+
+
 def squash(text: str) -> str:
     """Remove all whitespace: how quotes are compared with their source."""
     return re.sub(r"\s+", "", str(text))
@@ -81,7 +100,7 @@ def squash(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """Whitespace removed and full-width forms folded (：→:, （→(, ％→%, ２→2)."""
-    s = unicodedata.normalize("NFKC", squash(text))
+    s = fold_variants(unicodedata.normalize("NFKC", squash(text)))
     return s.replace("∶", ":").replace("—", "-").replace("～", "~").replace("〜", "~")
 
 
@@ -153,6 +172,38 @@ def _unit_word(rest: str) -> str:
     return ""
 
 
+def _word_share(s: str, comparator: str) -> Quantity | None:
+    """Shares written in words: 一半 / 过半 / 一半以上 -> >= 50%; 三分之一 -> 33.3%; 大体相当 -> ~50%."""
+    if any(w in s for w in _HALF_WORDS):
+        return Quantity(value=50.0, unit="%", comparator=comparator if comparator != "==" else ">=")
+    fm = _FRACTION_RE.search(s)
+    if fm:
+        d, n = (float(x) if x.isdigit() else parse_chinese_numeral(x) for x in (fm.group("d"), fm.group("n")))
+        if d == 0 or n > d:
+            raise ParseError(f"{s!r}: {fm.group(0)} is not a share between 0 and 1")
+        return Quantity(value=round(n / d * 100, 1), unit="%", comparator=comparator, decimals=1)
+    if any(w in s for w in _PARITY_WORDS):
+        return Quantity(value=50.0, unit="%", comparator="~")
+    return None
+
+
+def _doubling(raw: str, s: str, dm: re.Match, comparator: str) -> Quantity:
+    """翻一番 (x2), 翻两番 (x4): a multiple, or the stated base times it (由5万人翻一番 -> 100000 人)."""
+    factor = 2.0 ** parse_chinese_numeral(dm.group("n"))
+    comparator = comparator if comparator != "==" else ">="
+    rest = s[: dm.start()]
+    base = None
+    if re.search(r"[0-9]", rest):
+        try:
+            base = parse_quantity(rest)
+        except ParseError:
+            base = None
+    if base is None or base.unit in ("年", "") or base.ratio:
+        return Quantity(value=factor, unit="倍", comparator=comparator)
+    return Quantity(value=clean_float(base.value * factor), unit=base.unit, comparator=comparator,
+                    decimals=base.decimals)
+
+
 def parse_quantity(text: str) -> Quantity:
     """Parse one written number: ratio, percentage, range, magnitude, unit and comparator words.
 
@@ -163,6 +214,13 @@ def parse_quantity(text: str) -> Quantity:
     if s in BLANKS:
         raise ParseError(f"{raw!r} is blank; expected a number")
     comparator = comparator_from_words(s)
+    if not re.search(r"[0-9]", s):
+        q = _word_share(s, comparator)
+        if q is not None:
+            return q
+    dm = _DOUBLING_RE.search(s)
+    if dm:
+        return _doubling(raw, s, dm, comparator)
 
     parts = None
     pm = _PARTS_RE.search(s)
@@ -211,3 +269,49 @@ def parse_quantity(text: str) -> Quantity:
         f"cannot read a number in {raw!r}; expected forms such as 45%, 17:1, 4.5:5.5, 5387.35, "
         f"5千人次以上, 8.3亿元, 1-2个"
     )
+
+
+def closest_passage(quote: str, source: str) -> tuple[str, int, str | None, str | None]:
+    """Where a quote that is not in its source goes wrong: (passage, position, quote char, source char).
+
+    Whitespace is ignored. ``passage`` is the stretch of the source that matches the longest
+    prefix of the quote, extended to the quote's length; ``position`` (1-based, in the quote
+    without whitespace) is the first character that differs there.
+    """
+    q, src = squash(quote), squash(source)
+    if not q or not src:
+        return "", 1, q[:1] or None, None
+    # longest prefix of the quote that occurs in the source (binary search: prefixes nest)
+    lo, hi = 0, len(q)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if q[:mid] in src:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:
+        # no first character in common: fall back on the best-matching window
+        import difflib
+        m = difflib.SequenceMatcher(None, src, q, autojunk=False).find_longest_match(0, len(src), 0, len(q))
+        start = max(0, m.a - m.b)
+        return src[start:start + len(q)], 1, q[0], src[start:start + 1] or None
+    start = src.index(q[:lo])
+    passage = src[start:start + len(q)]
+    s_char = src[start + lo] if start + lo < len(src) else None
+    return passage, lo + 1, q[lo] if lo < len(q) else None, s_char
+
+
+def _describe(c: str | None) -> str:
+    if c is None:
+        return "the end of the text"
+    return f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})"
+
+
+def quote_mismatch(quote: str, source: str) -> str:
+    """A message for a quote not found in its source: closest passage and first differing character."""
+    passage, pos, qc, sc = closest_passage(quote, source)
+    msg = (f"closest passage of the source: {passage[:60]!r}; first difference at character {pos} of the "
+           f"quote: {_describe(qc)} in the quote, {_describe(sc)} in the source")
+    if qc and sc and unicodedata.normalize("NFKC", qc) == unicodedata.normalize("NFKC", sc):
+        msg += " (full-width vs half-width form: copy the character from the source)"
+    return msg

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +18,10 @@ import pandas as pd
 import yaml
 
 from .errors import CatalogError, Problem
-from .parse import ParseError, clean_float, comparator_from_words, parse_quantity, squash
+from .parse import ParseError, clean_float, comparator_from_words, parse_quantity, quote_mismatch, squash
 from .regions import BUNDLED as BUNDLED_REGIONS
 from .regions import Regions, load_regions
-from .units import UnitError, conversion_factor
+from .units import UnitError, conversion_factor, ratio_reading, ratio_to_value
 from .vocabulary import BUNDLED as BUNDLED_VOCABULARY
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -31,14 +32,17 @@ CATALOG_DIR = Path(__file__).parent / "catalog"
 SOURCES_DIR = Path(__file__).parent / "sources"
 COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")
-PLAN_FIELDS = ("id", "title_zh", "title_en", "region", "level", "domain")
-PLAN_NULLABLE = ("issuer", "document_number", "issued", "period")  # keys present, null when the text gives none
+PLAN_FIELDS = ("id", "title_zh", "region", "domain")
+PLAN_NULLABLE = ("document_number", "issued", "period")  # keys present, null when the text gives none
+# optional: title_en, issuer, region_as_written; level (taken from regions.yaml, checked when given)
 # `source` names the text the quotes come from; bundled plans must have one, a planner's plan may
 # leave it out (its quotes are then not checked)
 TARGET_REQUIRED = ("indicator", "written", "kind", "clause", "quote")
 TARGET_FIELDS = set(TARGET_REQUIRED) | {"year", "year_note", "unit", "comparator", "tolerance", "tolerance_note",
                                         "value", "value_high", "value_note", "breakdown", "region", "domain", "note",
-                                        "definition"}
+                                        "definition", "confirmed"}
+# a year_note that says only this is a target for the plan period: dated at the period's end
+_PERIOD_ONLY_NOTE = re.compile(r"^no year stated; plan period (\d{4})-(\d{4})$")
 
 TARGET_COLUMNS = [
     "plan", "region", "region_en", "indicator", "indicator_zh", "indicator_en", "year", "year_note",
@@ -107,6 +111,13 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
+        # `written` and `quote` are text whatever their shape: unquoted 1:20 stays "1:20"
+        # (YAML 1.1 would read it as the base-60 integer 80) and 2025 stays "2025"
+        for key_node, value_node in node.value:
+            if (isinstance(key_node, yaml.ScalarNode) and key_node.value in ("written", "quote")
+                    and isinstance(value_node, yaml.ScalarNode) and value_node.tag != "tag:yaml.org,2002:null"
+                    and not (value_node.style is None and value_node.value in ("", "~", "null", "Null", "NULL"))):
+                mapping[key_node.value] = value_node.value
         return mapping
 
 
@@ -150,7 +161,8 @@ def _as_int(v) -> int | None:
 
 
 def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_texts: dict[str, str],
-                    source_cache: dict[Path, str]) -> tuple[Plan | None, list[dict], list[Problem]]:
+                    source_cache: dict[Path, str], include_drafts: bool = False,
+                    ) -> tuple[Plan | None, list[dict], list[Problem]]:
     problems: list[Problem] = []
     f = str(path)
     try:
@@ -172,9 +184,17 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             problems.append(Problem(f, f"plan.{k} present", f"plan.{k} (null when the source gives none)",
                                     row=f"plan (line {pline})", column=k))
     region = p.get("region")
+    level = p.get("level")
     if region and region not in regions:
         problems.append(Problem(f, "known region", "a key of regions.yaml (or of a regions.yaml beside the plan)",
                                 row=f"plan (line {pline})", column="region", value=region))
+    elif region:
+        # the level is the region's, from regions.yaml; a plan may repeat it but not contradict it
+        known_level = regions[region].level
+        if level not in (None, "") and level != known_level:
+            problems.append(Problem(f, "level agrees with regions.yaml", f"{known_level} (the level of {region})",
+                                    row=f"plan (line {pline})", column="level", value=level))
+        level = known_level
     # source text
     src_name = p.get("source")
     text = None
@@ -197,8 +217,8 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
                                 row=f"plan (line {pline})", column="period", value=period))
         period = None
     plan = Plan(
-        id=str(p.get("id")), title_zh=str(p.get("title_zh")), title_en=str(p.get("title_en")), region=str(region),
-        region_as_written=p.get("region_as_written"), level=str(p.get("level")), issuer=p.get("issuer"),
+        id=str(p.get("id")), title_zh=str(p.get("title_zh")), title_en=str(p.get("title_en") or ""),
+        region=str(region), region_as_written=p.get("region_as_written"), level=str(level), issuer=p.get("issuer"),
         document_number=p.get("document_number"), issued=None if p.get("issued") is None else str(p.get("issued")),
         source=None if src_name is None else str(src_name), period=(_as_int(period[0]), _as_int(period[1])) if period else None,
         domain=str(p.get("domain")), note=p.get("note"), file=f,
@@ -210,8 +230,11 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
     if not isinstance(targets, list) or not targets:
         problems.append(Problem(f, "targets list present", "a non-empty `targets:` list"))
         targets = []
+    unconfirmed: list[str] = []
     for i, t in enumerate(targets, start=1):
         pos = f"targets[{i}]"
+        if isinstance(t, dict) and t.get("confirmed") is False:
+            unconfirmed.append(f"{pos} (line {t.get('__line__')})")
         if not isinstance(t, dict):
             problems.append(Problem(f, "target is a mapping", "indicator, year, written, kind, clause, quote", row=pos))
             continue
@@ -245,7 +268,14 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
                 year = y
         elif not t.get("year_note"):
             bad("year_note", "year_note present", "a year_note saying why the year is null")
+        year_note = t.get("year_note")
         kind = t.get("kind")
+        pm = _PERIOD_ONLY_NOTE.match(str(year_note or "")) if year is None and kind == "target" else None
+        period_dated = bool(pm and plan.period and plan.period[1] == int(pm.group(2)))
+        if period_dated:
+            # a target for the plan period is judged at the period's end, not left out of the reports
+            year = plan.period[1]
+            year_note = f"{year_note}; dated at the period's end ({year})"
         if kind and kind not in KINDS:
             bad("kind", "known kind", f"one of {', '.join(KINDS)}", kind)
         comparator = t.get("comparator")
@@ -256,13 +286,13 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             bad("region", "known region", "a key of regions.yaml", t["region"])
         quote, written = t.get("quote"), t.get("written")
         if quote and squashed_source is not None and squash(quote) not in squashed_source:
-            bad("quote", "quote found in source", f"text that occurs verbatim in {src_name} (whitespace ignored)",
-                str(quote)[:60])
+            bad("quote", "quote found in source", f"text that occurs verbatim in {src_name} (whitespace ignored); "
+                + quote_mismatch(str(quote), text), str(quote)[:60])
         if quote and written is not None and squash(str(written)) not in squash(quote):
             bad("written", "written occurs in quote", "the number exactly as it stands in the quote", written)
 
         # value in canonical units, computed from the written text
-        value = value_high = numerator = denominator = None
+        value = value_high = numerator = denominator = reading = None
         unit_written, decimals, q = t.get("unit") or "", 0, None
         if written is not None:
             try:
@@ -279,7 +309,8 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
                         numerator, denominator = q.parts
                     if q.ratio:
                         a, b = q.ratio
-                        value = clean_float(a / (a + b) * 100 if ind.unit == "percent" else a / b)
+                        value = clean_float(ratio_to_value(a, b, ind.unit))
+                        reading = ratio_reading(a, b, ind.unit)
                         unit_written = unit_written or ("ratio" if ind.unit != "percent" else "a:b")
                     else:
                         factor = conversion_factor(unit_written, ind.unit) if unit_written else 1.0
@@ -311,7 +342,7 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
         rows.append({
             "plan": plan.id, "region": tregion, "region_en": regions.en(tregion) if tregion else None,
             "indicator": key, "indicator_zh": ind.zh if ind else None, "indicator_en": ind.en if ind else None,
-            "year": year, "year_note": t.get("year_note"), "value": value, "value_high": value_high,
+            "year": year, "year_note": year_note, "value": value, "value_high": value_high,
             "comparator": comparator, "tolerance": tol, "unit": ind.unit if ind else None,
             "unit_written": unit_written or None, "written": None if written is None else str(written),
             "kind": kind, "domain": t.get("domain", plan.domain),
@@ -319,9 +350,22 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             # what the numbers cover (see definitions.py): the target's own, else the plan's
             "definition": t.get("definition") or p.get("definition"),
             "clause": t.get("clause"), "quote": t.get("quote"), "numerator": numerator, "denominator": denominator,
-            "decimals": decimals, "note": t.get("note") or t.get("value_note"),
-            "target_id": f"{plan.id}#{i}", "file": f, "line": line,
+            "decimals": decimals,
+            "note": "; ".join(n for n in (t.get("note") or t.get("value_note"), reading) if n) or None,
+            "target_id": f"{plan.id}#{i}", "file": f, "line": line, "_period_dated": period_dated,
         })
+    # an undated statement on an indicator the plan also dates year by year is a general aim, not a
+    # period target: leave it undated rather than invent a conflict with the plan's own series
+    dated = {r["indicator"] for r in rows if r["year"] is not None and not r["_period_dated"]}
+    for r in rows:
+        if r.pop("_period_dated") and r["indicator"] in dated:
+            r["year"], r["year_note"] = None, r["year_note"].rsplit("; dated at", 1)[0]
+    if unconfirmed and not include_drafts:
+        problems.append(Problem(
+            f, "entries confirmed", "check each drafted entry against the source and set `confirmed: true` "
+            "(or load the draft as it is with --include-drafts); `indicators draft --check` lists them",
+            row=f"{len(unconfirmed)} of {len(targets)} entries unconfirmed, first at {unconfirmed[0]}",
+            column="confirmed", value=False))
     return plan, rows, problems
 
 
@@ -330,11 +374,12 @@ def _plan_files(directory: Path) -> list[Path]:
 
 
 def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled: bool = True,
-                 env: bool = True) -> Catalog:
+                 env: bool = True, include_drafts: bool = False) -> Catalog:
     """Load the bundled plans plus any planner directories (``plans`` or $INDICATORS_PLANS).
 
     A planner directory may hold its own ``indicators.yaml`` and ``regions.yaml`` for indicators and
-    places the bundled vocabulary does not know. Raises CatalogError listing every problem found.
+    places the bundled vocabulary does not know. Entries marked ``confirmed: false`` (drafts) are
+    refused unless ``include_drafts``. Raises CatalogError listing every problem found.
     """
     if isinstance(plans, (str, Path)):
         plans = [plans]
@@ -361,7 +406,7 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
     rows: list[dict] = []
     cache: dict[Path, str] = {}
     for path in files:
-        plan, prow, pprob = _load_plan_file(path, vocab, regions, texts, cache)
+        plan, prow, pprob = _load_plan_file(path, vocab, regions, texts, cache, include_drafts)
         problems.extend(pprob)
         if plan is None:
             continue

@@ -7,13 +7,13 @@ A value written in unit ``u`` converts to canonical unit ``c`` as
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
-           "ratio_to_value"]
-
-
 from .errors import IndicatorsError
+
+__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
+           "ratio_to_value", "ratio_reading"]
 
 
 class UnitError(IndicatorsError, ValueError):
@@ -42,6 +42,7 @@ CANONICAL_UNITS: dict[str, Unit] = {
         Unit("10k_yuan", "money", 1e4),
         Unit("usd", "money_usd", 1.0),
         Unit("mu", "area_mu", 1.0),
+        Unit("square_metres", "area_m2", 1.0),
         Unit("multiple", "multiple", 1.0),
         Unit("years", "years", 1.0),
         Unit("months", "months", 1.0),
@@ -105,6 +106,9 @@ _WORDS: dict[str, tuple[str, float]] = {
     "10k_yuan": ("money", 1e4),
     "亩": ("area_mu", 1.0),
     "mu": ("area_mu", 1.0),
+    "平方米": ("area_m2", 1.0),
+    "m2": ("area_m2", 1.0),  # m², ㎡ and ｍ２ all fold to m2 under NFKC
+    "square_metres": ("area_m2", 1.0),
     "倍": ("multiple", 1.0),
     "multiple": ("multiple", 1.0),
     "年": ("years", 1.0),
@@ -158,16 +162,36 @@ def conversion_factor(written: str, canonical: str) -> float:
 
 
 def ratio_to_value(a: float, b: float, unit: str) -> float:
-    """The one reading of a written ratio a:b in an indicator's canonical unit.
+    """The one place a written ratio a:b becomes a value in an indicator's canonical unit.
 
-    A share (percent) is a / (a + b) x 100: 职普比 4.5:5.5 -> 45. Any other ratio is the larger
-    side per unit of the smaller: 生师比 17:1 and 师生比 1:17 both mean 17 students per teacher.
-    A ratio with a zero side has no value (5:0) and raises UnitError.
+    - ``percent``: the share of the first part, a/(a+b)*100 (职普比 4.5:5.5 -> 45).
+    - any other unit (``students_per_teacher``, ``ratio``, ...): students per teacher, whichever way
+      round it is written: 师生比 1:20 and 生师比 20:1 both give 20 (the larger part over the smaller).
+      A ratio of equal parts gives 1.
+
+    Raises UnitError for a ratio with no value (0:0, 5:0, 0:5, negative or non-finite parts).
     """
-    if a < 0 or b < 0 or (a + b) == 0:
-        raise UnitError(f"a ratio of {a:g}:{b:g} has no value; expected two positive numbers such as 17:1")
+    a, b = float(a), float(b)
+    if not (math.isfinite(a) and math.isfinite(b)) or a < 0 or b < 0:
+        raise UnitError(f"ratio {a:g}:{b:g} has a negative or non-finite part; expected two positive numbers")
     if unit == "percent":
-        return a / (a + b) * 100
-    if a == 0 or b == 0:
-        raise UnitError(f"a ratio of {a:g}:{b:g} has no value for {unit}; expected two positive numbers such as 17:1")
-    return max(a, b) / min(a, b)
+        if a + b == 0:
+            raise UnitError(f"ratio {a:g}:{b:g} has no share; expected parts that are not both 0")
+        value = a / (a + b) * 100
+    elif a == 0 or b == 0:
+        raise UnitError(f"ratio {a:g}:{b:g} is degenerate; expected two positive parts such as 1:20 or 17:1")
+    else:
+        value = max(a, b) / min(a, b)
+    if not math.isfinite(value):
+        raise UnitError(f"ratio {a:g}:{b:g} has no finite value")
+    return value
+
+
+def ratio_reading(a: float, b: float, unit: str) -> str | None:
+    """A note saying how ratio_to_value read a:b when the written order alone is ambiguous, else None.
+
+    1:20 is read as 20 students per teacher; the note makes that reading visible to the planner.
+    """
+    if unit != "percent" and 0 < a < b:
+        return f"{a:g}:{b:g} read as {b / a:g} students per teacher (teachers written first)"
+    return None

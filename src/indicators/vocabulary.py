@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -34,6 +34,8 @@ class Indicator:
     aliases: tuple[str, ...] = ()
     family: str | None = None  # indicators that measure the same thing at different scopes
     note: str | None = None
+    override: bool = False  # a local entry that deliberately redefines a bundled key
+    source: str | None = None  # the indicators.yaml it came from
 
     @property
     def bounded(self) -> bool:
@@ -52,6 +54,8 @@ class Indicator:
 @dataclass
 class Vocabulary:
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    # bundled keys redefined by a local indicators.yaml with `override: true`: key -> (file, old, new)
+    overridden: dict[str, tuple[str, Indicator, Indicator]] = field(default_factory=dict)
 
     def __contains__(self, key: str) -> bool:
         return key in self.indicators
@@ -95,7 +99,23 @@ class Vocabulary:
         return out[:n]
 
     def merged(self, other: "Vocabulary") -> "Vocabulary":
-        return Vocabulary({**self.indicators, **other.indicators})
+        """This vocabulary plus ``other``'s keys. Redefining a key already here is refused unless the
+        entry says ``override: true``; overrides are kept in ``overridden`` so checks can list them."""
+        problems, overridden = [], dict(self.overridden)
+        for key, ind in other.indicators.items():
+            old = self.indicators.get(key)
+            if old is None or replace(old, source=None, override=False) == replace(ind, source=None, override=False):
+                continue
+            if not ind.override:
+                problems.append(Problem(ind.source or "indicators.yaml", "key not already defined",
+                                        f"a new key, or `override: true` to redefine {key} (defined in "
+                                        f"{old.source or 'the bundled vocabulary'}) for every plan loaded",
+                                        row=key, column="override"))
+            else:
+                overridden[key] = (ind.source or "indicators.yaml", old, ind)
+        if problems:
+            raise CatalogError(problems)
+        return Vocabulary({**self.indicators, **other.indicators}, overridden)
 
 
 def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
@@ -134,7 +154,8 @@ def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
         out[str(key)] = Indicator(
             key=str(key), zh=str(entry.get("zh", "")), en=str(entry.get("en", "")), unit=str(unit),
             direction=str(direction), aliases=tuple(str(a) for a in aliases),
-            family=entry.get("family"), note=entry.get("note"),
+            family=entry.get("family"), note=entry.get("note"), override=entry.get("override") is True,
+            source=str(path),
         )
     if problems:
         raise CatalogError(problems)

@@ -1,0 +1,102 @@
+"""`indicators draft` on real plan texts (more_plans) and on made-up sentences for each year phrase."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+import indicators
+from indicators.cli import main
+from indicators.draft import check_draft, draft_plan, draft_text
+from indicators.errors import CatalogError
+from indicators.vocabulary import load_vocabulary
+
+MORE = Path("/work/shared/more_plans")
+needs_more = pytest.mark.skipif(not (MORE / "index.tsv").exists(), reason="more_plans not on this machine")
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return load_vocabulary()
+
+
+@needs_more
+def test_every_more_plans_text_drafts_to_a_file_that_loads_with_include_drafts(tmp_path):
+    index = list(csv.DictReader((MORE / "index.tsv").open(encoding="utf-8"), delimiter="\t"))
+    assert len(index) == 15
+    for doc in index:
+        src = shutil.copy(MORE / f"{doc['doc_id']}.txt", tmp_path)
+        draft_plan(src, doc["region"], tmp_path / f"{doc['doc_id']}.yaml", plan_id=doc["doc_id"])
+    cat = indicators.load_catalog([tmp_path], env=False, include_drafts=True)
+    assert {d["doc_id"] for d in index} <= set(cat.plans)
+    drafted = cat.targets[cat.targets["plan"].isin([d["doc_id"] for d in index])]
+    assert len(drafted) > 80 and drafted["value"].notna().all()
+    # the quotes are verbatim: traditional characters stay as printed
+    gd = drafted[drafted["plan"].str.startswith("guangdong")]
+    assert "2017年達90萬人" in "".join(gd["quote"]) and 900000.0 in gd["value"].tolist()
+    # without --include-drafts the drafts are refused, saying how many remain and where
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([tmp_path], env=False)
+    assert len(err.value.problems) == 15
+    assert all("entries unconfirmed, first at targets[1]" in p.row for p in err.value.problems)
+
+
+def _draft(text, vocab, tmp_path=None):
+    return draft_text(text, vocab, "t", "茌平区").entries
+
+
+def test_year_phrases(vocab):
+    e = _draft("到2025年,中职学校“双师型”教师比例达到60%以上。2024年底前,新增学位2000个。", vocab)
+    assert [(x.year, x.written, x.kind) for x in e] == [(2025, "达到60%以上", "target"), (2024, "2000个", "target")]
+    assert e[0].indicator == "sec_voc_dual_qualified_teacher_share"
+    e = _draft("“十四五”期间,新增公共实训基地20个。", vocab)
+    assert (e[0].year, e[0].indicator) == (2025, "public_training_bases")
+    e = _draft("经过三年(2022-2024年)努力,培育产教融合型企业30个。", vocab)
+    assert e[0].year == 2024 and "2022-2024" in e[0].year_note
+
+
+def test_each_year_of_a_range_and_a_rule(vocab):
+    e = _draft("2023年至2025年,每年完成职业技能培训10万人次。", vocab)
+    assert [(x.year, x.kind) for x in e] == [(2023, "target"), (2024, "target"), (2025, "target")]
+    e = _draft("每年完成职业技能培训10万人次。", vocab)
+    assert [(x.year, x.kind) for x in e] == [(None, "rule")]
+
+
+def test_ratio_and_word_shares(vocab):
+    e = _draft("到2025年,中职学校师生比1:20,高职教育规模占高等教育的一半。", vocab)
+    assert [(x.written, x.indicator) for x in e] == [("1:20", "sec_voc_student_teacher_ratio"),
+                                                      ("一半", "higher_voc_share_of_higher_education")]
+
+
+def test_unknown_concept_gets_a_proposed_local_key_and_region(tmp_path):
+    src = tmp_path / "plan.txt"
+    src.write_text("到2025年,建成智慧教室300间。", encoding="utf-8")
+    out, d = draft_plan(src, "某某市", tmp_path / "some_2025.yaml")
+    local = yaml.safe_load((tmp_path / "indicators.yaml").read_text(encoding="utf-8"))
+    (key,) = local
+    assert key.startswith("new_some_2025_") and local[key]["unit"] == "count" and "智慧教室" in local[key]["zh"]
+    assert yaml.safe_load((tmp_path / "regions.yaml").read_text(encoding="utf-8"))["某某市"]["level"] == "city"
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert doc["plan"]["source"] == "plan.txt" and doc["targets"][0]["confirmed"] is False
+    cat = indicators.load_catalog([tmp_path], env=False, include_drafts=True)
+    row = cat.select(plan="some_2025").iloc[0]
+    assert (row["indicator"], row["year"], row["value"]) == (key, 2025, 300.0)
+
+
+def test_check_lists_what_is_left_and_cli(tmp_path, capsys):
+    src = tmp_path / "p.txt"
+    src.write_text("到2025年,新增技能人才150萬人,新增高技能人才90万人。", encoding="utf-8")
+    assert main(["draft", str(src), "--region", "河南省", "-o", str(tmp_path / "p.yaml")]) == 0
+    assert len(check_draft(tmp_path / "p.yaml")) == 2
+    text = (tmp_path / "p.yaml").read_text(encoding="utf-8").replace("    confirmed: false", "    confirmed: true", 1)
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["draft", "--check", str(tmp_path / "p.yaml"), "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert "1 entry still to confirm" in captured.err and "90万人" in captured.out
+    assert main(["targets", "--plans", str(tmp_path), "--format", "csv"]) == 1
+    assert "1 of 2 entries unconfirmed" in capsys.readouterr().err
+    assert main(["targets", "--plans", str(tmp_path), "--include-drafts", "--plan", "p", "--format", "csv"]) == 0
+    assert "1500000" in capsys.readouterr().out  # 150萬人 read as 1,500,000 persons
