@@ -10,7 +10,7 @@ from indicators import backtest as bt
 from indicators.cli import main
 
 
-def _series(y, unit="ratio", start=2000, key="synthetic"):
+def _series(y, unit="count", start=2000, key="synthetic"):
     return bt.Series("synthetic", key, tuple(range(start, start + len(y))), tuple(float(v) for v in y), unit)
 
 
