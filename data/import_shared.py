@@ -5,13 +5,14 @@ Usage (from the repository root):
 
     python data/import_shared.py /work/shared/data
 
-Reads the three shared files (nbs_annual.csv, national_bulletins.csv,
-regional_yearbooks.csv) and writes one long-format file per shared file into
-data/actuals/:
+Reads the four shared files (nbs_annual.csv, provincial/provincial_actuals.csv,
+national_bulletins.csv, regional_yearbooks.csv) and writes one long-format file per
+shared file into data/actuals/:
 
-    10_nbs_annual.csv      <- nbs_annual.csv          (preferred when the same
-    20_moe_bulletins.csv   <- national_bulletins.csv   region+indicator+year+definition
-    30_yearbooks.csv       <- regional_yearbooks.csv   appears in several files)
+    10_nbs_annual.csv      <- nbs_annual.csv                      (preferred when the same
+    15_nbs_provincial.csv  <- provincial/provincial_actuals.csv    region+indicator+year+
+    20_moe_bulletins.csv   <- national_bulletins.csv               definition appears in
+    30_yearbooks.csv       <- regional_yearbooks.csv               several files)
 
 Columns: region,indicator,year,value,unit,definition,source_title,source_url,quote,origin,note
 
@@ -22,8 +23,9 @@ Rules
   Everything else is skipped; the skipped counts are printed per key, and every
   skipped key must have a reason in LEFT_OUT (the script stops otherwise).
 - The definition label comes from MAPPING: one label, a split by year (the
-  2020/2021 break of the national series), or a label per indicator_name_zh
-  (every name that occurs must be listed; the script stops on an unknown name).
+  2020/2021 break of the national series), a label per indicator_name_zh, or a
+  label per region level / region (every name, level and region that occurs must
+  be listed; the script stops on an unknown one).
 - A few rows restate another row of the same file for the same region,
   indicator, year and definition (rounded press figures, the same table quoted
   twice).  They are listed in SUPERSEDED with the row that is kept and why; the
@@ -46,15 +48,26 @@ from pathlib import Path
 import pandas as pd
 
 NBS = "nbs_annual.csv"
+PROV = "provincial/provincial_actuals.csv"
 MOE = "national_bulletins.csv"
 YB = "regional_yearbooks.csv"
+FILES = (NBS, PROV, MOE, YB)  # in order of priority (output prefix)
 
-OUTPUT_NAMES = {NBS: "10_nbs_annual.csv", MOE: "20_moe_bulletins.csv", YB: "30_yearbooks.csv"}
+# PROV is an NBS export like NBS, so it ranks before the MOE and yearbook files (shared README:
+# prefer the NBS export); it shares no region+indicator+definition+year with 10_nbs_annual.csv.
+OUTPUT_NAMES = {NBS: "10_nbs_annual.csv", PROV: "15_nbs_provincial.csv", MOE: "20_moe_bulletins.csv",
+                YB: "30_yearbooks.csv"}
 
 SHARED_COLUMNS = [
     "region", "region_level", "indicator_key", "indicator_name_zh", "year", "value",
     "unit", "kind", "source_title", "source_url", "quote",
 ]
+# the provincial file has no `kind` (every row is an actual) and adds `definition_note`
+PROV_COLUMNS = [
+    "region", "region_level", "indicator_key", "indicator_name_zh", "year", "value",
+    "unit", "definition_note", "source_title", "source_url", "quote",
+]
+COLUMNS = {NBS: SHARED_COLUMNS, PROV: PROV_COLUMNS, MOE: SHARED_COLUMNS, YB: SHARED_COLUMNS}
 OUTPUT_COLUMNS = [
     "region", "indicator", "year", "value", "unit", "definition",
     "source_title", "source_url", "quote", "origin", "note",
@@ -72,9 +85,9 @@ LABELS = {
     ),
     "excl_technician": (
         "Excluding 技工学校: the national NBS/MOE totals from 2021 (中等职业教育 = 中等职业学校 + "
-        "附设中职班), the China Statistical Yearbook and provincial/city yearbook 中等职业学校 series "
-        "(which leave technician schools out), and sources stating 不含技工学校. Senior-secondary "
-        "totals 2021-2022."
+        "附设中职班), the NBS provincial export and the China Statistical Yearbook and provincial/city "
+        "yearbook 中等职业学校(机构) series (which leave technician schools out in every year), and sources "
+        "stating 不含技工学校. Senior-secondary totals 2021-2022."
     ),
     "school_only": (
         "中等职业学校 only: without attached classes (附设中职班) and without 技工学校; includes the "
@@ -84,7 +97,8 @@ LABELS = {
         "Senior-secondary totals from 2023, which leave out the Open University's secondary "
         "vocational section (国家开放大学中职部) and, as since 2021, 技工学校."
     ),
-    "excl_shanghai": "A national total that leaves out Shanghai (China Statistical Yearbook 2011 technician-school table, 2010).",
+    "excl_shanghai": ("A national total that leaves out Shanghai (China Statistical Yearbook 2011 technician-school "
+                      "table, 2010, and the NBS 2010 national 技工学校 figures that equal it)."),
     "subsidised_only": "Only subsidised (补贴性) training, not all vocational-skill training.",
     "unspecified": (
         "The source does not state the coverage and the figure does not equal a table value of known "
@@ -107,15 +121,20 @@ class ByYear:
         for first, step_label, step_note in self.steps:
             if year >= first:
                 label, note = step_label, step_note
-        if label is None:
+        if label is None:  # before the first step, or a closing step (label None)
             raise SystemExit(f"no definition step for year {year}: {row['_origin']}")
         return label, note
 
     def describe(self) -> str:
         parts = []
         for i, (first, label, _note) in enumerate(self.steps):
+            if label is None:
+                continue
             last = self.steps[i + 1][0] - 1 if i + 1 < len(self.steps) else None
-            span = f"{first}-{last}" if last and first > 0 else (f"<= {last}" if last else f">= {first}")
+            if last is not None and first > 0:
+                span = str(first) if first == last else f"{first}-{last}"
+            else:
+                span = f"<= {last}" if last is not None else f">= {first}"
             parts.append(f"{span}: `{label}`")
         return "; ".join(parts)
 
@@ -136,6 +155,26 @@ class ByName:
         return "by name: " + "; ".join(f"{name} -> `{label}`" for name, label in self.labels.items())
 
 
+class ByField:
+    """Definition by the value of one shared column (region_level, region); every value that occurs
+    must be listed. A value may map to a label or to another rule."""
+
+    def __init__(self, column: str, labels: dict):
+        self.column, self.labels = column, labels
+
+    def __call__(self, row: dict) -> tuple[str, str]:
+        value = row[self.column]
+        if value not in self.labels:
+            raise SystemExit(f"{self.column} {value!r} not in mapping: {row['_origin']}")
+        rule = self.labels[value]
+        return (rule, "") if isinstance(rule, str) else rule(row)
+
+    def describe(self) -> str:
+        return f"by {self.column}: " + "; ".join(
+            f"{value} -> " + (f"`{rule}`" if isinstance(rule, str) else f"({rule.describe()})")
+            for value, rule in self.labels.items())
+
+
 # National NBS series of 中等职业教育: the 2020/2021 break (shared README, caveat 1).
 SEC_VOC_BREAK = ByYear(
     (0, "incl_technician", ""),
@@ -148,6 +187,22 @@ SENIOR_SECONDARY_BREAKS = ByYear(
     (0, "incl_technician", ""),
     (2021, "excl_technician", ""),
     (2023, "excl_ou", "from 2023 excludes 国家开放大学中职部 (shared README)"),
+)
+
+# NBS provincial file: 中等职业学校(机构) excludes 技工学校 in every year (provincial README,
+# definition 1; yearbook note U2020e).  Provinces and the nation carry the same series; of the two
+# city rows, Hefei says "except technical schools" and Zhongshan does not say.
+PROV_SEC_VOC = "excl_technician"
+PROV_CITY = ByField("region", {"合肥市": "excl_technician", "中山市": "unspecified"})
+PROV_SEC_VOC_BY_LEVEL = ByField("region_level", {"national": PROV_SEC_VOC, "province": PROV_SEC_VOC,
+                                                 "city": PROV_CITY})
+# National 技工学校 2005-2010: the 2010 values equal the China Statistical Yearbook 2011 table
+# (students 421.0万, schools 2998), which leaves out Shanghai: labelled as the yearbook rows are.
+PROV_TECHNICIAN = ByYear(
+    (0, "standard", ""),
+    (2010, "excl_shanghai", "2010 figures equal 中国统计年鉴2011 表20-25 (技工学校, students 421.0万, schools "
+                            "2998), a table that leaves out Shanghai"),
+    (2011, None, ""),  # 2011 on: nbs_annual.csv
 )
 
 # --------------------------------------------------------------------------------------
@@ -179,6 +234,31 @@ MAPPING = {
     (NBS, "higher_voc_graduates"): ("higher_voc_graduates", "standard"),
     # 教育经费 (万元) by province: all levels of education, not vocational only
     (NBS, "education_funding_total"): ("education_funding_total", "standard"),
+
+    # ---------------- provincial/provincial_actuals.csv (NBS 分省年度数据, 2005-2019) ----------------
+    (PROV, "sec_voc_new_enrollment"): ("sec_voc_new_enrollment", PROV_SEC_VOC_BY_LEVEL),
+    (PROV, "sec_voc_students"): ("sec_voc_students", PROV_SEC_VOC_BY_LEVEL),
+    (PROV, "sec_voc_graduates"): ("sec_voc_graduates", PROV_SEC_VOC_BY_LEVEL),
+    (PROV, "sec_voc_fulltime_teachers"): ("sec_voc_fulltime_teachers", PROV_SEC_VOC_BY_LEVEL),
+    (PROV, "sec_voc_staff"): ("sec_voc_staff", PROV_SEC_VOC_BY_LEVEL),
+    # 聘请校外教师 (hired from outside, not counted as staff): NOT 双师型
+    (PROV, "sec_voc_external_teachers"): ("sec_voc_external_teachers", PROV_SEC_VOC_BY_LEVEL),
+    (PROV, "sec_voc_graduates_with_vocational_certificate"): (
+        "sec_voc_graduates_with_vocational_certificate", PROV_SEC_VOC_BY_LEVEL),
+    # parts of 中职 (2005-2011): no technician issue, like the other part series
+    (PROV, "regular_specialized_secondary_student_teacher_ratio"): (
+        "sec_voc_regular_specialized_student_teacher_ratio", "standard"),  # 普通中专
+    (PROV, "voc_high_student_teacher_ratio"): ("sec_voc_vocational_high_student_teacher_ratio", "standard"),  # 职业高中
+    (PROV, "general_hs_new_enrollment"): ("general_hs_new_enrollment", "standard"),
+    (PROV, "general_hs_students"): ("general_hs_students", "standard"),
+    # 普通高等学校专科 (incl. 专科 taught in universities), as nbs_annual.csv's national series
+    (PROV, "higher_voc_new_enrollment"): ("higher_voc_new_enrollment", "standard"),
+    (PROV, "higher_voc_students"): ("higher_voc_students", "standard"),
+    (PROV, "higher_voc_graduates"): ("higher_voc_graduates", "standard"),
+    (PROV, "technician_school_new_enrollment"): ("technician_school_new_enrollment", PROV_TECHNICIAN),
+    (PROV, "technician_school_students"): ("technician_school_students", PROV_TECHNICIAN),
+    (PROV, "technician_school_graduates"): ("technician_school_graduates_per_year", PROV_TECHNICIAN),
+    (PROV, "technician_schools"): ("technician_schools", PROV_TECHNICIAN),
 
     # ---------------- national_bulletins.csv (MOE tables, bulletins, press releases) ----------------
     (MOE, "sec_voc_new_enrollment"): ("sec_voc_new_enrollment", ByName({
@@ -299,6 +379,17 @@ MAPPING = {
         "中等职业教育专任教师数(合计)": "unspecified",  # Fujian yearbook, categories not listed
     })),
     (YB, "sec_voc_school_only_fulltime_teachers"): ("sec_voc_fulltime_teachers", "school_only"),
+    # China Statistical Yearbook regional tables (2006, 2009, 2010), Shandong and MOE tables: the
+    # same 中等职业学校(机构) series as the NBS provincial export (a cross-check of it)
+    (YB, "sec_voc_staff"): ("sec_voc_staff", ByName({
+        "中等职业学校(机构)教职工数(不含技工学校)": "excl_technician",
+        "中等职业教育(不含技工学校,含其他中职机构人员)教职工数": "excl_technician",
+        "中等职业学校教职工人数(不含技工学校,技工学校另列)": "excl_technician",
+    })),
+    (YB, "sec_voc_external_teachers"): ("sec_voc_external_teachers", ByName({
+        "中等职业学校(机构)聘请校外教师数(不计入教职工)": "excl_technician",
+        "中等职业学校(机构)聘请校外教师数": "excl_technician",
+    })),
     (YB, "sec_voc_schools"): ("sec_voc_schools", ByName({
         "中等职业学校数(不含技工学校)": "excl_technician",
         "中等职业学校数(不含技工学校,技工学校另列)": "excl_technician",
@@ -393,6 +484,8 @@ NOTES = {
     (MOE, 75): "lower bound (55%以上), given jointly for 中职 and 高职",
     (MOE, 174): "the sentence's 1555.26万 equals the MOE table total incl. 技工学校",
     (MOE, 78): "MOE figure quoted in English (China Daily); all teaching and research equipment",
+    (MOE, 82): "suspect: the same source's 2017 ratio 19.59 fits the NBS excl.-技工学校 figures (1254.29万 "
+               "students / 64.04万 teachers = 19.59), not 83.92万 teachers; see data/README.md",
     (YB, 23): "source: 2.1万余人 (more than 21,000)",
     (YB, 64): "source does not say whether 技工学校 are included (2024: 763 incl. 135 技工学校)",
     (YB, 79): "the report's 中职学校 are 独立设置的中职学校(不含技工学校,下同)",
@@ -412,6 +505,9 @@ _PRIVATE = "private-school (民办) / public-school series, not needed by the pr
 _UNDERGRAD = "higher-education undergraduate or all-higher-education series, not vocational"
 _PART_GRADUATES = "graduates by part (普通中专, 成人中专, 职业高中): the totals and 技工学校 graduates suffice to bridge the 2020/2021 break"
 LEFT_OUT = {
+    (PROV, "general_hs_graduates"): "graduates of general senior high: not needed",
+    (PROV, "general_hs_schools"): _STAFF,
+    (PROV, "general_hs_fulltime_teachers"): _STAFF,
     (NBS, "general_hs_graduates"): "graduates of general senior high: not needed",
     (NBS, "senior_secondary_graduates"): "senior-secondary graduates: not needed",
     (NBS, "sec_voc_specialized_graduates"): _PART_GRADUATES,
@@ -451,7 +547,6 @@ LEFT_OUT = {
     (YB, "regular_specialized_secondary_schools"): _STAFF,
     (YB, "sec_voc_admin_staff"): _STAFF,
     (YB, "sec_voc_adult_specialized_graduates"): _PART_GRADUATES,
-    (YB, "sec_voc_external_teachers"): _STAFF,
     (YB, "sec_voc_other_affiliated_staff"): _STAFF,
     (YB, "sec_voc_other_institutions"): "其他中职机构(教学点), not counted as schools",
     (YB, "sec_voc_public_schools"): _PRIVATE,
@@ -462,7 +557,6 @@ LEFT_OUT = {
     (YB, "sec_voc_schools_private"): _PRIVATE,
     (YB, "sec_voc_schools_regular_specialized"): _STAFF + " (school counts by part)",
     (YB, "sec_voc_schools_vocational_high"): _STAFF + " (school counts by part)",
-    (YB, "sec_voc_staff"): _STAFF,
     (YB, "sec_voc_staff_hq"): _STAFF,
     (YB, "sec_voc_teachers"): "teacher counts not stated to be 专任 (full-time); not comparable with sec_voc_fulltime_teachers",
     (YB, "sec_voc_teaching_support_staff"): _STAFF,
@@ -507,19 +601,29 @@ CUMULATIVE_NOTE = "cumulative count, not an annual value"
 
 
 # --------------------------------------------------------------------------------------
-def read_shared(path: Path) -> list[dict]:
+def read_shared(shared: Path, file: str) -> list[dict]:
     """Read one shared CSV as text, keeping the physical line number of each record."""
+    path = shared / file
+    if not path.is_file():
+        raise SystemExit(f"{path}: file not found (expected the shared data directory, e.g. /work/shared/data)")
     rows = []
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        header = next(reader)
-        if header != SHARED_COLUMNS:
-            raise SystemExit(f"{path.name}: unexpected columns {header}")
+        header = next(reader, None)
+        if header != COLUMNS[file]:
+            raise SystemExit(f"{file}: unexpected columns {header}, expected {COLUMNS[file]}")
         start = reader.line_num + 1
         for record in reader:
+            if len(record) != len(header):
+                raise SystemExit(f"{file}:{start}: {len(record)} fields, expected {len(header)} ({', '.join(header)})")
             row = dict(zip(header, record))
             row["_line"] = start
-            row["_origin"] = f"shared/data/{path.name}:{start}"
+            row["_origin"] = f"shared/data/{file}:{start}"
+            for column in ("region", "indicator_key", "year", "value", "unit", "source_url", "quote"):
+                if not row[column].strip():
+                    raise SystemExit(f"{file}:{start}: column {column} is empty")
+            if not row["year"].isdigit():
+                raise SystemExit(f"{file}:{start}: column year is {row['year']!r}, expected a whole year")
             rows.append(row)
             start = reader.line_num + 1
     return rows
@@ -550,10 +654,8 @@ def convert(file: str, rows: list[dict]) -> tuple[pd.DataFrame, Counter]:
                 raise SystemExit(f"{file}: key {row['indicator_key']!r} neither mapped nor in LEFT_OUT")
             skipped[row["indicator_key"]] += 1
             continue
-        if row["kind"] != "actual":
-            raise SystemExit(f"not an actual: {row['_origin']}")
-        if not row["quote"].strip():
-            raise SystemExit(f"empty quote: {row['_origin']}")
+        if row.get("kind", "actual") != "actual":  # the provincial file has no kind: all actuals
+            raise SystemExit(f"{row['_origin']}: column kind is {row['kind']!r}, not an actual")
         USED.add((file, row["indicator_key"]))
         indicator, rule = target
         if isinstance(rule, str):
@@ -565,6 +667,8 @@ def convert(file: str, rows: list[dict]) -> tuple[pd.DataFrame, Counter]:
         notes = []
         if has_qualifier(row["indicator_name_zh"]):
             notes.append(row["indicator_name_zh"])
+        if row.get("definition_note", "").strip():  # provincial file: what the figure covers
+            notes.append(row["definition_note"].strip())
         if rule_note:
             notes.append(rule_note)
         if (file, row["_line"]) in NOTES:
@@ -619,8 +723,9 @@ def check_duplicates(name: str, frame: pd.DataFrame) -> None:
                          + groups[key + ["value", "origin"]].to_string())
 
 
-def check_catalog(catalog: Path, outputs: dict[str, pd.DataFrame]) -> None:
-    """Every indicator must be in indicators.yaml with a matching canonical unit; every region in regions.yaml."""
+def check_catalog(catalog: Path, outputs: dict[str, pd.DataFrame]) -> dict:
+    """Every indicator must be in indicators.yaml with a matching canonical unit; every region in
+    regions.yaml. Returns the regions (for the README's rows per level)."""
     import yaml
 
     indicators = yaml.safe_load((catalog / "indicators.yaml").read_text(encoding="utf-8"))
@@ -637,6 +742,7 @@ def check_catalog(catalog: Path, outputs: dict[str, pd.DataFrame]) -> None:
             problems.append(f"{OUTPUT_NAMES[file]}: region {region} not in regions.yaml")
     if problems:
         raise SystemExit("catalog check failed:\n  " + "\n  ".join(problems))
+    return regions
 
 
 # --------------------------------------------------------------------------------------
@@ -670,19 +776,30 @@ def year_summary(years: list[str]) -> str:
 
 
 def readme_sections(outputs: dict[str, pd.DataFrame], skipped: dict[str, Counter],
-                    dropped: dict[str, list[dict]]) -> dict[str, str]:
+                    dropped: dict[str, list[dict]], regions: dict) -> dict[str, str]:
     sections = {}
+    # the provincial file by indicator and region level
+    prov = outputs[PROV].assign(level=outputs[PROV]["region"].map(lambda r: regions[r]["level"]))
+    level_rows = []
+    for (indicator, definition), group in prov.groupby(["indicator", "definition"], sort=True):
+        cells = []
+        for level in ("national", "province", "city"):
+            g = group[group["level"] == level]
+            cells.append("" if g.empty else f"{len(g)} ({region_summary(g['region'].tolist())}; "
+                                             f"{year_summary(g['year'].tolist())})")
+        level_rows.append([indicator, definition, len(group), *cells])
+    sections["provincial"] = md_table(["indicator", "definition", "rows", "national", "province", "city"], level_rows)
     sections["mapping"] = md_table(
         ["shared file", "shared indicator_key", "project indicator", "definition"],
         [[f, k, p, describe_rule(r)] for (f, k), (p, r) in MAPPING.items()],
     )
     sections["definitions"] = md_table(
-        ["definition", "meaning", "rows (10 / 20 / 30)"],
+        ["definition", "meaning", "rows (10 / 15 / 20 / 30)"],
         [[f"`{label}`", text, " / ".join(str(int((outputs[f]["definition"] == label).sum()))
-                                         for f in (NBS, MOE, YB))] for label, text in LABELS.items()],
+                                         for f in FILES)] for label, text in LABELS.items()],
     )
     coverage_rows = []
-    for file in (NBS, MOE, YB):
+    for file in FILES:
         frame = outputs[file]
         for (indicator, definition), group in frame.groupby(["indicator", "definition"], sort=True):
             coverage_rows.append([OUTPUT_NAMES[file], indicator, definition, ", ".join(sorted(group["unit"].unique())),
@@ -691,7 +808,7 @@ def readme_sections(outputs: dict[str, pd.DataFrame], skipped: dict[str, Counter
     sections["coverage"] = md_table(
         ["file", "indicator", "definition", "unit", "rows", "regions", "years"], coverage_rows)
     region_rows = []
-    combined = pd.concat([outputs[f].assign(file=OUTPUT_NAMES[f]) for f in (NBS, MOE, YB)])
+    combined = pd.concat([outputs[f].assign(file=OUTPUT_NAMES[f]) for f in FILES])
     for region, group in combined.groupby("region", sort=True):
         region_rows.append([region, len(group), group["indicator"].nunique(),
                             ", ".join(sorted(group["file"].unique())), year_summary(group["year"].tolist())])
@@ -703,10 +820,10 @@ def readme_sections(outputs: dict[str, pd.DataFrame], skipped: dict[str, Counter
     sections["superseded"] = md_table(
         ["row left out", "indicator", "year", "value", "row kept (value)", "why"],
         [[d["origin"], d["indicator"], d["year"], f"{d['value']} {d['unit']}", f"{d['kept']} ({d['kept_value']})",
-          d["reason"]] for f in (NBS, MOE, YB) for d in dropped[f]],
+          d["reason"]] for f in FILES for d in dropped[f]],
     )
     left_rows = []
-    for file in (NBS, MOE, YB):
+    for file in FILES:
         for key, count in sorted(skipped[file].items()):
             left_rows.append([file, key, count, left_out_reason(file, key)])
     sections["left_out"] = md_table(["shared file", "indicator_key", "rows", "why left out"], left_rows)
@@ -737,30 +854,31 @@ def main(argv: list[str]) -> int:
     out_dir = here / "actuals"
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    outputs, skipped, dropped = {}, {}, {}
-    for file in (NBS, MOE, YB):
-        rows = read_shared(shared / file)
+    outputs, skipped, dropped, read = {}, {}, {}, {}
+    for file in FILES:
+        rows = read_shared(shared, file)
         frame, skipped[file] = convert(file, rows)
         frame, dropped[file] = apply_superseded(file, frame)
         check_duplicates(OUTPUT_NAMES[file], frame)
         frame = frame.sort_values(["region", "indicator", "definition", "year", "_line"], kind="mergesort")
-        frame = frame[OUTPUT_COLUMNS].reset_index(drop=True)
-        target = out_dir / OUTPUT_NAMES[file]
-        frame.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
-        outputs[file] = frame
+        outputs[file] = frame[OUTPUT_COLUMNS].reset_index(drop=True)
+        read[file] = len(rows)
 
-        print(f"{file}: {len(rows)} rows read, {len(frame)} written to {target.relative_to(here.parent)}, "
+    unused = sorted(set(MAPPING) - USED)
+    if unused:
+        raise SystemExit(f"MAPPING entries that matched no row: {unused}")
+    regions = check_catalog(here.parent / "src" / "indicators" / "catalog", outputs)
+    # write only when every file passed every check
+    for file in FILES:
+        target = out_dir / OUTPUT_NAMES[file]
+        outputs[file].to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+        print(f"{file}: {read[file]} rows read, {len(outputs[file])} written to {target.relative_to(here.parent)}, "
               f"{sum(skipped[file].values())} skipped, {len(dropped[file])} superseded")
         for key, count in sorted(skipped[file].items()):
             print(f"  skipped {count:4d}  {key}")
         for d in dropped[file]:
             print(f"  superseded {d['origin']} ({d['value']}) by {d['kept']} ({d['kept_value']}): {d['reason']}")
-
-    unused = sorted(set(MAPPING) - USED)
-    if unused:
-        raise SystemExit(f"MAPPING entries that matched no row: {unused}")
-    check_catalog(here.parent / "src" / "indicators" / "catalog", outputs)
-    update_readme(here / "README.md", readme_sections(outputs, skipped, dropped))
+    update_readme(here / "README.md", readme_sections(outputs, skipped, dropped, regions))
     return 0
 
 

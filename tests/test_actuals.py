@@ -478,29 +478,30 @@ def test_template_round_trip(tmp_path, capsys, catalog, layout):
 # --- 14. overrides --------------------------------------------------------------------------------
 
 def test_later_files_override_earlier_ones_and_are_listed(tmp_path, capsys, catalog):
-    # the bundled national 2019 secondary-vocational students, read straight from the bundled file
+    # the bundled national 2020 secondary-vocational students, read straight from the bundled file
+    # (2020, because 2005-2019 also hold the NBS provincial export's published excl_technician value)
     nbs = pd.read_csv(bundled_data_dir() / "10_nbs_annual.csv", dtype=str)
-    pub = _one(nbs, region="全国", indicator="sec_voc_students", year="2019")
+    pub = _one(nbs, region="全国", indicator="sec_voc_students", year="2020")
     assert pub["unit"] == "万人"
     published = float(pub["value"]) * 10_000
 
     # made-up planner values: one replaces the bundled figure, two files disagree about one cell
-    a = _long(tmp_path / "a.csv", ["全国,sec_voc_students,2019,1600,万人", f"{REGION},sec_voc_schools,2021,2,"])
+    a = _long(tmp_path / "a.csv", ["全国,sec_voc_students,2020,1600,万人", f"{REGION},sec_voc_schools,2021,2,"])
     b = _long(tmp_path / "b.csv", [f"{REGION},sec_voc_schools,2021,3,"])
     act = load_actuals([a, b], catalog=catalog)
 
     assert pub["definition"] == "incl_technician"
-    nat = _one(act.frame, region="全国", indicator="sec_voc_students", year=2019, definition="incl_technician")
+    nat = _one(act.frame, region="全国", indicator="sec_voc_students", year=2020, definition="incl_technician")
     assert nat["value"] == 16_000_000 and nat["file"] == str(a)  # the planner row took the replaced definition
     # series rebuilt from it use the planner's value: excl. technician = total - technician-school students
-    tech = _one(act.frame, region="全国", indicator="technician_school_students", year=2019)["value"]
-    rebuilt = _one(act.frame, region="全国", indicator="sec_voc_students", year=2019, definition="excl_technician")
+    tech = _one(act.frame, region="全国", indicator="technician_school_students", year=2020)["value"]
+    rebuilt = _one(act.frame, region="全国", indicator="sec_voc_students", year=2020, definition="excl_technician")
     assert rebuilt["origin"] == "derived" and rebuilt["value"] == pytest.approx(16_000_000 - tech)
     assert _one(act.frame, region=REGION, indicator="sec_voc_schools", year=2021)["value"] == 3
 
     ov = act.overrides
     assert len(ov) == 2
-    o = _one(ov, region="全国", indicator="sec_voc_students", year=2019)
+    o = _one(ov, region="全国", indicator="sec_voc_students", year=2020)
     assert o["old_value"] == pytest.approx(published) and o["new_value"] == 16_000_000
     assert o["old_source"].endswith("10_nbs_annual.csv") and o["new_source"] == f"{a} row 2"
     o = _one(ov, region=REGION, indicator="sec_voc_schools", year=2021)
@@ -527,7 +528,8 @@ def test_bundled_series_sources_definitions_and_derivations(capsys):
     out = _actuals_csv(capsys)
     bundled = out[out["origin"].astype(str).str.startswith("shared/data/")]
     assert len(bundled) > 500
-    assert {Path(f).name for f in bundled["file"]} == {"10_nbs_annual.csv", "20_moe_bulletins.csv", "30_yearbooks.csv"}
+    assert {Path(f).name for f in bundled["file"]} == {"10_nbs_annual.csv", "15_nbs_provincial.csv",
+                                                       "20_moe_bulletins.csv", "30_yearbooks.csv"}
     for col in ("source_url", "quote"):
         assert bundled[col].notna().all() and (bundled[col].astype(str).str.strip() != "").all(), col
 

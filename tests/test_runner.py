@@ -126,7 +126,8 @@ def test_planner_template_to_report_end_to_end(tmp_path, built_reports):
     assert "2021 年实际 36.0%，未达标" in after
     # the 2022 target is now forecast from the district's own series, not along the nation's trend
     sentence = re.compile(r"2022 目标 45\.0%[^：]*：[^<]*")
-    assert "参照全国" in sentence.search(before).group(0)
+    # before: along a parent's trend (the nearest parent with a series: 山东省 since the NBS provincial data)
+    assert "参照山东省" in sentence.search(before).group(0)
     assert "参照" not in sentence.search(after).group(0) and "达标概率" in sentence.search(after).group(0)
     assert "chiping.csv" in after  # the planner's file is listed among the sources
 
