@@ -274,6 +274,8 @@ def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str
     ind = catalog.vocabulary[indicator]
     store = SeriesStore(act)
     s, _ = store.get(region, indicator, breakdown, definition)
+    if not len(s):  # a proxy verdict names the parent's definition; the region's own series is its default
+        s, _ = store.get(region, indicator, breakdown)
     cols = ["year", "forecast", "lo80", "hi80", "proxy"]
     if not len(s) or until <= s["year"].max():
         return pd.DataFrame(columns=cols)

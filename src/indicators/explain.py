@@ -58,17 +58,30 @@ DEFINITION_LABELS = {
 # captions of the reports and the command line
 WORDS = {
     "zh": dict(year="年份", indicator="指标", target="目标", clause="条款", status="状态", p="达标概率", explanation="说明",
-               target_years="个目标年份", verdicts="条判断", conflicts="其中 {n} 个年份有相互冲突的目标值", none="（无）",
+               target_years="个目标年份", verdicts="条判断", conflicts="另有 {n} 个与同年目标相冲突的数值", none="（无）",
                checks="规划自身的核对结果", sources="来源", plan="规划", quote="原文", actual_sources="实际数据来源",
                no_targets="该地区在所选领域没有带年份的目标。", data_as_of="本地实际数据截至 {year} 年",
-               no_local_data="本地尚无实际数据", proxy="参照上级", region="地区", overview="总览"),
+               no_local_data="本地尚无实际数据", proxy="参照上级", region="地区", overview="总览",
+               judged="可判断 {n} 个", need_data="需补充数据 {n} 个", data_needed="需要补充的数据",
+               data_needed_lead="以下目标年份还没有可用的实际数据，也无法参照上级地区的趋势。生成预填的数据模板：",
+               data_needed_years="{years} 年", no_judged="暂无可判断的目标年份（见下方“需要补充的数据”）。",
+               coverage_years="目标年份", coverage_judged="可判断", coverage_need="需补充数据",
+               collapsed="另有 {n} 个指标在所有地区都缺少数据，未画入热力图：{names}",
+               parent_series="{parent}（{definition}）"),
     "en": dict(year="Year", indicator="Indicator", target="Target", clause="Clause", status="Status", p="P(meet)",
                explanation="Explanation", target_years="target years", verdicts="verdicts",
-               conflicts="{n} of them with conflicting values", none="(none)", checks="Checks of the plan itself",
+               conflicts="plus {n} conflicting values for the same years", none="(none)", checks="Checks of the plan itself",
                sources="Sources", plan="Plan", quote="Quote", actual_sources="Sources of actuals",
                no_targets="No dated targets for this region in this domain.",
                data_as_of="local actuals up to {year}", no_local_data="no local actuals yet", proxy="proxy",
-               region="Region", overview="Overview"),
+               region="Region", overview="Overview", judged="{n} can be judged", need_data="{n} need data",
+               data_needed="Data needed",
+               data_needed_lead="These target years have no usable actuals and no parent region's trend to go by. "
+                                "Write a pre-filled template to complete:",
+               data_needed_years="{years}", no_judged="No target year can be judged yet (see \"Data needed\").",
+               coverage_years="target years", coverage_judged="judged", coverage_need="need data",
+               collapsed="{n} more indicators have no data in any region and are left out of the heatmap: {names}",
+               parent_series="{parent} ({definition})"),
 }
 
 _PHRASES = {

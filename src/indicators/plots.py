@@ -48,10 +48,14 @@ def use_cjk_font() -> str | None:
 
 
 def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,
-                   indicator_name: str, unit: str, lang: str = "zh", ax=None):
+                   indicator_name: str, unit: str, lang: str = "zh", ax=None, parent: tuple | None = None):
     """One chart: actual points (one marker per definition, breaks never joined), the plan's yearly
     targets (conflicting variants drawn distinctly and labelled by clause), the forecast with its
-    80% band (dashed when it is a parent region's trend), target years marked in status colour."""
+    80% band (dashed when it is a parent region's trend), target years marked in status colour.
+
+    ``parent``: (label, rows) of the parent region's series for context, drawn in grey: on the
+    same axis for shares, on its own right-hand axis otherwise (a province's counts dwarf a
+    district's)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6.8, 3.3), dpi=90)
     zh = lang == "zh"
@@ -85,27 +89,58 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     years = pd.concat([actuals["year"], targets["year"], forecasts["year"] if len(forecasts) else actuals["year"]])
     if len(years):
         ax.set_xticks(range(int(years.min()), int(years.max()) + 1, max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
-    ax.legend(fontsize=7.5, loc="best", frameon=False)
+    handles, labels = ax.get_legend_handles_labels()
+    if parent is not None and len(parent[1]):
+        label, rows = parent
+        rows = rows.sort_values("year")
+        from .forecast import MONEY_OR_COUNT_UNITS
+
+        # levels: a province's counts dwarf a district's, so they get their own axis; shares and ratios share one
+        other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax
+        line, = other.plot(rows["year"], rows["value"], color="#9aa0a6", lw=1.2, ls=":", marker=".", ms=4,
+                           label=label, zorder=1)
+        if other is not ax:
+            other.tick_params(axis="y", colors="#80868b", labelsize=7.5)
+            other.set_ylim(bottom=0)
+        handles.append(line)
+        labels.append(label)
+        years = pd.concat([years, rows["year"]])
+        ax.set_xticks(range(int(years.min()), int(years.max()) + 1,
+                            max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
+    ax.legend(handles, labels, fontsize=7.5, loc="best", frameon=False)
     return ax
 
 
 def status_heatmap(table: pd.DataFrame, lang: str = "zh", ax=None):
-    """Indicator (rows) x region (columns), each cell the status of its nearest target year."""
-    order = list(STATUS_COLORS)
-    codes = table.replace({s: i for i, s in enumerate(order)}).astype(float)
+    """Indicator (rows) x region (columns), each cell the status of its nearest judged target year;
+    empty cells are hatched grey "no data" (seaborn draws the grid, the status colours are fixed)."""
+    import seaborn as sns
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
-    cmap = ListedColormap([STATUS_COLORS[s] for s in order])
-    norm = BoundaryNorm(np.arange(-0.5, len(order)), cmap.N)
+    order = [s for s in STATUS_COLORS if s != "insufficient_data"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(3.2 + 0.9 * table.shape[1], 1.4 + 0.26 * table.shape[0]), dpi=110)
-    ax.imshow(np.ma.masked_invalid(codes.to_numpy()), cmap=cmap, norm=norm, aspect="auto")
-    ax.set_xticks(range(table.shape[1]), table.columns, fontsize=9)
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(table.shape[0]), table.index, fontsize=8)
+        _, ax = plt.subplots(figsize=(3.4 + 0.9 * max(table.shape[1], 1), 1.4 + 0.3 * max(table.shape[0], 1)),
+                             dpi=110)
     labels = STATUS_LABELS[lang]
+    if table.empty:
+        ax.axis("off")
+        ax.text(0.5, 0.5, labels["insufficient_data"], ha="center", va="center")
+        return ax
+    codes = table.apply(lambda c: c.map({s: i for i, s in enumerate(order)})).astype(float)
+    cmap = ListedColormap([STATUS_COLORS[s] for s in order])
+    ax.set_facecolor("#eef0f2")
+    sns.heatmap(codes, ax=ax, cmap=cmap, norm=BoundaryNorm(np.arange(-0.5, len(order)), cmap.N), cbar=False,
+                linewidths=1, linecolor="white", mask=codes.isna())
+    ax.patch.set_hatch("///")
+    ax.patch.set_edgecolor("#c8ccd0")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", labelsize=9, rotation=0)
+    ax.tick_params(axis="y", labelsize=8, rotation=0)
     handles = [plt.Rectangle((0, 0), 1, 1, color=STATUS_COLORS[s]) for s in order]
-    ax.legend(handles, [labels[s] for s in order], fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1),
-              frameon=False)
+    handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="#eef0f2", edgecolor="#c8ccd0", hatch="///"))
+    ax.legend(handles, [labels[s] for s in order] + [labels["insufficient_data"]], fontsize=8, loc="upper left",
+              bbox_to_anchor=(1.02, 1), frameon=False)
     ax.figure.tight_layout()
     return ax

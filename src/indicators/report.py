@@ -87,21 +87,44 @@ class RegionReport:
             f = f[f["year"] <= self.as_of]
         return int(f["year"].max()) if len(f) else None
 
+    def judged(self) -> pd.DataFrame:
+        return self.assessment[self.assessment["status"] != "insufficient_data"]
+
+    def needing_data(self) -> pd.DataFrame:
+        return self.assessment[self.assessment["status"] == "insufficient_data"]
+
     def headline_html(self) -> str:
+        """Target years, how many can be judged and how many need data, and the region's own data year."""
         t = WORDS[self.lang]
         c = self.counts()
-        years, verdicts = self.target_years(), len(self.assessment)
-        parts = " ".join(f'{_badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES)
+        years = self.target_years()
+        judged = int(len(self.judged().drop_duplicates(["indicator", "breakdown", "year"])))
+        need = years - judged
+        parts = " ".join(f'{_badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES if s != "insufficient_data")
         dy = self.data_year()
         asof = t["data_as_of"].format(year=dy) if dy is not None else t["no_local_data"]
-        extra = ""
-        if verdicts > years:
-            extra = "，" + t["conflicts"].format(n=verdicts - years) if self.lang == "zh" else \
-                ", " + t["conflicts"].format(n=verdicts - years)
-        lead = f"{years} {t['target_years']}{extra}" if self.lang == "zh" else f"{years} {t['target_years']}{extra}"
-        sep = "（" if self.lang == "zh" else " ("
-        end = "）" if self.lang == "zh" else ")"
-        return f'<p class="headline">{esc(lead)}{sep}{esc(asof)}{end}: {parts}</p>'
+        sep, lp, rp = ("，", "（", "）") if self.lang == "zh" else (", ", " (", ")")
+        lead = f"{years} {t['target_years']}{sep}{t['judged'].format(n=judged)}{sep}{t['need_data'].format(n=need)}"
+        if len(self.assessment) > years:
+            lead += sep + t["conflicts"].format(n=len(self.assessment) - years)
+        return f'<p class="headline">{esc(lead)}{lp}{esc(asof)}{rp}: {parts}</p>'
+
+    def data_needed_html(self) -> str:
+        """One line per indicator (and breakdown) whose target years need data, with the command
+        that writes the pre-filled template: what a planner should collect, at a glance."""
+        t = WORDS[self.lang]
+        need = self.needing_data()
+        if need.empty:
+            return ""
+        items = []
+        for (k, b), g in need.groupby(["indicator", "breakdown"], sort=False):
+            years = "、".join(str(y) for y in sorted(set(g["year"]))) if self.lang == "zh" else \
+                ", ".join(str(y) for y in sorted(set(g["year"])))
+            items.append(f"<li>{esc(self.indicator_label(k, b))}: {esc(t['data_needed_years'].format(years=years))}"
+                         "</li>")
+        cmd = f"indicators template --region {self.region} -o {self.region}.xlsx"
+        return (f'<h3>{esc(t["data_needed"])}</h3><p>{esc(t["data_needed_lead"])} <code>{esc(cmd)}</code></p>'
+                f'<ul class="data-needed">{"".join(items)}</ul>')
 
     def indicator_label(self, indicator: str, breakdown: str = "") -> str:
         ind = self.catalog.vocabulary[indicator]
@@ -111,10 +134,13 @@ class RegionReport:
         return name
 
     def risk_table_html(self, rows: pd.DataFrame | None = None) -> str:
+        """The judged target years, most urgent first; those needing data follow as a short list."""
         t = WORDS[self.lang]
-        a = self.assessment if rows is None else rows
-        if a.empty:
+        if self.assessment.empty:
             return f"<p>{esc(t['no_targets'])}</p>"
+        a = self.judged() if rows is None else rows
+        if a.empty:
+            return f"<p>{esc(t['no_judged'])}</p>" + (self.data_needed_html() if rows is None else "")
         head = "".join(f"<th>{esc(t[k])}</th>" for k in ("indicator", "year", "target", "clause", "status", "p",
                                                           "explanation"))
         body = []
@@ -126,7 +152,8 @@ class RegionReport:
                         f"<td>{esc(fmt_target(r.comparator, r.target, r.unit, self.lang, r.target_high))}</td>"
                         f"<td>{esc(r.clause)}</td><td>{_badge(r.status, self.lang)}{proxy}</td><td>{esc(p)}</td>"
                         f"<td>{esc(r.explanation)}</td></tr>")
-        return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        table = f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        return table + (self.data_needed_html() if rows is None else "")
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(self.assessment["indicator"]))
@@ -148,7 +175,35 @@ class RegionReport:
             if len(total) and len(SeriesStore(series).get(self.region, indicator, "", definition)[0]):
                 path = forecast_path(self.catalog, self.actuals, self.region, indicator, int(total["year"].max()),
                                      self.as_of, definition=definition)
-        return plot_indicator(series, a, targets, path, self.indicator_label(indicator), ind.unit, self.lang, ax=ax)
+        return plot_indicator(series, a, targets, path, self.indicator_label(indicator), ind.unit, self.lang, ax=ax,
+                              parent=self.parent_context(indicator))
+
+    def parent_context(self, indicator: str) -> tuple[str, pd.DataFrame] | None:
+        """The nearest parent region's own series of the indicator (a district sees how its
+        province moves), labelled with the parent and the definition it is published in."""
+        from .explain import definition_label
+
+        frame = self.actuals.frame
+        if self.as_of is not None:
+            frame = frame[frame["year"] <= self.as_of]
+        store = SeriesStore(frame[frame["indicator"] == indicator])
+        for parent in self.catalog.regions.ancestors(self.region):
+            rows, definition = store.get(parent, indicator, "")
+            if len(rows) >= 2:
+                name = parent if self.lang == "zh" else self.catalog.regions.en(parent)
+                label = WORDS[self.lang]["parent_series"].format(
+                    parent=name, definition=definition_label(definition, self.lang) or
+                    ("口径同上" if self.lang == "zh" else "same definition"))
+                return label, rows
+        return None
+
+    def charted(self) -> list[str]:
+        """Indicators worth a chart: with a local actual, a verdict or a parent's series. The rest
+        are in the data-needed list, not drawn as empty axes."""
+        frame = self.actuals.frame
+        local = set(frame.loc[frame["region"] == self.region, "indicator"])
+        judged = set(self.judged()["indicator"])
+        return [k for k in self.indicators() if k in local or k in judged or self.parent_context(k) is not None]
 
     def chart_image(self, indicator: str, dpi: int = 90):
         """The chart as an embedded PNG (drawn once, no second 'tight' layout pass)."""
@@ -290,13 +345,53 @@ class Overview:
         a = a.sort_values(["region", "indicator", "_open", "year"], ascending=[True, True, False, True])
         return a.drop_duplicates(["region", "indicator"]).drop(columns="_open")
 
-    def heatmap(self, ax=None):
-        n = self.nearest()
-        names = {k: (self.catalog.vocabulary[k].zh if self.lang == "zh" else self.catalog.vocabulary[k].en)[:18]
-                 for k in n["indicator"].unique()}
+    def _names(self, keys) -> dict[str, str]:
+        v = self.catalog.vocabulary
+        return {k: v[k].zh if self.lang == "zh" else v[k].en for k in keys}
+
+    def heatmap_table(self) -> tuple[pd.DataFrame, list[str]]:
+        """(indicator x region statuses of the nearest judged target year, indicators left out
+        because no region has a judged year for them). Cells without data stay empty ("no data")."""
+        a = self.assessment
+        judged = a[a["status"] != "insufficient_data"]
+        keep = list(dict.fromkeys(judged["indicator"]))
+        dropped = [k for k in dict.fromkeys(a["indicator"]) if k not in keep]
+        if not keep:
+            return pd.DataFrame(), dropped
+        n = Overview(judged, self.catalog, self.lang, self.thresholds).nearest()
+        names = self._names(keep)
         table = n.assign(name=n["indicator"].map(names)).pivot_table(
             index="name", columns="region", values="status", aggfunc="first")
+        return table.reindex(columns=sorted({*a["region"]})), dropped
+
+    def heatmap(self, ax=None):
+        table, _ = self.heatmap_table()
         return status_heatmap(table, self.lang, ax=ax)
+
+    def collapsed_html(self) -> str:
+        """The indicators with no judged year anywhere: a count and their names, below the chart."""
+        _, dropped = self.heatmap_table()
+        if not dropped:
+            return ""
+        names = "、".join(self._names(dropped).values()) if self.lang == "zh" else \
+            "; ".join(self._names(dropped).values())
+        return f'<p class="meta">{esc(WORDS[self.lang]["collapsed"].format(n=len(dropped), names=names))}</p>'
+
+    def coverage(self) -> pd.DataFrame:
+        """Per region: target years, how many can be judged, how many need data, and the statuses
+        (in the spirit of open-sdg's reporting-status page)."""
+        t = WORDS[self.lang]
+        a = self.assessment
+        years = a.drop_duplicates(["region", "indicator", "breakdown", "year"])
+        rows = []
+        for region, g in years.groupby("region", sort=True):
+            judged = int((g["status"] != "insufficient_data").sum())
+            counts = a[a["region"] == region]["status"].value_counts()
+            rows.append({t["region"]: region, t["coverage_years"]: len(g), t["coverage_judged"]: judged,
+                         t["coverage_need"]: len(g) - judged,
+                         **{status_label(s, self.lang): int(counts.get(s, 0)) for s in STATUSES
+                            if s != "insufficient_data"}})
+        return pd.DataFrame(rows).set_index(t["region"]) if rows else pd.DataFrame()
 
     def urgent_html(self) -> str:
         t = WORDS[self.lang]
@@ -312,12 +407,8 @@ class Overview:
         return f'<table class="risk"><tbody>{rows}</tbody></table>'
 
     def summary(self) -> pd.DataFrame:
-        """Status counts per region, with status names in the report's language."""
-        c = self.assessment.groupby(["region", "status"]).size().unstack(fill_value=0)
-        c = c.reindex(columns=list(STATUSES), fill_value=0)
-        c.columns = [status_label(s, self.lang) for s in c.columns]
-        c.index.name = WORDS[self.lang]["region"]
-        return c
+        """The coverage table (kept under its old name for notebooks that call it)."""
+        return self.coverage()
 
 
 def overview(actuals: list[str] | str | None = None, as_of: int | None = None, lang: str = "zh",
