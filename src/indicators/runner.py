@@ -190,8 +190,12 @@ def _index_html(result: RunResult, meta: dict, summary: dict, lang: str) -> str:
 
 def run(regions: list[str] | None = None, actuals: list[str | Path] | None = None, as_of: int | None = None,
         lang: str = "zh", jobs: int = 2, out: str | Path = "reports", plans: list[str | Path] | None = None,
-        domain: str = "vocational", timeout: int = DEFAULT_TIMEOUT, progress: bool = True) -> RunResult:
-    """Execute and publish the whole suite. Raises on invalid inputs before writing anything."""
+        domain: str = "vocational", timeout: int = DEFAULT_TIMEOUT, progress: bool = True,
+        input_region: str | None = None, on_track: float = 0.7, at_risk: float = 0.3) -> RunResult:
+    """Execute and publish the whole suite. Raises on invalid inputs before writing anything.
+
+    ``input_region``: region of a wide planner file whose sheets are not named by region;
+    ``on_track``/``at_risk``: the p_meet thresholds, as in ``indicators assess``."""
     from tqdm import tqdm
 
     from .actuals import load_actuals
@@ -203,7 +207,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     actual_files = [Path(a).resolve() for a in (actuals or [])]
     plan_dirs = [Path(p).resolve() for p in (plans or [])]
     catalog = load_catalog(plan_dirs or None)
-    act = load_actuals(actual_files, catalog=catalog)  # raises ValidationError: nothing is written
+    act = load_actuals(actual_files, catalog=catalog, region=input_region)  # raises ValidationError: nothing is written
     known = sorted({p.region for p in catalog.plans.values()})
     if regions:
         chosen = []
@@ -224,12 +228,12 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     # computed once, shared by every notebook through a file
-    ctx = build_context(as_of=as_of, lang=lang, catalog=catalog, act=act)
+    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=catalog, act=act)
     (staging / "_executed").mkdir()
     context_file = staging / "_executed" / "context.pickle"
     save_context(ctx, context_file)
     base = {"actuals": [str(a) for a in actual_files], "as_of": as_of, "lang": lang,
-            "plans": [str(p) for p in plan_dirs], "on_track": 0.7, "at_risk": 0.3, "context": str(context_file)}
+            "plans": [str(p) for p in plan_dirs], "on_track": on_track, "at_risk": at_risk, "context": str(context_file)}
     kernel = _kernel_name()
     jobs_list = [{"key": "overview", "region": None, "notebook": str(nbdir / "overview.ipynb"),
                   "out_nb": str(staging / "_executed" / "overview.ipynb"), "html": str(staging / "overview.html"),
@@ -283,7 +287,9 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         shown["actuals"] = [_shown(a) for a in shown["actuals"]]
         shown["plans"] = [_shown(p) for p in shown["plans"]]
         meta = {"time": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__,
-                "parameters": {**shown, "domain": domain, "regions": regions, "jobs": jobs}, "inputs": inputs,
+                "parameters": {**shown, "domain": domain, "regions": regions, "jobs": jobs,
+                               "input_region": input_region}, "inputs": inputs,
+                "plan_dirs": [_plan_dir_files(d) for d in plan_dirs],
                 "failed": [{"region": r["region"], "error": r["error"]} for r in result.failed]}
         (staging / "index.html").write_text(_index_html(result, meta, summary, lang), encoding="utf-8")
         (staging / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -297,6 +303,14 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
             if r.get(k):
                 r[k] = str(out / Path(r[k]).relative_to(staging)) if str(r[k]).startswith(str(staging)) else r[k]
     return result
+
+
+def _plan_dir_files(d: Path) -> dict:
+    """A planner's plan directory as run.json records it: its absolute path and the hash of every
+    file in it (plans, local indicators.yaml and regions.yaml, source texts), hidden files aside."""
+    files = [d] if d.is_file() else sorted(f for f in d.rglob("*") if f.is_file()
+                                           and not any(x.startswith(".") for x in f.relative_to(d).parts))
+    return {"path": str(d), "files": {(f.name if f == d else f.relative_to(d).as_posix()): _sha256(f) for f in files}}
 
 
 def _shown(path: str | Path) -> str:
