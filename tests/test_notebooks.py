@@ -76,3 +76,46 @@ def test_missing_glyphs_would_be_caught(tmp_path):
         with pytest.raises(UserWarning, match="Glyph"):
             fig.savefig(tmp_path / "x.png")
         plt.close(fig)
+
+
+def test_papermill_used_directly_takes_one_path_as_a_string(tmp_path):
+    """`papermill ... -p actuals data.xlsx -p plans DIR` passes plain strings: each is one path."""
+    import pandas as pd
+
+    from conftest import write_plan
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    # a made-up plan and a made-up planner workbook for a made-up district
+    write_plan(plans, "test_2020", "测试区", "到2022年双师型教师比例达到70%以上。",
+               [("sec_voc_dual_qualified_teacher_share", 2022, "达到70%以上", "到2022年双师型教师比例达到70%以上")],
+               regions_yaml="测试区:\n  en: Test District\n  level: district\n  parent: 聊城市\n")
+    data = tmp_path / "data.xlsx"
+    with pd.ExcelWriter(data, engine="openpyxl") as xl:
+        pd.DataFrame({"指标": ["双师型教师比例"], "2020": [52.5], "2021": [61.5]}).to_excel(
+            xl, index=False, sheet_name="测试区")
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / "region_report.ipynb"), str(out), kernel_name="indicators",
+                        parameters={"region": "测试区", "actuals": str(data), "plans": str(plans)},
+                        progress_bar=False, cwd=str(ROOT / "notebooks"))
+    text = "".join(o.get("data", {}).get("text/html", "") for c in nbformat.read(out, as_version=4).cells
+                   if c.cell_type == "code" for o in c.outputs)
+    # the trend comes from the workbook (52.5 -> 61.5), which is listed among the sources
+    assert "过去每年 +9.0 个百分点" in text and "data.xlsx" in text
+
+
+def test_library_takes_one_path_as_a_string():
+    from indicators.report import as_paths
+
+    assert as_paths("data.xlsx") == [Path("data.xlsx")] and as_paths(Path("d")) == [Path("d")]
+    assert as_paths(["a.csv", "b.xlsx"]) == [Path("a.csv"), Path("b.xlsx")]
+    assert as_paths(None) == as_paths("") == as_paths([]) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_open_with_the_project_kernel(path):
+    """JupyterLab picks the kernel named in the metadata; the Makefile installs that kernel."""
+    spec = nbformat.read(path, as_version=4).metadata.kernelspec
+    assert (spec.name, spec.display_name) == ("indicators", "indicators (project)")
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert '--name indicators --display-name "indicators (project)"' in make

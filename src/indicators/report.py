@@ -195,11 +195,21 @@ class Context:
     lang: str
 
 
+def as_paths(value) -> list[Path]:
+    """``actuals``/``plans`` as given: a list of paths, or one path as a plain string (what
+    ``papermill -p actuals data.xlsx`` passes), or nothing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, (str, Path)):
+        return [Path(value)]
+    return [Path(v) for v in value]
+
+
 def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=0.7, at_risk=0.3,
                   regions: list[str] | None = None, catalog: Catalog | None = None,
                   act: Actuals | None = None) -> Context:
-    catalog = catalog or load_catalog(list(plans or []) or None)
-    act = act or load_actuals([Path(f) for f in actuals or []], catalog=catalog)
+    catalog = catalog or load_catalog(as_paths(plans) or None)
+    act = act or load_actuals(as_paths(actuals), catalog=catalog)
     a = assess(catalog, act, as_of=as_of, domain=None, lang=lang, thresholds=Thresholds(on_track, at_risk))
     if regions is not None:
         a = a[a["region"].isin(regions)].reset_index(drop=True)

@@ -199,13 +199,13 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     from tqdm import tqdm
 
     from .actuals import load_actuals
-    from .report import build_context, save_context
+    from .report import as_paths, build_context, save_context
     from .targets import load_catalog
 
     t0 = time.perf_counter()
     out = Path(out).resolve()
-    actual_files = [Path(a).resolve() for a in (actuals or [])]
-    plan_dirs = [Path(p).resolve() for p in (plans or [])]
+    actual_files = [a.resolve() for a in as_paths(actuals)]
+    plan_dirs = [p.resolve() for p in as_paths(plans)]
     catalog = load_catalog(plan_dirs or None)
     act = load_actuals(actual_files, catalog=catalog, region=input_region)  # raises ValidationError: nothing is written
     known = sorted({p.region for p in catalog.plans.values()})
