@@ -32,7 +32,7 @@ def test_site_has_index_every_report_and_no_network_references(built_reports):
         assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//', text), page.name
     chiping = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "茌平区")
     html = chiping.read_text(encoding="utf-8")
-    assert "data:image/png;base64" in html and 'class="risk"' in html
+    assert "data:image/png;base64" in html and 'class="ind risk"' in html
     assert "import " not in html  # input cells hidden
 
 

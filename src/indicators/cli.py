@@ -189,7 +189,8 @@ def cmd_run(args) -> int:
 
     result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=args.lang, jobs=args.jobs,
                  out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
-                 input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk)
+                 input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
+                 scheduler=args.scheduler)
     print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
           f"{result.out / 'index.html'}", file=sys.stderr)
     for f in result.failed:
@@ -206,6 +207,8 @@ def _run_args(p):
     p.add_argument("--out", type=Path, default=Path("reports"))
     p.add_argument("--domain", default="vocational", help="plan domain for the overview and reports ('all' for every)")
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (600)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run the notebooks on Dask: 'local' (a LocalCluster of "
+                   "--jobs workers) or tcp://HOST:8786 (default: $INDICATORS_SCHEDULER, else local processes)")
 
 
 def _actuals_args(p):

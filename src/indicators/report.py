@@ -59,8 +59,16 @@ def by_urgency(a: pd.DataFrame) -> pd.DataFrame:
 
 
 def _badge(status: str, lang: str) -> str:
+    # inline style: readable under any nbconvert template or in JupyterLab, not only with our stylesheet
     color = STATUS_COLORS.get(status, "#999")
-    return (f'<span class="badge" style="background:{color}">{esc(_T[lang].get(status, status))}</span>')
+    return (f'<span class="badge" style="background:{color};color:#fff;border-radius:3px;padding:1px 6px;'
+            f'white-space:nowrap">{esc(_T[lang].get(status, status))}</span>')
+
+
+# tables left-aligned under any template (JupyterLab's right-aligns every cell): a rule scoped to
+# our tables (!important: JupyterLab's rule is the more specific), before each table
+_TABLE = ('<style>table.ind th,table.ind td{text-align:left!important;vertical-align:top;border:1px solid #d0d7de;'
+          'padding:4px 6px}</style><table class="ind %s" style="border-collapse:collapse;width:100%%;margin:.6em 0">')
 
 
 @dataclass
@@ -115,7 +123,7 @@ class RegionReport:
                         f"<td>{esc(_fmt_target(r))}</td><td>{esc(r.clause)}</td><td>{_badge(r.status, self.lang)}"
                         f"{' <small>proxy</small>' if pd.notna(r.proxy_region) else ''}</td><td>{esc(p)}</td>"
                         f"<td>{esc(r.explanation)}</td></tr>")
-        return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        return f'{_TABLE % "risk"}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(self.assessment["indicator"]))
@@ -160,7 +168,7 @@ class RegionReport:
             return f"<p>{esc(t['none'])}</p>"
         rows = "".join(f"<tr><td>{esc(r.check)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator)}</td>"
                        f"<td>{esc(r.detail)}</td><td>{esc(r.clauses)}</td></tr>" for r in f.itertuples())
-        return f'<table class="checks"><tbody>{rows}</tbody></table>'
+        return f'{_TABLE % "checks"}<tbody>{rows}</tbody></table>'
 
     def sources_html(self) -> str:
         t = _T[self.lang]
@@ -284,7 +292,7 @@ class Overview:
         rows = "".join(f'<tr><td class="nowrap">{esc(r.region)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator_zh)}</td>'
                        f"<td>{_badge(r.status, self.lang)}</td><td>{esc(f'{r.p_meet * 100:.0f}%')}</td>"
                        f"<td>{esc(r.explanation)}</td></tr>" for r in a.itertuples())
-        return f'<table class="risk"><tbody>{rows}</tbody></table>'
+        return f'{_TABLE % "risk"}<tbody>{rows}</tbody></table>'
 
     def summary(self) -> pd.DataFrame:
         """Status counts per region, with status names in the report's language."""
