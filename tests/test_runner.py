@@ -188,3 +188,21 @@ def test_run_takes_the_options_assess_takes(tmp_path):
     assert d["path"] == str(plans.resolve())
     assert set(d["files"]) == {"regions.yaml", "src.txt", "test_2020.yaml"}
     assert d["files"]["src.txt"] == hashlib.sha256((plans / "src.txt").read_bytes()).hexdigest()
+
+
+def test_cells_papermill_adds_get_stable_ids():
+    """Papermill's injected cell has a random id, which nbconvert writes into the page."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from indicators.runner import stable_cell_ids
+
+    ids = []
+    for _ in range(2):
+        nb = parameterize_notebook(load_notebook_node(str(ROOT / "notebooks" / "region_report.ipynb")),
+                                   {"region": "茌平区"})
+        stable_cell_ids(nb)
+        ids.append([c.id for c in nb.cells])
+    assert ids[0] == ids[1] and "injected-parameters" in ids[0] and len(set(ids[0])) == len(ids[0])
+    page = export_html(nb, "t", "zh")
+    assert 'id="cell-id=injected-parameters"' in page
