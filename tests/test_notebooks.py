@@ -133,7 +133,10 @@ def test_nbconvert_template_gives_the_page_indicators_run_gives(planner_run):
     assert "<script" not in page and "<link" not in page and not re.search(r"(src|href)=\"(https?:)?//", page)
     assert "mathjax" not in page.lower() and "require" not in page.lower()
     assert "from indicators.report import" not in page and "In&nbsp;[" not in page  # inputs, prompts hidden
-    assert "@media print" in page and "测试区" in page.split("</title>")[0]
+    assert "测试区" in page.split("</title>")[0]
+    # printing: A4, charts never split, the risk table's header on every page
+    for rule in ("@page{size:A4", "img,figure,svg,.output_png{break-inside:avoid", "thead{display:table-header-group}"):
+        assert rule in page
 
 
 def test_pip_install_puts_the_template_on_jupyters_path():

@@ -206,3 +206,35 @@ def test_cells_papermill_adds_get_stable_ids():
     assert ids[0] == ids[1] and "injected-parameters" in ids[0] and len(set(ids[0])) == len(ids[0])
     page = export_html(nb, "t", "zh")
     assert 'id="cell-id=injected-parameters"' in page
+
+
+def _one_page(built_reports, tmp_path):
+    page = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "环翠区")
+    shutil.copy(page, tmp_path / page.name)
+    from indicators.runner import RunResult
+
+    return RunResult(out=tmp_path, reports=[{"html": str(tmp_path / page.name)}])
+
+
+def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path, monkeypatch):
+    from indicators import runner
+
+    monkeypatch.setattr(runner.shutil, "which", lambda name: None)
+    result = _one_page(built_reports, tmp_path)
+    runner._pdfs(result, tmp_path)
+    assert len(result.notes) == 1 and "no Chromium found" in result.notes[0] and "apt-get install chromium" in result.notes[0]
+    assert not list(tmp_path.glob("*.pdf")) and list(tmp_path.glob("*.html"))
+
+
+@pytest.mark.skipif(not any(map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
+                    reason="--pdf needs Chromium: apt-get install chromium")
+def test_pdf_is_a4_and_printed_from_the_page(built_reports, tmp_path):
+    from indicators import runner
+
+    result = _one_page(built_reports, tmp_path)
+    runner._pdfs(result, tmp_path)
+    assert not result.notes
+    pdf = Path(result.reports[0]["pdf"]).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    sizes = {tuple(round(float(x)) for x in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+    assert sizes == {(595, 842)}  # A4 in points, every page

@@ -190,9 +190,11 @@ def cmd_run(args) -> int:
     result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=args.lang, jobs=args.jobs,
                  out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
                  input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
-                 scheduler=args.scheduler)
+                 scheduler=args.scheduler, pdf=args.pdf)
     print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
           f"{result.out / 'index.html'}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     for f in result.failed:
         print(f"FAILED {f['region'] or f['key']}: {f['error']} (executed notebook kept in {f['notebook']})",
               file=sys.stderr)
@@ -207,6 +209,7 @@ def _run_args(p):
     p.add_argument("--out", type=Path, default=Path("reports"))
     p.add_argument("--domain", default="vocational", help="plan domain for the overview and reports ('all' for every)")
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (600)")
+    p.add_argument("--pdf", action="store_true", help="also write an A4 PDF per report (needs Chromium)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run the notebooks on Dask: 'local' (a LocalCluster of "
                    "--jobs workers) or tcp://HOST:8786 (default: $INDICATORS_SCHEDULER, else local processes)")
 

@@ -89,6 +89,7 @@ class RunResult:
     reports: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -219,6 +220,32 @@ def _on_dask(jobs_list: list[dict], context_bytes: bytes, scheduler: str, jobs: 
             cluster.close()
 
 
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _pdfs(result: RunResult, staging: Path) -> None:
+    """An A4 PDF next to each page, printed by headless Chromium with the print stylesheet."""
+    import subprocess
+
+    browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
+    if browser is None:
+        result.notes.append(f"--pdf: no Chromium found ({', '.join(BROWSERS)}), so no PDF was written; the HTML "
+                            "reports are complete. Install one (Debian: apt-get install chromium) and run again.")
+        return
+    for r in result.reports:
+        page = Path(r["html"])
+        target = page.with_suffix(".pdf")
+        with tempfile.TemporaryDirectory(prefix="indicators-chromium-") as profile:
+            proc = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                   "--no-pdf-header-footer", f"--user-data-dir={profile}",
+                                   f"--print-to-pdf={target}", page.as_uri()],
+                                  capture_output=True, text=True, timeout=300)
+        if proc.returncode != 0 or not target.exists():
+            result.notes.append(f"--pdf: Chromium could not print {page.name}: {proc.stderr.strip()[-300:]}")
+        else:
+            r["pdf"] = str(target)
+
+
 def _keep(r: dict, job: dict, staging: Path) -> None:
     """Client side: write what a worker sent back into the staging directory (published by the
     swap); a failed region's executed notebook and kernel log go to failed/."""
@@ -279,12 +306,14 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         lang: str = "zh", jobs: int = 2, out: str | Path = "reports", plans: list[str | Path] | None = None,
         domain: str = "vocational", timeout: int = DEFAULT_TIMEOUT, progress: bool = True,
         input_region: str | None = None, on_track: float = 0.7, at_risk: float = 0.3,
-        scheduler: str | None = None) -> RunResult:
+        scheduler: str | None = None, pdf: bool = False) -> RunResult:
     """Execute and publish the whole suite. Raises on invalid inputs before writing anything.
 
     ``scheduler``: None runs the notebooks in ``jobs`` local processes; ``"local"`` in a Dask
     LocalCluster of ``jobs`` worker processes; ``"tcp://host:8786"`` on a running Dask cluster
     ($INDICATORS_SCHEDULER when not given). The pages are the same whichever way.
+    ``pdf``: also print each page to an A4 PDF with headless Chromium, if one is installed
+    (``RunResult.notes`` says when none is; the HTML is written anyway).
 
     ``input_region``: region of a wide planner file whose sheets are not named by region;
     ``on_track``/``at_risk``: the p_meet thresholds, as in ``indicators assess``."""
@@ -361,6 +390,8 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
             _keep(r, job, staging)
             (result.failed if r["error"] else result.reports).append(r)
         result.failed.sort(key=lambda r: r["key"])
+        if pdf:
+            _pdfs(result, staging)
         shutil.rmtree(staging / "_executed", ignore_errors=True)
         summary = {}
         for region in regions:
@@ -386,7 +417,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         raise
     result.seconds = round(time.perf_counter() - t0, 1)
     for r in result.reports + result.failed:
-        for k in ("html", "notebook"):
+        for k in ("html", "notebook", "pdf"):
             if r.get(k):
                 r[k] = str(out / Path(r[k]).relative_to(staging)) if str(r[k]).startswith(str(staging)) else r[k]
     return result
@@ -417,7 +448,7 @@ def _swap(staging: Path, out: Path) -> None:
     backtest.csv, ...) are carried over, so nothing of the old directory is lost."""
     if out.exists():
         for item in out.iterdir():
-            if item.name in ("failed",) or item.suffix == ".html" or item.name == "run.json":
+            if item.name in ("failed",) or item.suffix in (".html", ".pdf") or item.name == "run.json":
                 continue
             target = staging / item.name
             if not target.exists():
