@@ -1,6 +1,9 @@
 """Notebooks are committed clean, expose their documented parameters, and charts render Chinese."""
 
+import os
 import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -76,3 +79,123 @@ def test_missing_glyphs_would_be_caught(tmp_path):
         with pytest.raises(UserWarning, match="Glyph"):
             fig.savefig(tmp_path / "x.png")
         plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def planner_run(tmp_path_factory):
+    """What a planner does by hand: `papermill notebooks/region_report.ipynb out.ipynb -p region 测试区
+    -p actuals data.xlsx -p plans DIR`, on real files: a made-up plan and workbook for a made-up district."""
+    import pandas as pd
+
+    from conftest import write_plan
+
+    tmp = tmp_path_factory.mktemp("planner")
+    plans = tmp / "plans"
+    plans.mkdir()
+    write_plan(plans, "test_2020", "测试区", "到2022年双师型教师比例达到70%以上。",
+               [("sec_voc_dual_qualified_teacher_share", 2022, "达到70%以上", "到2022年双师型教师比例达到70%以上")],
+               regions_yaml="测试区:\n  en: Test District\n  level: district\n  parent: 聊城市\n")
+    data = tmp / "data.xlsx"
+    with pd.ExcelWriter(data, engine="openpyxl") as xl:
+        pd.DataFrame({"指标": ["双师型教师比例"], "2020": [52.5], "2021": [61.5]}).to_excel(
+            xl, index=False, sheet_name="测试区")
+    out = tmp / "out.ipynb"
+    subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "region_report.ipynb"), str(out),
+                    "-p", "region", "测试区", "-p", "actuals", str(data), "-p", "plans", str(plans),
+                    "--cwd", str(tmp)], check=True, capture_output=True)
+    return out
+
+
+def test_papermill_used_directly_takes_one_path_as_a_string(planner_run):
+    """`-p actuals data.xlsx -p plans DIR` pass plain strings: each is one path, not a list of letters."""
+    text = "".join(o.get("data", {}).get("text/html", "") for c in nbformat.read(planner_run, as_version=4).cells
+                   if c.cell_type == "code" for o in c.outputs)
+    # the trend comes from the workbook (52.5 -> 61.5), which is listed among the sources
+    assert "过去每年 +9.0 个百分点" in text and "data.xlsx" in text
+
+
+def _nbconvert(notebook: Path, *args: str) -> str:
+    """`jupyter nbconvert --to html ...` in a subprocess; the template from this source tree, as
+    `pip install` puts it on Jupyter's path (share/jupyter/nbconvert/templates/indicators)."""
+    env = {**os.environ, "JUPYTER_PATH": str(ROOT / "src" / "indicators" / "jupyter")}
+    out = notebook.with_name(notebook.stem + "-" + "-".join(a.strip("-") for a in args) + ".html")
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", *args, str(notebook),
+                    "--output", out.name], check=True, capture_output=True, env=env)
+    return out.read_text(encoding="utf-8")
+
+
+def test_nbconvert_template_gives_the_page_indicators_run_gives(planner_run):
+    from indicators.runner import export_html
+
+    page = _nbconvert(planner_run, "--template", "indicators")
+    assert page == export_html(nbformat.read(planner_run, as_version=4))  # one look, one home
+    # offline: no script, stylesheet, font or image from any host; no MathJax, no require.js
+    assert "<script" not in page and "<link" not in page and not re.search(r"(src|href)=\"(https?:)?//", page)
+    assert "mathjax" not in page.lower() and "require" not in page.lower()
+    assert "from indicators.report import" not in page and "In&nbsp;[" not in page  # inputs, prompts hidden
+    assert "测试区" in page.split("</title>")[0]
+    # printing: A4, charts never split, the risk table's header on every page
+    for rule in ("@page{size:A4", "img,figure,svg,.output_png{break-inside:avoid", "thead{display:table-header-group}"):
+        assert rule in page
+
+
+def test_pip_install_puts_the_template_on_jupyters_path():
+    import tomllib
+
+    cfg = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shared = cfg["tool"]["hatch"]["build"]["targets"]["wheel"]["shared-data"]
+    src = "src/indicators/jupyter/nbconvert/templates/indicators"
+    assert shared[src] == "share/jupyter/nbconvert/templates/indicators"
+    assert {p.name for p in (ROOT / src).iterdir()} >= {"conf.json", "index.html.j2", "indicators.css"}
+
+
+def test_library_takes_one_path_as_a_string():
+    from indicators.report import as_paths
+
+    assert as_paths("data.xlsx") == [Path("data.xlsx")] and as_paths(Path("d")) == [Path("d")]
+    assert as_paths(["a.csv", "b.xlsx"]) == [Path("a.csv"), Path("b.xlsx")]
+    assert as_paths(None) == as_paths("") == as_paths([]) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_open_with_the_project_kernel(path):
+    """JupyterLab picks the kernel named in the metadata; the Makefile installs that kernel."""
+    spec = nbformat.read(path, as_version=4).metadata.kernelspec
+    assert (spec.name, spec.display_name) == ("indicators", "indicators (project)")
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert '--name indicators --display-name "indicators (project)"' in make
+
+
+def test_notebook_output_is_readable_under_nbconvert_default_template(planner_run, tmp_path):
+    """`jupyter nbconvert --to html out.ipynb` (JupyterLab's look, none of our CSS): badges keep white
+    text on their colour, and the risk table is left-aligned, from the output's own inline styles."""
+    from test_browser import BROWSER, CHROMEDRIVER, FLAGS
+
+    if not (BROWSER and CHROMEDRIVER):
+        pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    page = _nbconvert(planner_run)
+    assert "jp-RenderedHTMLCommon" in page and "indicators.css" not in page  # really the default template
+    path = planner_run.with_name(planner_run.stem + "-.html")
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for flag in FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    drv = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        drv.set_page_load_timeout(60)
+        drv.get(path.as_uri())
+        style = "return getComputedStyle(arguments[0])[arguments[1]]"
+        badges = drv.find_elements(By.CSS_SELECTOR, "span.badge")
+        assert badges and all(drv.execute_script(style, b, "color") == "rgb(255, 255, 255)" for b in badges)
+        cells = drv.find_elements(By.CSS_SELECTOR, "table.risk td, table.risk th")
+        assert cells and {drv.execute_script(style, c, "textAlign") for c in cells} <= {"left", "start"}
+        # the guard can fail: a plain table in the same page is right-aligned by this template
+        drv.execute_script("document.body.insertAdjacentHTML('beforeend', '<div class=\"jp-RenderedHTMLCommon\">"
+                           "<table><tr><td id=probe>x</td></tr></table></div>')")
+        assert drv.execute_script(style, drv.find_element(By.ID, "probe"), "textAlign") == "right"
+    finally:
+        drv.quit()

@@ -1,5 +1,6 @@
 """The runner as a planner meets it: offline HTML, failures kept apart, nothing lost on a bad run."""
 
+import hashlib
 import re
 import shutil
 import textwrap
@@ -31,7 +32,7 @@ def test_site_has_index_every_report_and_no_network_references(built_reports):
         assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//', text), page.name
     chiping = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "茌平区")
     html = chiping.read_text(encoding="utf-8")
-    assert "data:image/png;base64" in html and 'class="risk"' in html
+    assert "data:image/png;base64" in html and 'class="ind risk"' in html
     assert "import " not in html  # input cells hidden
 
 
@@ -144,3 +145,97 @@ def test_parameters_stay_strings():
     exec(injected.source, ns)  # the injected cell is plain Python assignments
     assert ns["region"] == "0635" and isinstance(ns["region"], str)
     assert ns["as_of"] == 2021 and ns["actuals"] == ["a.xlsx"]
+
+
+def test_run_takes_the_options_assess_takes(tmp_path):
+    """--input-region, --on-track and --at-risk reach the loader and the notebooks; run.json hashes
+    every file of a planner's plan directory."""
+    import json
+
+    from conftest import write_plan
+    from indicators.actuals import load_actuals
+    from indicators.risk import Thresholds, assess
+    from indicators.targets import load_catalog
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    # a made-up plan for a made-up district, with its own regions.yaml and source text
+    write_plan(plans, "test_2020", "测试区", "到2022年双师型教师比例达到70%以上。",
+               [("sec_voc_dual_qualified_teacher_share", 2022, "达到70%以上", "到2022年双师型教师比例达到70%以上")],
+               regions_yaml="测试区:\n  en: Test District\n  level: district\n  parent: 聊城市\n")
+    wide = tmp_path / "wide.csv"  # a wide file without region sheets; values made up by the test
+    wide.write_text("指标,2020,2021\n高中阶段招生职普比,31,36\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    args = ["run", "--region", "茌平区", "--actuals", str(wide), "--input-region", "茌平区", "--on-track", "0.95",
+            "--at-risk", "0.9", "--plans", str(plans), "--out", str(out)]
+    assert main(args) == 0
+    html = next(out.glob("chiping-district-*.html")).read_text(encoding="utf-8")
+    assert "2020 年实际 31.0%" in html  # the wide file was read for the region given
+    catalog = load_catalog([plans])
+    act = load_actuals([wide], catalog=catalog, region="茌平区")
+    counts = {}
+    for th in [(0.95, 0.9), (0.7, 0.3)]:
+        a = assess(catalog, act, region="茌平区", domain="vocational", thresholds=Thresholds(*th))
+        counts[th] = a["status"].value_counts().to_dict()
+    assert counts[(0.95, 0.9)] != counts[(0.7, 0.3)]  # the thresholds matter for this region
+    shown = {s: int(n) for s, n in re.findall(r'class="badge"[^>]*>([^<]+)</span> <b>(\d+)</b>', html)}
+    from indicators.report import _T
+    expected = {_T["zh"][s]: counts[(0.95, 0.9)].get(s, 0) for s in _T["zh"] if s in counts[(0.7, 0.3)]
+                or s in counts[(0.95, 0.9)]}
+    assert {k: v for k, v in shown.items() if k in expected} == expected
+    meta = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert meta["parameters"]["on_track"] == 0.95 and meta["parameters"]["input_region"] == "茌平区"
+    [d] = meta["plan_dirs"]
+    assert d["path"] == str(plans.resolve())
+    assert set(d["files"]) == {"regions.yaml", "src.txt", "test_2020.yaml"}
+    assert d["files"]["src.txt"] == hashlib.sha256((plans / "src.txt").read_bytes()).hexdigest()
+
+
+def test_cells_papermill_adds_get_stable_ids():
+    """Papermill's injected cell has a random id, which nbconvert writes into the page."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from indicators.runner import stable_cell_ids
+
+    ids = []
+    for _ in range(2):
+        nb = parameterize_notebook(load_notebook_node(str(ROOT / "notebooks" / "region_report.ipynb")),
+                                   {"region": "茌平区"})
+        stable_cell_ids(nb)
+        ids.append([c.id for c in nb.cells])
+    assert ids[0] == ids[1] and "injected-parameters" in ids[0] and len(set(ids[0])) == len(ids[0])
+    page = export_html(nb, "t", "zh")
+    assert 'id="cell-id=injected-parameters"' in page
+
+
+def _one_page(built_reports, tmp_path):
+    page = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "环翠区")
+    shutil.copy(page, tmp_path / page.name)
+    from indicators.runner import RunResult
+
+    return RunResult(out=tmp_path, reports=[{"html": str(tmp_path / page.name)}])
+
+
+def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path, monkeypatch):
+    from indicators import runner
+
+    monkeypatch.setattr(runner.shutil, "which", lambda name: None)
+    result = _one_page(built_reports, tmp_path)
+    runner._pdfs(result, tmp_path)
+    assert len(result.notes) == 1 and "no Chromium found" in result.notes[0] and "apt-get install chromium" in result.notes[0]
+    assert not list(tmp_path.glob("*.pdf")) and list(tmp_path.glob("*.html"))
+
+
+@pytest.mark.skipif(not any(map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
+                    reason="--pdf needs Chromium: apt-get install chromium")
+def test_pdf_is_a4_and_printed_from_the_page(built_reports, tmp_path):
+    from indicators import runner
+
+    result = _one_page(built_reports, tmp_path)
+    runner._pdfs(result, tmp_path)
+    assert not result.notes
+    pdf = Path(result.reports[0]["pdf"]).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    sizes = {tuple(round(float(x)) for x in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+    assert sizes == {(595, 842)}  # A4 in points, every page

@@ -225,9 +225,13 @@ def cmd_run(args) -> int:
     from .runner import run
 
     result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=args.lang, jobs=args.jobs,
-                 out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout)
+                 out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
+                 input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
+                 scheduler=args.scheduler, pdf=args.pdf)
     print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
           f"{result.out / 'index.html'}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     for f in result.failed:
         print(f"FAILED {f['region'] or f['key']}: {f['error']} (executed notebook kept in {f['notebook']})",
               file=sys.stderr)
@@ -236,13 +240,15 @@ def cmd_run(args) -> int:
 
 def _run_args(p):
     p.add_argument("--region", action="append", help="region(s) to report on (default: every region with a plan)")
-    p.add_argument("--actuals", action="append", type=Path, metavar="FILE", help="planner file(s), CSV or XLSX")
-    p.add_argument("--as-of", type=int)
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    _actuals_args(p)
+    _judgement_args(p)
     p.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (2)")
     p.add_argument("--out", type=Path, default=Path("reports"))
     p.add_argument("--domain", default="vocational", help="plan domain for the overview and reports ('all' for every)")
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (600)")
+    p.add_argument("--pdf", action="store_true", help="also write an A4 PDF per report (needs Chromium)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run the notebooks on Dask: 'local' (a LocalCluster of "
+                   "--jobs workers) or tcp://HOST:8786 (default: $INDICATORS_SCHEDULER, else local processes)")
 
 
 def _actuals_args(p):
@@ -251,13 +257,18 @@ def _actuals_args(p):
     p.add_argument("--input-region", help="region of a wide file whose sheets are not named by region")
 
 
-def _assess_args(p):
-    _filter_args(p)
-    _actuals_args(p)
+def _judgement_args(p):
+    """Shared by assess and run: the same inputs give the same verdicts."""
     p.add_argument("--as-of", type=int, help="use only actuals up to this year (default: latest actual year)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--on-track", type=float, default=0.7, help="p_meet at or above this: on_track (0.7)")
     p.add_argument("--at-risk", type=float, default=0.3, help="p_meet at or above this: at_risk (0.3)")
+
+
+def _assess_args(p):
+    _filter_args(p)
+    _actuals_args(p)
+    _judgement_args(p)
     p.set_defaults(domain="vocational")
     _out_args(p, ("table", "csv", "json", "xlsx"))
 

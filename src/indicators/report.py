@@ -38,8 +38,16 @@ def by_urgency(a: pd.DataFrame) -> pd.DataFrame:
 
 
 def _badge(status: str, lang: str) -> str:
+    # inline style: readable under any nbconvert template or in JupyterLab, not only with our stylesheet
     color = STATUS_COLORS.get(status, "#999")
-    return f'<span class="badge" style="background:{color}">{esc(status_label(status, lang))}</span>'
+    return (f'<span class="badge" style="background:{color};color:#fff;border-radius:3px;padding:1px 6px;'
+            f'white-space:nowrap">{esc(status_label(status, lang))}</span>')
+
+
+# tables left-aligned under any template (JupyterLab's right-aligns every cell): a rule scoped to
+# our tables (!important: JupyterLab's rule is the more specific), before each table
+_TABLE = ('<style>table.ind th,table.ind td{text-align:left!important;vertical-align:top;border:1px solid #d0d7de;'
+          'padding:4px 6px}</style><table class="ind %s" style="border-collapse:collapse;width:100%%;margin:.6em 0">')
 
 
 @dataclass
@@ -152,7 +160,7 @@ class RegionReport:
                         f"<td>{esc(fmt_target(r.comparator, r.target, r.unit, self.lang, r.target_high))}</td>"
                         f"<td>{esc(r.clause)}</td><td>{_badge(r.status, self.lang)}{proxy}</td><td>{esc(p)}</td>"
                         f"<td>{esc(r.explanation)}</td></tr>")
-        table = f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        table = f'{_TABLE % "risk"}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
         return table + (self.data_needed_html() if rows is None else "")
 
     def indicators(self) -> list[str]:
@@ -226,7 +234,7 @@ class RegionReport:
             return f"<p>{esc(t['none'])}</p>"
         rows = "".join(f"<tr><td>{esc(r.check)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator)}</td>"
                        f"<td>{esc(r.detail)}</td><td>{esc(r.clauses)}</td></tr>" for r in f.itertuples())
-        return f'<table class="checks"><tbody>{rows}</tbody></table>'
+        return f'{_TABLE % "checks"}<tbody>{rows}</tbody></table>'
 
     def sources_html(self) -> str:
         t = WORDS[self.lang]
@@ -263,20 +271,21 @@ class Context:
     thresholds: Thresholds = Thresholds()
 
 
-def as_list(value) -> list[str]:
-    """A notebook parameter that may be one path (as papermill -p passes it) or a list of paths."""
-    if value in (None, "", []):
+def as_paths(value) -> list[Path]:
+    """``actuals``/``plans`` as given: a list of paths, or one path as a plain string (what
+    ``papermill -p actuals data.xlsx`` passes), or nothing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return []
     if isinstance(value, (str, Path)):
-        return [str(value)]
-    return [str(v) for v in value]
+        return [Path(value)]
+    return [Path(v) for v in value]
 
 
 def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=Thresholds.on_track,
                   at_risk=Thresholds.at_risk, regions: list[str] | None = None, catalog: Catalog | None = None,
                   act: Actuals | None = None, input_region: str | None = None) -> Context:
-    catalog = catalog or load_catalog(as_list(plans) or None)
-    act = act or load_actuals([Path(f) for f in as_list(actuals)], catalog=catalog, region=input_region)
+    catalog = catalog or load_catalog(as_paths(plans) or None)
+    act = act or load_actuals(as_paths(actuals), catalog=catalog, region=input_region)
     th = Thresholds(on_track, at_risk)
     a = assess(catalog, act, as_of=as_of, domain=None, lang=lang, thresholds=th)
     if regions is not None:
@@ -404,7 +413,7 @@ class Overview:
                        f'{esc("（" + r.breakdown + "）" if r.breakdown else "")}</td>'
                        f"<td>{_badge(r.status, self.lang)}</td><td>{esc(fmt_prob(r.p_meet, th))}</td>"
                        f"<td>{esc(r.explanation)}</td></tr>" for r in a.itertuples())
-        return f'<table class="risk"><tbody>{rows}</tbody></table>'
+        return f'{_TABLE % "risk"}<tbody>{rows}</tbody></table>'
 
     def summary(self) -> pd.DataFrame:
         """The coverage table (kept under its old name for notebooks that call it)."""

@@ -18,12 +18,16 @@ import os
 import re
 import shutil
 import sys
+import tempfile
+import threading
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .assess import Thresholds
 from .errors import IndicatorsError
 
 __all__ = ["run", "RunResult", "notebooks_dir", "slug", "export_html", "PAGE_CSS"]
@@ -52,39 +56,32 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-PAGE_CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
-max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328;line-height:1.5}
-h1{font-size:1.6em}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;font-size:.88em;margin:.6em 0}
-th,td{border:1px solid #d0d7de;padding:4px 6px;vertical-align:top;text-align:left}
-th{background:#f6f8fa}.badge{color:#fff;border-radius:3px;padding:1px 6px;white-space:nowrap;font-size:.9em}
-img{max-width:100%;height:auto}.sources{font-size:.85em;color:#57606a}
-.failed{color:#d1242f}.meta{font-size:.85em;color:#57606a}td.nowrap{white-space:nowrap}
-tr.status-off_track td:first-child{border-left:4px solid #d1242f}tr.status-at_risk td:first-child{border-left:4px solid #e3a008}
-"""
+# the nbconvert template that gives the reports their look (installed as share/jupyter/nbconvert/templates/
+# indicators, so `jupyter nbconvert --to html --template indicators` gives the same page)
+TEMPLATES = Path(__file__).parent / "jupyter" / "nbconvert" / "templates"
+PAGE_CSS = (TEMPLATES / "indicators" / "indicators.css").read_text(encoding="utf-8")
 
 
 def _page(title: str, body: str, lang: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
-            f"<style>{PAGE_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<style>\n{PAGE_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def export_html(nb, title: str, lang: str) -> str:
-    """One self-contained page: nbconvert's ``basic`` template (cells only, no CDN scripts), inputs
-    and prompts hidden, warnings on stderr dropped, wrapped in our own head and stylesheet."""
+def export_html(nb, title: str | None = None, lang: str | None = None) -> str:
+    """One self-contained page with the ``indicators`` nbconvert template: inputs, prompts and stderr
+    hidden, images embedded, our stylesheet inlined, no script from any host. ``title`` is stored in
+    the notebook's metadata (so nbconvert on the executed notebook gives the same page); ``lang`` is
+    taken from the papermill parameters unless given."""
     from nbconvert import HTMLExporter
 
-    for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", [])
-                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
+    if title:
+        nb.metadata["title"] = title
+    if lang:
+        nb.metadata.setdefault("papermill", {}).setdefault("parameters", {}).setdefault("lang", lang)
+    exporter = HTMLExporter(template_name="indicators", extra_template_basedirs=[str(TEMPLATES)])
     body, _ = exporter.from_notebook_node(nb)
-    body = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", body)
-    return _page(title, body, lang)
+    return body
 
 
 @dataclass
@@ -93,6 +90,7 @@ class RunResult:
     reports: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -106,34 +104,71 @@ def _kernel_name() -> str:
     return "indicators" if "indicators" in specs else "python3"
 
 
-def _execute(job: dict) -> dict:
-    """Worker: execute one notebook with papermill, then export it to HTML."""
+_STDERR_LOCK = threading.Lock()
+
+
+def _execute(job: dict, context: bytes | str) -> dict:
+    """Worker (a pool process or a Dask worker): execute one notebook with papermill, export it.
+
+    Reads nothing from the client's disk and writes nothing the client reads: the notebook comes as
+    text, the context as bytes (or, in the local pool, the path of the client's file), and the
+    executed notebook and its HTML go back as text. The client writes and publishes them."""
     import nbformat
 
     started = time.perf_counter()
-    out_nb = Path(job["out_nb"])
-    out_nb.parent.mkdir(parents=True, exist_ok=True)
-    error = None
-    # the kernel's own chatter (transport warnings, shutdown notices) goes to a log, not the terminal
-    log = open(out_nb.with_suffix(".log"), "ab")  # noqa: SIM115 - closed below
-    saved_stderr = os.dup(2)
-    os.dup2(log.fileno(), 2)
-    try:
-        error = _papermill(job, out_nb)
-    finally:
-        os.dup2(saved_stderr, 2)
-        os.close(saved_stderr)
-        log.close()
-    result = {"key": job["key"], "region": job.get("region"), "html": job["html"], "error": error,
-              "seconds": round(time.perf_counter() - started, 2), "notebook": str(out_nb)}
-    if error is None:
-        nb = nbformat.read(out_nb, as_version=4)
-        Path(job["html"]).write_text(export_html(nb, job["title"], job["parameters"]["lang"]), encoding="utf-8")
-        out_nb.unlink()
-    return result
+    with tempfile.TemporaryDirectory(prefix="indicators-") as tmp:
+        tmp = Path(tmp)
+        params = dict(job["parameters"])
+        if isinstance(context, bytes):
+            (tmp / "context.pickle").write_bytes(context)
+            context = str(tmp / "context.pickle")
+        params["context"] = context
+        (tmp / "input.ipynb").write_text(job["notebook_text"], encoding="utf-8")
+        out_nb, log = tmp / "executed.ipynb", tmp / "kernel.log"
+        # the kernel's own chatter (transport warnings, shutdown notices) goes to a log, not the
+        # terminal; fd 2 is process-wide, so only one thread of a worker redirects it at a time
+        redirect = _STDERR_LOCK.acquire(blocking=False)
+        if redirect:
+            saved_stderr = os.dup(2)
+            with open(log, "ab") as f:
+                os.dup2(f.fileno(), 2)
+        try:
+            error = _papermill(job, params, tmp / "input.ipynb", out_nb, cwd=tmp)
+        finally:
+            if redirect:
+                os.dup2(saved_stderr, 2)
+                os.close(saved_stderr)
+                _STDERR_LOCK.release()
+        nb_text = html_text = None
+        if out_nb.exists():
+            nb = nbformat.read(out_nb, as_version=4)
+            stable_cell_ids(nb)
+            nb.metadata["title"] = job["title"]
+            if error is None:
+                html_text = export_html(nb)
+            nb_text = nbformat.writes(nb)
+        log_text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    return {"key": job["key"], "region": job.get("region"), "error": error, "html_text": html_text,
+            "notebook_text": nb_text, "log_text": log_text, "seconds": round(time.perf_counter() - started, 2)}
 
 
-def _papermill(job: dict, out_nb: Path) -> str | None:
+def stable_cell_ids(nb) -> None:
+    """Papermill gives the cells it adds (injected parameters, error markers) random ids, which
+    nbconvert writes into the page (id="cell-id=..."): name them by tag and position instead, so two
+    runs give byte-identical pages. The notebook's own cells keep their committed ids."""
+    seen = set()
+    for i, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{i}"
+        if cell.get("id") in seen:  # never two cells with one id
+            cell["id"] = f"cell-{i}"
+        seen.add(cell.get("id"))
+
+
+def _papermill(job: dict, params: dict, notebook: Path, out_nb: Path, cwd: Path) -> str | None:
     """Execute with papermill; a cell error is final, a kernel that fails to start gets one retry."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -141,8 +176,8 @@ def _papermill(job: dict, out_nb: Path) -> str | None:
     error = None
     for _attempt in range(2):
         try:
-            pm.execute_notebook(job["notebook"], str(out_nb), parameters=job["parameters"],
-                                kernel_name=job["kernel"], progress_bar=False, cwd=job["cwd"],
+            pm.execute_notebook(str(notebook), str(out_nb), parameters=params,
+                                kernel_name=job.get("kernel") or _kernel_name(), progress_bar=False, cwd=str(cwd),
                                 execution_timeout=job["timeout"], start_timeout=120)
             error = None
             break
@@ -152,6 +187,86 @@ def _papermill(job: dict, out_nb: Path) -> str | None:
         except Exception as exc:  # kernel did not start or died: try once more
             error = f"{type(exc).__name__}: {exc}"
     return error
+
+
+def _on_pool(jobs_list: list[dict], context_file: Path, jobs: int):
+    """The default: worker processes of this machine, reading the context from the staging file."""
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(_execute, j, str(context_file)): j for j in jobs_list}
+        for fut in as_completed(futures):
+            yield futures[fut], fut
+
+
+def _on_dask(jobs_list: list[dict], context_bytes: bytes, scheduler: str, jobs: int):
+    """A Dask cluster: ``local`` starts a LocalCluster of ``jobs`` worker processes, else the address
+    of a running scheduler. The context is scattered once to every worker; no shared disk."""
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise IndicatorsError("--scheduler needs Dask: pip install dask distributed") from exc
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            context = client.scatter(context_bytes, broadcast=True)
+            futures = {client.submit(_execute, j, context, pure=False, key=f"indicators-{j['key']}-{uuid.uuid4().hex}"): j
+                       for j in jobs_list}
+            for fut in dask_completed(list(futures)):
+                yield futures[fut], fut
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _pdfs(result: RunResult, staging: Path) -> None:
+    """An A4 PDF next to each page, printed by headless Chromium with the print stylesheet."""
+    import subprocess
+
+    browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
+    if browser is None:
+        result.notes.append(f"--pdf: no Chromium found ({', '.join(BROWSERS)}), so no PDF was written; the HTML "
+                            "reports are complete. Install one (Debian: apt-get install chromium) and run again.")
+        return
+    for r in result.reports:
+        page = Path(r["html"])
+        target = page.with_suffix(".pdf")
+        with tempfile.TemporaryDirectory(prefix="indicators-chromium-") as profile:
+            proc = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                   "--no-pdf-header-footer", f"--user-data-dir={profile}",
+                                   f"--print-to-pdf={target}", page.as_uri()],
+                                  capture_output=True, text=True, timeout=300)
+        if proc.returncode != 0 or not target.exists():
+            result.notes.append(f"--pdf: Chromium could not print {page.name}: {proc.stderr.strip()[-300:]}")
+        else:
+            r["pdf"] = str(target)
+
+
+def _keep(r: dict, job: dict, staging: Path) -> None:
+    """Client side: write what a worker sent back into the staging directory (published by the
+    swap); a failed region's executed notebook and kernel log go to failed/."""
+    if r["error"] is None:
+        r["html"] = str(staging / f"{job['key']}.html")
+        Path(r["html"]).write_text(r.pop("html_text"), encoding="utf-8")
+        r["notebook"] = None
+    else:
+        r["parameters"] = job["parameters"]
+        failed_dir = staging / "failed"
+        failed_dir.mkdir(exist_ok=True)
+        r["notebook"] = None  # no notebook when the worker itself was lost
+        if r.get("notebook_text"):
+            r["notebook"] = str(failed_dir / f"{job['key']}.ipynb")
+            Path(r["notebook"]).write_text(r["notebook_text"], encoding="utf-8")
+        if r.get("log_text"):
+            (failed_dir / f"{job['key']}.log").write_text(r["log_text"], encoding="utf-8")
+        r["html"] = None
+    for k in ("html_text", "notebook_text", "log_text"):
+        r.pop(k, None)
 
 
 def _index_html(result: RunResult, meta: dict, summary: dict, lang: str) -> str:
@@ -175,7 +290,7 @@ def _index_html(result: RunResult, meta: dict, summary: dict, lang: str) -> str:
     for r in result.failed:
         rows.append(f'<tr class="failed"><td>{html.escape(r["region"] or r["key"])} — '
                     f'{"失败" if zh else "failed"}: {html.escape(r["error"] or "")} '
-                    f'(<code>failed/{html.escape(Path(r["notebook"]).name)}</code>)</td>'
+                    + (f'(<code>failed/{html.escape(Path(r["notebook"]).name)}</code>)' if r["notebook"] else "") + '</td>'
                     f'<td colspan="{len(STATUSES)}"></td></tr>')
     files = "".join(f"<li><code>{html.escape(f['path'])}</code> sha256 {f['sha256']}</li>" for f in meta["inputs"])
     params = html.escape(json.dumps(meta["parameters"], ensure_ascii=False))
@@ -190,28 +305,39 @@ def _index_html(result: RunResult, meta: dict, summary: dict, lang: str) -> str:
 
 def run(regions: list[str] | None = None, actuals: list[str | Path] | None = None, as_of: int | None = None,
         lang: str = "zh", jobs: int = 2, out: str | Path = "reports", plans: list[str | Path] | None = None,
-        domain: str = "vocational", timeout: int = DEFAULT_TIMEOUT, progress: bool = True) -> RunResult:
-    """Execute and publish the whole suite. Raises on invalid inputs before writing anything."""
+        domain: str = "vocational", timeout: int = DEFAULT_TIMEOUT, progress: bool = True,
+        input_region: str | None = None, on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
+        scheduler: str | None = None, pdf: bool = False) -> RunResult:
+    """Execute and publish the whole suite. Raises on invalid inputs before writing anything.
+
+    ``scheduler``: None runs the notebooks in ``jobs`` local processes; ``"local"`` in a Dask
+    LocalCluster of ``jobs`` worker processes; ``"tcp://host:8786"`` on a running Dask cluster
+    ($INDICATORS_SCHEDULER when not given). The pages are the same whichever way.
+    ``pdf``: also print each page to an A4 PDF with headless Chromium, if one is installed
+    (``RunResult.notes`` says when none is; the HTML is written anyway).
+
+    ``input_region``: region of a wide planner file whose sheets are not named by region;
+    ``on_track``/``at_risk``: the p_meet thresholds, as in ``indicators assess``."""
     from tqdm import tqdm
 
     from .actuals import load_actuals
-    from .report import build_context, save_context
+    from .report import as_paths, build_context, save_context
     from .targets import load_catalog
 
     t0 = time.perf_counter()
     out = Path(out).resolve()
-    actual_files = [Path(a).resolve() for a in (actuals or [])]
-    plan_dirs = [Path(p).resolve() for p in (plans or [])]
+    actual_files = [a.resolve() for a in as_paths(actuals)]
+    plan_dirs = [p.resolve() for p in as_paths(plans)]
     catalog = load_catalog(plan_dirs or None)
-    act = load_actuals(actual_files, catalog=catalog)  # raises ValidationError: nothing is written
+    act = load_actuals(actual_files, catalog=catalog, region=input_region)  # raises ValidationError: nothing is written
     known = sorted({p.region for p in catalog.plans.values()})
     if regions:
         chosen = []
         for r in regions:
-            match = [k for k in known if r in (k, catalog.regions.en(k)) or r.lower() == catalog.regions.en(k).lower()]
-            if not match:
-                raise IndicatorsError(f"region {r!r} has no plan in the catalogue; known: {', '.join(known)}")
-            chosen.append(match[0])
+            name, note = catalog.regions.resolve(r, among=known)  # RegionError names the closest
+            if note and progress:
+                print(f"note: {note}", file=sys.stderr)
+            chosen.append(name)
         regions = list(dict.fromkeys(chosen))
     else:
         regions = known
@@ -220,56 +346,56 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         if not (nbdir / name).exists():
             raise IndicatorsError(f"notebook {name} not found in {nbdir}; set INDICATORS_NOTEBOOKS")
 
+    scheduler = scheduler or os.environ.get("INDICATORS_SCHEDULER") or None
+    # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask)
+    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=catalog, act=act)
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    # computed once, shared by every notebook through a file
-    ctx = build_context(as_of=as_of, lang=lang, catalog=catalog, act=act)
-    (staging / "_executed").mkdir()
-    context_file = staging / "_executed" / "context.pickle"
-    save_context(ctx, context_file)
-    base = {"actuals": [str(a) for a in actual_files], "as_of": as_of, "lang": lang,
-            "plans": [str(p) for p in plan_dirs], "on_track": 0.7, "at_risk": 0.3, "context": str(context_file)}
-    kernel = _kernel_name()
-    jobs_list = [{"key": "overview", "region": None, "notebook": str(nbdir / "overview.ipynb"),
-                  "out_nb": str(staging / "_executed" / "overview.ipynb"), "html": str(staging / "overview.html"),
-                  "parameters": {**base, "domain": domain}, "title": "总览 Overview", "kernel": kernel,
-                  "cwd": str(nbdir), "timeout": timeout}]
-    region_domains = {}
-    for region in regions:
-        doms = {p.domain for p in catalog.plans.values() if p.region == region}
-        # a region whose plans are all off-domain gets a report in its own domain
-        region_domains[region] = domain if domain in doms or domain == "all" else sorted(doms)[0]
-        s = slug(region, catalog.regions.en(region))
-        jobs_list.append({"key": s, "region": region, "region_en": catalog.regions.en(region),
-                          "notebook": str(nbdir / "region_report.ipynb"),
-                          "out_nb": str(staging / "_executed" / f"{s}.ipynb"), "html": str(staging / f"{s}.html"),
-                          "parameters": {**base, "region": region, "domain": region_domains[region]},
-                          "title": f"{region} {catalog.regions.en(region)}", "kernel": kernel, "cwd": str(nbdir),
-                          "timeout": timeout})
-    # longest first (charts dominate: one per indicator), so two workers finish together
-    cost = ctx.assessment.groupby("region")["indicator"].nunique().to_dict()
-    jobs_list.sort(key=lambda j: -cost.get(j["region"], len(cost)))
     result = RunResult(out=out)
+    # planner rows that match no region are named, never silently left out
+    result.notes += [f"warning: {w.file}" + (f" sheet {w.sheet}" if w.sheet else "") + f" row {w.row}: {w.column} "
+                     f"{w.value!r}: {w.expected}" for w in act.warnings if w.severity == "warning"]
     try:
-        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = [pool.submit(_execute, j) for j in jobs_list]
-            by_key = {j["key"]: j for j in jobs_list}
-            for fut in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="nb",
-                            disable=not progress, file=sys.stderr):
+        (staging / "_executed").mkdir()
+        context_file = staging / "_executed" / "context.pickle"
+        save_context(ctx, context_file)
+        base = {"actuals": [str(a) for a in actual_files], "as_of": as_of, "lang": lang,
+                "plans": [str(p) for p in plan_dirs], "on_track": on_track, "at_risk": at_risk}
+        # the kernel is chosen where the notebook runs (a Dask worker may lack the project's kernel)
+        kernel = None if scheduler else _kernel_name()
+        texts = {n: (nbdir / f"{n}.ipynb").read_text(encoding="utf-8") for n in ("overview", "region_report")}
+        jobs_list = [{"key": "overview", "region": None, "notebook_text": texts["overview"],
+                      "parameters": {**base, "domain": domain}, "title": "总览 Overview", "kernel": kernel,
+                      "timeout": timeout}]
+        region_domains = {}
+        for region in regions:
+            doms = {p.domain for p in catalog.plans.values() if p.region == region}
+            # a region whose plans are all off-domain gets a report in its own domain
+            region_domains[region] = domain if domain in doms or domain == "all" else sorted(doms)[0]
+            jobs_list.append({"key": slug(region, catalog.regions.en(region)), "region": region,
+                              "region_en": catalog.regions.en(region), "notebook_text": texts["region_report"],
+                              "parameters": {**base, "region": region, "domain": region_domains[region]},
+                              "title": f"{region} {catalog.regions.en(region)}", "kernel": kernel,
+                              "timeout": timeout})
+        # longest first (charts dominate: one per indicator), so two workers finish together
+        cost = ctx.assessment.groupby("region")["indicator"].nunique().to_dict()
+        jobs_list.sort(key=lambda j: -cost.get(j["region"], len(cost)))
+        done = (_on_dask(jobs_list, context_file.read_bytes(), scheduler, jobs) if scheduler
+                else _on_pool(jobs_list, context_file, jobs))
+        for job, fut in tqdm(done, total=len(jobs_list), desc="notebooks", unit="nb", disable=not progress,
+                             file=sys.stderr):
+            try:
                 r = fut.result()
-                r["region_en"] = by_key[r["key"]].get("region_en")
-                (result.failed if r["error"] else result.reports).append(r)
-        for r in result.failed:
-            r["parameters"] = {k: v for k, v in by_key[r["key"]]["parameters"].items() if k != "context"}
-            failed_dir = staging / "failed"
-            failed_dir.mkdir(exist_ok=True)
-            log = Path(r["notebook"]).with_suffix(".log")
-            if log.exists():  # the kernel's messages, next to the notebook that failed
-                shutil.move(str(log), failed_dir / log.name)
-            if Path(r["notebook"]).exists():
-                shutil.move(r["notebook"], failed_dir / Path(r["notebook"]).name)
-                r["notebook"] = str(failed_dir / Path(r["notebook"]).name)
+            except Exception as exc:  # the worker itself failed (died, lost): this region failed
+                r = {"key": job["key"], "region": job.get("region"), "error": f"{type(exc).__name__}: {exc}",
+                     "html_text": None, "notebook_text": None, "log_text": "", "seconds": None}
+            r["region_en"] = job.get("region_en")
+            _keep(r, job, staging)
+            (result.failed if r["error"] else result.reports).append(r)
+        result.failed.sort(key=lambda r: r["key"])
+        if pdf:
+            _pdfs(result, staging)
         shutil.rmtree(staging / "_executed", ignore_errors=True)
         summary = {}
         for region in regions:
@@ -283,7 +409,9 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         shown["actuals"] = [_shown(a) for a in shown["actuals"]]
         shown["plans"] = [_shown(p) for p in shown["plans"]]
         meta = {"time": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__,
-                "parameters": {**shown, "domain": domain, "regions": regions, "jobs": jobs}, "inputs": inputs,
+                "parameters": {**shown, "domain": domain, "regions": regions, "jobs": jobs,
+                               "input_region": input_region, "scheduler": scheduler}, "inputs": inputs,
+                "plan_dirs": [_plan_dir_files(d) for d in plan_dirs],
                 "failed": [{"region": r["region"], "error": r["error"]} for r in result.failed]}
         (staging / "index.html").write_text(_index_html(result, meta, summary, lang), encoding="utf-8")
         (staging / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -293,10 +421,18 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         raise
     result.seconds = round(time.perf_counter() - t0, 1)
     for r in result.reports + result.failed:
-        for k in ("html", "notebook"):
+        for k in ("html", "notebook", "pdf"):
             if r.get(k):
                 r[k] = str(out / Path(r[k]).relative_to(staging)) if str(r[k]).startswith(str(staging)) else r[k]
     return result
+
+
+def _plan_dir_files(d: Path) -> dict:
+    """A planner's plan directory as run.json records it: its absolute path and the hash of every
+    file in it (plans, local indicators.yaml and regions.yaml, source texts), hidden files aside."""
+    files = [d] if d.is_file() else sorted(f for f in d.rglob("*") if f.is_file()
+                                           and not any(x.startswith(".") for x in f.relative_to(d).parts))
+    return {"path": str(d), "files": {(f.name if f == d else f.relative_to(d).as_posix()): _sha256(f) for f in files}}
 
 
 def _shown(path: str | Path) -> str:
@@ -316,7 +452,7 @@ def _swap(staging: Path, out: Path) -> None:
     backtest.csv, ...) are carried over, so nothing of the old directory is lost."""
     if out.exists():
         for item in out.iterdir():
-            if item.name in ("failed",) or item.suffix == ".html" or item.name == "run.json":
+            if item.name in ("failed",) or item.suffix in (".html", ".pdf") or item.name == "run.json":
                 continue
             target = staging / item.name
             if not target.exists():
