@@ -157,8 +157,11 @@ def _screenshot(driver, name: str) -> Path:
     return path
 
 
-def _expected_rows(catalog, region: str) -> int:
-    return len(assess(catalog, load_actuals(catalog=catalog), region=region, domain="vocational"))
+def _expected(catalog, region: str) -> tuple[int, int]:
+    """(judged verdicts: rows of the risk table, indicator/breakdown lines of the data-needed list)."""
+    a = assess(catalog, load_actuals(catalog=catalog), region=region, domain="vocational")
+    need = a[a["status"] == "insufficient_data"]
+    return int((a["status"] != "insufficient_data").sum()), len(need.drop_duplicates(["indicator", "breakdown"]))
 
 
 def test_index_links_every_report_and_works_offline(driver, pages, built_reports):
@@ -200,9 +203,20 @@ def test_region_report_renders_offline(driver, pages, catalog, region):
     assert region in driver.title
 
     tables = driver.find_elements(By.CSS_SELECTOR, "table.risk")
+    judged, needing = _expected(catalog, region)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "ul.data-needed > li")) == needing
+    if not judged:  # nothing to judge yet: a sentence instead of an empty table, then the list
+        assert not tables and "暂无可判断的目标年份" in driver.find_element(By.TAG_NAME, "body").text
+        _screenshot(driver, by_region[region].stem)
+        return
     assert len(tables) == 1 and tables[0].is_displayed()
     rows = tables[0].find_elements(By.CSS_SELECTOR, "tbody > tr")
-    assert len(rows) == _expected_rows(catalog, region) > 0
+    assert len(rows) == judged
+    texts = [r.text for r in rows]
+    assert len(set(texts)) == len(texts), "no table row is a bare duplicate of another"
+    no_data = driver.execute_script("return Array.from(document.querySelectorAll('table tbody tr'))"
+                                    ".filter(tr => tr.innerText.includes('数据不足')).length")
+    assert no_data <= 40
     no_badge = driver.execute_script(
         "return Array.from(arguments[0].querySelectorAll('tbody > tr'))"
         ".filter(tr => !tr.querySelector('td .badge')).length", tables[0])

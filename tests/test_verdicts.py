@@ -401,3 +401,25 @@ def test_the_bundled_assessment_has_no_impossible_number(catalog, tmp_path):
         for s in pd.concat([a["explanation_zh"], a["explanation_en"]]):
             assert not any(bad in s for bad in ("e-0", "e+", "nan", "inf")), s
         assert not math.isnan(a["variants"].astype(float).min())
+
+
+def test_undated_targets_and_rules_are_in_the_report(catalog):
+    from indicators.report import RegionReport
+
+    act = load_actuals([], catalog=catalog)
+    rep = RegionReport("环翠区", catalog, act, assess(catalog, act, region="环翠区"), None, "zh", "vocational")
+    html = rep.risk_table_html()
+    assert "没有年份的目标和常设规则" in html and "规模以上企业按职工总数安排学生实习岗位的比例" in html
+    assert "nan" not in html
+
+
+def test_an_override_of_a_bundled_key_is_listed_by_check_plans(tmp_path):
+    from indicators.checks import check_plans
+
+    (tmp_path / "indicators.yaml").write_text(
+        "sec_voc_schools:\n  zh: 中职学校数量\n  en: Secondary vocational schools\n  unit: count\n"
+        "  direction: lower_is_better\n  override: true\n", encoding="utf-8")
+    write_plan(tmp_path, "ov_2020", "茌平区", "2022年中职学校2所", [("sec_voc_schools", 2022, "2所", "2022年中职学校2所")])
+    found = check_plans(indicators.load_catalog([tmp_path], env=False))
+    row = found[found["check"] == "override"]
+    assert row["indicator"].tolist() == ["sec_voc_schools"] and "direction" in row["detail"].iloc[0]

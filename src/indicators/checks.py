@@ -149,13 +149,27 @@ def check_plans(catalog: Catalog, plan: str | None = None, region: str | None = 
     """All findings, one row each: conflicts first, then inconsistencies, ordered by plan and year."""
     t = catalog.select(plan=plan, region=region)
     t = t.assign(_written_value=[_written_number(w) for w in t["written"]])
-    findings = _conflicts(t, catalog) + _stated_ratios(t) + _derived(t)
+    findings = _overrides(catalog) + _conflicts(t, catalog) + _stated_ratios(t) + _derived(t)
     frame = pd.DataFrame(findings, columns=FINDING_COLUMNS)
-    order = {"conflict": 0, "stated_ratio": 1, "school_size": 2, "per_student": 3, "components": 4}
+    order = {"override": -1, "conflict": 0, "stated_ratio": 1, "school_size": 2, "per_student": 3, "components": 4}
     frame = frame.assign(_o=frame["check"].map(order)).sort_values(
         ["_o", "plan", "region", "year", "indicator"], kind="stable").drop(columns="_o")
     frame["year"] = frame["year"].astype("Int64")
     return frame.reset_index(drop=True)
+
+
+def _overrides(catalog: Catalog) -> list[dict]:
+    """A local indicators.yaml that redefines a bundled key (``override: true``): it changes how
+    every plan using the key is read, so it is always listed."""
+    out = []
+    for key, (source, old, new) in sorted(catalog.vocabulary.overridden.items()):
+        changed = [f"{f}: {getattr(old, f)!r} -> {getattr(new, f)!r}" for f in ("unit", "direction", "zh", "en")
+                   if getattr(old, f) != getattr(new, f)]
+        out.append({"check": "override", "plan": None, "region": None, "year": None, "indicator": key,
+                    "stated": math.nan, "computed": math.nan, "difference": math.nan, "relative": math.nan,
+                    "unit": new.unit, "clauses": str(source),
+                    "detail": f"bundled key {key} redefined by {source}" + (f" ({'; '.join(changed)})" if changed else "")})
+    return out
 
 
 def _written_number(written) -> float | None:

@@ -67,7 +67,7 @@ WORDS = {
                data_needed_years="{years} 年", no_judged="暂无可判断的目标年份（见下方“需要补充的数据”）。",
                coverage_years="目标年份", coverage_judged="可判断", coverage_need="需补充数据",
                collapsed="另有 {n} 个指标在所有地区都缺少数据，未画入热力图：{names}",
-               parent_series="{parent}（{definition}）"),
+               parent_series="{parent}（{definition}）", undated="没有年份的目标和常设规则", year_note="说明"),
     "en": dict(year="Year", indicator="Indicator", target="Target", clause="Clause", status="Status", p="P(meet)",
                explanation="Explanation", target_years="target years", verdicts="verdicts",
                conflicts="plus {n} conflicting values for the same years", none="(none)", checks="Checks of the plan itself",
@@ -81,7 +81,8 @@ WORDS = {
                data_needed_years="{years}", no_judged="No target year can be judged yet (see \"Data needed\").",
                coverage_years="target years", coverage_judged="judged", coverage_need="need data",
                collapsed="{n} more indicators have no data in any region and are left out of the heatmap: {names}",
-               parent_series="{parent} ({definition})"),
+               parent_series="{parent} ({definition})", undated="Targets without a year and standing rules",
+               year_note="Note"),
 }
 
 _PHRASES = {

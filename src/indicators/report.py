@@ -117,6 +117,19 @@ class RegionReport:
             lead += sep + t["conflicts"].format(n=len(self.assessment) - years)
         return f'<p class="headline">{esc(lead)}{lp}{esc(asof)}{rp}: {parts}</p>'
 
+    def undated_html(self) -> str:
+        """Targets without a year and standing rules of the region's plans: in the report, not nowhere."""
+        t = self.catalog.select(region=self.region, domain=self.domain)
+        t = t[(t["kind"] == "rule") | ((t["kind"] == "target") & t["year"].isna())]
+        if t.empty:
+            return ""
+        w = WORDS[self.lang]
+        rows = "".join(f"<tr><td>{esc(self.indicator_label(r.indicator, r.breakdown if isinstance(r.breakdown, str) else ''))}</td><td>{esc(r.written)}"
+                       f"</td><td>{esc(r.clause)}</td><td>{esc(r.year_note)}</td></tr>" for r in t.itertuples())
+        head = "".join(f"<th>{esc(w[k])}</th>" for k in ("indicator", "target", "clause", "year_note"))
+        return (f'<h3>{esc(w["undated"])}</h3>{_TABLE % "undated"}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{rows}</tbody></table>")
+
     def data_needed_html(self) -> str:
         """One line per indicator (and breakdown) whose target years need data, with the command
         that writes the pre-filled template: what a planner should collect, at a glance."""
@@ -148,7 +161,8 @@ class RegionReport:
             return f"<p>{esc(t['no_targets'])}</p>"
         a = self.judged() if rows is None else rows
         if a.empty:
-            return f"<p>{esc(t['no_judged'])}</p>" + (self.data_needed_html() if rows is None else "")
+            return f"<p>{esc(t['no_judged'])}</p>" + (self.data_needed_html() + self.undated_html()
+                                                      if rows is None else "")
         head = "".join(f"<th>{esc(t[k])}</th>" for k in ("indicator", "year", "target", "clause", "status", "p",
                                                           "explanation"))
         body = []
@@ -161,7 +175,7 @@ class RegionReport:
                         f"<td>{esc(r.clause)}</td><td>{_badge(r.status, self.lang)}{proxy}</td><td>{esc(p)}</td>"
                         f"<td>{esc(r.explanation)}</td></tr>")
         table = f'{_TABLE % "risk"}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-        return table + (self.data_needed_html() if rows is None else "")
+        return table + (self.data_needed_html() + self.undated_html() if rows is None else "")
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(self.assessment["indicator"]))
