@@ -193,7 +193,10 @@ def test_region_report_renders_offline(driver, pages, catalog, region):
     _open(driver, by_region[region].as_uri())
     assert _severe(driver) == []
     images = _images(driver)
-    assert images, "a region report shows at least one chart"
+    from indicators.report import region_report
+
+    # a chart for every indicator with something to draw (环翠区 has none: its report is the lists)
+    assert len(images) == len(region_report(region).charted())
     broken = [i for i in images if not (i["complete"] and i["width"] > 0)]
     assert not broken, f"images that did not load: {broken}"
     assert _remote_requests(driver) == []
