@@ -382,14 +382,13 @@ def _duplicates(frame: pd.DataFrame) -> list[Problem]:
         return out
     key = SERIES_KEY + ["year"]
     for _, g in frame[frame.duplicated(key, keep=False)].groupby(key, sort=True):
-        if True:
-            first = g.iloc[0]
-            rows = ", ".join(str(r) for r in g["row"])
-            what = first["indicator"] + (f" ({first['breakdown']})" if first["breakdown"] else "")
-            out.append(Problem(first["file"], "one value per region, indicator and year",
-                               f"a single row for {first['region']} {what} {first['year']} "
-                               f"(rows {rows} give {', '.join(g['value_as_published'].astype(str))})",
-                               row=rows, column="value", value=" / ".join(g["value_as_published"].astype(str))))
+        first = g.iloc[0]
+        rows = ", ".join(str(r) for r in g["row"])
+        what = first["indicator"] + (f" ({first['breakdown']})" if first["breakdown"] else "")
+        out.append(Problem(first["file"], "one value per region, indicator and year",
+                           f"a single row for {first['region']} {what} {first['year']} "
+                           f"(rows {rows} give {', '.join(g['value_as_published'].astype(str))})",
+                           row=rows, column="value", value=" / ".join(g["value_as_published"].astype(str))))
     return out
 
 

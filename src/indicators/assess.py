@@ -40,7 +40,7 @@ from .targets import Catalog
 
 __all__ = ["Thresholds", "assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "STATUSES",
            "DEFAULT_ON_TRACK", "DEFAULT_AT_RISK", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",
-           "restatus", "dated_targets"]
+           "dated_targets"]
 
 STATUSES = ("met", "missed", "on_track", "at_risk", "off_track", "insufficient_data")
 DEFAULT_ON_TRACK = 0.7
@@ -257,12 +257,6 @@ def _forecast_verdict(r, tr, ind, s, t, y, year, low, high, catalog, store, hori
     p = fc.prob(year, low, high)
     r.update(p_meet=p, status=thresholds.status(p), status_detail=detail, model=fc.model,
              forecast_meets=_inside(r["forecast"], low, high))
-
-
-def restatus(assessment: pd.DataFrame, catalog: Catalog, actuals, thresholds: Thresholds, lang: str) -> pd.DataFrame:
-    """The same assessment under other thresholds (a notebook given a precomputed context)."""
-    return assess(catalog, actuals, as_of=int(assessment["as_of"].dropna().iloc[0]) if len(assessment) else None,
-                  domain=None, lang=lang, thresholds=thresholds)
 
 
 def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str, indicator: str, until: int,

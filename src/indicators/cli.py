@@ -39,10 +39,9 @@ def _region(catalog, name: str) -> str:
 
 def _warn(act) -> None:
     """Every planner row that will not be used, named on stderr (a run never ignores rows silently)."""
-    rows = [w for w in act.warnings if w.severity == "warning"]
-    for w in rows:
-        where = f"{w.file}" + (f" sheet {w.sheet}" if w.sheet else "") + (f" row {w.row}" if w.row else "")
-        print(f"warning: {where}: {w.column} {w.value!r}: {w.expected}", file=sys.stderr)
+    for w in act.warnings:
+        if w.severity == "warning":
+            print(w.line(), file=sys.stderr)
 
 
 def _filter_args(p: argparse.ArgumentParser, plan=True, domain=True) -> None:

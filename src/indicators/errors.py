@@ -25,6 +25,11 @@ class Problem:
     value: object = None
     severity: str = "error"  # error | warning | missing
 
+    def line(self) -> str:
+        """One line for a terminal: where, what it holds, what was expected."""
+        where = self.file + (f" sheet {self.sheet}" if self.sheet else "") + (f" row {self.row}" if self.row else "")
+        return f"{self.severity}: {where}: {self.column} {self.value!r}: {self.expected}"
+
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     cols = [f.name for f in fields(Problem)]

@@ -354,8 +354,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     staging.mkdir(parents=True)
     result = RunResult(out=out)
     # planner rows that match no region are named, never silently left out
-    result.notes += [f"warning: {w.file}" + (f" sheet {w.sheet}" if w.sheet else "") + f" row {w.row}: {w.column} "
-                     f"{w.value!r}: {w.expected}" for w in act.warnings if w.severity == "warning"]
+    result.notes += [w.line() for w in act.warnings if w.severity == "warning"]
     try:
         (staging / "_executed").mkdir()
         context_file = staging / "_executed" / "context.pickle"
