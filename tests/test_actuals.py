@@ -49,7 +49,7 @@ def _validate(capsys, *args) -> tuple[int, pd.DataFrame, str]:
     rc = main(["validate", *map(str, args), "--format", "csv"])
     cap = capsys.readouterr()
     probs = (pd.read_csv(io.StringIO(cap.out), dtype=str, keep_default_na=False) if cap.out.strip()
-             else pd.DataFrame(columns=["severity", "file", "row", "column", "value", "check", "expected"]))
+             else pd.DataFrame(columns=["severity", "file", "row", "column", "value", "code", "check", "expected"]))
     return rc, probs, cap.err
 
 
@@ -87,7 +87,7 @@ def test_text_in_value_is_an_error_blanks_are_missing(tmp_path, capsys):
     assert len(errors) == 1
     e = errors.iloc[0]
     assert (e["file"], e["row"], e["column"], e["value"]) == (str(f), "2", "value", "abc")
-    assert e["check"] == "number" and "a number in percent" in e["expected"]
+    assert e["code"] == "value.not_a_number" and "a number in percent" in e["expected"]
     missing = probs[probs["severity"] == "missing"]
     assert sorted(missing["row"].astype(int)) == [3, 4, 5, 6]
     assert set(missing["value"]) == {"—", "－", "空", ""}
@@ -115,7 +115,7 @@ def test_duplicate_cell_with_different_values_lists_both_rows(tmp_path, capsys):
     ])
     rc, probs, _ = _validate(capsys, f)
     assert rc == 1
-    e = _one(_errors(probs), check="one value per region, indicator and year")
+    e = _one(_errors(probs), code="value.duplicate")
     assert e["file"] == str(f) and e["row"] == "2, 4" and e["column"] == "value"
     assert "2" in e["value"] and "3" in e["value"]
     assert "rows 2, 4" in e["expected"] and "sec_voc_schools 2021" in e["expected"]
@@ -135,7 +135,7 @@ def test_share_outside_0_100_is_an_error(tmp_path, capsys):
     errors = _errors(probs)
     assert list(errors["row"]) == ["2", "3"] and set(errors["column"]) == {"value"}
     assert list(errors["value"]) == ["120", "-5%"]
-    assert set(errors["check"]) == {"share within 0-100%"}
+    assert set(errors["code"]) == {"value.share_out_of_range"}
     assert all("sec_voc_dual_qualified_teacher_share is a percentage between 0 and 100" in x
                for x in errors["expected"])
     assert "1 value(s) read" in err  # 100 is fine
@@ -154,7 +154,7 @@ def test_negative_count_or_amount_is_an_error(tmp_path, capsys, catalog):
     assert rc == 1
     errors = _errors(probs)
     assert list(errors["row"]) == ["2", "3"] and list(errors["value"]) == ["-3", "-5387.35"]
-    assert set(errors["check"]) == {"not negative"} and set(errors["column"]) == {"value"}
+    assert set(errors["code"]) == {"value.negative"} and set(errors["column"]) == {"value"}
     assert "sec_voc_schools is a count or amount and cannot be negative" in errors["expected"][0]
     assert "voc_fiscal_funding_total" in errors["expected"][1]
     # the sign is never dropped: nothing negative becomes a positive value
@@ -190,7 +190,7 @@ def test_unknown_indicator_suggests_closest_names(tmp_path, capsys):
     rc, probs, _ = _validate(capsys, f)
     assert rc == 1
     e = _one(_errors(probs), column="indicator")
-    assert (e["file"], e["row"], e["value"], e["check"]) == (str(f), "2", "双师型教师比列", "known indicator")
+    assert (e["file"], e["row"], e["value"], e["code"]) == (str(f), "2", "双师型教师比列", "indicator.unknown")
     closest = e["expected"].split("closest:")[1]
     assert "sec_voc_dual_qualified_teacher_share" in closest or "voc_dual_qualified_teacher_share" in closest
 
@@ -227,7 +227,7 @@ def test_fraction_for_a_percentage_suggests_times_100(tmp_path, capsys):
     rc, probs, _ = _validate(capsys, f)
     assert rc == 1
     e = _one(_errors(probs), row="2")
-    assert (e["file"], e["column"], e["value"], e["check"]) == (str(f), "value", "0.913", "share in percent")
+    assert (e["file"], e["column"], e["value"], e["code"]) == (str(f), "value", "0.913", "value.share_as_fraction")
     assert "multiply by 100" in e["expected"] and "(91.3)" in e["expected"]
 
 
@@ -241,30 +241,30 @@ def test_unit_of_another_dimension_is_an_error(tmp_path, capsys):
     assert rc == 1
     errors = _errors(probs)
     assert list(errors["row"]) == ["2", "3"] and list(errors["column"]) == ["unit", "value"]
-    assert set(errors["value"]) == {"人次"} and set(errors["check"]) == {"unit fits the indicator"}
+    assert set(errors["value"]) == {"人次"} and set(errors["code"]) == {"unit.mismatch"}
     assert all("person_times" in x and "person_days" in x for x in errors["expected"])
 
 
 # --- 9. files that cannot be read -----------------------------------------------------------------
 
-@pytest.mark.parametrize("case,content,check,row", [
-    ("missing_column", "region,indicator,year\n茌平区,sec_voc_schools,2020\n", "required columns present", "1"),
-    ("empty", "", "file is not empty", ""),
-    ("header_only", "region,indicator,year,value\n", "file is not empty", ""),
-    ("missing_file", None, "file exists", ""),
+@pytest.mark.parametrize("case,content,code,row", [
+    ("missing_column", "region,indicator,year\n茌平区,sec_voc_schools,2020\n", "layout.missing_columns", "1"),
+    ("empty", "", "file.empty", ""),
+    ("header_only", "region,indicator,year,value\n", "file.empty", ""),
+    ("missing_file", None, "file.missing", ""),
     ("open_quote", 'region,indicator,year,value\n茌平区,sec_voc_schools,2020,1\n茌平区,sec_voc_schools,2021,"2\n'
-                   "茌平区,sec_voc_schools,2022,3\n", "well-formed CSV", "3"),
+                   "茌平区,sec_voc_schools,2022,3\n", "file.malformed_csv", "3"),
     ("too_many_fields", "region,indicator,year,value\n茌平区,sec_voc_schools,2020,1\n茌平区,sec_voc_schools,2021,2,9\n",
-     "well-formed CSV", "3"),
+     "file.malformed_csv", "3"),
 ])
-def test_unreadable_file_is_a_clear_error(tmp_path, capsys, case, content, check, row):
+def test_unreadable_file_is_a_clear_error(tmp_path, capsys, case, content, code, row):
     # made-up broken files (or none at all)
     f = tmp_path / f"{case}.csv"
     if content is not None:
         _write(f, content)
     rc, probs, err = _validate(capsys, f)
     assert rc == 1
-    e = _one(_errors(probs), check=check)
+    e = _one(_errors(probs), code=code)
     assert e["file"] == str(f) and e["row"] == row
     if case == "missing_column":
         assert e["column"] == "value" and "columns region, indicator, year, value" in e["expected"]
@@ -301,7 +301,7 @@ def test_bom_and_gbk_load_the_same_utf16_is_refused(tmp_path, capsys, catalog):
     u16 = _write(tmp_path / "utf16.csv", text, "utf-16")
     rc, probs, _ = _validate(capsys, u16)
     assert rc == 1
-    e = _one(_errors(probs), check="readable encoding")
+    e = _one(_errors(probs), code="file.unknown_encoding")
     assert e["file"] == str(u16) and "UTF-8" in e["expected"] and "GBK" in e["expected"]
 
 
@@ -375,7 +375,7 @@ def test_wide_csv_with_region_from_the_caller(tmp_path, capsys, catalog):
                                       "财政性职业教育经费总投入（万元）,5387.35,空\n")
     rc, probs, _ = _validate(capsys, f)  # no region: a clear error naming the option to use
     assert rc == 1
-    e = _one(_errors(probs), check="region given")
+    e = _one(_errors(probs), code="region.missing")
     assert e["file"] == str(f) and "--input-region" in e["expected"]
 
     rc, probs, err = _validate(capsys, f, "--input-region", REGION)
@@ -602,3 +602,13 @@ def test_planner_value_replaces_only_the_current_definition(tmp_path, catalog):
     kept = set(cell["definition"]) - {"excl_technician"}
     assert kept and kept <= set(now["definition"])  # other definitions are not lost
     assert act.overrides["definition"].tolist() == ["excl_technician"]
+
+
+def test_every_problem_code_is_declared_and_stable():
+    # a code that is not in errors.CHECKS cannot be raised; severity is the enum, compared as text too
+    from indicators.errors import CHECKS, Problem, Severity
+    p = Problem("f.csv", "value.not_a_number", "a number", severity="warning")
+    assert p.severity is Severity.WARNING and p.severity == "warning" and p.check == CHECKS["value.not_a_number"]
+    with pytest.raises(ValueError, match="unknown problem code"):
+        Problem("f.csv", "a number", "a number")
+    assert all(re.fullmatch(r"[a-z]+\.[a-z0-9_]+", c) for c in CHECKS)

@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 
 from .actuals import Actuals, load_actuals  # noqa: E402
 from .checks import check_plans  # noqa: E402
-from .errors import CatalogError, IndicatorsError, Problem, ValidationError  # noqa: E402
+from .errors import CHECKS, CatalogError, IndicatorsError, Problem, Severity, ValidationError  # noqa: E402
 from .forecast import Forecast, fit_forecast  # noqa: E402
 from .parse import ParseError, Quantity, parse_quantity  # noqa: E402
 from .assess import Thresholds, assess  # noqa: E402
@@ -34,6 +34,6 @@ def run(*args, **kwargs):
 
 __all__ = [
     "Actuals", "Catalog", "CatalogError", "Forecast", "IndicatorsError", "ParseError", "Plan", "Problem",
-    "Quantity", "Thresholds", "UnitError", "ValidationError", "assess", "check_plans", "conversion_factor",
+    "Quantity", "Severity", "Thresholds", "UnitError", "ValidationError", "assess", "check_plans", "conversion_factor",
     "fit_forecast", "load_actuals", "load_catalog", "lookup_unit", "parse_quantity", "run", "__version__",
 ]

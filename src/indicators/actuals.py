@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import IndicatorsError, Problem, ValidationError
+from .errors import IndicatorsError, Problem, ValidationError, Severity
 from .parse import BLANKS, ParseError, clean_float, normalise_text, parse_quantity
 from .regions import Regions
 from .targets import Catalog
@@ -106,29 +106,29 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         if enc == "gb18030" and not re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[\x80-\xff]", data.decode("latin-1")):
             break  # decodes, but holds no Chinese: some other encoding
         return text, None
-    return None, Problem(str(path), "readable encoding", "UTF-8 (with or without BOM) or GBK/GB18030 text")
+    return None, Problem(str(path), "file.unknown_encoding", "UTF-8 (with or without BOM) or GBK/GB18030 text")
 
 
 def _read_tables(path: Path) -> tuple[list[tuple[str | None, pd.DataFrame]], list[Problem]]:
     """(sheet, raw string table) pairs; every cell read as text so nothing is coerced silently."""
     f = str(path)
     if not path.exists():
-        return [], [Problem(f, "file exists", "an existing CSV or XLSX file")]
+        return [], [Problem(f, "file.missing", "an existing CSV or XLSX file")]
     if path.stat().st_size == 0:
-        return [], [Problem(f, "file is not empty", "a header row and at least one data row")]
+        return [], [Problem(f, "file.empty", "a header row and at least one data row")]
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
             sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for broken files
-            return [], [Problem(f, "readable Excel file", "a valid .xlsx workbook", value=type(exc).__name__)]
+            return [], [Problem(f, "file.bad_excel", "a valid .xlsx workbook", value=type(exc).__name__)]
         return [(name, df) for name, df in sheets.items()], []
     if suffix in (".csv", ".txt", ".tsv"):
         text, prob = _decode(path, path.read_bytes())
         if prob:
             return [], [prob]
         if not text.strip():
-            return [], [Problem(f, "file is not empty", "a header row and at least one data row")]
+            return [], [Problem(f, "file.empty", "a header row and at least one data row")]
         sep = "\t" if suffix == ".tsv" or (text.count("\t") > text.count(",")) else ","
         try:
             df = pd.read_csv(io.StringIO(text), header=None, dtype=str, sep=sep, keep_default_na=False,
@@ -136,11 +136,11 @@ def _read_tables(path: Path) -> tuple[list[tuple[str | None, pd.DataFrame]], lis
         except pd.errors.ParserError as exc:
             m = re.search(r"line (\d+)", str(exc))
             r = re.search(r"starting at row (\d+)", str(exc))  # an unclosed quote: pandas counts from 0
-            return [], [Problem(f, "well-formed CSV", "the same number of fields on every line and every quote "
+            return [], [Problem(f, "file.malformed_csv", "the same number of fields on every line and every quote "
                                 "closed", row=int(m.group(1)) if m else int(r.group(1)) + 1 if r else None,
                                 value=str(exc).strip().splitlines()[-1][:80])]
         return [(None, df)], []
-    return [], [Problem(f, "known file type", ".csv, .tsv or .xlsx", value=path.suffix)]
+    return [], [Problem(f, "file.unknown_type", ".csv, .tsv or .xlsx", value=path.suffix)]
 
 
 def _is_blank(cell) -> bool:
@@ -202,7 +202,7 @@ def _long_cells(f: str, sheet, df: pd.DataFrame, problems: list[Problem], region
     header = [normalise_text(str(c)).lower() for c in df.iloc[0].tolist()]
     missing = [c for c in LONG_REQUIRED if c not in header and not (c == "region" and region)]
     if missing:
-        problems.append(Problem(f, "required columns present", f"columns {', '.join(LONG_REQUIRED)} "
+        problems.append(Problem(f, "layout.missing_columns", f"columns {', '.join(LONG_REQUIRED)} "
                                 f"(optional: {', '.join(LONG_OPTIONAL)})", sheet=sheet, row=1,
                                 column=", ".join(missing), value=", ".join(str(c) for c in df.iloc[0].tolist())))
         return []
@@ -231,12 +231,12 @@ def _wide_cells(f: str, sheet, df: pd.DataFrame, problems: list[Problem], region
     bcol = 1 if len(header) > 1 and normalise_text(str(header[1])).lower() in BREAKDOWN_HEADERS else None
     years = {j: _header_year(c) for j, c in enumerate(header) if j > 0 and j != bcol}
     if not any(years.values()):
-        problems.append(Problem(f, "year columns present", "a header row with years (2019 or 2019年) after the "
+        problems.append(Problem(f, "layout.no_year_columns", "a header row with years (2019 or 2019年) after the "
                                 "indicator column, or long columns region, indicator, year, value", sheet=sheet, row=1))
         return []
     reg = region or (sheet if sheet else None)
     if not reg:
-        problems.append(Problem(f, "region given", "a region: one sheet per region (sheet name = region) or "
+        problems.append(Problem(f, "region.missing", "a region: one sheet per region (sheet name = region) or "
                                 "--input-region on the command line", sheet=sheet))
         return []
     cells = []
@@ -268,7 +268,7 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
     for sheet, df in tables:
         df = df.dropna(how="all").dropna(axis=1, how="all").reset_index(drop=True)
         if df.empty or len(df) < 2:
-            problems.append(Problem(str(path), "file is not empty", "a header row and at least one data row",
+            problems.append(Problem(str(path), "file.empty", "a header row and at least one data row",
                                     sheet=sheet))
             continue
         reader = _long_cells if _is_long(df) else _wide_cells
@@ -283,7 +283,7 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
     # one report per row for row-level problems (an unknown indicator spans every year column)
     seen, unique = set(), []
     for p in problems:
-        k = (p.file, p.sheet, p.row, p.check, str(p.value)) if p.column == "indicator" else id(p)
+        k = (p.file, p.sheet, p.row, p.code, str(p.value)) if p.column == "indicator" else id(p)
         if k not in seen:
             seen.add(k)
             unique.append(p)
@@ -296,21 +296,21 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
     key = vocab.resolve(c.indicator_name) if c.indicator_name else None
     if key is None:
         sugg = vocab.suggest(c.indicator_name or "")
-        problems.append(Problem(**where, column="indicator", value=c.indicator_name, check="known indicator",
+        problems.append(Problem(**where, column="indicator", value=c.indicator_name, code="indicator.unknown",
                                 expected="a key, Chinese name or alias from indicators.yaml"
                                 + (f"; closest: {', '.join(sugg)}" if sugg else "")))
         return None
     ind = vocab[key]
     # region
     if not c.region:
-        problems.append(Problem(**where, column="region", check="region present", expected="a region name"))
+        problems.append(Problem(**where, column="region", code="region.missing", expected="a region name"))
         return None
     if c.region not in regions:
         sugg = regions.suggest(c.region)
         hint = f"did you mean {', '.join(sugg)}? " if sugg else ""
         if c.sheet is not None and not sugg:
             hint += f"the sheet name {c.sheet!r} is taken as the region: rename the sheet or pass --input-region; "
-        problems.append(Problem(**where, column="region", value=c.region, check="known region", severity="warning",
+        problems.append(Problem(**where, column="region", value=c.region, code="region.unknown", severity=Severity.WARNING,
                                 expected=f"{hint}a region of regions.yaml; its values match no plan region and are "
                                          f"not used for any target"))
     # year
@@ -323,19 +323,19 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
     except (TypeError, ValueError):
         pass
     if year is None:
-        problems.append(Problem(**where, column="year", value=y, check="whole year in range",
+        problems.append(Problem(**where, column="year", value=y, code="year.out_of_range",
                                 expected=f"a whole year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}"))
         return None
     # value
     raw = c.value_raw
     if _is_blank(raw):
-        problems.append(Problem(**where, column=c.column, value=raw, check="value present", severity="missing",
+        problems.append(Problem(**where, column=c.column, value=raw, code="value.missing", severity=Severity.MISSING,
                                 expected=f"a number for {key} {year} (blank: treated as missing)"))
         return None
     try:
         q = parse_quantity(str(raw))
     except ParseError:
-        problems.append(Problem(**where, column=c.column, value=raw, check="number",
+        problems.append(Problem(**where, column=c.column, value=raw, code="value.not_a_number",
                                 expected=f"a number in {ind.unit} such as 45, 45%, 17:1, 5387.35 (or blank: —, 空)"))
         return None
     unit = q.unit or c.unit or ""
@@ -346,22 +346,22 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
             value = q.value * (conversion_factor(unit, ind.unit) if unit else 1.0)
     except UnitError as exc:
         problems.append(Problem(**where, column="unit" if c.unit and not q.unit else c.column, value=unit,
-                                check="unit fits the indicator", expected=str(exc)))
+                                code="unit.mismatch", expected=str(exc)))
         return None
     value = clean_float(value)
     if ind.unit == "percent":
         if not 0 <= value <= 100:
-            problems.append(Problem(**where, column=c.column, value=raw, check="share within 0-100%",
+            problems.append(Problem(**where, column=c.column, value=raw, code="value.share_out_of_range",
                                     expected=f"{key} is a percentage between 0 and 100"))
             return None
         # only a % typed in the cell itself proves a percentage: Excel stores 91.3% as 0.913
         if 0 < value <= 1 and not q.ratio and "%" not in str(raw):
-            problems.append(Problem(**where, column=c.column, value=raw, check="share in percent",
+            problems.append(Problem(**where, column=c.column, value=raw, code="value.share_as_fraction",
                                     expected=f"{key} is in percent: {raw} looks like a fraction; "
                                     f"multiply by 100 ({clean_float(value * 100):g})"))
             return None
     if value < 0 and ind.unit != "percent":
-        problems.append(Problem(**where, column=c.column, value=raw, check="not negative",
+        problems.append(Problem(**where, column=c.column, value=raw, code="value.negative",
                                 expected=f"{key} is a count or amount and cannot be negative"))
         return None
     return {
@@ -385,7 +385,7 @@ def _duplicates(frame: pd.DataFrame) -> list[Problem]:
         first = g.iloc[0]
         rows = ", ".join(str(r) for r in g["row"])
         what = first["indicator"] + (f" ({first['breakdown']})" if first["breakdown"] else "")
-        out.append(Problem(first["file"], "one value per region, indicator and year",
+        out.append(Problem(first["file"], "value.duplicate",
                            f"a single row for {first['region']} {what} {first['year']} "
                            f"(rows {rows} give {', '.join(g['value_as_published'].astype(str))})",
                            row=rows, column="value", value=" / ".join(g["value_as_published"].astype(str))))
@@ -519,7 +519,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
         parts, crosschecks = [], []
         for p in bundled_files:
             frame, probs = read_actuals_file(p, vocab, regions, layer="bundled")
-            problems.extend(x for x in probs if x.severity == "error")
+            problems.extend(x for x in probs if x.severity is Severity.ERROR)
             parts.append(frame)
             used_files.append(str(p))
         frame, crosschecks = _prefer_lower_prefix(parts)
@@ -533,7 +533,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
         problems.extend(probs)
         layers.append((str(p), frame))
         used_files.append(str(p))
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise ValidationError(problems, title="actuals failed validation")
     combined, overrides = _overlay(layers)
@@ -541,7 +541,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
     combined = pd.concat([combined, derived], ignore_index=True) if len(derived) else combined
     combined = combined.sort_values(SERIES_KEY + ["year"], kind="stable").reset_index(drop=True)
     return Actuals(frame=_typed(combined), overrides=overrides, crosschecks=crosschecks,
-                   warnings=[p for p in problems if p.severity != "error"], files=used_files)
+                   warnings=[p for p in problems if p.severity is not Severity.ERROR], files=used_files)
 
 
 def _prefer_lower_prefix(parts: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:

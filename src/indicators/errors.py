@@ -6,35 +6,121 @@ Every check collects all its problems before raising, so a planner fixes a file 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from enum import Enum
 
 import pandas as pd
 
-__all__ = ["Problem", "IndicatorsError", "ValidationError", "CatalogError", "problems_frame"]
+__all__ = ["Problem", "Severity", "CHECKS", "IndicatorsError", "ValidationError", "CatalogError", "problems_frame"]
+
+
+class Severity(str, Enum):
+    """How bad a problem is. A ``str`` enum, so ``severity == "error"`` and CSV output keep working."""
+
+    ERROR = "error"        # the run stops: the input cannot be read as intended
+    WARNING = "warning"    # the row is used or left out, and the planner is told
+    MISSING = "missing"    # an empty cell: a gap in the series, never a zero
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Stable code -> what was checked, in words. Tests and tools select problems by code; the words may change.
+CHECKS: dict[str, str] = {
+    "file.bad_excel": "readable Excel file",
+    "file.bad_yaml": "valid YAML",
+    "file.empty": "file is not empty",
+    "file.malformed_csv": "well-formed CSV",
+    "file.missing": "file exists",
+    "file.no_plans_dir": "plans directory exists",
+    "file.not_utf8": "UTF-8 text",
+    "file.unknown_encoding": "readable encoding",
+    "file.unknown_type": "known file type",
+    "indicator.unknown": "known indicator",
+    "layout.missing_columns": "required columns present",
+    "layout.no_year_columns": "year columns present",
+    "plan.bad_period": "period is [first, last]",
+    "plan.duplicate_id": "unique plan id",
+    "plan.field_missing": "plan field present",
+    "plan.no_plan_block": "plan block present",
+    "plan.no_targets": "targets list present",
+    "plan.unconfirmed": "entries confirmed",
+    "region.level_mismatch": "level agrees with regions.yaml",
+    "region.missing": "region given",
+    "region.no_english_name": "English name present",
+    "region.unknown": "known region",
+    "region.unknown_level": "known level",
+    "region.unknown_parent": "parent is a known region",
+    "source.missing": "source file exists",
+    "source.not_found": "source text found",
+    "source.sha256_mismatch": "sha256 matches sources.yaml",
+    "target.bad_tolerance": "numeric tolerance",
+    "target.bad_value": "numeric value",
+    "target.bad_year": "plausible year",
+    "target.field_missing": "target field present",
+    "target.no_value_note": "value_note present",
+    "target.no_year": "year present",
+    "target.no_year_note": "year_note present",
+    "target.not_mapping": "target is a mapping",
+    "target.quote_not_in_source": "quote found in source",
+    "target.unknown_comparator": "known comparator",
+    "target.unknown_field": "known field",
+    "target.unknown_kind": "known kind",
+    "target.unreadable_number": "readable number",
+    "target.value_disagrees": "value agrees with written",
+    "target.written_not_in_quote": "written occurs in quote",
+    "unit.mismatch": "unit fits the indicator",
+    "value.duplicate": "one value per region, indicator and year",
+    "value.missing": "value present",
+    "value.negative": "not negative",
+    "value.not_a_number": "number",
+    "value.share_as_fraction": "share in percent",
+    "value.share_out_of_range": "share within 0-100%",
+    "vocabulary.entry_not_mapping": "entry is a mapping",
+    "vocabulary.field_missing": "vocabulary field present",
+    "vocabulary.not_list": "list",
+    "vocabulary.not_mapping": "mapping of indicator keys",
+    "vocabulary.redefined": "key not already defined",
+    "vocabulary.unknown_direction": "known direction",
+    "vocabulary.unknown_unit": "canonical unit",
+    "year.out_of_range": "whole year in range",
+}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where it is, what it holds, and what was expected."""
+    """One thing wrong with an input: where it is, what it holds, and what was expected.
+
+    ``code`` is stable (``value.not_a_number``, ``region.unknown``); ``check`` is its wording."""
 
     file: str
-    check: str
+    code: str
     expected: str
     sheet: str | None = None
     row: int | str | None = None  # row number as the planner sees it (header is row 1), or a YAML path
     column: str | None = None
     value: object = None
-    severity: str = "error"  # error | warning | missing
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self):
+        if self.code not in CHECKS:
+            raise ValueError(f"unknown problem code {self.code!r}: add it to indicators.errors.CHECKS")
+        object.__setattr__(self, "severity", Severity(self.severity))
+
+    @property
+    def check(self) -> str:
+        return CHECKS[self.code]
 
     def line(self) -> str:
         """One line for a terminal: where, what it holds, what was expected."""
         where = self.file + (f" sheet {self.sheet}" if self.sheet else "") + (f" row {self.row}" if self.row else "")
-        return f"{self.severity}: {where}: {self.column} {self.value!r}: {self.expected}"
+        return f"{self.severity}: {where}: {self.column} {self.value!r}: {self.expected} [{self.code}]"
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
-    cols = [f.name for f in fields(Problem)]
-    frame = pd.DataFrame([asdict(p) for p in problems], columns=cols)
-    order = ["severity", "file", "sheet", "row", "column", "value", "check", "expected"]
+    cols = [f.name for f in fields(Problem)] + ["check"]
+    records = [{**asdict(p), "severity": str(p.severity), "check": p.check} for p in problems]
+    frame = pd.DataFrame(records, columns=cols)
+    order = ["severity", "file", "sheet", "row", "column", "value", "code", "check", "expected"]
     frame = frame[order]
     if frame["sheet"].isna().all():
         frame = frame.drop(columns="sheet")
@@ -58,7 +144,7 @@ class ValidationError(IndicatorsError):
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return [p for p in self.problems if p.severity is Severity.ERROR]
 
     def frame(self) -> pd.DataFrame:
         return problems_frame(self.problems)

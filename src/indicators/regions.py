@@ -106,22 +106,22 @@ def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = fro
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise CatalogError([Problem(str(path), "file exists", "a regions.yaml file")]) from None
+        raise CatalogError([Problem(str(path), "file.missing", "a regions.yaml file")]) from None
     except yaml.YAMLError as exc:
-        raise CatalogError([Problem(str(path), "valid YAML", str(exc).splitlines()[0])]) from None
+        raise CatalogError([Problem(str(path), "file.bad_yaml", str(exc).splitlines()[0])]) from None
     problems: list[Problem] = []
     out: dict[str, Region] = {}
     for name, entry in (raw or {}).items():
         entry = entry or {}
         if entry.get("level") not in LEVELS:
-            problems.append(Problem(str(path), "known level", f"one of {', '.join(LEVELS)}",
+            problems.append(Problem(str(path), "region.unknown_level", f"one of {', '.join(LEVELS)}",
                                     row=str(name), column="level", value=entry.get("level")))
         if not entry.get("en"):
-            problems.append(Problem(str(path), "English name present", "an English name", row=str(name), column="en"))
+            problems.append(Problem(str(path), "region.no_english_name", "an English name", row=str(name), column="en"))
         out[str(name)] = Region(str(name), str(entry.get("en", name)), str(entry.get("level")), entry.get("parent"))
     for r in out.values():
         if r.parent is not None and r.parent not in out and r.parent not in known_parents:
-            problems.append(Problem(str(path), "parent is a known region", "a region listed in regions.yaml",
+            problems.append(Problem(str(path), "region.unknown_parent", "a region listed in regions.yaml",
                                     row=r.name, column="parent", value=r.parent))
     if problems:
         raise CatalogError(problems)

@@ -138,11 +138,11 @@ def _bundled_sources() -> tuple[dict[str, str], list[Problem]]:
     for name, m in meta.items():
         p = SOURCES_DIR / name
         if not p.exists():
-            problems.append(Problem(str(meta_path), "source file exists", f"{p}", row=name))
+            problems.append(Problem(str(meta_path), "source.missing", f"{p}", row=name))
             continue
         digest = _sha256(p)
         if digest != m.get("sha256"):
-            problems.append(Problem(str(p), "sha256 matches sources.yaml", str(m.get("sha256")), value=digest))
+            problems.append(Problem(str(p), "source.sha256_mismatch", str(m.get("sha256")), value=digest))
             continue
         texts[name] = p.read_text(encoding="utf-8")
     return texts, problems
@@ -168,31 +168,31 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
-        return None, [], [Problem(f, "valid YAML", "a YAML plan file", value=str(exc).splitlines()[0])]
+        return None, [], [Problem(f, "file.bad_yaml", "a YAML plan file", value=str(exc).splitlines()[0])]
     except UnicodeDecodeError:
-        return None, [], [Problem(f, "UTF-8 text", "a UTF-8 encoded YAML file")]
+        return None, [], [Problem(f, "file.not_utf8", "a UTF-8 encoded YAML file")]
     if not isinstance(doc, dict) or not isinstance(doc.get("plan"), dict):
-        return None, [], [Problem(f, "plan block present", "a top-level `plan:` mapping and a `targets:` list")]
+        return None, [], [Problem(f, "plan.no_plan_block", "a top-level `plan:` mapping and a `targets:` list")]
     p = doc["plan"]
     pline = p.get("__line__")
     for k in PLAN_FIELDS:
         if p.get(k) in (None, ""):
-            problems.append(Problem(f, f"plan.{k} present", f"a value for plan.{k}", row=f"plan (line {pline})",
+            problems.append(Problem(f, "plan.field_missing", f"a value for plan.{k}", row=f"plan (line {pline})",
                                     column=k))
     for k in PLAN_NULLABLE:
         if k not in p:
-            problems.append(Problem(f, f"plan.{k} present", f"plan.{k} (null when the source gives none)",
+            problems.append(Problem(f, "plan.field_missing", f"plan.{k} (null when the source gives none)",
                                     row=f"plan (line {pline})", column=k))
     region = p.get("region")
     level = p.get("level")
     if region and region not in regions:
-        problems.append(Problem(f, "known region", "a key of regions.yaml (or of a regions.yaml beside the plan)",
+        problems.append(Problem(f, "region.unknown", "a key of regions.yaml (or of a regions.yaml beside the plan)",
                                 row=f"plan (line {pline})", column="region", value=region))
     elif region:
         # the level is the region's, from regions.yaml; a plan may repeat it but not contradict it
         known_level = regions[region].level
         if level not in (None, "") and level != known_level:
-            problems.append(Problem(f, "level agrees with regions.yaml", f"{known_level} (the level of {region})",
+            problems.append(Problem(f, "region.level_mismatch", f"{known_level} (the level of {region})",
                                     row=f"plan (line {pline})", column="level", value=level))
         level = known_level
     # source text
@@ -208,12 +208,12 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             elif sp.exists():
                 text = source_cache[sp] = sp.read_text(encoding="utf-8")
             else:
-                problems.append(Problem(f, "source text found", "a file in sources/ or a path relative to the plan",
+                problems.append(Problem(f, "source.not_found", "a file in sources/ or a path relative to the plan",
                                         row=f"plan (line {pline})", column="source", value=src_name))
     period = p.get("period")
     if period is not None and not (isinstance(period, list) and len(period) == 2 and _as_int(period[1])
                                    and (period[0] is None or _as_int(period[0]))):
-        problems.append(Problem(f, "period is [first, last]", "two years, e.g. [2020, 2022] (the first may be null)",
+        problems.append(Problem(f, "plan.bad_period", "two years, e.g. [2020, 2022] (the first may be null)",
                                 row=f"plan (line {pline})", column="period", value=period))
         period = None
     plan = Plan(
@@ -228,7 +228,7 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
     rows: list[dict] = []
     targets = doc.get("targets")
     if not isinstance(targets, list) or not targets:
-        problems.append(Problem(f, "targets list present", "a non-empty `targets:` list"))
+        problems.append(Problem(f, "plan.no_targets", "a non-empty `targets:` list"))
         targets = []
     unconfirmed: list[str] = []
     for i, t in enumerate(targets, start=1):
@@ -236,17 +236,17 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
         if isinstance(t, dict) and t.get("confirmed") is False:
             unconfirmed.append(f"{pos} (line {t.get('__line__')})")
         if not isinstance(t, dict):
-            problems.append(Problem(f, "target is a mapping", "indicator, year, written, kind, clause, quote", row=pos))
+            problems.append(Problem(f, "target.not_mapping", "indicator, year, written, kind, clause, quote", row=pos))
             continue
         line = t.get("__line__")
         where = dict(file=f, row=f"{pos} (line {line})")
 
-        def bad(column, check, expected, value=None, where=where):
-            problems.append(Problem(**where, column=column, check=check, expected=expected, value=value))
+        def bad(column, code, expected, value=None, where=where):
+            problems.append(Problem(**where, column=column, code=code, expected=expected, value=value))
 
         for k in TARGET_REQUIRED:
             if t.get(k) in (None, ""):
-                bad(k, f"{k} present", f"a value for {k}")
+                bad(k, "target.field_missing", f"a value for {k}")
         for k in t:
             if k != "__line__" and k not in TARGET_FIELDS:
                 bad(k, "known field", f"one of {', '.join(sorted(TARGET_FIELDS))}", value=k)
@@ -254,20 +254,20 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
         ind = vocab.indicators.get(key) if key else None
         if key and ind is None:
             sugg = vocab.suggest(str(key))
-            bad("indicator", "known indicator", "a key of indicators.yaml" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""),
+            bad("indicator", "indicator.unknown", "a key of indicators.yaml" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""),
                 value=key)
         if "year" not in t:
-            bad("year", "year present", "a year, or null with a year_note")
+            bad("year", "target.no_year", "a year, or null with a year_note")
         year = t.get("year")
         if year is not None:
             y = _as_int(year)
             if y is None or not 1990 <= y <= 2100:
-                bad("year", "plausible year", "a whole year between 1990 and 2100, or null with a year_note", year)
+                bad("year", "target.bad_year", "a whole year between 1990 and 2100, or null with a year_note", year)
                 year = None
             else:
                 year = y
         elif not t.get("year_note"):
-            bad("year_note", "year_note present", "a year_note saying why the year is null")
+            bad("year_note", "target.no_year_note", "a year_note saying why the year is null")
         year_note = t.get("year_note")
         kind = t.get("kind")
         pm = _PERIOD_ONLY_NOTE.match(str(year_note or "")) if year is None and kind == "target" else None
@@ -277,19 +277,19 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             year = plan.period[1]
             year_note = f"{year_note}; dated at the period's end ({year})"
         if kind and kind not in KINDS:
-            bad("kind", "known kind", f"one of {', '.join(KINDS)}", kind)
+            bad("kind", "target.unknown_kind", f"one of {', '.join(KINDS)}", kind)
         comparator = t.get("comparator")
         if comparator is not None and comparator not in COMPARATORS:
-            bad("comparator", "known comparator", f"one of {', '.join(COMPARATORS)}", comparator)
+            bad("comparator", "target.unknown_comparator", f"one of {', '.join(COMPARATORS)}", comparator)
         tregion = t.get("region", region)
         if t.get("region") and t["region"] not in regions:
-            bad("region", "known region", "a key of regions.yaml", t["region"])
+            bad("region", "region.unknown", "a key of regions.yaml", t["region"])
         quote, written = t.get("quote"), t.get("written")
         if quote and squashed_source is not None and squash(quote) not in squashed_source:
-            bad("quote", "quote found in source", f"text that occurs verbatim in {src_name} (whitespace ignored); "
+            bad("quote", "target.quote_not_in_source", f"text that occurs verbatim in {src_name} (whitespace ignored); "
                 + quote_mismatch(str(quote), text), str(quote)[:60])
         if quote and written is not None and squash(str(written)) not in squash(quote):
-            bad("written", "written occurs in quote", "the number exactly as it stands in the quote", written)
+            bad("written", "target.written_not_in_quote", "the number exactly as it stands in the quote", written)
 
         # value in canonical units, computed from the written text
         value = value_high = numerator = denominator = reading = None
@@ -299,7 +299,7 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
                 q = parse_quantity(str(written))
             except ParseError as exc:
                 if t.get("value") is None:
-                    bad("written", "readable number", str(exc), written)
+                    bad("written", "target.unreadable_number", str(exc), written)
         if ind is not None and (q is not None or t.get("value") is not None):
             try:
                 if q is not None:
@@ -319,16 +319,16 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
                 if t.get("value") is not None:
                     explicit = float(t["value"])
                     if value is not None and abs(explicit - value) > 1e-9 * max(1.0, abs(value)):
-                        bad("value", "value agrees with written", f"{value:g} as read from {written!r}", explicit)
+                        bad("value", "target.value_disagrees", f"{value:g} as read from {written!r}", explicit)
                     value = explicit
                     if t.get("value_high") is not None:
                         value_high = float(t["value_high"])
                     if q is None and not t.get("value_note"):
-                        bad("value_note", "value_note present", "a note saying how the value was read from the text")
+                        bad("value_note", "target.no_value_note", "a note saying how the value was read from the text")
             except UnitError as exc:
-                bad("unit", "unit fits the indicator", str(exc), unit_written)
+                bad("unit", "unit.mismatch", str(exc), unit_written)
             except (TypeError, ValueError) as exc:
-                bad("value", "numeric value", str(exc), t.get("value"))
+                bad("value", "target.bad_value", str(exc), t.get("value"))
         if comparator is None:
             # the words around the number set it, also when the number itself is given as `value`
             comparator = q.comparator if q is not None else comparator_from_words(str(written or ""))
@@ -337,7 +337,7 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             try:
                 tol = float(tol)
             except (TypeError, ValueError):
-                bad("tolerance", "numeric tolerance", "a number in the indicator's unit", tol)
+                bad("tolerance", "target.bad_tolerance", "a number in the indicator's unit", tol)
                 tol = None
         rows.append({
             "plan": plan.id, "region": tregion, "region_en": regions.en(tregion) if tregion else None,
@@ -362,7 +362,7 @@ def _load_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_tex
             r["year"], r["year_note"] = None, r["year_note"].rsplit("; dated at", 1)[0]
     if unconfirmed and not include_drafts:
         problems.append(Problem(
-            f, "entries confirmed", "check each drafted entry against the source and set `confirmed: true` "
+            f, "plan.unconfirmed", "check each drafted entry against the source and set `confirmed: true` "
             "(or load the draft as it is with --include-drafts); `indicators draft --check` lists them",
             row=f"{len(unconfirmed)} of {len(targets)} entries unconfirmed, first at {unconfirmed[0]}",
             column="confirmed", value=False))
@@ -390,7 +390,7 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
     files: list[Path] = list(_plan_files(CATALOG_DIR)) if bundled else []
     for d in dirs:
         if not d.exists():
-            problems.append(Problem(str(d), "plans directory exists", "a directory of plan YAML files"))
+            problems.append(Problem(str(d), "file.no_plans_dir", "a directory of plan YAML files"))
             continue
         if d.is_file():
             files.append(d)
@@ -411,7 +411,7 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
         if plan is None:
             continue
         if plan.id in plans_out:
-            problems.append(Problem(str(path), "unique plan id", f"an id not already used by {plans_out[plan.id].file}",
+            problems.append(Problem(str(path), "plan.duplicate_id", f"an id not already used by {plans_out[plan.id].file}",
                                     column="id", value=plan.id))
             continue
         plans_out[plan.id] = plan

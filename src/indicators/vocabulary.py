@@ -107,7 +107,7 @@ class Vocabulary:
             if old is None or replace(old, source=None, override=False) == replace(ind, source=None, override=False):
                 continue
             if not ind.override:
-                problems.append(Problem(ind.source or "indicators.yaml", "key not already defined",
+                problems.append(Problem(ind.source or "indicators.yaml", "vocabulary.redefined",
                                         f"a new key, or `override: true` to redefine {key} (defined in "
                                         f"{old.source or 'the bundled vocabulary'}) for every plan loaded",
                                         row=key, column="override"))
@@ -124,32 +124,32 @@ def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise CatalogError([Problem(str(path), "file exists", "an indicators.yaml file")]) from None
+        raise CatalogError([Problem(str(path), "file.missing", "an indicators.yaml file")]) from None
     except yaml.YAMLError as exc:
-        raise CatalogError([Problem(str(path), "valid YAML", str(exc).splitlines()[0])]) from None
+        raise CatalogError([Problem(str(path), "file.bad_yaml", str(exc).splitlines()[0])]) from None
     problems: list[Problem] = []
     out: dict[str, Indicator] = {}
     if not isinstance(raw, dict):
-        raise CatalogError([Problem(str(path), "mapping of indicator keys", "key: {zh, en, unit, direction}")])
+        raise CatalogError([Problem(str(path), "vocabulary.not_mapping", "key: {zh, en, unit, direction}")])
     for key, entry in raw.items():
         where = dict(file=str(path), row=str(key))
         if not isinstance(entry, dict):
-            problems.append(Problem(**where, check="entry is a mapping", expected="zh, en, unit, direction"))
+            problems.append(Problem(**where, code="vocabulary.entry_not_mapping", expected="zh, en, unit, direction"))
             continue
         for f in ("zh", "en", "unit", "direction"):
             if not entry.get(f):
-                problems.append(Problem(**where, column=f, check=f"{f} present",
+                problems.append(Problem(**where, column=f, code="vocabulary.field_missing",
                                         expected=f"a {f}" + (f": one of {', '.join(DIRECTIONS)}" if f == "direction" else "")))
         unit, direction = entry.get("unit"), entry.get("direction")
         if unit and unit not in CANONICAL_UNITS:
-            problems.append(Problem(**where, column="unit", value=unit, check="canonical unit",
+            problems.append(Problem(**where, column="unit", value=unit, code="vocabulary.unknown_unit",
                                     expected=f"one of {', '.join(CANONICAL_UNITS)}"))
         if direction and direction not in DIRECTIONS:
-            problems.append(Problem(**where, column="direction", value=direction, check="known direction",
+            problems.append(Problem(**where, column="direction", value=direction, code="vocabulary.unknown_direction",
                                     expected=f"one of {', '.join(DIRECTIONS)}"))
         aliases = entry.get("aliases") or []
         if not isinstance(aliases, list):
-            problems.append(Problem(**where, column="aliases", value=aliases, check="list", expected="a YAML list"))
+            problems.append(Problem(**where, column="aliases", value=aliases, code="vocabulary.not_list", expected="a YAML list"))
             aliases = []
         out[str(key)] = Indicator(
             key=str(key), zh=str(entry.get("zh", "")), en=str(entry.get("en", "")), unit=str(unit),
