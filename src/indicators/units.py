@@ -195,3 +195,14 @@ def ratio_reading(a: float, b: float, unit: str) -> str | None:
     if unit != "percent" and 0 < a < b:
         return f"{a:g}:{b:g} read as {b / a:g} students per teacher (teachers written first)"
     return None
+
+
+# --- what a unit says about the quantity (one home: forecast, pace, proxy and plots read these) ---
+
+# money and counts grow by percentages (pace is compound growth, log-linear applies, proxies scale)
+MONEY_OR_COUNT_UNITS = frozenset({"yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times",
+                                  "mu"})
+# quantities that cannot be negative: their forecasts are censored at zero
+NONNEGATIVE_UNITS = MONEY_OR_COUNT_UNITS | {"students_per_teacher", "ratio", "multiple", "years", "months", "days"}
+# ratios of two positive counts: modelled on the log scale, so they stay above zero
+POSITIVE_RATIO_UNITS = frozenset({"students_per_teacher", "ratio"})
