@@ -12,12 +12,14 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .actuals_table import CELL_KEY, table
 from .cells import Cell, cell_to_row
+from .sheets import Grid, sheet_cells
 from .errors import Problem
-from .layouts import is_long, long_cells, wide_cells
+from .parse import clean_float
 from .regions import Regions
 from .vocabulary import Vocabulary
 
@@ -30,14 +32,8 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
     path = Path(path)
     tables, problems = read_tables(path)
     cells: list[Cell] = []
-    for sheet, df in tables:
-        df = df.dropna(how="all").dropna(axis=1, how="all").reset_index(drop=True)
-        if df.empty or len(df) < 2:
-            problems.append(Problem(str(path), "file.empty", "a header row and at least one data row",
-                                    sheet=sheet))
-            continue
-        reader = long_cells if is_long(df) else wide_cells
-        cells.extend(reader(str(path), sheet, df, problems, region))
+    for grid in tables:
+        cells.extend(sheet_cells(str(path), grid, problems, region))
     rows = []
     for c in cells:
         row = cell_to_row(c, vocabulary, regions, problems)
@@ -91,8 +87,8 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
     return None, Problem(str(path), "file.unknown_encoding", "UTF-8 (with or without BOM) or GBK/GB18030 text")
 
 
-def read_tables(path: Path) -> tuple[list[tuple[str | None, pd.DataFrame]], list[Problem]]:
-    """(sheet, raw string table) pairs; every cell read as text so nothing is coerced silently."""
+def read_tables(path: Path) -> tuple[list[Grid], list[Problem]]:
+    """The file's sheets; every cell read as text so nothing is coerced silently."""
     f = str(path)
     if not path.exists():
         return [], [Problem(f, "file.missing", "an existing CSV or XLSX file")]
@@ -100,17 +96,51 @@ def read_tables(path: Path) -> tuple[list[tuple[str | None, pd.DataFrame]], list
         return [], [Problem(f, "file.empty", "a header row and at least one data row")]
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        try:
-            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for broken files
-            return [], [Problem(f, "file.bad_excel", "a valid .xlsx workbook", value=type(exc).__name__)]
-        return [(name, df) for name, df in sheets.items()], []
+        return _read_xlsx(path)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
     return [], [Problem(f, "file.unknown_type", ".csv, .tsv or .xlsx", value=path.suffix)]
 
 
-def _read_csv(path: Path) -> tuple[list[tuple[str | None, pd.DataFrame]], list[Problem]]:
+def _read_xlsx(path: Path) -> tuple[list[Grid], list[Problem]]:
+    """Cells as Excel shows them: a number formatted as percent (stored 0.913, shown 91.3%) reads as
+    "91.3%"; otherwise the text pandas' Excel reader gives (2020.0 -> "2020", errors and "NA" empty)."""
+    from openpyxl import load_workbook
+
+    try:  # not read-only: merged ranges are only known to the full workbook model
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        return [], [Problem(str(path), "file.bad_excel", "a valid .xlsx workbook", value=type(exc).__name__)]
+    grids = []
+    for ws in book.worksheets:
+        rows = [[_cell_text(c) for c in row] for row in ws.iter_rows()]
+        cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+        merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+        grids.append(Grid(ws.title, cells, merged))
+    return grids, []
+
+
+def _cell_text(cell) -> object:
+    from openpyxl.cell.cell import TYPE_ERROR, TYPE_NUMERIC
+
+    v = cell.value
+    if v is None or cell.data_type == TYPE_ERROR:
+        return np.nan
+    if cell.data_type == TYPE_NUMERIC and not isinstance(v, bool):
+        if "%" in (cell.number_format or ""):
+            shown = clean_float(float(v) * 100)
+            return f"{int(shown) if shown.is_integer() else shown}%"
+        v = int(v) if int(v) == v else float(v)
+    text = str(v)
+    return np.nan if text in _NA_TEXT else text
+
+
+# what pandas reads as empty in an Excel cell (its default NA strings), kept so reading is unchanged
+_NA_TEXT = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+
+
+def _read_csv(path: Path) -> tuple[list[Grid], list[Problem]]:
     f = str(path)
     text, prob = _decode(path, path.read_bytes())
     if prob:
@@ -127,4 +157,4 @@ def _read_csv(path: Path) -> tuple[list[tuple[str | None, pd.DataFrame]], list[P
         return [], [Problem(f, "file.malformed_csv", "the same number of fields on every line and every quote "
                             "closed", row=int(m.group(1)) if m else int(r.group(1)) + 1 if r else None,
                             value=str(exc).strip().splitlines()[-1][:80])]
-    return [(None, df)], []
+    return [Grid(None, df)], []
