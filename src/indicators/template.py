@@ -16,25 +16,41 @@ from .targets import Catalog
 if TYPE_CHECKING:
     from .actuals import Actuals
 
-__all__ = ["template"]
+__all__ = ["template", "TREND_YEARS"]
 
 
 def template(catalog: Catalog, actuals: Actuals, region: str, layout: str = "wide") -> pd.DataFrame:
     """An input table for a region: one row per indicator and breakdown its plans date a target for,
-    every year from the earliest baseline (or actual) to the last target year, pre-filled with known
-    actuals. Breakdowns (per-major counts, ...) get a row each, named in the 分项 column."""
+    every year from five years before the baseline (or the first known actual, if earlier) to the
+    last target year, so that a filled template gives a trend; pre-filled with known actuals.
+    Breakdowns (per-major counts, ...) get a row each, named in the 分项 column."""
     t = _dated_targets(catalog, region)
     region = t["region"].iloc[0]
     series = list(dict.fromkeys(zip(t["indicator"], t["breakdown"])))
     known = actuals.select(region=region)
     known = known[known["indicator"].isin([k for k, _ in series])]
-    first = int(min(t["year"].min(), known["year"].min() if len(known) else t["year"].min()))
+    first = _baseline_year(catalog, t) - TREND_YEARS
+    if len(known):
+        first = min(first, int(known["year"].min()))
     years = list(range(first, int(t["year"].max()) + 1))
     long = _long_template(catalog, region, series, years, known)
     with_breakdown = bool((long["breakdown"] != "").any())
     if layout == "long":  # the actuals table's columns a planner fills, in its order
         return long[[c for c in ACTUAL_COLUMNS if c in long and (c != "breakdown" or with_breakdown)]]
     return _wide(catalog, long, series, with_breakdown)
+
+
+TREND_YEARS = 5  # years before the baseline a template asks for
+
+
+def _baseline_year(catalog: Catalog, t: pd.DataFrame) -> int:
+    """The plans' baseline year: their earliest baseline; else the year before the earliest plan
+    period (a plan for 2020-2022 starts from 2019); else the year before the first target."""
+    baselines = t.loc[t["kind"] == "baseline", "year"]
+    if len(baselines):
+        return int(baselines.min())
+    starts = [p.period[0] for k, p in catalog.plans.items() if k in set(t["plan"]) and p.period and p.period[0]]
+    return int(min(starts) if starts else t["year"].min()) - 1
 
 
 def _dated_targets(catalog: Catalog, region: str) -> pd.DataFrame:
