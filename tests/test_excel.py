@@ -73,7 +73,7 @@ def test_percent_formatted_cell_is_read_as_the_percentage_shown(tmp_path, catalo
     # the plain 0.5 keeps today's refusal, which names sheet, row and column
     (p,) = probs
     assert (p.code, p.sheet, p.row, p.column, p.value) == ("value.share_as_fraction", REGION, 2, "2021年", "0.5")
-    assert "multiply by 100" in p.expected
+    assert "multiply by 100" in p.expected and "or format the cell as percent" in p.expected
 
     rc, out = _validate(capsys, f)
     assert rc == 1 and list(out["code"]) == ["value.share_as_fraction"] and list(out["sheet"]) == [REGION]
@@ -201,3 +201,14 @@ def test_values_without_an_indicator_name_are_an_error_not_skipped(tmp_path, cat
     assert len(frame) == 1
     (p,) = probs
     assert (p.code, p.row, p.column, p.value) == ("layout.no_label", 3, "指标", "1")
+
+
+def test_long_table_with_unknown_header_names_keeps_the_layout_message(tmp_path, catalog):
+    # made-up long CSV with Chinese column names: its year column is not taken for a header of years
+    f = tmp_path / "zh.csv"
+    f.write_text("地区,指标名称,年份,数值\n茌平区,sec_voc_schools,2020,5\n茌平区,sec_voc_schools,2021,6\n", encoding="utf-8")
+    frame, probs = _read(f, catalog, region=REGION)
+    assert frame.empty
+    (p,) = probs
+    assert (p.code, p.row) == ("layout.no_year_columns", 1)
+    assert "long columns region, indicator, year, value" in p.expected

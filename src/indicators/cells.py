@@ -153,7 +153,8 @@ def _plausible(c: Cell, ind: Indicator, value: float, from_ratio: bool) -> None:
         if 0 < value <= 1 and not from_ratio and "%" not in str(raw):
             raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.share_as_fraction",
                                    expected=f"{key} is in percent: {raw} looks like a fraction; "
-                                   f"multiply by 100 ({clean_float(value * 100):g})"))
+                                   f"multiply by 100 ({clean_float(value * 100):g})"
+                                   + (" or format the cell as percent" if c.sheet is not None else "")))
     if value < 0 and ind.unit != "percent":
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.negative",
                                expected=f"{key} is a count or amount and cannot be negative"))

@@ -68,10 +68,15 @@ def sheet_cells(f: str, grid: Grid, problems: list[Problem], region: str | None)
 
 def _header_position(df: pd.DataFrame) -> int | None:
     """Position of the first row that is a long header (indicator, year, value) or has years after
-    the first column; None if none of the first ``_SCAN`` rows is."""
+    the first column; None if none of the first ``_SCAN`` rows is. Below the first row, a header
+    must look like one: several years, or a year written as a heading (2019年), so that the year
+    column of a long table whose header is not understood is not taken for a header."""
     for k in range(min(len(df) - 1, _SCAN)):
         row = df.iloc[k].tolist()
-        if is_long(row) or any(header_year(c) for c in row[1:]):
+        if is_long(row):
+            return k
+        years = [(c, header_year(c)) for c in row[1:] if header_year(c)]
+        if years and (k == 0 or len({y for _, y in years}) > 1 or any("年" in str(c) for c, _ in years)):
             return k
     return None
 
