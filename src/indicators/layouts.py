@@ -129,4 +129,5 @@ def _unlabelled(f: str, sheet, row: int, header: list, r: list, value_cols: list
     if filled:
         problems.append(Problem(f, "layout.no_label", "the indicator's name in the first column of every row with "
                                 "values (a name merged down over several rows is read for each of them)",
-                                sheet=sheet, row=row, column=str(header[0]), value=r[filled[0]]))
+                                sheet=sheet, row=row, column="indicator" if is_blank(header[0]) else str(header[0]),
+                                value=r[filled[0]]))
