@@ -244,3 +244,15 @@ def test_forecast_frame_is_one_forecast_per_series():
     one = fc.fit_forecast([2019, 2020, 2021], [10.0, 12, 15], [2022, 2023], unit="count")
     assert np.allclose(out[out["region"] == "A"]["forecast"], one.median)
     assert np.allclose(out[out["region"] == "B"]["forecast"], 5.0)
+
+
+def test_assess_in_worker_processes_gives_the_same_table():
+    # the regions are partitioned across two processes; parents are read from all the actuals
+    import indicators as I
+
+    cat = I.load_catalog()
+    act = I.load_actuals([], catalog=cat)
+    one = I.assess(cat, act)
+    two = I.assess(cat, act, jobs=2)
+    assert len(one) > 100 and one["region"].nunique() > 3
+    pd.testing.assert_frame_equal(one, two)

@@ -64,3 +64,12 @@ def test_a_region_failing_on_a_worker_is_reported_like_a_local_failure(tmp_path,
     assert pages == sorted(["index.html", "overview.html", next(out.glob("cangzhou-*.html")).name])
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["parameters"]["scheduler"] == "local"
     assert (out / "backtest.csv").read_text(encoding="utf-8") == "kept\n"
+
+
+def test_assess_on_a_local_cluster_gives_the_same_table():
+    import indicators as I
+
+    cat = I.load_catalog()
+    act = I.load_actuals([], catalog=cat)
+    pd_testing = pytest.importorskip("pandas").testing
+    pd_testing.assert_frame_equal(I.assess(cat, act), I.assess(cat, act, jobs=2, scheduler="local"))

@@ -36,6 +36,7 @@ from .explain import explain
 from .batch import fit_many
 from .forecast import fit_forecast
 from .units import NONNEGATIVE_UNITS
+from .parallel import map_ordered, scheduler_from_env
 from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
 from .targets import Catalog
@@ -107,23 +108,53 @@ def _inside(x: float, low, high) -> bool:
     return (low is None or x >= low - 1e-9) and (high is None or x <= high + 1e-9)
 
 
+class Rows:
+    """One series' years and values as numpy arrays (sorted by year). ``rows["year"]`` gives a pandas
+    Series too, for readers that chart it."""
+
+    __slots__ = ("year", "value")
+
+    def __init__(self, year: np.ndarray, value: np.ndarray):
+        self.year, self.value = year, value
+
+    def __len__(self) -> int:
+        return len(self.year)
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return pd.Series(getattr(self, column), name=column)
+
+
+_NO_ROWS = Rows(np.zeros(0), np.zeros(0))
+
+
 class SeriesStore:
-    """The actuals grouped once by (region, indicator, breakdown), each split by definition."""
+    """The actuals grouped once by (region, indicator, breakdown), each split by definition.
+
+    Built with one sort and numpy slices, not a pandas group per series: a national run has
+    about 100,000 series."""
 
     def __init__(self, act: pd.DataFrame):
-        self.groups: dict[tuple, dict[str, pd.DataFrame]] = {}
-        for (region, indicator, breakdown, definition), g in act.groupby(
-                ["region", "indicator", "breakdown", "definition"], sort=True):
-            self.groups.setdefault((region, indicator, breakdown), {})[definition] = g.sort_values("year")
+        self.groups: dict[tuple, dict[str, Rows]] = {}
+        keys = ["region", "indicator", "breakdown", "definition"]
+        a = act[keys + ["year", "value"]].sort_values(keys + ["year"], kind="stable")
+        cols = [a[k].to_numpy() for k in keys]
+        years, values = a["year"].to_numpy(float), a["value"].to_numpy(float)
+        if not len(a):
+            return
+        new = np.zeros(len(a), bool)
+        new[0] = True
+        for c in cols:
+            new[1:] |= c[1:] != c[:-1]
+        starts = np.flatnonzero(new).tolist() + [len(a)]
+        for i, j in zip(starts[:-1], starts[1:]):
+            region, indicator, breakdown, definition = (c[i] for c in cols)
+            self.groups.setdefault((region, indicator, breakdown), {})[definition] = Rows(years[i:j], values[i:j])
 
     def get(self, region: str, indicator: str, breakdown: str = "", declared: str | None = None,
-            in_force: str | None = None) -> tuple[pd.DataFrame, str | None]:
+            in_force: str | None = None) -> tuple[Rows, str | None]:
         by_def = self.groups.get((region, indicator, breakdown), {})
         d = choose_definition(by_def, declared, in_force)
-        return (by_def[d], d) if d is not None else (_EMPTY, None)
-
-
-_EMPTY = pd.DataFrame({"year": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64")})
+        return (by_def[d], d) if d is not None else (_NO_ROWS, None)
 
 
 _MERGE_KEY = ["region", "indicator", "breakdown", "year", "comparator", "value", "value_high", "tolerance",
@@ -153,12 +184,16 @@ def dated_targets(catalog: Catalog, region: str | None = None, plan: str | None 
         return sep.join(dict.fromkeys(str(v) for v in values if v is not None and not pd.isna(v)))
 
     rows = []
-    for _, g in t.groupby([filled[c] for c in key], sort=False):
+    t["_pos"] = np.arange(len(t))  # groups keep the order of their first statement
+    repeated = filled.duplicated(keep=False).to_numpy()  # most targets are stated once: no merge needed
+    for _, g in t[repeated].groupby([filled.loc[repeated, c] for c in key], sort=False):
         first = g.iloc[0].to_dict()
         first.update(plan=join(g["plan"], ", "), clause=join(g["clause"], " / "), quote=join(g["quote"], " / "),
                      target_id=join(g["target_id"], ", "))
         rows.append(first)
-    out = pd.DataFrame(rows, columns=t.columns) if rows else t.iloc[0:0]
+    merged = pd.DataFrame(rows, columns=t.columns) if rows else t.iloc[0:0]
+    single = t[~repeated]
+    out = pd.concat([single, merged]).sort_values("_pos", kind="stable").drop(columns="_pos")
     out["variants"] = out.groupby(["region", "indicator", "breakdown", "year"])["value"].transform("size")
     return out.reset_index(drop=True)
 
@@ -174,26 +209,39 @@ def _as_of(frame: pd.DataFrame, as_of: int | None) -> int | None:
 
 def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None = None, *, region: str | None = None,
            plan: str | None = None, domain: str | None = "vocational", lang: str = "zh",
-           thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+           thresholds: Thresholds = Thresholds(), jobs: int = 1, scheduler: str | None = None) -> pd.DataFrame:
     """A tidy table: one row per target year and value (repeats merged, conflicts kept apart), with
-    status, probability, pace, the series used and a plain explanation in both languages."""
+    status, probability, pace, the series used and a plain explanation in both languages.
+
+    ``jobs`` > 1 or a Dask ``scheduler`` (see ``parallel``) partitions the regions across worker
+    processes; the table is the same, in the same order, however it was computed."""
     frame = actuals.frame if isinstance(actuals, Actuals) else actuals
     as_of = _as_of(frame, as_of)
     act = _window(frame, as_of)
-    store = SeriesStore(act)
-    vocab = catalog.vocabulary
-    fastest = fastest_changes(act[act["layer"] != "baseline"], {k: i.unit for k, i in vocab.indicators.items()})
     targets = dated_targets(catalog, region=region, plan=plan, domain=domain)
-    horizons = targets.groupby(["region", "indicator", "breakdown"])["year"].agg(
-        lambda s: sorted(int(x) for x in s)).to_dict()
-    fits = _fit_all(targets, store, horizons, vocab)
-    rows = [_judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
-            for tr in targets.itertuples()]
+    regions = sorted(set(targets["region"]))
+    n_parts = min(len(regions), 4 * max(jobs, 1)) if (jobs > 1 or scheduler_from_env(scheduler)) else 1
+    parts = [targets[targets["region"].isin(regions[i::n_parts])] for i in range(max(n_parts, 1))]
+    shared = (catalog, act, as_of, thresholds, lang)
+    rows = [r for part in map_ordered(_assess_part, parts, shared, jobs=jobs, scheduler=scheduler) for r in part]
     out = pd.DataFrame(rows, columns=ASSESS_COLUMNS)
     for c in ("latest_year", "reach_year", "years_late", "as_of", "n_points", "year", "variants"):
         out[c] = out[c].astype("Int64")
     return out.sort_values(["region", "indicator", "breakdown", "year", "clause", "target_id"],
                            kind="stable").reset_index(drop=True)
+
+
+def _assess_part(shared: tuple, targets: pd.DataFrame) -> list[dict]:
+    """The verdicts of some regions' targets, read against all the actuals (parents included)."""
+    catalog, act, as_of, thresholds, lang = shared
+    store = SeriesStore(act)
+    vocab = catalog.vocabulary
+    fastest = fastest_changes(act[act["layer"] != "baseline"], {k: i.unit for k, i in vocab.indicators.items()})
+    horizons = targets.groupby(["region", "indicator", "breakdown"])["year"].agg(
+        lambda s: sorted(int(x) for x in s)).to_dict()
+    fits = _fit_all(targets, store, horizons, vocab)
+    return [_judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
+            for tr in targets.itertuples()]
 
 
 def _fit_all(targets: pd.DataFrame, store: SeriesStore, horizons: dict, vocab) -> dict:
@@ -202,10 +250,10 @@ def _fit_all(targets: pd.DataFrame, store: SeriesStore, horizons: dict, vocab) -
     for tr in targets[["region", "indicator", "breakdown", "definition", "in_force", "year"]].itertuples(index=False):
         s, definition = store.get(tr.region, tr.indicator, tr.breakdown, tr.definition or None, tr.in_force or None)
         key = (tr.region, tr.indicator, tr.breakdown, definition)
-        if len(s) >= 2 and tr.year > s["year"].iloc[-1] and key not in todo:
+        if len(s) >= 2 and tr.year > s.year[-1] and key not in todo:
             todo[key] = s
     keys = list(todo)
-    found = fit_many([(todo[k]["year"].to_numpy(float), todo[k]["value"].to_numpy(float)) for k in keys],
+    found = fit_many([(todo[k].year, todo[k].value) for k in keys],
                      [vocab[k[1]].unit for k in keys], [horizons[k[:3]] for k in keys])
     return dict(zip(keys, found))
 
@@ -217,7 +265,7 @@ def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
     year = int(tr.year)
     low, high, tol = _meets(tr.value, tr.comparator, ind.direction, ind.unit, tr.value_high, tr.tolerance)
     s, definition = store.get(tr.region, tr.indicator, tr.breakdown, tr.definition or None, tr.in_force or None)
-    t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
+    t, y = s.year, s.value
     r = {c: None for c in ASSESS_COLUMNS}
     r.update(plan=tr.plan, region=tr.region, region_en=tr.region_en, domain=tr.domain, indicator=tr.indicator,
              indicator_zh=tr.indicator_zh, breakdown=tr.breakdown, year=year, clause=tr.clause, target=tr.value,
@@ -235,9 +283,9 @@ def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
             and (want == 0 or np.sign(req) == want) and abs(req) > fastest[tr.indicator] * 1.0001):
         r["plausibility"] = (f"required {abs(req):.3g}/yr exceeds the fastest annual change seen "
                              f"in the bundled data ({fastest[tr.indicator]:.3g}/yr)")
-    hit = s[s["year"] == year]
+    hit = np.flatnonzero(t == year)
     if len(hit):
-        v = float(hit["value"].iloc[-1])
+        v = float(y[hit[-1]])
         ok = _inside(v, low, high)
         r.update(status="met" if ok else "missed", status_detail="actual", latest_year=year, latest_value=v,
                  p_meet=1.0 if ok else 0.0)
@@ -287,9 +335,9 @@ def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str
     if not len(s):  # a proxy verdict names the parent's definition; the region's own series is its default
         s, _ = store.get(region, indicator, breakdown)
     cols = ["year", "forecast", "lo80", "hi80", "proxy"]
-    if not len(s) or until <= s["year"].max():
+    if not len(s) or until <= s.year.max():
         return pd.DataFrame(columns=cols)
-    t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
+    t, y = s.year, s.value
     years = list(range(int(t[-1]) + 1, until + 1))
     rows = [{"year": int(t[-1]), "forecast": y[-1], "lo80": y[-1], "hi80": y[-1], "proxy": len(s) < 2}]
     own = fit_forecast(t, y, years, ind.unit) if len(s) >= 2 else None

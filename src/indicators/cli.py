@@ -186,7 +186,7 @@ def cmd_assess(args) -> int:
     _warn(act)
     frame = assess(cat, act, as_of=args.as_of, region=args.region, plan=args.plan,
                    domain=None if args.domain == "all" else args.domain, lang=args.lang,
-                   thresholds=Thresholds(args.on_track, args.at_risk))
+                   thresholds=Thresholds(args.on_track, args.at_risk), jobs=args.jobs, scheduler=args.scheduler)
     if args.format == "table":
         frame = frame[["region", "indicator", "year", "clause", "comparator", "target", "latest_year",
                        "latest_value", "forecast", "p_meet", "status", "explanation"]]
@@ -240,13 +240,17 @@ def _run_args(p):
     p.add_argument("--region", action="append", help="region(s) to report on (default: every region with a plan)")
     _actuals_args(p)
     _judgement_args(p)
-    p.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (2)")
+    _parallel_args(p, "notebooks executed in parallel (2)")
     p.add_argument("--out", type=Path, default=Path("reports"))
     p.add_argument("--domain", default="vocational", help="plan domain for the overview and reports ('all' for every)")
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (600)")
     p.add_argument("--pdf", action="store_true", help="also write an A4 PDF per report (needs Chromium)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run the notebooks on Dask: 'local' (a LocalCluster of "
-                   "--jobs workers) or tcp://HOST:8786 (default: $INDICATORS_SCHEDULER, else local processes)")
+
+
+def _parallel_args(p, jobs_help: str):
+    p.add_argument("--jobs", type=int, default=2, help=jobs_help)
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on Dask: 'local' (a LocalCluster of --jobs workers) "
+                   "or tcp://HOST:8786 (default: $INDICATORS_SCHEDULER, else local processes)")
 
 
 def _actuals_args(p):
@@ -268,6 +272,7 @@ def _assess_args(p):
     _actuals_args(p)
     _judgement_args(p)
     p.set_defaults(domain="vocational")
+    _parallel_args(p, "worker processes, regions split between them (2)")
     _out_args(p, ("table", "csv", "json", "xlsx"))
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["TECHNICIAN_BREAK", "TECHNICIAN_INDICATORS", "DEFINITION_ORDER", "definition_in_force",
@@ -66,4 +67,11 @@ def choose_definition(series: dict[str, pd.DataFrame], declared: str | None = No
         return in_force
     if "standard" in series:
         return "standard"
-    return min(series, key=lambda d: (-int(series[d]["year"].max()), -len(series[d]), _rank(d), d))
+    if len(series) == 1:
+        return next(iter(series))
+    return min(series, key=lambda d: (-int(np.max(_years(series[d]))), -len(series[d]), _rank(d), d))
+
+
+def _years(rows) -> np.ndarray:
+    """The years of a series given as a DataFrame or as ``assess.Rows``."""
+    return rows.year if hasattr(rows, "year") and not isinstance(rows, pd.DataFrame) else rows["year"].to_numpy()

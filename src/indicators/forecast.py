@@ -133,17 +133,27 @@ def rank_key(cv: np.ndarray) -> np.ndarray:
     return np.ldexp(np.round(mant * 2.0**40) / 2.0**40, exp)
 
 
+def _special():
+    """scipy.special, imported on first use (scipy costs a second to import; notebooks that read a
+    precomputed context never need it)."""
+    global _SPECIAL
+    if _SPECIAL is None:
+        from scipy import special
+
+        _SPECIAL = special
+    return _SPECIAL
+
+
+_SPECIAL = None
+
+
 def _cdf(x: np.ndarray, df: float) -> np.ndarray:
     """Student-t (or normal) CDF: the ufuncs scipy.stats itself calls, without its per-call overhead."""
-    from scipy import special
-
-    return special.stdtr(df, x) if np.isfinite(df) else special.ndtr(x)
+    return _special().stdtr(df, x) if np.isfinite(df) else _special().ndtr(x)
 
 
-def _ppf(q: float, df: float) -> float:
-    from scipy import special
-
-    return float(special.stdtrit(df, q) if np.isfinite(df) else special.ndtri(q))
+def _ppf(q, df: float):
+    return _special().stdtrit(df, q) if np.isfinite(df) else _special().ndtri(q)
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,7 @@ class Forecast:
     lower: float | None = None             # censoring point on the model scale (0 for counts)
 
     def quantile(self, q: float) -> np.ndarray:
-        out = self.loc + self.scale * _ppf(q, self.df)
+        out = self.loc + self.scale * float(_ppf(q, self.df))
         if self.lower is not None:
             out = np.maximum(out, self.lower)  # censored: the mass below zero sits at zero
         return _inverse(out, self.transform)

@@ -109,18 +109,24 @@ def ratio_and_category(historical: float, required: float) -> dict:
 
 
 def fastest_changes(actuals: pd.DataFrame, units: dict[str, str]) -> dict[str, float]:
-    """Fastest annual change seen per indicator in any region's series (plausibility yardstick)."""
-    out: dict[str, float] = {}
+    """Fastest annual change seen per indicator in any region's series (plausibility yardstick):
+    ``annual_change`` between consecutive points of every series, computed for all rows at once."""
     keys = ["region", "indicator", "breakdown", "definition"]
-    for key, g in actuals.groupby(keys, sort=False, dropna=False):
-        indicator = key[1]
-        if len(g) < 2 or indicator not in units:
-            continue
-        g = g.sort_values("year")
-        rel = is_relative(units[indicator])
-        t, y = g["year"].to_numpy(float), g["value"].to_numpy(float)
-        ch = [abs(annual_change(y[i], y[i + 1], t[i + 1] - t[i], rel)) for i in range(len(t) - 1)]
-        ch = [c for c in ch if np.isfinite(c)]
-        if ch:
-            out[indicator] = max(out.get(indicator, 0.0), max(ch))
-    return out
+    a = actuals[actuals["indicator"].isin(list(units))]
+    a = a[keys + ["year", "value"]].sort_values(keys + ["year"], kind="stable")
+    if len(a) < 2:
+        return {}
+    same = np.ones(len(a) - 1, bool)
+    for k in keys:
+        c = a[k].astype(str).to_numpy()
+        same &= c[1:] == c[:-1]
+    t, y = a["year"].to_numpy(float), a["value"].to_numpy(float)
+    rel = a["indicator"].map(lambda k: is_relative(units[k])).to_numpy(bool)[1:]
+    dt, y0, y1 = np.diff(t), y[:-1], y[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        growth = ((y1 / y0) ** (1 / dt) - 1) * 100
+        change = np.where(rel, np.where((y0 > 0) & (y1 >= 0), growth, np.nan), (y1 - y0) / dt)
+    change = np.abs(np.where(same & (dt > 0), change, np.nan))
+    ok = np.isfinite(change)
+    found = pd.Series(change[ok]).groupby(a["indicator"].to_numpy()[1:][ok]).max()
+    return {k: float(v) for k, v in found.items()}

@@ -42,7 +42,7 @@ def parent_forecast(store, regions, region: str, indicator: str, breakdown: str,
         s, pdef = store.get(parent, indicator, breakdown, definition)
         if len(s) < 2:
             continue
-        t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
+        t, y = s.year, s.value
         if not t[0] <= y0_year <= t[-1]:
             continue  # no parent value to anchor the child's latest actual on
         p0 = float(np.interp(y0_year, t, y))
@@ -73,5 +73,5 @@ def parent_change(store, parent: str, indicator: str, breakdown: str, definition
     s, _ = store.get(parent, indicator, breakdown, definition)
     if len(s) < 2:
         return None
-    t, y = s["year"].to_numpy(float), s["value"].to_numpy(float)
+    t, y = s.year, s.value
     return pace(t, y, y[-1], int(t[-1]) + 1, relative)["historical_change"]
