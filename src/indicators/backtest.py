@@ -178,13 +178,59 @@ def evaluate_many(series: list[Series], models: tuple[str, ...] = MODELS, horizo
     inputs = [(s.t[:k], s.y[:k]) for s, k, _ in cases]
     units = [s.unit for s, _, _ in cases]
     years = [s.t[future] for s, _, future in cases]
-    fits = {m: fit_many(inputs, units, years, model=None if m == "ladder" else m) for m in models}
+    fits = {m: fit_many(inputs, units, years, model=None if m == "ladder" else m) for m in models if m != "pooled"}
+    if "pooled" in models:
+        fits["pooled"] = _pooled(cases, fits.get("drift") or fit_many(inputs, units, years, model="drift"))
     rows = []
     for i, (s, k, future) in enumerate(cases):  # series, origin, model, horizon: a stable order
         for m in models:
             if fits[m][i] is not None:
                 rows += _error_rows(s, k, future, m, fits[m][i], level)
     return pd.DataFrame(rows, columns=ERROR_COLUMNS)
+
+
+def _pool_key(s: Series) -> str:
+    """Series pool together when they share indicator, breakdown and definition (not the region)."""
+    return s.key.split("|", 1)[1]
+
+
+def _pooled(cases: list, drift: list) -> list:
+    """Drift forecasts whose slope is shrunk toward the pooled drift of all regions' series of the
+    same indicator and definition (``pooling``), each pool from data up to the origin's year only."""
+    from .pooling import drift_stats, forward, model_scale, shrunk_slope
+
+    by_key: dict[str, list[Series]] = {}
+    for s in {id(c[0]): c[0] for c in cases}.values():
+        by_key.setdefault(_pool_key(s), []).append(s)
+    memo: dict = {}
+    out = []
+    for (s, k, _), fc in zip(cases, drift):
+        scale = model_scale(s.unit, s.y[:k])
+        if fc is None or scale is None:
+            out.append(None)
+            continue
+        year = s.t[k - 1]
+        if (_pool_key(s), year) not in memo:
+            pool = []
+            for other in by_key[_pool_key(s)]:
+                known = other.t <= year
+                if known.sum() >= 2 and model_scale(other.unit, other.y[known]) == scale:
+                    pool.append(drift_stats(other.t[known], forward(other.y[known], scale)))
+            memo[(_pool_key(s), year)] = pool
+        z = forward(s.y[:k], scale)
+        slope = shrunk_slope(drift_stats(s.t[:k], z), memo[(_pool_key(s), year)])
+        out.append(_with_slope(fc, float(z[-1]), slope, scale))
+    return out
+
+
+def _with_slope(fc, z_last: float, slope: float, scale: str):
+    """The drift forecast moved to another slope (taken on the pooling scale); its spread is kept."""
+    import dataclasses
+
+    from .pooling import forward, inverse
+
+    point = inverse(z_last + slope * (fc.years - fc.last_year), scale)
+    return dataclasses.replace(fc, loc=forward(point, fc.transform), model="pooled")
 
 
 def _error_rows(s: Series, k: int, future: list[int], m: str, fc, level: float) -> list[tuple]:
@@ -283,7 +329,8 @@ def run_backtest(real: list[Series], m3: list[Series], m3_last_origins: int | No
     ``m3_last_origins`` limits the M3 series to their latest origins (run time); it is recorded
     in the ``config`` rows of the tidy table so a reader knows what was evaluated.
     """
-    errors = pd.concat([evaluate_many(real), evaluate_many(m3, last_origins=m3_last_origins)], ignore_index=True)
+    errors = pd.concat([evaluate_many(real, models=MODELS + ("pooled",)),
+                        evaluate_many(m3, last_origins=m3_last_origins)], ignore_index=True)
     cases = flag_cases(real)
     config = pd.DataFrame([
         ("config", "real", "", "all", "series", float(len(real)), len(real)),

@@ -44,7 +44,7 @@ def accuracy_table(errors: pd.DataFrame) -> pd.DataFrame:
     key = ["dataset", "series", "origin", "horizon", "year"]
     for dataset, d in errors.groupby("dataset", sort=True):
         base = {b: d[d["model"] == b].set_index(key)["scaled_error"] for b in ("naive", "drift")}
-        for m in [m for m in MODELS if m in set(d["model"])]:
+        for m in [m for m in MODELS + ("pooled",) if m in set(d["model"])]:
             dm = d[d["model"] == m]
             for h in [*HORIZONS, "all"]:
                 dh = dm if h == "all" else dm[dm["horizon"] == h]
