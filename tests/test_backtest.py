@@ -101,3 +101,31 @@ def test_cli_backtest_quick_writes_the_tidy_csv(tmp_path, capsys):
     assert set(flags["model"]) == {"ladder", "latest", "weighted_trend"}
     # the file is written atomically: no temporary file is left behind
     assert [p.name for p in tmp_path.iterdir()] == ["backtest.csv"]
+
+
+def test_partial_pooling_weighs_own_and_pooled_drift_by_their_variances():
+    from indicators.pooling import drift_stats, shrunk_slope
+
+    # made-up drifts: true drifts spread 0-0.3 (tau^2 about 0.017), pool mean 0.15
+    pool = [(0.0, 0.0001), (0.1, 0.0001), (0.2, 0.0001), (0.3, 0.0001)]
+    noisy = shrunk_slope((0.50, 0.04), pool)      # weight on the pool 0.04 / (0.04 + 0.0166) = 0.71
+    steady = shrunk_slope((0.50, 0.00001), pool)  # a precise own drift keeps itself
+    assert noisy == pytest.approx(0.71 * 0.15 + 0.29 * 0.50, abs=0.01) and steady > 0.49
+    # no spread beyond sampling noise: every series takes the pool's mean
+    assert shrunk_slope((0.5, 0.04), [(0.10, 0.01), (0.11, 0.01), (0.09, 0.01)]) == pytest.approx(0.10)
+    assert shrunk_slope((0.5, 0.04), pool[:2]) == 0.5  # fewer than 3 series: its own drift
+    b, v = drift_stats(np.array([2015.0, 2016, 2018]), np.array([1.0, 2.0, 4.0]))
+    assert b == pytest.approx(1.0) and v == pytest.approx(0.0)  # steady changes: no sampling noise
+
+
+def test_pooled_rows_use_only_data_before_the_origin():
+    # made-up: two regions of one indicator; a later jump in region B must not move A's early forecast
+    a = bt.Series("real", "A|x|standard", tuple(range(2010, 2016)), (10.0, 11, 12, 13, 14, 15), "count")
+    b1 = bt.Series("real", "B|x|standard", tuple(range(2010, 2016)), (20.0, 21, 22, 23, 24, 25), "count")
+    b2 = bt.Series("real", "B|x|standard", tuple(range(2010, 2016)), (20.0, 21, 22, 23, 90, 200), "count")
+    c = bt.Series("real", "C|x|standard", tuple(range(2010, 2016)), (5.0, 6, 7, 8, 9, 10), "count")
+    one = bt.evaluate_many([a, b1, c], models=("drift", "pooled"))
+    two = bt.evaluate_many([a, b2, c], models=("drift", "pooled"))
+    early = lambda e: e[(e["series"] == "A|x|standard") & (e["model"] == "pooled") & (e["origin"] <= 2012)]  # noqa: E731
+    assert len(early(one)) > 0
+    pd.testing.assert_frame_equal(early(one).reset_index(drop=True), early(two).reset_index(drop=True))
