@@ -191,7 +191,7 @@ def evaluate_many(series: list[Series], models: tuple[str, ...] = MODELS, horizo
 
 def _pool_key(s: Series) -> str:
     """Series pool together when they share indicator, breakdown and definition (not the region)."""
-    return s.key.split("|", 1)[1]
+    return s.key.split("|", 1)[-1]
 
 
 def _pooled(cases: list, drift: list) -> list:
