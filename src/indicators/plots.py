@@ -7,6 +7,7 @@ text needs a CJK font: the project depends on ``mplfonts``, which ships Noto San
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -14,9 +15,10 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
-from .explain import STATUS_LABELS, unit_name
+from .explain import CHART_WORDS, STATUS_LABELS, definition_label, unit_name
 
-__all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path"]
+__all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path",
+           "wrap_title"]
 
 STATUS_COLORS = {
     "met": "#1a7f37", "on_track": "#56b870", "at_risk": "#e3a008", "off_track": "#d1242f",
@@ -47,6 +49,45 @@ def use_cjk_font() -> str | None:
     return name
 
 
+def _cells(ch: str) -> int:
+    """Width of a character in half-width cells: 2 for Chinese and full-width forms."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap_title(text: str, ax, fontsize: float) -> str:
+    """Break ``text`` into lines that fit the axes' width instead of running off the figure: a
+    budget of half-width cells from the axes' width in points (a Latin letter is about 0.55 em,
+    a Chinese character 1 em); English breaks between words, Chinese anywhere."""
+    fig = ax.figure
+    width_pt = fig.get_figwidth() * 72 * ax.get_position().width
+    budget = max(10, int(width_pt / (fontsize * 0.55)))
+    lines, line, size = [], "", 0
+    for word in _tokens(text):
+        w = sum(_cells(c) for c in word)
+        if line and size + w > budget:
+            lines.append(line.rstrip())
+            line, size = word.lstrip(), sum(_cells(c) for c in word.lstrip())
+        else:
+            line, size = line + word, size + w
+    return "\n".join(lines + [line.rstrip()])
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their leading space, and each Chinese character on its own (it may end a line)."""
+    out, word = [], ""
+    for ch in text:
+        if _cells(ch) == 2 or ch == " ":
+            if word:
+                out.append(word)
+            word = ch
+            if _cells(ch) == 2:
+                out.append(word)
+                word = ""
+        else:
+            word += ch
+    return out + ([word] if word else [])
+
+
 def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,
                    indicator_name: str, unit: str, lang: str = "zh", ax=None, parent: tuple | None = None):
     """One chart: actual points (one marker per definition, breaks never joined), the plan's yearly
@@ -58,24 +99,23 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     district's)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6.8, 3.3), dpi=90)
-    zh = lang == "zh"
+    words = CHART_WORDS[lang]
     for i, (dfn, g) in enumerate(actuals.groupby("definition", sort=True)):
         g = g.sort_values("year")
-        label = ("实际" if zh else "actual") + ("" if dfn in ("standard", None) else f"（{dfn}）")
+        label = words["actual"] + ("" if dfn in ("standard", None) else
+                                   words["definition"].format(definition=definition_label(dfn, lang)))
         ax.plot(g["year"], g["value"], marker="o", color=f"C{i}", lw=1.4, ms=5, label=label)
     if len(forecasts):
         f = forecasts.sort_values("year")
         proxy = bool(f["proxy"].any()) if "proxy" in f else False
         style = dict(color="#555", lw=1.3, ls="--" if proxy else "-")
-        ax.plot(f["year"], f["forecast"], **style,
-                label=("按上级地区趋势推算" if zh else "parent region's trend") if proxy else ("预测" if zh else "forecast"))
-        ax.fill_between(f["year"], f["lo80"], f["hi80"], color="#888", alpha=0.18,
-                        label="80% 区间" if zh else "80% interval")
+        ax.plot(f["year"], f["forecast"], **style, label=words["parent_trend"] if proxy else words["forecast"])
+        ax.fill_between(f["year"], f["lo80"], f["hi80"], color="#888", alpha=0.18, label=words["interval"])
     variants = list(dict.fromkeys(targets["clause"].astype(str)))
     for j, clause in enumerate(variants):
         g = targets[targets["clause"].astype(str) == clause]
         ax.scatter(g["year"], g["value"], marker=_MARKERS[j % len(_MARKERS)], s=46, facecolor="none",
-                   edgecolor="black", lw=1.2, zorder=4, label=(f"目标 {clause}" if zh else f"target {clause}"))
+                   edgecolor="black", lw=1.2, zorder=4, label=words["target"].format(clause=clause))
     for r in assessment.itertuples():
         ax.scatter([r.year], [r.target], marker="o", s=150, color=STATUS_COLORS.get(r.status, "#999"), alpha=0.35,
                    zorder=3, lw=0)
@@ -83,8 +123,9 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     if len(values) and values.min() >= 0:  # counts and shares: keep zero in view, never a -0.04 axis
         ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
     # the unit goes in the title: a rotated one-character CJK y-label (个) reads like an arrow
-    ax.set_title(f"{indicator_name}（{unit_name(unit, lang).strip()}）" if lang == "zh"
-                 else f"{indicator_name} ({unit_name(unit, lang).strip()})", fontsize=11, loc="left")
+    # a long title wraps to the axes' width instead of being cut at the figure's edge
+    title = words["title"].format(name=indicator_name, unit=unit_name(unit, lang).strip())
+    ax.set_title(wrap_title(title, ax, 11), fontsize=11, loc="left")
     ax.grid(alpha=0.3)
     years = pd.concat([actuals["year"], targets["year"], forecasts["year"] if len(forecasts) else actuals["year"]])
     if len(years):

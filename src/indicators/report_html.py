@@ -8,19 +8,42 @@ URLs) is HTML-escaped before it reaches a report.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
-from .explain import status_label
+from .explain import SECTIONS, status_label
 from .plots import STATUS_COLORS
 
-__all__ = ["esc", "badge", "by_urgency", "URGENCY", "TABLE"]
+__all__ = ["esc", "src", "badge", "section", "by_urgency", "URGENCY", "TABLE", "CJK"]
+
+# Chinese characters, CJK punctuation and full-width forms
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# a run of them, with the digits, spaces and ASCII punctuation between two of them: 不超过 100 万元
+_CJK_RUN = re.compile(r"{0}(?:[\s\d.,:;%()/~+\-]*{0})*".format(CJK.pattern))
 
 
 def esc(v) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return ""
     return html.escape(str(v), quote=True)
+
+
+def src(v, lang: str) -> str:
+    """Text from an input (a region or plan name, a clause, a quote, a breakdown), escaped; in an
+    English report each Chinese run in it is marked ``lang="zh-CN"``: the only Chinese an English
+    report may hold, and what a screen reader or a font picker needs to know."""
+    text = esc(v)
+    if lang == "zh":
+        return text
+    return _CJK_RUN.sub(lambda m: f'<span lang="zh-CN">{m.group(0)}</span>', text)
+
+
+def section(name: str, lang: str, level: int = 2, **values) -> str:
+    """A section's heading (with ``id=name``) and the sentence under it, in the report's language."""
+    head, lead = SECTIONS[lang][name]
+    out = f'<h{level} id="{name}">{esc(head)}</h{level}>' if head else ""
+    return out + (f'<p class="lead">{esc(lead.format(**values))}</p>' if lead else "")
 
 
 URGENCY = ["off_track", "at_risk", "missed", "on_track", "met", "insufficient_data"]
@@ -31,7 +54,6 @@ def by_urgency(a: pd.DataFrame) -> pd.DataFrame:
     order = {s: i for i, s in enumerate(URGENCY)}
     return a.assign(_u=a["status"].map(order)).sort_values(["_u", "year", "region", "indicator"],
                                                            kind="stable").drop(columns="_u")
-
 
 
 def badge(status: str, lang: str) -> str:

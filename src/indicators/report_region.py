@@ -11,9 +11,9 @@ import pandas as pd
 from .actuals import Actuals
 from .assess import STATUSES, SeriesStore, Thresholds, forecast_path
 from .checks import check_plans
-from .explain import WORDS, fmt_prob, fmt_target
+from .explain import CHECK_LABELS, CHECK_SENTENCES, WORDS, definition_label, fmt_prob, fmt_target, report_title
 from .plots import plot_indicator
-from .report_html import TABLE, badge, by_urgency, esc
+from .report_html import TABLE, badge, by_urgency, esc, section, src
 from .targets import Catalog
 
 __all__ = ["RegionReport"]
@@ -34,16 +34,35 @@ class RegionReport:
     def region_en(self) -> str:
         return self.catalog.regions.en(self.region)
 
+    def plans(self) -> list:
+        """The region's plans in the report's domain (all of them when the domain is 'all')."""
+        return [p for p in self.catalog.plans.values()
+                if p.region == self.region and self.domain in (None, p.domain)]
+
+    def plan_domain(self) -> str | None:
+        """The domain the report is about: the one asked for, else the one its plans share."""
+        domains = {p.domain for p in self.plans()}
+        return self.domain or (domains.pop() if len(domains) == 1 else None)
+
     def title(self) -> str:
-        if self.lang == "zh":
-            return f"{self.region}（{self.region_en}）职业教育规划指标进展"
-        return f"{self.region_en} ({self.region}): progress on plan targets"
+        """Titled for the plans' domain: 苏州市（Suzhou）知识产权规划指标进展."""
+        return report_title(self.region, self.region_en, self.plan_domain(), self.lang)
 
     def header_html(self) -> str:
-        plans = [p for p in self.catalog.plans.values() if p.region == self.region]
-        items = "".join(f"<li>{esc(p.title_zh)} {esc(p.document_number or '')} ({esc(p.issued or '')})</li>"
-                        for p in plans)
-        return f"<h1>{esc(self.title())}</h1><ul class='plans'>{items}</ul>"
+        """Title, the plans (English title first in an English report) and what the report shows."""
+        def plan(p) -> str:
+            extra = "; ".join(esc(x) for x in (p.document_number, p.issued) if x)
+            if self.lang == "zh" or not p.title_en:
+                return f"<li>{src(p.title_zh, self.lang)} {src(p.document_number or '', self.lang)} ({esc(p.issued or '')})</li>"
+            return f"<li>{esc(p.title_en)} ({src(p.title_zh, self.lang)}{'; ' + src(extra, self.lang) if extra else ''})</li>"
+
+        items = "".join(plan(p) for p in self.plans())
+        return f"<h1>{src(self.title(), self.lang)}</h1><ul class='plans'>{items}</ul>" + section("intro", self.lang)
+
+    def section_html(self, name: str) -> str:
+        """A section's heading and the sentence under it (headline, risk, charts, checks, sources)."""
+        return section(name, self.lang, on=fmt_prob(self.thresholds.on_track, ()),
+                       at=fmt_prob(self.thresholds.at_risk, ()))
 
     thresholds: Thresholds = Thresholds()
 
@@ -93,11 +112,20 @@ class RegionReport:
         if t.empty:
             return ""
         w = WORDS[self.lang]
-        rows = "".join(f"<tr><td>{esc(self.indicator_label(r.indicator, r.breakdown if isinstance(r.breakdown, str) else ''))}</td><td>{esc(r.written)}"
-                       f"</td><td>{esc(r.clause)}</td><td>{esc(r.year_note)}</td></tr>" for r in t.itertuples())
+        rows = "".join(f"<tr><td>{self.indicator_html(r.indicator, r.breakdown if isinstance(r.breakdown, str) else '')}"
+                       f"</td><td>{self._written(r)}</td><td>{src(r.clause, self.lang)}</td>"
+                       f"<td>{src(r.year_note, self.lang)}</td></tr>" for r in t.itertuples())
         head = "".join(f"<th>{esc(w[k])}</th>" for k in ("indicator", "target", "clause", "year_note"))
         return (f'<h3>{esc(w["undated"])}</h3>{TABLE % "undated"}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{rows}</tbody></table>")
+
+    def _written(self, r) -> str:
+        """A target as the plan wrote it (zh), or as a number in English words (en; the plan's words
+        when it has no number)."""
+        if self.lang == "zh" or pd.isna(r.value):
+            return src(r.written, self.lang)
+        high = None if pd.isna(r.value_high) else r.value_high
+        return esc(fmt_target(r.comparator, r.value, r.unit, self.lang, high))
 
     def data_needed_html(self) -> str:
         """One line per indicator (and breakdown) whose target years need data, with the command
@@ -108,12 +136,10 @@ class RegionReport:
             return ""
         items = []
         for (k, b), g in need.groupby(["indicator", "breakdown"], sort=False):
-            years = "、".join(str(y) for y in sorted(set(g["year"]))) if self.lang == "zh" else \
-                ", ".join(str(y) for y in sorted(set(g["year"])))
-            items.append(f"<li>{esc(self.indicator_label(k, b))}: {esc(t['data_needed_years'].format(years=years))}"
-                         "</li>")
+            years = t["list_sep"].join(str(y) for y in sorted(set(g["year"])))
+            items.append(f"<li>{self.indicator_html(k, b)}: {esc(t['data_needed_years'].format(years=years))}</li>")
         cmd = f"indicators template --region {self.region} -o {self.region}.xlsx"
-        return (f'<h3>{esc(t["data_needed"])}</h3><p>{esc(t["data_needed_lead"])} <code>{esc(cmd)}</code></p>'
+        return (f'<h3>{esc(t["data_needed"])}</h3><p>{esc(t["data_needed_lead"])} <code>{src(cmd, self.lang)}</code></p>'
                 f'<ul class="data-needed">{"".join(items)}</ul>')
 
     def indicator_label(self, indicator: str, breakdown: str = "") -> str:
@@ -122,6 +148,10 @@ class RegionReport:
         if breakdown:
             name += f"（{breakdown}）" if self.lang == "zh" else f" ({breakdown})"
         return name
+
+    def indicator_html(self, indicator: str, breakdown: str = "") -> str:
+        """The indicator's name in the report's language; the breakdown as the plan wrote it."""
+        return src(self.indicator_label(indicator, breakdown), self.lang)
 
     def risk_table_html(self, rows: pd.DataFrame | None = None) -> str:
         """The judged target years, most urgent first; those needing data follow as a short list."""
@@ -138,11 +168,11 @@ class RegionReport:
         for r in by_urgency(a).itertuples():
             p = "" if pd.isna(r.p_meet) or r.status in ("met", "missed") else fmt_prob(r.p_meet, tuple(self.thresholds))
             proxy = f" <small>{esc(t['proxy'])}</small>" if pd.notna(r.proxy_region) else ""
-            body.append(f'<tr class="status-{esc(r.status)}"><td>{esc(self.indicator_label(r.indicator, r.breakdown))}'
+            body.append(f'<tr class="status-{esc(r.status)}"><td>{self.indicator_html(r.indicator, r.breakdown)}'
                         f"</td><td>{esc(r.year)}</td>"
                         f"<td>{esc(fmt_target(r.comparator, r.target, r.unit, self.lang, r.target_high))}</td>"
-                        f"<td>{esc(r.clause)}</td><td>{badge(r.status, self.lang)}{proxy}</td><td>{esc(p)}</td>"
-                        f"<td>{esc(r.explanation)}</td></tr>")
+                        f"<td>{src(r.clause, self.lang)}</td><td>{badge(r.status, self.lang)}{proxy}</td>"
+                        f"<td>{esc(p)}</td><td>{src(r.explanation, self.lang)}</td></tr>")
         table = f'{TABLE % "risk"}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
         return table + (self.data_needed_html() + self.undated_html() if rows is None else "")
 
@@ -172,8 +202,6 @@ class RegionReport:
     def parent_context(self, indicator: str) -> tuple[str, pd.DataFrame] | None:
         """The nearest parent region's own series of the indicator (a district sees how its
         province moves), labelled with the parent and the definition it is published in."""
-        from .explain import definition_label
-
         frame = self.actuals.frame
         if self.as_of is not None:
             frame = frame[frame["year"] <= self.as_of]
@@ -182,9 +210,9 @@ class RegionReport:
             rows, definition = store.get(parent, indicator, "")
             if len(rows) >= 2:
                 name = parent if self.lang == "zh" else self.catalog.regions.en(parent)
-                label = WORDS[self.lang]["parent_series"].format(
-                    parent=name, definition=definition_label(definition, self.lang) or
-                    ("口径同上" if self.lang == "zh" else "same definition"))
+                words = WORDS[self.lang]
+                label = words["parent_series"].format(
+                    parent=name, definition=definition_label(definition, self.lang) or words["same_definition"])
                 return label, rows
         return None
 
@@ -204,34 +232,55 @@ class RegionReport:
         from IPython.display import Image
 
         ax = self.chart(indicator)
-        ax.figure.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.12)
+        lines = ax.get_title(loc="left").count("\n") + 1  # a long title wraps: room for every line
+        ax.figure.subplots_adjust(left=0.1, right=0.98, top=0.9 - 0.065 * (lines - 1), bottom=0.12)
         buf = io.BytesIO()
         ax.figure.savefig(buf, format="png", dpi=dpi)
         plt.close(ax.figure)
         return Image(data=buf.getvalue(), format="png")
 
     def checks_html(self) -> str:
+        """The findings of check_plans about the region's plans, each said from its numbers."""
         t = WORDS[self.lang]
         f = check_plans(self.catalog, region=self.region)
         if f.empty:
             return f"<p>{esc(t['none'])}</p>"
-        rows = "".join(f"<tr><td>{esc(r.check)}</td><td>{esc(r.year)}</td><td>{esc(r.indicator)}</td>"
-                       f"<td>{esc(r.detail)}</td><td>{esc(r.clauses)}</td></tr>" for r in f.itertuples())
-        return f'{TABLE % "checks"}<tbody>{rows}</tbody></table>'
+        head = "".join(f"<th>{esc(t[k])}</th>" for k in ("check", "year", "indicator", "detail", "clauses"))
+        rows = "".join(f"<tr><td>{esc(CHECK_LABELS[self.lang].get(r.check, r.check))}</td><td>{esc(r.year)}</td>"
+                       f"<td>{self._check_indicators(r.indicator)}</td><td>{esc(self._check_sentence(r))}</td>"
+                       f"<td>{src(r.clauses, self.lang)}</td></tr>" for r in f.itertuples())
+        return f'{TABLE % "checks"}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+    def _check_indicators(self, keys: str) -> str:
+        vocab = self.catalog.vocabulary
+        names = [self.indicator_label(k) if k in vocab else k for k in str(keys).split(", ")]
+        return src(WORDS[self.lang]["list_sep"].join(names), self.lang)
+
+    def _check_sentence(self, r) -> str:
+        ph = CHECK_SENTENCES[self.lang]
+        def num(x) -> str:
+            return fmt_target("==", x, r.unit, self.lang)
+
+        v = dict(stated=num(r.stated), computed=num(r.computed), difference=num(abs(r.difference)), clauses=r.clauses)
+        if r.check in ("conflict", "override"):
+            return ph[r.check].format(**v)
+        if r.check == "components" and r.indicator != "voc_fiscal_funding_total":
+            return ph["components_part"].format(**v)
+        return ph["other"].format(**v)
 
     def sources_html(self) -> str:
         t = WORDS[self.lang]
         items = []
         for i, r in enumerate(self.assessment.itertuples(), start=1):
-            items.append(f"<li id='fn{i}'>{esc(r.year)} {esc(r.indicator_zh)}: {esc(r.plan)}, {esc(r.clause)} — "
-                         f"“{esc(r.quote)}”</li>")
+            items.append(f"<li id='fn{i}'>{esc(r.year)} {self.indicator_html(r.indicator)}: {esc(r.plan)}, "
+                         f"{src(r.clause, self.lang)} — “{src(r.quote, self.lang)}”</li>")
         out = f"<h4>{esc(t['plan'])}</h4><ol class='sources'>{''.join(items)}</ol>"
         used = self.actuals.frame[(self.actuals.frame["region"] == self.region)
                                   & self.actuals.frame["indicator"].isin(self.indicators())]
         used = used.assign(label=used["source_title"].fillna(used["file"].map(lambda f: Path(str(f)).name)))
         srcs = used.drop_duplicates(["label", "source_url"])
         if len(srcs):
-            li = "".join(f"<li>{esc(r.label)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
+            li = "".join(f"<li>{src(r.label, self.lang)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
             out += f"<h4>{esc(t['actual_sources'])}</h4><ul class='sources'>{li}</ul>"
         return out
 
