@@ -20,7 +20,7 @@ __all__ = ["esc", "src", "badge", "section", "by_urgency", "URGENCY", "TABLE", "
 # Chinese characters, CJK punctuation and full-width forms
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # a run of them, with the digits, spaces and ASCII punctuation between two of them: 不超过 100 万元
-_CJK_RUN = re.compile(r"{0}(?:[\s\d.,:;%()/~+\-]*{0})*".format(CJK.pattern))
+_CJK_RUN = re.compile(r"{0}(?:[\s\d.,:%()/~+\-]*{0})*".format(CJK.pattern))
 
 
 def esc(v) -> str:
