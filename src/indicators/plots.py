@@ -56,11 +56,11 @@ def _cells(ch: str) -> int:
 
 def wrap_title(text: str, ax, fontsize: float) -> str:
     """Break ``text`` into lines that fit the axes' width instead of running off the figure: a
-    budget of half-width cells from the axes' width in points (a Latin letter is about 0.55 em,
+    budget of half-width cells from the axes' width in points (a Latin letter is about 0.5 em,
     a Chinese character 1 em); English breaks between words, Chinese anywhere."""
     fig = ax.figure
     width_pt = fig.get_figwidth() * 72 * ax.get_position().width
-    budget = max(10, int(width_pt / (fontsize * 0.55)))
+    budget = max(10, int(width_pt / (fontsize * 0.5)))
     lines, line, size = [], "", 0
     for word in _tokens(text):
         w = sum(_cells(c) for c in word)
