@@ -330,7 +330,7 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
     raw = c.value_raw
     if _is_blank(raw):
         problems.append(Problem(**where, column=c.column, value=raw, check="value present", severity="missing",
-                                expected=f"a number for {key} {year} (blank: treated as missing)"))
+                                expected=f"a number for {c.indicator_name} {year} (blank: treated as missing)"))
         return None
     try:
         q = parse_quantity(str(raw))
@@ -352,17 +352,17 @@ def _cell_to_row(c: _Cell, vocab: Vocabulary, regions: Regions, problems: list[P
     if ind.unit == "percent":
         if not 0 <= value <= 100:
             problems.append(Problem(**where, column=c.column, value=raw, check="share within 0-100%",
-                                    expected=f"{key} is a percentage between 0 and 100"))
+                                    expected=f"{c.indicator_name} is a percentage between 0 and 100"))
             return None
         # only a % typed in the cell itself proves a percentage: Excel stores 91.3% as 0.913
         if 0 < value <= 1 and not q.ratio and "%" not in str(raw):
             problems.append(Problem(**where, column=c.column, value=raw, check="share in percent",
-                                    expected=f"{key} is in percent: {raw} looks like a fraction; "
+                                    expected=f"{c.indicator_name} is in percent: {raw} looks like a fraction; "
                                     f"multiply by 100 ({clean_float(value * 100):g})"))
             return None
     if value < 0 and ind.unit != "percent":
         problems.append(Problem(**where, column=c.column, value=raw, check="not negative",
-                                expected=f"{key} is a count or amount and cannot be negative"))
+                                expected=f"{c.indicator_name} is a count or amount and cannot be negative"))
         return None
     return {
         "region": c.region, "indicator": key, "breakdown": c.breakdown or "", "definition": c.definition or "standard",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["STATUS_LABELS", "UNIT_WORDS", "UNIT_NAMES", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
-           "CHECK_SENTENCES", "DOMAIN_NAMES", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "unit_word", "unit_name", "definition_label", "report_title", "explain"]
 
 STATUS_LABELS = {
@@ -68,7 +68,8 @@ WORDS = {
                coverage_years="目标年份", coverage_judged="可判断", coverage_need="需补充数据",
                collapsed="另有 {n} 个指标在所有地区都缺少数据，未画入热力图：{names}",
                parent_series="{parent}（{definition}）", undated="没有年份的目标和常设规则", year_note="说明",
-               same_definition="口径同上", list_sep="、", check="核对", detail="内容", clauses="条款"),
+               same_definition="口径同上", list_sep="、", check="核对", detail="内容", clauses="条款", kind="类型",
+               written="原文写法", latest="最新实际", forecast="预测"),
     "en": dict(year="Year", indicator="Indicator", target="Target", clause="Clause", status="Status", p="P(meet)",
                explanation="Explanation", target_years="target years", verdicts="verdicts",
                conflicts="plus {n} conflicting values for the same years", none="(none)", checks="Checks of the plan itself",
@@ -84,7 +85,7 @@ WORDS = {
                collapsed="{n} more indicators have no data in any region and are left out of the heatmap: {names}",
                parent_series="{parent} ({definition})", undated="Targets without a year and standing rules",
                year_note="Note", same_definition="same definition", list_sep=", ", check="Check", detail="Finding",
-               clauses="Clauses"),
+               clauses="Clauses", kind="Kind", written="As written", latest="Latest", forecast="Forecast"),
 }
 
 # sections of the reports: (heading, the sentence under it); {on}/{at} are the report's thresholds
@@ -147,6 +148,25 @@ CHECK_SENTENCES = {
            "override": "a local indicator file redefines a bundled indicator: {clauses}",
            "other": "stated {stated}; computed from the plan's other numbers {computed} (difference {difference})"},
 }
+
+KIND_LABELS = {"zh": {"target": "目标", "baseline": "基线", "rule": "规则"},
+               "en": {"target": "target", "baseline": "baseline", "rule": "rule"}}
+
+
+def check_sentence(check: str, indicator: str, stated, computed, difference, unit: str, clauses: str,
+                   lang: str) -> str:
+    """One finding of check_plans said from its numbers, in ``lang``."""
+    ph = CHECK_SENTENCES[lang]
+    v = dict(stated=fmt_target("==", stated, unit, lang), computed=fmt_target("==", computed, unit, lang),
+             difference=fmt_change(abs(difference), False, unit, lang).lstrip("+") if unit == "percent"
+             else fmt_target("==", abs(difference) if _finite(difference) else difference, unit, lang),
+             clauses=clauses)
+    if check in ("conflict", "override"):
+        return ph[check].format(**v)
+    if check == "components" and indicator != "voc_fiscal_funding_total":
+        return ph["components_part"].format(**v)
+    return ph["other"].format(**v)
+
 
 # words inside charts
 CHART_WORDS = {

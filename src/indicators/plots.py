@@ -7,7 +7,6 @@ text needs a CJK font: the project depends on ``mplfonts``, which ships Noto San
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -16,6 +15,7 @@ import pandas as pd
 from matplotlib import font_manager
 
 from .explain import CHART_WORDS, STATUS_LABELS, definition_label, unit_name
+from .output import wrap_text
 
 __all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path",
            "wrap_title"]
@@ -49,43 +49,12 @@ def use_cjk_font() -> str | None:
     return name
 
 
-def _cells(ch: str) -> int:
-    """Width of a character in half-width cells: 2 for Chinese and full-width forms."""
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
 def wrap_title(text: str, ax, fontsize: float) -> str:
     """Break ``text`` into lines that fit the axes' width instead of running off the figure: a
-    budget of half-width cells from the axes' width in points (a Latin letter is about 0.5 em,
-    a Chinese character 1 em); English breaks between words, Chinese anywhere."""
-    fig = ax.figure
-    width_pt = fig.get_figwidth() * 72 * ax.get_position().width
-    budget = max(10, int(width_pt / (fontsize * 0.5)))
-    lines, line, size = [], "", 0
-    for word in _tokens(text):
-        w = sum(_cells(c) for c in word)
-        if line and size + w > budget:
-            lines.append(line.rstrip())
-            line, size = word.lstrip(), sum(_cells(c) for c in word.lstrip())
-        else:
-            line, size = line + word, size + w
-    return "\n".join(lines + [line.rstrip()])
-
-
-def _tokens(text: str) -> list[str]:
-    """Words with their leading space, and each Chinese character on its own (it may end a line)."""
-    out, word = [], ""
-    for ch in text:
-        if _cells(ch) == 2 or ch == " ":
-            if word:
-                out.append(word)
-            word = ch
-            if _cells(ch) == 2:
-                out.append(word)
-                word = ""
-        else:
-            word += ch
-    return out + ([word] if word else [])
+    budget of terminal-like cells from the axes' width in points (a Latin letter is about 0.5 em,
+    a Chinese character 1 em, two cells); English breaks between words, Chinese anywhere."""
+    width_pt = ax.figure.get_figwidth() * 72 * ax.get_position().width
+    return "\n".join(wrap_text(text, max(10, int(width_pt / (fontsize * 0.5)))))
 
 
 def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,
@@ -132,24 +101,29 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
         ax.set_xticks(range(int(years.min()), int(years.max()) + 1, max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
     handles, labels = ax.get_legend_handles_labels()
     if parent is not None and len(parent[1]):
-        label, rows = parent
-        rows = rows.sort_values("year")
-        from .forecast import MONEY_OR_COUNT_UNITS
-
-        # levels: a province's counts dwarf a district's, so they get their own axis; shares and ratios share one
-        other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax
-        line, = other.plot(rows["year"], rows["value"], color="#9aa0a6", lw=1.2, ls=":", marker=".", ms=4,
-                           label=label, zorder=1)
-        if other is not ax:
-            other.tick_params(axis="y", colors="#80868b", labelsize=7.5)
-            other.set_ylim(bottom=0)
-        handles.append(line)
-        labels.append(label)
-        years = pd.concat([years, rows["year"]])
-        ax.set_xticks(range(int(years.min()), int(years.max()) + 1,
-                            max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
+        _draw_parent(ax, parent, unit, handles, labels, years)
     ax.legend(handles, labels, fontsize=7.5, loc="best", frameon=False)
     return ax
+
+
+def _draw_parent(ax, parent: tuple, unit: str, handles: list, labels: list, years: pd.Series) -> None:
+    """The parent region's series in grey: on the same axis for shares and ratios, on its own
+    right-hand axis for levels (a province's counts dwarf a district's)."""
+    from .forecast import MONEY_OR_COUNT_UNITS
+
+    label, rows = parent
+    rows = rows.sort_values("year")
+    other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax
+    line, = other.plot(rows["year"], rows["value"], color="#9aa0a6", lw=1.2, ls=":", marker=".", ms=4,
+                       label=label, zorder=1)
+    if other is not ax:
+        other.tick_params(axis="y", colors="#80868b", labelsize=7.5)
+        other.set_ylim(bottom=0)
+    handles.append(line)
+    labels.append(label)
+    years = pd.concat([years, rows["year"]])
+    ax.set_xticks(range(int(years.min()), int(years.max()) + 1,
+                        max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
 
 
 def status_heatmap(table: pd.DataFrame, lang: str = "zh", ax=None):

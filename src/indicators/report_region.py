@@ -11,7 +11,7 @@ import pandas as pd
 from .actuals import Actuals
 from .assess import STATUSES, SeriesStore, Thresholds, forecast_path
 from .checks import check_plans
-from .explain import CHECK_LABELS, CHECK_SENTENCES, WORDS, definition_label, fmt_prob, fmt_target, report_title
+from .explain import CHECK_LABELS, WORDS, check_sentence, definition_label, fmt_prob, fmt_target, report_title
 from .plots import plot_indicator
 from .report_html import TABLE, badge, by_urgency, esc, section, src
 from .targets import Catalog
@@ -257,16 +257,7 @@ class RegionReport:
         return src(WORDS[self.lang]["list_sep"].join(names), self.lang)
 
     def _check_sentence(self, r) -> str:
-        ph = CHECK_SENTENCES[self.lang]
-        def num(x) -> str:
-            return fmt_target("==", x, r.unit, self.lang)
-
-        v = dict(stated=num(r.stated), computed=num(r.computed), difference=num(abs(r.difference)), clauses=r.clauses)
-        if r.check in ("conflict", "override"):
-            return ph[r.check].format(**v)
-        if r.check == "components" and r.indicator != "voc_fiscal_funding_total":
-            return ph["components_part"].format(**v)
-        return ph["other"].format(**v)
+        return check_sentence(r.check, r.indicator, r.stated, r.computed, r.difference, r.unit, r.clauses, self.lang)
 
     def sources_html(self) -> str:
         t = WORDS[self.lang]
