@@ -142,6 +142,8 @@ def status_heatmap(table: pd.DataFrame, lang: str = "zh", ax=None):
         ax.text(0.5, 0.5, labels["insufficient_data"], ha="center", va="center")
         return ax
     codes = table.apply(lambda c: c.map({s: i for i, s in enumerate(order)})).astype(float)
+    # region names on top: long ones (Huancui District) wrap to the cell's width instead of overlapping
+    codes.columns = ["\n".join(wrap_text(str(c), 10)) for c in codes.columns]
     cmap = ListedColormap([STATUS_COLORS[s] for s in order])
     ax.set_facecolor("#eef0f2")
     sns.heatmap(codes, ax=ax, cmap=cmap, norm=BoundaryNorm(np.arange(-0.5, len(order)), cmap.N), cbar=False,
