@@ -238,3 +238,53 @@ def test_overview_renders_offline(driver, pages):
     h1 = _visible_heading(driver, "总览")
     _assert_glyphs_render(driver, h1, h1.text)
     _screenshot(driver, "overview")
+
+
+@pytest.fixture(scope="module")
+def english_pages(tmp_path_factory):
+    from test_english import english_site
+
+    result = english_site(tmp_path_factory)
+    return {r["region"]: Path(r["html"]) for r in result.reports}
+
+
+def test_english_report_reads_in_english(driver, english_pages):
+    """`indicators run --lang en`: headings, table captions, badges and the legend of statuses are
+    English as the browser shows them; Chinese only inside marked names and quotes."""
+    import re
+
+    from indicators.explain import SECTIONS, STATUS_LABELS, WORDS
+
+    _open(driver, english_pages["茌平区"].as_uri())
+    assert _severe(driver) == [] and _remote_requests(driver) == []
+    assert driver.execute_script("return document.documentElement.lang") == "en"
+    h1 = _visible_heading(driver, "Chiping District", "vocational-education plan targets")
+    _assert_glyphs_render(driver, h1.find_element(By.CSS_SELECTOR, "span[lang='zh-CN']"), "茌平区")
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
+    assert h2 == [SECTIONS["en"][k][0] for k in ("headline", "risk", "charts", "checks", "sources")]
+    headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.risk th")]
+    assert headers == [WORDS["en"][k] for k in ("indicator", "year", "target", "clause", "status", "p", "explanation")]
+    badges = {b.text for b in driver.find_elements(By.CSS_SELECTOR, "span.badge")}
+    assert badges and badges <= set(STATUS_LABELS["en"].values())
+    captions = h2 + headers + list(badges) + [e.text for e in driver.find_elements(By.CSS_SELECTOR, "p.lead, h3")]
+    assert not [c for c in captions if cjk.search(c)], captions
+    # what a reader sees outside names and quotes, up to the sources: no Chinese
+    seen = driver.execute_script(
+        "const c = document.body.cloneNode(true);"
+        "c.querySelectorAll('[lang^=zh], style, script').forEach(e => e.remove());"
+        "const s = c.querySelector('#sources'); let t = c.innerText;"
+        "return s ? c.innerText.split(s.innerText)[0] : t;")
+    assert len(seen) > 500 and not cjk.findall(seen)
+    _screenshot(driver, "en-" + english_pages["茌平区"].stem)
+
+
+def test_english_report_of_an_intellectual_property_plan(driver, english_pages):
+    _open(driver, english_pages["苏州市"].as_uri())
+    assert _severe(driver) == []
+    _visible_heading(driver, "Suzhou", "intellectual-property plan targets")
+    assert "职业教育" not in driver.title + driver.find_element(By.TAG_NAME, "h1").text
+    _screenshot(driver, "en-" + english_pages["苏州市"].stem)
+    _open(driver, english_pages[None].as_uri())
+    _visible_heading(driver, "Overview of all regions")
+    _screenshot(driver, "en-overview")

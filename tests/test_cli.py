@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pandas as pd
 
@@ -65,3 +66,122 @@ def test_assess_xlsx_needs_an_output_file(tmp_path, capsys):
     assert main(["assess", "--region", "茌平区", "--format", "xlsx", "-o", str(out), "--lang", "en"]) == 0
     frame = pd.read_excel(out)
     assert len(frame) and frame["explanation"].str.contains("target").all()
+
+
+# --- fits the screen, speaks the user's language ---------------------------------------------
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from indicators.output import text_width  # noqa: E402
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def _cli(*args: str, columns: int = 100, lang_env: str = "C.UTF-8") -> subprocess.CompletedProcess:
+    """The real command in a subprocess, as in a terminal of ``columns`` columns."""
+    env = {**os.environ, "COLUMNS": str(columns), "LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": "",
+           "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env.pop("INDICATORS_PLANS", None)
+    return subprocess.run([sys.executable, "-m", "indicators.cli", *args], capture_output=True, text=True, env=env,
+                          check=True)
+
+
+@pytest.mark.parametrize("command", [["targets"], ["check-plans"], ["assess"], ["assess", "--lang", "en"],
+                                     ["targets", "--region", "茌平区", "--lang", "en"]])
+def test_tables_fit_100_columns(command):
+    out = _cli(*command).stdout
+    widths = [text_width(line) for line in out.splitlines()]
+    assert len(widths) > 10 and max(widths) <= 100, max(widths)
+    wide = _cli(*command, "--wide").stdout  # --wide: the full table, as before
+    assert max(text_width(line) for line in wide.splitlines()) > 100
+
+
+def test_narrower_terminal_narrower_table():
+    out = _cli("assess", "--region", "茌平区", columns=80).stdout
+    assert max(text_width(line) for line in out.splitlines()) <= 80
+
+
+def test_csv_keeps_every_column_and_the_keys(capsys):
+    assert main(["targets", "--region", "茌平区", "--format", "csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert {"quote", "unit_written", "target_id", "comparator"} <= set(frame.columns)
+    assert "sec_voc_dual_qualified_teacher_share" in set(frame["indicator"])
+
+
+def test_chinese_names_and_statuses_by_default_english_with_lang_en():
+    zh = _cli("assess", "--region", "茌平区").stdout
+    assert "双师型" in zh and "存在风险" in zh and "有望达标" in zh
+    assert "sec_voc_dual_qualified_teacher_share" not in zh and "at_risk" not in zh
+    en = _cli("assess", "--region", "茌平区", "--lang", "en").stdout
+    assert "dual-qualified" in en and "at risk" in en and "存在风险" not in en
+    assert "_share" not in en and "at_risk" not in en
+    targets = _cli("targets", "--region", "茌平区").stdout
+    assert "双师型" in targets and "_ratio" not in targets
+    checks = _cli("check-plans").stdout
+    assert "同年数值冲突" in checks and "stated_ratio" not in checks
+
+
+def test_validate_names_the_row_label_the_planner_typed(tmp_path, capsys):
+    f = tmp_path / "bad.csv"
+    f.write_text("指标,2020,2021\n生师比,17,-3\n", encoding="utf-8")
+    assert main(["validate", str(f), "--input-region", "茌平区"]) == 1
+    out = capsys.readouterr().out
+    assert "生师比 is a count" in out and "sec_voc_student_teacher_ratio" not in out
+
+
+def _actions(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from ((name, a) for a in sub._actions)
+        else:
+            yield "indicators", action
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_option_has_help_in_the_language(lang):
+    from indicators.cli import build_parser
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    seen = 0
+    for command, action in _actions(build_parser(lang)):
+        if isinstance(action, argparse._SubParsersAction):
+            continue
+        assert action.help, f"{command} {action.option_strings or action.dest} has no help"
+        if lang == "zh" and action.option_strings != ["--version"]:
+            assert cjk.search(action.help), f"{command} {action.option_strings}: {action.help}"
+        if lang == "en":
+            assert not cjk.search(action.help.replace("茌平区", "").replace("镇江市", "")), action.help
+        seen += 1
+    assert seen > 60
+
+
+def test_help_follows_lang_or_the_locale():
+    assert "只用截至此年份的实际数据" in _cli("assess", "-h", lang_env="zh_CN.UTF-8").stdout
+    assert "use only actuals up to this year" in _cli("assess", "-h").stdout
+    assert "use only actuals up to this year" in _cli("assess", "-h", "--lang", "en", lang_env="zh_CN.UTF-8").stdout
+    assert "模板所属地区" in _cli("template", "--lang", "zh", "-h").stdout
+
+
+def test_run_and_assess_take_the_same_options():
+    from indicators.cli import build_parser
+
+    subs = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    opts = {name: {s for a in subs[name]._actions for s in a.option_strings} for name in ("run", "assess")}
+    shared = {"--region", "--domain", "--actuals", "--input-region", "--as-of", "--lang", "--on-track", "--at-risk",
+              "--plans"}
+    assert shared <= opts["run"] and shared <= opts["assess"]
+    for name in ("run", "assess"):  # the region filter is repeatable in both
+        act = next(a for a in subs[name]._actions if "--region" in a.option_strings)
+        assert isinstance(act, argparse._AppendAction)
+
+
+def test_assess_takes_several_regions(capsys):
+    assert main(["assess", "--region", "茌平区", "--region", "环翠", "--format", "csv"]) == 0
+    assert set(pd.read_csv(io.StringIO(capsys.readouterr().out))["region"]) == {"茌平区", "环翠区"}

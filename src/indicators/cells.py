@@ -122,7 +122,7 @@ def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
     raw = c.value_raw
     if is_blank(raw):
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.missing", severity=Severity.MISSING,
-                               expected=f"a number for {ind.key} {year} (blank: treated as missing)"))
+                               expected=f"a number for {c.indicator_name} {year} (blank: treated as missing)"))
     try:
         q = parse_quantity(str(raw))
     except ParseError:
@@ -144,7 +144,7 @@ def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
 
 def _plausible(c: Cell, ind: Indicator, value: float, from_ratio: bool) -> None:
     """Shares within 0-100% and in percent, counts and amounts not negative."""
-    raw, key = c.value_raw, ind.key
+    raw, key = c.value_raw, c.indicator_name  # the label the planner typed, not the internal key
     if ind.unit == "percent":
         if not 0 <= value <= 100:
             raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.share_out_of_range",

@@ -1,4 +1,7 @@
-"""Command line: ``indicators <command>``. Every command takes ``--plans DIR`` for planner plans.
+"""Command line: ``indicators <command>``. Every command takes ``--plans DIR`` for planner plans
+and ``--lang zh|en``: tables and explanations in Chinese by default, help in the user's locale
+(``cli_help``). Screen tables fit the terminal (``cli_tables``); ``--wide``, CSV and JSON give every
+column.
 
 Errors in inputs are printed as a table (file, row, column, value, what was expected) on stderr
 with exit status 1; nothing is written when a command fails.
@@ -13,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .cli_help import COMMAND_HELP, HELP, help_lang
+from .assess import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 from .errors import IndicatorsError, ValidationError
 from .output import emit
 
@@ -25,7 +30,21 @@ def _catalog(args):
     cat = load_catalog(args.plans or None, include_drafts=getattr(args, "include_drafts", False))
     if getattr(args, "region", None) and isinstance(args.region, str):
         args.region = _region(cat, args.region)
+    elif getattr(args, "region", None):  # repeatable (assess, run): each resolved
+        args.region = [_region(cat, r) for r in args.region]
     return cat
+
+
+def _lang(args) -> str:
+    """The language of tables and explanations: --lang, else the project's default, Chinese."""
+    return getattr(args, "lang", None) or "zh"
+
+
+def _screen(args, screen, frame, cat, *extra):
+    """The frame to emit and how it fits: the screen table (names, fitted) unless --wide or a file format."""
+    if args.format != "table" or getattr(args, "wide", False):
+        return frame, None
+    return screen(frame, cat, _lang(args), *extra)
 
 
 def _region(catalog, name: str) -> str:
@@ -44,17 +63,22 @@ def _warn(act) -> None:
             print(w.line(), file=sys.stderr)
 
 
-def _filter_args(p: argparse.ArgumentParser, plan=True, domain=True) -> None:
+def _filter_args(p, h: dict, plan=True, domain=True, many=False) -> None:
     if plan:
-        p.add_argument("--plan", help="plan id, e.g. chiping_2020")
-    p.add_argument("--region", help="region in Chinese (茌平区) or English (Chiping District)")
+        p.add_argument("--plan", help=h["plan"])
+    if many:
+        p.add_argument("--region", action="append", help=h["regions"])
+    else:
+        p.add_argument("--region", help=h["region"])
     if domain:
-        p.add_argument("--domain", help="vocational, basic_education, intellectual_property, ...")
+        p.add_argument("--domain", help=h["domain"])
 
 
-def _out_args(p: argparse.ArgumentParser, formats=("table", "csv", "json")) -> None:
-    p.add_argument("--format", choices=formats, default="table")
-    p.add_argument("-o", "--output", type=Path, help="write to this file instead of the screen")
+def _out_args(p, h: dict, formats=("table", "csv", "json"), wide=True) -> None:
+    p.add_argument("--format", choices=formats, default="table", help=h["format"])
+    p.add_argument("-o", "--output", type=Path, help=h["output"])
+    if wide:
+        p.add_argument("--wide", action="store_true", help=h["wide"])
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -76,7 +100,12 @@ def cmd_targets(args) -> int:
             "breakdown", "direction", "note", "target_id"]
     if args.format == "table":
         cols = ["plan", "region", "indicator", "year", "comparator", "value", "unit", "kind", "clause", "written"]
-    emit(frame[cols], args.format, args.output)
+        if not args.wide:
+            cols += ["value_high", "breakdown"]
+    from .cli_tables import targets_screen
+
+    shown, fit = _screen(args, targets_screen, frame[cols], cat)
+    emit(shown, args.format, args.output, fit)
     return 0
 
 
@@ -89,8 +118,13 @@ def cmd_check_plans(args) -> int:
         counts = frame["check"].value_counts().to_dict()
         print(f"{len(frame)} finding(s): " + ", ".join(f"{k} {v}" for k, v in counts.items()) +
               " (information about the plans, not errors)", file=sys.stderr)
-        frame = frame[["check", "plan", "region", "year", "indicator", "stated", "computed", "difference", "detail"]]
-    emit(frame, args.format, args.output)
+        if args.wide:
+            frame = frame[["check", "plan", "region", "year", "indicator", "stated", "computed", "difference",
+                           "detail"]]
+    from .cli_tables import checks_screen
+
+    shown, fit = _screen(args, checks_screen, frame, cat)
+    emit(shown, args.format, args.output, fit)
     return 0
 
 
@@ -184,13 +218,19 @@ def cmd_assess(args) -> int:
     cat = _catalog(args)
     act = _actuals(args, cat)
     _warn(act)
-    frame = assess(cat, act, as_of=args.as_of, region=args.region, plan=args.plan,
-                   domain=None if args.domain == "all" else args.domain, lang=args.lang,
-                   thresholds=Thresholds(args.on_track, args.at_risk), jobs=args.jobs, scheduler=args.scheduler)
-    if args.format == "table":
+    th = Thresholds(args.on_track, args.at_risk)
+    frames = [assess(cat, act, as_of=args.as_of, region=r, plan=args.plan,
+                     domain=None if args.domain == "all" else args.domain, lang=_lang(args), thresholds=th,
+                     jobs=args.jobs, scheduler=args.scheduler)
+              for r in (args.region or [None])]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if args.format == "table" and args.wide:
         frame = frame[["region", "indicator", "year", "clause", "comparator", "target", "latest_year",
                        "latest_value", "forecast", "p_meet", "status", "explanation"]]
-    emit(frame, args.format, args.output)
+    from .cli_tables import assess_screen
+
+    shown, fit = _screen(args, assess_screen, frame, cat, tuple(th))
+    emit(shown, args.format, args.output, fit)
     return 0
 
 
@@ -214,15 +254,15 @@ def cmd_backtest(args) -> int:
     return 0
 
 
-def _backtest_args(p):
-    p.add_argument("--out", type=Path, default=Path("reports"), help="directory for backtest.csv (reports)")
-    p.add_argument("--quick", action="store_true", help="a small deterministic sample of the series (smoke test)")
+def _backtest_args(p, h):
+    p.add_argument("--out", type=Path, default=Path("reports"), help=h["backtest_out"])
+    p.add_argument("--quick", action="store_true", help=h["quick"])
 
 
 def cmd_run(args) -> int:
     from .runner import run
 
-    result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=args.lang, jobs=args.jobs,
+    result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=_lang(args), jobs=args.jobs,
                  out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
                  input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
                  scheduler=args.scheduler, pdf=args.pdf)
@@ -236,99 +276,111 @@ def cmd_run(args) -> int:
     return 0 if result.ok else 1
 
 
-def _run_args(p):
-    p.add_argument("--region", action="append", help="region(s) to report on (default: every region with a plan)")
-    _actuals_args(p)
-    _judgement_args(p)
-    _parallel_args(p, "notebooks executed in parallel (2)")
-    p.add_argument("--out", type=Path, default=Path("reports"))
-    p.add_argument("--domain", default="vocational", help="plan domain for the overview and reports ('all' for every)")
-    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell (600)")
-    p.add_argument("--pdf", action="store_true", help="also write an A4 PDF per report (needs Chromium)")
+def _run_args(p, h):
+    """run and assess take the same options for the same things (_judgement_args)."""
+    _judgement_args(p, h)
+    _parallel_args(p, h)
+    p.add_argument("--out", type=Path, default=Path("reports"), help=h["out"])
+    p.add_argument("--timeout", type=int, default=600, help=h["timeout"])
+    p.add_argument("--pdf", action="store_true", help=h["pdf"])
 
 
-def _parallel_args(p, jobs_help: str):
-    p.add_argument("--jobs", type=int, default=2, help=jobs_help)
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on Dask: 'local' (a LocalCluster of --jobs workers) "
-                   "or tcp://HOST:8786 (default: $INDICATORS_SCHEDULER, else local processes)")
+def _parallel_args(p, h):
+    """run and assess: worker processes of this machine, or a Dask cluster (``parallel``)."""
+    p.add_argument("--jobs", type=int, default=2, help=h["jobs"])
+    p.add_argument("--scheduler", metavar="ADDRESS", help=h["scheduler"])
 
 
-def _actuals_args(p):
-    p.add_argument("--actuals", action="append", type=Path, metavar="FILE",
-                   help="planner file(s), CSV or XLSX, long or wide; later files override earlier ones")
-    p.add_argument("--input-region", help="region of a wide file whose sheets are not named by region")
+def _actuals_args(p, h):
+    p.add_argument("--actuals", action="append", type=Path, metavar="FILE", help=h["actuals"])
+    p.add_argument("--input-region", help=h["input_region"])
 
 
-def _judgement_args(p):
-    """Shared by assess and run: the same inputs give the same verdicts."""
-    p.add_argument("--as-of", type=int, help="use only actuals up to this year (default: latest actual year)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p.add_argument("--on-track", type=float, default=0.7, help="p_meet at or above this: on_track (0.7)")
-    p.add_argument("--at-risk", type=float, default=0.3, help="p_meet at or above this: at_risk (0.3)")
+def _judgement_args(p, h):
+    """Shared by assess and run: the same inputs give the same verdicts, with the same options:
+    regions (repeatable), domain, actuals files, --input-region, --as-of, thresholds."""
+    p.add_argument("--region", action="append", help=h["regions"])
+    p.add_argument("--domain", default="vocational", help=h["run_domain"])
+    _actuals_args(p, h)
+    p.add_argument("--as-of", type=int, help=h["as_of"])
+    p.add_argument("--on-track", type=float, default=DEFAULT_ON_TRACK, help=h["on_track"])
+    p.add_argument("--at-risk", type=float, default=DEFAULT_AT_RISK, help=h["at_risk"])
 
 
-def _assess_args(p):
-    _filter_args(p)
-    _actuals_args(p)
-    _judgement_args(p)
-    p.set_defaults(domain="vocational")
-    _parallel_args(p, "worker processes, regions split between them (2)")
-    _out_args(p, ("table", "csv", "json", "xlsx"))
+def _assess_args(p, h):
+    p.add_argument("--plan", help=h["plan"])
+    _judgement_args(p, h)
+    _parallel_args(p, h)
+    _out_args(p, h, ("table", "csv", "json", "xlsx"))
+
+
+def _template_args(p, h):
+    p.add_argument("--region", required=True, help=h["template_region"])
+    p.add_argument("--layout", choices=["wide", "long"], default="wide", help=h["layout"])
+    p.add_argument("--format", choices=["xlsx", "csv"], help=h["template_format"])
+    p.add_argument("-o", "--output", type=Path, required=True, help=h["template_output"])
+    _actuals_args(p, h)
+
+
+def _draft_args(p, h):
+    p.add_argument("source", type=Path, help=h["source"])
+    p.add_argument("--region", help=h["draft_region"])
+    p.add_argument("--plan-id", help=h["plan_id"])
+    p.add_argument("-o", "--output", type=Path, help=h["draft_output"])
+    p.add_argument("--check", action="store_true", help=h["check"])
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h["format"])
+
+
+def _validate_args(p, h):
+    p.add_argument("files", nargs="+", type=Path, help=h["files"])
+    p.add_argument("--input-region", help=h["input_region"])
+    _out_args(p, h, wide=False)
+
+
+def _actuals_cmd_args(p, h):
+    p.add_argument("--region", help=h["region"])
+    p.add_argument("--indicator", help=h["indicator"])
+    _actuals_args(p, h)
+    _out_args(p, h, wide=False)
 
 
 COMMANDS = {
-    "plans": (cmd_plans, "list the plans in the catalogue", lambda p: _out_args(p)),
-    "targets": (cmd_targets, "one row per target, baseline and rule, with its source quote",
-                lambda p: (_filter_args(p), p.add_argument("--kind", choices=["target", "baseline", "rule"]),
-                           _out_args(p))),
-    "check-plans": (cmd_check_plans, "conflicts and inconsistencies inside the plans (exit 0: information)",
-                    lambda p: (_filter_args(p, domain=False), _out_args(p))),
-    "validate": (cmd_validate, "check actuals files and print every problem (exit 1 on errors)",
-                 lambda p: (p.add_argument("files", nargs="+", type=Path),
-                            p.add_argument("--input-region", help="region for a wide file without region sheets"),
-                            _out_args(p))),
-    "actuals": (cmd_actuals, "the actuals the tool will use: bundled data, plan baselines and your files",
-                lambda p: (p.add_argument("--region"), p.add_argument("--indicator"), _actuals_args(p),
-                           _out_args(p))),
-    "template": (cmd_template, "write an input file for a region, pre-filled with known actuals",
-                 lambda p: (p.add_argument("--region", required=True),
-                            p.add_argument("--layout", choices=["wide", "long"], default="wide"),
-                            p.add_argument("--format", choices=["xlsx", "csv"]),
-                            p.add_argument("-o", "--output", type=Path, required=True), _actuals_args(p))),
-    "draft": (cmd_draft, "draft a plan YAML from a plan's text (every entry confirmed: false)",
-              lambda p: (p.add_argument("source", type=Path, help="the plan's text (UTF-8), or with --check a plan YAML"),
-                         p.add_argument("--region"), p.add_argument("--plan-id"),
-                         p.add_argument("-o", "--output", type=Path, help="plan YAML (default: beside the source)"),
-                         p.add_argument("--check", action="store_true", help="list the entries still to confirm"),
-                         p.add_argument("--format", choices=["table", "csv", "json"], default="table"))),
-    "run": (cmd_run, "execute the report notebooks and publish HTML reports", _run_args),
-    "assess": (cmd_assess, "status, probability and explanation for every dated target", _assess_args),
-    "backtest": (cmd_backtest, "accuracy, interval coverage and flag quality on outcomes already known",
-                 _backtest_args),
+    "plans": (cmd_plans, lambda p, h: _out_args(p, h, wide=False)),
+    "targets": (cmd_targets, lambda p, h: (_filter_args(p, h), p.add_argument(
+        "--kind", choices=["target", "baseline", "rule"], help=h["kind"]), _out_args(p, h))),
+    "check-plans": (cmd_check_plans, lambda p, h: (_filter_args(p, h, domain=False), _out_args(p, h))),
+    "validate": (cmd_validate, _validate_args),
+    "actuals": (cmd_actuals, _actuals_cmd_args),
+    "template": (cmd_template, _template_args),
+    "draft": (cmd_draft, _draft_args),
+    "run": (cmd_run, _run_args),
+    "assess": (cmd_assess, _assess_args),
+    "backtest": (cmd_backtest, _backtest_args),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="indicators",
-        description="Targets of vocational-education plans, actuals, forecasts and risk flags.",
-    )
-    parser.add_argument("--version", action="version", version=f"indicators {__version__}")
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The parser with every help text in ``lang`` (cli_help)."""
+    h, words = HELP[lang], COMMAND_HELP[lang]
+    parser = argparse.ArgumentParser(prog="indicators", description=words["_description"], add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=h["help"])
+    parser.add_argument("--version", action="version", version=f"indicators {__version__}", help=h["version"])
     sub = parser.add_subparsers(dest="command", metavar="command")
     sub.required = True
-    for name, (func, help_text, add_arguments) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--plans", action="append", type=Path, metavar="DIR",
-                       help="directory of extra plan YAML files (repeatable; also $INDICATORS_PLANS)")
-        p.add_argument("--include-drafts", action="store_true",
-                       help="load drafted entries (confirmed: false) as they are")
-        add_arguments(p)
+    for name, (func, add_arguments) in COMMANDS.items():
+        p = sub.add_parser(name, help=words[name], description=words[name], add_help=False)
+        p.add_argument("-h", "--help", action="help", help=h["help"])
+        p.add_argument("--plans", action="append", type=Path, metavar="DIR", help=h["plans"])
+        p.add_argument("--include-drafts", action="store_true", help=h["include_drafts"])
+        p.add_argument("--lang", choices=["zh", "en"], help=h["lang"])
+        add_arguments(p, h)
         p.set_defaults(func=func)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(help_lang(argv))
     args = parser.parse_args(argv)
     pd.set_option("display.unicode.east_asian_width", True)
     pd.set_option("display.width", 250)

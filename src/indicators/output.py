@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,8 @@ import pandas as pd
 
 from .errors import IndicatorsError
 
-__all__ = ["FORMATS", "emit", "write_atomic", "to_csv_text", "to_json_text"]
+__all__ = ["FORMATS", "emit", "write_atomic", "to_csv_text", "to_json_text", "text_width", "wrap_text", "fit_table",
+           "screen_width"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -57,8 +60,114 @@ def to_json_text(frame: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
 
 
-def emit(frame: pd.DataFrame, fmt: str, output: Path | None = None) -> None:
-    """Print or save a table in one of FORMATS."""
+def text_width(s: str) -> int:
+    """Columns a string takes on a terminal: 2 for each Chinese or full-width character."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their leading space; each Chinese character on its own (a line may end after it)."""
+    out, word = [], ""
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        if wide or ch == " ":
+            if word:
+                out.append(word)
+            word = "" if wide else ch
+            if wide:
+                out.append(ch)
+        else:
+            word += ch
+    return out + ([word] if word else [])
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` terminal columns: English breaks between words, Chinese anywhere,
+    a word longer than a line is cut."""
+    lines, line = [], ""
+    for tok in _tokens(str(text)):
+        if line and text_width(line + tok) > width:
+            lines.append(line.rstrip())
+            line = tok.lstrip()
+        else:
+            line += tok
+        while text_width(line) > width:  # one word longer than the line
+            cut = next(i for i in range(len(line), 0, -1) if text_width(line[:i]) <= width)
+            lines.append(line[:cut])
+            line = line[cut:]
+    return lines + [line.rstrip()] if line.strip() or not lines else lines
+
+
+def screen_width() -> int:
+    """The terminal's width ($COLUMNS when set; 100 when it cannot be known)."""
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _cell(v) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def fit_table(frame: pd.DataFrame, width: int, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = ()) -> str:
+    """A table that fits ``width`` columns: the columns in ``drop`` go first (in that order) while
+    the rest cannot fit, then the columns in ``wrap`` wrap their cells over several lines (rows
+    are separated by a blank line then); any other cell still too wide is cut with "…"."""
+    cells = {c: [_cell(v) for v in frame[c]] for c in frame.columns}
+    natural = {c: max([text_width(str(c))] + [text_width(v) for v in cells[c]]) for c in frame.columns}
+    cols = list(frame.columns)
+
+    def need(cs) -> int:  # wrap columns count at a readable minimum
+        return sum(min(natural[c], 24) if c in wrap else natural[c] for c in cs) + 2 * (len(cs) - 1)
+
+    for c in drop:
+        if sum(natural[x] for x in cols) + 2 * (len(cols) - 1) <= width or need(cols) <= width:
+            break
+        if c in cols and len(cols) > 1:
+            cols.remove(c)
+    widths = dict(natural)
+    spare = width - need([c for c in cols if c not in wrap]) - 2 * sum(1 for c in cols if c in wrap)
+    flex = [c for c in cols if c in wrap]
+    if sum(natural[c] for c in cols) + 2 * (len(cols) - 1) > width and flex:
+        total = sum(natural[c] for c in flex)
+        for c in flex:
+            widths[c] = max(min(natural[c], 16), min(natural[c], spare * natural[c] // total))
+    while sum(widths[c] for c in cols) + 2 * (len(cols) - 1) > width:  # still too wide: narrow the widest
+        c = max((c for c in cols), key=lambda c: widths[c])
+        if widths[c] <= 6:
+            break
+        widths[c] -= 1
+    return _render(cols, cells, widths, wrap)
+
+
+def _render(cols, cells, widths, wrap) -> str:
+    def fit(v: str, c: str) -> list[str]:
+        if c in wrap:
+            return wrap_text(v, widths[c]) or [""]
+        if text_width(v) <= widths[c]:
+            return [v]
+        cut = next(i for i in range(len(v), -1, -1) if text_width(v[:i]) <= widths[c] - 1)
+        return [v[:cut] + "…"]
+
+    def line(parts) -> str:
+        return "  ".join(p + " " * (widths[c] - text_width(p)) for c, p in zip(cols, parts)).rstrip()
+
+    rows = [[fit(cells[c][i], c) for c in cols] for i in range(len(cells[cols[0]]))]
+    multi = any(len(part) > 1 for r in rows for part in r)
+    out = [line([fit(str(c), c)[0] for c in cols])]
+    for r in rows:
+        if multi:
+            out.append("")
+        for k in range(max(len(p) for p in r)):
+            out.append(line([p[k] if k < len(p) else "" for p in r]))
+    return "\n".join(out) + "\n"
+
+
+def emit(frame: pd.DataFrame, fmt: str, output: Path | None = None, fit: dict | None = None) -> None:
+    """Print or save a table in one of FORMATS. ``fit``: on the screen, a table narrowed to the
+    terminal with ``fit_table`` (``drop``, ``wrap``: column names)."""
     if fmt == "xlsx":
         if output is None:
             raise IndicatorsError("--format xlsx needs -o FILE.xlsx")
@@ -70,8 +179,12 @@ def emit(frame: pd.DataFrame, fmt: str, output: Path | None = None) -> None:
         text = to_csv_text(frame)
     elif fmt == "json":
         text = to_json_text(frame)
+    elif not len(frame):
+        text = "(no rows)\n"
+    elif fit is not None and output is None:
+        text = fit_table(frame, screen_width(), **fit)
     else:
-        text = (frame.to_string(index=False) if len(frame) else "(no rows)") + "\n"
+        text = frame.to_string(index=False) + "\n"
     if output is not None:
         write_atomic(output, text.encode("utf-8"))
     else:

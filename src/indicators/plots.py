@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
-from .explain import STATUS_LABELS, unit_name
+from .explain import CHART_WORDS, STATUS_LABELS, definition_label, unit_name
+from .output import wrap_text
 
-__all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path"]
+__all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path",
+           "wrap_title"]
 
 STATUS_COLORS = {
     "met": "#1a7f37", "on_track": "#56b870", "at_risk": "#e3a008", "off_track": "#d1242f",
@@ -47,6 +49,14 @@ def use_cjk_font() -> str | None:
     return name
 
 
+def wrap_title(text: str, ax, fontsize: float) -> str:
+    """Break ``text`` into lines that fit the axes' width instead of running off the figure: a
+    budget of terminal-like cells from the axes' width in points (a Latin letter is about 0.5 em,
+    a Chinese character 1 em, two cells); English breaks between words, Chinese anywhere."""
+    width_pt = ax.figure.get_figwidth() * 72 * ax.get_position().width
+    return "\n".join(wrap_text(text, max(10, int(width_pt / (fontsize * 0.5)))))
+
+
 def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,
                    indicator_name: str, unit: str, lang: str = "zh", ax=None, parent: tuple | None = None):
     """One chart: actual points (one marker per definition, breaks never joined), the plan's yearly
@@ -58,24 +68,23 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     district's)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6.8, 3.3), dpi=90)
-    zh = lang == "zh"
+    words = CHART_WORDS[lang]
     for i, (dfn, g) in enumerate(actuals.groupby("definition", sort=True)):
         g = g.sort_values("year")
-        label = ("实际" if zh else "actual") + ("" if dfn in ("standard", None) else f"（{dfn}）")
+        label = words["actual"] + ("" if dfn in ("standard", None) else
+                                   words["definition"].format(definition=definition_label(dfn, lang)))
         ax.plot(g["year"], g["value"], marker="o", color=f"C{i}", lw=1.4, ms=5, label=label)
     if len(forecasts):
         f = forecasts.sort_values("year")
         proxy = bool(f["proxy"].any()) if "proxy" in f else False
         style = dict(color="#555", lw=1.3, ls="--" if proxy else "-")
-        ax.plot(f["year"], f["forecast"], **style,
-                label=("按上级地区趋势推算" if zh else "parent region's trend") if proxy else ("预测" if zh else "forecast"))
-        ax.fill_between(f["year"], f["lo80"], f["hi80"], color="#888", alpha=0.18,
-                        label="80% 区间" if zh else "80% interval")
+        ax.plot(f["year"], f["forecast"], **style, label=words["parent_trend"] if proxy else words["forecast"])
+        ax.fill_between(f["year"], f["lo80"], f["hi80"], color="#888", alpha=0.18, label=words["interval"])
     variants = list(dict.fromkeys(targets["clause"].astype(str)))
     for j, clause in enumerate(variants):
         g = targets[targets["clause"].astype(str) == clause]
         ax.scatter(g["year"], g["value"], marker=_MARKERS[j % len(_MARKERS)], s=46, facecolor="none",
-                   edgecolor="black", lw=1.2, zorder=4, label=(f"目标 {clause}" if zh else f"target {clause}"))
+                   edgecolor="black", lw=1.2, zorder=4, label=words["target"].format(clause=clause))
     for r in assessment.itertuples():
         ax.scatter([r.year], [r.target], marker="o", s=150, color=STATUS_COLORS.get(r.status, "#999"), alpha=0.35,
                    zorder=3, lw=0)
@@ -83,32 +92,38 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     if len(values) and values.min() >= 0:  # counts and shares: keep zero in view, never a -0.04 axis
         ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
     # the unit goes in the title: a rotated one-character CJK y-label (个) reads like an arrow
-    ax.set_title(f"{indicator_name}（{unit_name(unit, lang).strip()}）" if lang == "zh"
-                 else f"{indicator_name} ({unit_name(unit, lang).strip()})", fontsize=11, loc="left")
+    # a long title wraps to the axes' width instead of being cut at the figure's edge
+    title = words["title"].format(name=indicator_name, unit=unit_name(unit, lang).strip())
+    ax.set_title(wrap_title(title, ax, 11), fontsize=11, loc="left")
     ax.grid(alpha=0.3)
     years = pd.concat([actuals["year"], targets["year"], forecasts["year"] if len(forecasts) else actuals["year"]])
     if len(years):
         ax.set_xticks(range(int(years.min()), int(years.max()) + 1, max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
     handles, labels = ax.get_legend_handles_labels()
     if parent is not None and len(parent[1]):
-        label, rows = parent
-        rows = rows.sort_values("year")
-        from .units import MONEY_OR_COUNT_UNITS
-
-        # levels: a province's counts dwarf a district's, so they get their own axis; shares and ratios share one
-        other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax
-        line, = other.plot(rows["year"], rows["value"], color="#9aa0a6", lw=1.2, ls=":", marker=".", ms=4,
-                           label=label, zorder=1)
-        if other is not ax:
-            other.tick_params(axis="y", colors="#80868b", labelsize=7.5)
-            other.set_ylim(bottom=0)
-        handles.append(line)
-        labels.append(label)
-        years = pd.concat([years, rows["year"]])
-        ax.set_xticks(range(int(years.min()), int(years.max()) + 1,
-                            max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
+        _draw_parent(ax, parent, unit, handles, labels, years)
     ax.legend(handles, labels, fontsize=7.5, loc="best", frameon=False)
     return ax
+
+
+def _draw_parent(ax, parent: tuple, unit: str, handles: list, labels: list, years: pd.Series) -> None:
+    """The parent region's series in grey: on the same axis for shares and ratios, on its own
+    right-hand axis for levels (a province's counts dwarf a district's)."""
+    from .forecast import MONEY_OR_COUNT_UNITS
+
+    label, rows = parent
+    rows = rows.sort_values("year")
+    other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax
+    line, = other.plot(rows["year"], rows["value"], color="#9aa0a6", lw=1.2, ls=":", marker=".", ms=4,
+                       label=label, zorder=1)
+    if other is not ax:
+        other.tick_params(axis="y", colors="#80868b", labelsize=7.5)
+        other.set_ylim(bottom=0)
+    handles.append(line)
+    labels.append(label)
+    years = pd.concat([years, rows["year"]])
+    ax.set_xticks(range(int(years.min()), int(years.max()) + 1,
+                        max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
 
 
 def status_heatmap(table: pd.DataFrame, lang: str = "zh", ax=None):
@@ -127,6 +142,8 @@ def status_heatmap(table: pd.DataFrame, lang: str = "zh", ax=None):
         ax.text(0.5, 0.5, labels["insufficient_data"], ha="center", va="center")
         return ax
     codes = table.apply(lambda c: c.map({s: i for i, s in enumerate(order)})).astype(float)
+    # region names on top: long ones (Huancui District) wrap to the cell's width instead of overlapping
+    codes.columns = ["\n".join(wrap_text(str(c), 10)) for c in codes.columns]
     cmap = ListedColormap([STATUS_COLORS[s] for s in order])
     ax.set_facecolor("#eef0f2")
     sns.heatmap(codes, ax=ax, cmap=cmap, norm=BoundaryNorm(np.arange(-0.5, len(order)), cmap.N), cbar=False,

@@ -1,0 +1,138 @@
+"""Every help text of the command line, in Chinese and English: one home, beside ``cli``.
+
+The language of the help is ``--lang`` when given, else the user's locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``: zh… gives Chinese, anything else English). Tables and reports keep the
+project's default, Chinese, unless ``--lang en`` is given.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["HELP", "COMMAND_HELP", "help_lang"]
+
+COMMAND_HELP = {
+    "zh": {
+        "_description": "职业教育等规划的年度目标、实际数据、预测与风险提示。",
+        "plans": "列出目录中的规划",
+        "targets": "每个目标、基线和规则一行，附原文",
+        "check-plans": "规划内部的冲突和不一致（退出码 0：仅供参考）",
+        "validate": "检查实际数据文件并列出每个问题（有错误时退出码 1）",
+        "actuals": "本工具将使用的实际数据：内置数据、规划基线和你的文件",
+        "template": "为某地区写出预填已知实际值的数据模板",
+        "draft": "从规划文本起草规划 YAML（每条 confirmed: false）",
+        "run": "执行报告笔记本并发布 HTML 报告",
+        "assess": "每个有年份目标的状态、达标概率和说明",
+        "backtest": "在已知结果上检验预测准确度、区间覆盖率和提示质量",
+    },
+    "en": {
+        "_description": "Yearly targets of vocational-education (and other) plans, actuals, forecasts and risk flags.",
+        "plans": "list the plans in the catalogue",
+        "targets": "one row per target, baseline and rule, with its source quote",
+        "check-plans": "conflicts and inconsistencies inside the plans (exit 0: information)",
+        "validate": "check actuals files and print every problem (exit 1 on errors)",
+        "actuals": "the actuals the tool will use: bundled data, plan baselines and your files",
+        "template": "write an input file for a region, pre-filled with known actuals",
+        "draft": "draft a plan YAML from a plan's text (every entry confirmed: false)",
+        "run": "execute the report notebooks and publish HTML reports",
+        "assess": "status, probability and explanation for every dated target",
+        "backtest": "accuracy, interval coverage and flag quality on outcomes already known",
+    },
+}
+
+HELP = {
+    "zh": {
+        "help": "显示此帮助并退出",
+        "version": "显示版本并退出",
+        "plans": "补充规划 YAML 文件所在目录（可重复；也可用 $INDICATORS_PLANS）",
+        "include_drafts": "按原样载入起草的条目（confirmed: false）",
+        "lang": "表格、说明和帮助的语言：zh 或 en（默认：表格 zh，帮助按 LANG 环境变量）",
+        "plan": "规划编号，如 chiping_2020",
+        "region": "地区，中文（茌平区）或英文（Chiping District）",
+        "regions": "地区，中文（茌平区）或英文（Chiping District）；可重复（默认：每个有规划的地区）",
+        "domain": "规划领域：vocational、basic_education、intellectual_property……（all 表示全部）",
+        "format": "输出格式：table（屏幕表格）、csv、json（csv 和 json 含全部列）",
+        "output": "写入此文件而不是屏幕",
+        "wide": "屏幕表格显示全部列，不按终端宽度收窄",
+        "kind": "只列此类：target（目标）、baseline（基线）或 rule（规则）",
+        "files": "要检查的实际数据文件（CSV 或 XLSX）",
+        "input_region": "宽表文件的地区（工作表名不是地区名时）",
+        "indicator": "只列此指标（键名，如 sec_voc_student_teacher_ratio）",
+        "actuals": "规划人员的数据文件（CSV 或 XLSX，长表或宽表；可重复，后者覆盖前者）",
+        "template_region": "模板所属地区（中文或英文名）",
+        "layout": "模板版式：wide（每年一列）或 long（每值一行）",
+        "template_format": "模板格式：xlsx 或 csv（默认按 -o 的扩展名）",
+        "template_output": "模板文件路径（.xlsx 或 .csv）",
+        "source": "规划文本（UTF-8）；配合 --check 时为规划 YAML",
+        "draft_region": "规划所属地区（中文，如 镇江市）",
+        "plan_id": "新规划的编号（默认由地区和年份生成）",
+        "draft_output": "规划 YAML 的路径（默认：与文本同目录）",
+        "check": "列出仍需确认的条目",
+        "as_of": "只用截至此年份的实际数据（默认：最新年份）",
+        "on_track": "达标概率不低于此值为“有望达标”（0.7）",
+        "at_risk": "达标概率不低于此值为“存在风险”，低于则为“难以达标”（0.3）",
+        "jobs": "并行的工作进程数：run 执行笔记本，assess 按地区分工（2）",
+        "out": "报告输出目录（reports）",
+        "run_domain": "要判断和报告的规划领域（默认 vocational；all 表示全部）",
+        "timeout": "每个笔记本单元格允许的秒数（600）",
+        "pdf": "同时为每份报告写出 A4 PDF（需要 Chromium）",
+        "scheduler": "在 Dask 上运行：local（--jobs 个进程的本地集群）或 tcp://主机:8786（默认 $INDICATORS_SCHEDULER，否则本机进程）"
+                     "（默认：$INDICATORS_SCHEDULER，否则本地进程）",
+        "backtest_out": "backtest.csv 的输出目录（reports）",
+        "quick": "只用一小部分确定的序列（冒烟测试）",
+    },
+    "en": {
+        "help": "show this help message and exit",
+        "version": "show the version and exit",
+        "plans": "directory of extra plan YAML files (repeatable; also $INDICATORS_PLANS)",
+        "include_drafts": "load drafted entries (confirmed: false) as they are",
+        "lang": "language of tables, explanations and help: zh or en (default: zh for tables, help by $LANG)",
+        "plan": "plan id, e.g. chiping_2020",
+        "region": "region in Chinese (茌平区) or English (Chiping District)",
+        "regions": "region in Chinese (茌平区) or English (Chiping District); repeatable (default: every region "
+                   "with a plan)",
+        "domain": "plan domain: vocational, basic_education, intellectual_property, ... ('all' for every)",
+        "format": "table (on the screen), csv or json (csv and json have every column)",
+        "output": "write to this file instead of the screen",
+        "wide": "show every column on the screen instead of fitting the terminal",
+        "kind": "only this kind: target, baseline or rule",
+        "files": "actuals files (CSV or XLSX) to check",
+        "input_region": "region of a wide file whose sheets are not named by region",
+        "indicator": "only this indicator (its key, e.g. sec_voc_student_teacher_ratio)",
+        "actuals": "planner file(s), CSV or XLSX, long or wide; later files override earlier ones",
+        "template_region": "region the template is for (Chinese or English name)",
+        "layout": "wide (a column per year) or long (a row per value)",
+        "template_format": "xlsx or csv (default: from the extension of -o)",
+        "template_output": "the template file to write (.xlsx or .csv)",
+        "source": "the plan's text (UTF-8), or with --check a plan YAML",
+        "draft_region": "the plan's region in Chinese (e.g. 镇江市)",
+        "plan_id": "id of the new plan (default: from the region and year)",
+        "draft_output": "plan YAML to write (default: beside the source)",
+        "check": "list the entries still to confirm",
+        "as_of": "use only actuals up to this year (default: the latest actual year)",
+        "on_track": "p_meet at or above this: on track (0.7)",
+        "at_risk": "p_meet at or above this: at risk, below: off track (0.3)",
+        "jobs": "worker processes: notebooks in parallel for run, regions split between them for assess (2)",
+        "out": "directory for the reports (reports)",
+        "run_domain": "plan domain to assess and report on (default vocational; 'all' for every)",
+        "timeout": "seconds allowed per notebook cell (600)",
+        "pdf": "also write an A4 PDF per report (needs Chromium)",
+        "scheduler": "run on Dask: 'local' (a LocalCluster of --jobs workers) or tcp://HOST:8786 "
+                     "(default: $INDICATORS_SCHEDULER, else local processes)",
+        "backtest_out": "directory for backtest.csv (reports)",
+        "quick": "a small deterministic sample of the series (smoke test)",
+    },
+}
+
+
+def help_lang(argv: list[str] | None, environ=None) -> str:
+    """``--lang zh|en`` (or ``--lang=…``) on the command line, else the locale: zh… -> zh, else en."""
+    argv = list(argv or [])
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in HELP:
+            return argv[i + 1]
+        if a.startswith("--lang=") and a.split("=", 1)[1] in HELP:
+            return a.split("=", 1)[1]
+    env = os.environ if environ is None else environ
+    locale = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
+    return "zh" if locale.lower().startswith("zh") else "en"
