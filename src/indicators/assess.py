@@ -36,7 +36,7 @@ from .explain import explain
 from .forecast import NONNEGATIVE_UNITS, fit_forecast
 from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
-from .targets import Catalog
+from .catalog import Catalog
 
 __all__ = ["Thresholds", "assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "STATUSES",
            "DEFAULT_ON_TRACK", "DEFAULT_AT_RISK", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",

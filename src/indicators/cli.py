@@ -20,7 +20,7 @@ __all__ = ["main", "build_parser"]
 
 
 def _catalog(args):
-    from .targets import load_catalog
+    from .catalog import load_catalog
 
     cat = load_catalog(args.plans or None, include_drafts=getattr(args, "include_drafts", False))
     if getattr(args, "region", None) and isinstance(args.region, str):

@@ -468,10 +468,10 @@ def draft_plan(source: Path | str, region: str, out: Path | str | None = None, p
 
 def check_draft(path: Path | str) -> list[dict]:
     """Entries of a plan file still marked ``confirmed: false``: position, line, indicator, written."""
-    from .targets import _LineLoader
+    from .plan_file import LineLoader
 
     path = Path(path)
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 - SafeLoader subclass
     out = []
     for i, t in enumerate((doc or {}).get("targets") or [], start=1):
         if isinstance(t, dict) and t.get("confirmed") is False:

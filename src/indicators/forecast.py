@@ -79,6 +79,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import IndicatorsError
+from .units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS  # the unit families live in units.py
 
 __all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MIN_N_SELECT", "WEIGHT_DECAY",
            "transform_for", "SeriesError", "shift_to", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
@@ -88,13 +89,6 @@ MIN_N_SELECT = 6
 WEIGHT_DECAY = 0.7  # recency weight per year back: the latest point weighs 1, one year earlier 0.7, ...
 EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
 CANDIDATES = ("naive", "drift", "linear", "weighted", "loglinear", "theta")
-# money and counts grow by percentages (pace is compound growth, log-linear applies, proxies scale)
-MONEY_OR_COUNT_UNITS = frozenset({"yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times",
-                                  "mu"})
-# quantities that cannot be negative: their forecasts are truncated at zero
-NONNEGATIVE_UNITS = MONEY_OR_COUNT_UNITS | {"students_per_teacher", "ratio", "multiple", "years", "months", "days"}
-# ratios of two positive counts: modelled on the log scale, so they stay above zero
-POSITIVE_RATIO_UNITS = frozenset({"students_per_teacher", "ratio"})
 # per-year sd floor in the indicator's own unit: shares in points, the rest relative to the level
 SCALE_FLOOR = {"percent": 0.5, "relative": 0.01, "absolute_min": 0.5}
 P_LIMIT = 0.001  # no forecast probability is closer to 0 or 1 than this

@@ -17,7 +17,7 @@ from .checks import check_plans
 from .assess import STATUSES, SeriesStore, Thresholds, assess, forecast_path
 from .explain import WORDS, fmt_prob, fmt_target, status_label
 from .plots import STATUS_COLORS, plot_indicator, status_heatmap, use_cjk_font
-from .targets import Catalog, load_catalog
+from .catalog import Catalog, load_catalog
 
 __all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc"]
 

@@ -322,7 +322,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
 
     from .actuals import load_actuals
     from .report import as_paths, build_context, save_context
-    from .targets import load_catalog
+    from .catalog import load_catalog
 
     t0 = time.perf_counter()
     out = Path(out).resolve()

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from .errors import IndicatorsError
 
 __all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
-           "ratio_to_value", "ratio_reading"]
+           "ratio_to_value", "ratio_reading", "to_canonical", "MONEY_OR_COUNT_UNITS", "NONNEGATIVE_UNITS",
+           "POSITIVE_RATIO_UNITS"]
 
 
 class UnitError(IndicatorsError, ValueError):
@@ -49,6 +50,15 @@ CANONICAL_UNITS: dict[str, Unit] = {
         Unit("days", "days", 1.0),
     ]
 }
+
+# Families of canonical units, each stated once (forecasting, pace, proxies and charts read them):
+# money and counts grow by percentages (pace is compound growth, log-linear applies, proxies scale)
+MONEY_OR_COUNT_UNITS = frozenset({"yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times",
+                                  "mu"})
+# quantities that cannot be negative: their forecasts are truncated at zero
+NONNEGATIVE_UNITS = MONEY_OR_COUNT_UNITS | {"students_per_teacher", "ratio", "multiple", "years", "months", "days"}
+# ratios of two positive counts: modelled on the log scale, so they stay above zero
+POSITIVE_RATIO_UNITS = frozenset({"students_per_teacher", "ratio"})
 
 # Magnitude prefixes as the documents write them (5千人次, 8.3亿元, 2.26万个).
 MAGNITUDES: dict[str, float] = {"百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8}
@@ -159,6 +169,16 @@ def conversion_factor(written: str, canonical: str) -> float:
             f"unit {written!r} measures {w.dimension}, but the indicator is in {canonical} ({c.dimension})"
         )
     return w.factor / c.factor
+
+
+def to_canonical(value: float | None, written: str | None, canonical: str,
+                 ratio: tuple[float, float] | None = None) -> float:
+    """The one place a written number becomes a value in an indicator's canonical unit: a ratio a:b
+    through ``ratio_to_value``, else ``value`` times ``conversion_factor(written, canonical)`` (no
+    unit written: the value is taken as already canonical). Raises UnitError."""
+    if ratio is not None:
+        return ratio_to_value(*ratio, canonical)
+    return value * (conversion_factor(written, canonical) if written else 1.0)
 
 
 def ratio_to_value(a: float, b: float, unit: str) -> float:
