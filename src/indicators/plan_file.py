@@ -27,9 +27,8 @@ COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")
 PLAN_FIELDS = ("id", "title_zh", "region", "domain")
 PLAN_NULLABLE = ("document_number", "issued", "period")  # keys present, null when the text gives none
-# optional: title_en, issuer, region_as_written; level (taken from regions.yaml, checked when given)
-# `source` names the text the quotes come from; bundled plans must have one, a planner's plan may
-# leave it out (its quotes are then not checked)
+# optional: title_en, issuer, region_as_written, level (from regions.yaml, checked when given), source
+# (the text the quotes come from: bundled plans must have one; without one quotes are not checked)
 TARGET_REQUIRED = ("indicator", "written", "kind", "clause", "quote")
 TARGET_FIELDS = set(TARGET_REQUIRED) | {"year", "year_note", "unit", "comparator", "tolerance", "tolerance_note",
                                         "value", "value_high", "value_note", "breakdown", "region", "domain", "note",
