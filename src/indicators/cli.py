@@ -95,7 +95,7 @@ def cmd_check_plans(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from .draft import check_draft, draft_plan
+    from .draft_file import check_draft, draft_plan
 
     if args.check:
         rows = check_draft(args.source)
