@@ -56,7 +56,7 @@ class Catalog:
             if val is not None:
                 t = t[t[col] == val]
         if region is not None:
-            t = t[(t["region"] == region) | (t["region_en"].str.lower() == str(region).lower())]
+            t = t[t["region"] == (self.regions.named(region) or region)]
         return t.reset_index(drop=True)
 
     def plans_frame(self) -> pd.DataFrame:
