@@ -77,14 +77,11 @@ def plan_files(directory: Path) -> list[Path]:
 
 
 def _as_int(v) -> int | None:
+    """A whole number written as 2025, 2025.0 or "2025"; None for anything else (True included)."""
     if isinstance(v, bool):
         return None
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()) or (isinstance(v, str) and v.strip().isdigit()):
         return int(v)
-    if isinstance(v, str) and v.strip().isdigit():
-        return int(v.strip())
     return None
 
 
