@@ -8,6 +8,7 @@ import pytest
 
 import indicators
 from indicators import forecast as fc
+from indicators import models
 from indicators.actuals import ACTUAL_COLUMNS
 from indicators.assess import Thresholds, assess, meets_interval, pace
 
@@ -95,11 +96,11 @@ def test_weighted_interval_reduces_to_ols_with_equal_weights():
     t = np.arange(2015.0, 2022)
     z = np.array([3.0, 3.4, 3.9, 4.1, 4.8, 5.0, 5.7])
     years = np.array([2023.0, 2025.0])
-    loc_w, sc_w, _ = fc._ols(t, z, years, weights=np.ones(len(t)))
-    loc_o, sc_o, _ = fc._ols(t, z, years)
+    loc_w, sc_w, _ = models.ols(t, z, years, weights=np.ones(len(t)))
+    loc_o, sc_o, _ = models.ols(t, z, years)
     assert np.allclose(loc_w, loc_o) and np.allclose(sc_w, sc_o)
     # recency weights pull the line towards the last points and change the interval
-    loc_r, sc_r, _ = fc._ols(t, z, years, weights=fc.recency_weights(t))
+    loc_r, sc_r, _ = models.ols(t, z, years, weights=models.recency_weights(t))
     assert not np.allclose(sc_r, sc_o)
 
 

@@ -81,8 +81,8 @@ def test_run_backtest_is_deterministic_in_process():
     rng = np.random.default_rng(1)
     real = [_series(50 + np.cumsum(rng.normal(1, 2, n)), unit="count", key=f"s{n}") for n in (5, 7)]
     m3 = [bt.Series("m3", "x", tuple(range(2000, 2006)), tuple(10 + np.cumsum(rng.gamma(2, 1, 6))), "count")]
-    one = bt.run_backtest(real, m3, jobs=0)["tidy"]
-    two = bt.run_backtest(real, m3, jobs=0)["tidy"]
+    one = bt.run_backtest(real, m3)["tidy"]
+    two = bt.run_backtest(real, m3)["tidy"]
     assert one.equals(two) and list(one.columns) == bt.TIDY_COLUMNS
 
 

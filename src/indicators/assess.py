@@ -33,7 +33,9 @@ import pandas as pd
 from .actuals import Actuals, as_actuals_table
 from .definitions import choose_definition, definition_in_force, issued_year
 from .explain import explain
-from .forecast import NONNEGATIVE_UNITS, fit_forecast
+from .batch import fit_many
+from .forecast import fit_forecast
+from .units import NONNEGATIVE_UNITS
 from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
 from .catalog import Catalog
@@ -184,7 +186,7 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
     targets = dated_targets(catalog, region=region, plan=plan, domain=domain)
     horizons = targets.groupby(["region", "indicator", "breakdown"])["year"].agg(
         lambda s: sorted(int(x) for x in s)).to_dict()
-    fits: dict = {}
+    fits = _fit_all(targets, store, horizons, vocab)
     rows = [_judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
             for tr in targets.itertuples()]
     out = pd.DataFrame(rows, columns=ASSESS_COLUMNS)
@@ -192,6 +194,20 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
         out[c] = out[c].astype("Int64")
     return out.sort_values(["region", "indicator", "breakdown", "year", "clause", "target_id"],
                            kind="stable").reset_index(drop=True)
+
+
+def _fit_all(targets: pd.DataFrame, store: SeriesStore, horizons: dict, vocab) -> dict:
+    """Every series a verdict forecasts, fitted at once (``batch.fit_many``): keyed like ``fits``."""
+    todo: dict = {}
+    for tr in targets[["region", "indicator", "breakdown", "definition", "in_force", "year"]].itertuples(index=False):
+        s, definition = store.get(tr.region, tr.indicator, tr.breakdown, tr.definition or None, tr.in_force or None)
+        key = (tr.region, tr.indicator, tr.breakdown, definition)
+        if len(s) >= 2 and tr.year > s["year"].iloc[-1] and key not in todo:
+            todo[key] = s
+    keys = list(todo)
+    found = fit_many([(todo[k]["year"].to_numpy(float), todo[k]["value"].to_numpy(float)) for k in keys],
+                     [vocab[k[1]].unit for k in keys], [horizons[k[:3]] for k in keys])
+    return dict(zip(keys, found))
 
 
 def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang) -> dict:

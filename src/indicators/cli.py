@@ -204,7 +204,7 @@ def cmd_backtest(args) -> int:
 
     start = time.perf_counter()
     real, m3, last = load_inputs(_catalog(args), quick=args.quick)
-    result = run_backtest(real, m3, jobs=args.jobs, m3_last_origins=last)
+    result = run_backtest(real, m3, m3_last_origins=last)
     path = args.out / "backtest.csv"
     write_atomic(path, to_csv_text(result["tidy"]).encode("utf-8"))
     print(format_report(result["tidy"]))
@@ -217,7 +217,6 @@ def cmd_backtest(args) -> int:
 def _backtest_args(p):
     p.add_argument("--out", type=Path, default=Path("reports"), help="directory for backtest.csv (reports)")
     p.add_argument("--quick", action="store_true", help="a small deterministic sample of the series (smoke test)")
-    p.add_argument("--jobs", type=int, default=2, help="worker processes (2; 0 runs in this process)")
 
 
 def cmd_run(args) -> int:

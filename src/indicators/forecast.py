@@ -12,9 +12,13 @@ n       candidates
         ``weighted`` (recency-weighted linear trend; its interval is computed here because
         statsmodels' WLS prediction interval ignores the weights)
 >= 5    ``loglinear`` (OLS on log values) for strictly positive money and counts
->= 8    ``theta`` (statsmodels ThetaModel), guarded: a forecast that leaves a plausible envelope
+>= 8    ``theta`` (SES with drift, closed form in ``batch.theta``; statsmodels' ThetaModel is its
+        reference in the tests), guarded: a forecast that leaves a plausible envelope
         falls back to the next best candidate
 ======  ==========================================================================================
+
+The candidates are registered once in ``MODELS`` (name, minimum history, units, fit). This module
+fits one series (the reference); ``batch.fit_many`` fits thousands at once with the same numbers.
 
 Choice: with ``n >= MIN_N_SELECT`` the candidate with the lowest rolling-origin mean absolute
 error (1-3 years ahead, origins with at least 3 points) is used; with fewer points the documented
@@ -72,38 +76,74 @@ References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3r
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
+from . import models
 from .errors import IndicatorsError
-from .units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS  # the unit families live in units.py
+from .models import WEIGHT_DECAY, recency_weights
+from .units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS
 
-__all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MIN_N_SELECT", "WEIGHT_DECAY",
-           "transform_for", "SeriesError", "shift_to", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
-           "SCALE_FLOOR", "P_LIMIT"]
+__all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
+           "WEIGHT_DECAY", "transform_for", "SeriesError", "shift_to", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
+           "SCALE_FLOOR", "P_LIMIT", "recency_weights", "rank_key", "lower_for"]
 
 MIN_N_SELECT = 6
-WEIGHT_DECAY = 0.7  # recency weight per year back: the latest point weighs 1, one year earlier 0.7, ...
+MAX_H = 3           # rolling-origin errors are scored 1..MAX_H years ahead
 EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
-CANDIDATES = ("naive", "drift", "linear", "weighted", "loglinear", "theta")
 # per-year sd floor in the indicator's own unit: shares in points, the rest relative to the level
 SCALE_FLOOR = {"percent": 0.5, "relative": 0.01, "absolute_min": 0.5}
 P_LIMIT = 0.001  # no forecast probability is closer to 0 or 1 than this
+
+
+@dataclass(frozen=True)
+class Model:
+    """One rung of the ladder: the history it needs, the quantities it fits, and its fit."""
+
+    name: str
+    min_n: int                         # fewest points it is fitted to
+    fit: Callable                      # (t, z, years) -> (loc, scale, df) on the model scale
+    units: frozenset | None = None     # units it applies to (None: any)
+    positive: bool = False             # needs strictly positive values
+    floored: bool = False              # interval never narrower than the random walk's
+
+
+MODELS: dict[str, Model] = {m.name: m for m in (
+    Model("naive", 2, models.naive),
+    Model("drift", 2, models.drift),
+    Model("linear", 3, models.linear, floored=True),
+    Model("weighted", 3, models.weighted, floored=True),
+    Model("loglinear", 5, models.linear, units=MONEY_OR_COUNT_UNITS, positive=True, floored=True),
+    Model("theta", 8, models.theta, floored=True),
+)}
+CANDIDATES = tuple(MODELS)
 
 
 class SeriesError(IndicatorsError, ValueError):
     """A series that cannot be forecast as given (two values for one year)."""
 
 
-def _stats():
-    """scipy.stats, imported on first use: it costs about a second, and report notebooks that
-    read a precomputed context never need it."""
-    from scipy import stats
+def rank_key(cv: np.ndarray) -> np.ndarray:
+    """Rolling-origin errors rounded to 40 mantissa bits (about 12 digits), so that two candidates
+    equal up to floating-point noise tie, and the tie goes to the simpler one, in every path."""
+    mant, exp = np.frexp(np.asarray(cv, dtype=float))
+    return np.ldexp(np.round(mant * 2.0**40) / 2.0**40, exp)
 
-    return stats
+
+def _cdf(x: np.ndarray, df: float) -> np.ndarray:
+    """Student-t (or normal) CDF: the ufuncs scipy.stats itself calls, without its per-call overhead."""
+    from scipy import special
+
+    return special.stdtr(df, x) if np.isfinite(df) else special.ndtr(x)
+
+
+def _ppf(q: float, df: float) -> float:
+    from scipy import special
+
+    return float(special.stdtrit(df, q) if np.isfinite(df) else special.ndtri(q))
 
 
 @dataclass(frozen=True)
@@ -123,11 +163,8 @@ class Forecast:
     cv_error: dict = field(default_factory=dict)  # rolling-origin MAE of each candidate, when selected
     lower: float | None = None             # censoring point on the model scale (0 for counts)
 
-    def _dist(self):
-        return _stats().t(self.df) if np.isfinite(self.df) else _stats().norm()
-
     def quantile(self, q: float) -> np.ndarray:
-        out = self.loc + self.scale * self._dist().ppf(q)
+        out = self.loc + self.scale * _ppf(q, self.df)
         if self.lower is not None:
             out = np.maximum(out, self.lower)  # censored: the mass below zero sits at zero
         return _inverse(out, self.transform)
@@ -147,7 +184,7 @@ class Forecast:
         z = _forward(np.asarray([value]), self.transform)[0]
         if self.lower is not None and z < self.lower:
             return 0.0
-        return float(self._dist().cdf((z - self.loc[i]) / self.scale[i]))
+        return float(_cdf((z - self.loc[i]) / self.scale[i], self.df))
 
     def prob(self, year: int, low: float | None = None, high: float | None = None) -> float:
         """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``:
@@ -208,122 +245,22 @@ def _inverse(z: np.ndarray, transform: str | None) -> np.ndarray:
     return z
 
 
-# --- the candidates: each returns (loc, scale, df) for the horizon years on the model scale -------
-
-def _naive(t, z, years):
-    """Random walk: sd_h = sigma sqrt(h) (FPP 5.5), Student-t with len(d) degrees of freedom
-    (sigma^2 is the mean of the len(d) squared yearly changes; see "Intervals" above)."""
-    dt = np.diff(t)
-    d = np.diff(z)
-    sigma2 = np.mean(d**2 / dt)  # per-year variance of a random walk, gaps allowed
-    h = years - t[-1]
-    return np.full(len(years), z[-1]), np.sqrt(sigma2 * h), float(len(d))
-
-
-def _drift(t, z, years):
-    """Average annual change: sd_h = sigma sqrt(h (1 + h/span)) (FPP 5.5), Student-t with
-    len(d) - 1 degrees of freedom (at least 1), and never narrower than the random walk's
-    interval (the variance floor explained under "Intervals" above)."""
-    dt = np.diff(t)
-    d = np.diff(z)
-    slope = (z[-1] - z[0]) / (t[-1] - t[0])
-    h = years - t[-1]
-    if len(d) >= 2:
-        sigma2 = np.sum((d - slope * dt) ** 2 / dt) / (len(d) - 1)
-    else:  # one change seen: its size is the only scale we have (as the naive model would use)
-        sigma2 = d[0] ** 2 / dt[0]
-    span = t[-1] - t[0]
-    sd = np.sqrt(sigma2 * h * (1 + h / span))
-    sd_naive = np.sqrt(np.mean(d**2 / dt) * h)  # the random walk's sd_h (_naive)
-    return z[-1] + slope * h, np.maximum(sd, sd_naive), float(max(len(d) - 1, 1))
-
-
-def _ols(t, z, years, weights=None):
-    """Linear trend. Unweighted: statsmodels OLS get_prediction (observation interval).
-    Weighted: WLS point forecast; prediction variance sigma^2 (1/w0 + x0' (X'WX)^-1 x0) with w0 = 1,
-    the weight of the newest point, because statsmodels' WLS prediction ignores weights."""
-    import statsmodels.api as sm
-
-    x = sm.add_constant(t - t[-1])
-    x0 = sm.add_constant(years - t[-1], has_constant="add")
-    n = len(t)
-    if weights is None:
-        res = sm.OLS(z, x).fit()
-        pred = res.get_prediction(x0)
-        se_obs = np.sqrt(pred.se_mean**2 + res.scale)
-        return pred.predicted_mean, se_obs, n - 2
-    res = sm.WLS(z, x, weights=weights).fit()
-    xtwx_inv = np.linalg.inv(x.T @ (weights[:, None] * x))
-    sigma2 = float(np.sum(weights * res.resid**2) / (n - 2))
-    var = sigma2 * (1.0 + np.einsum("ij,jk,ik->i", x0, xtwx_inv, x0))
-    return x0 @ res.params, np.sqrt(var), n - 2
-
-
-def _linear(t, z, years):
-    return _ols(t, z, years)
-
-
-def recency_weights(t: np.ndarray, decay: float = WEIGHT_DECAY) -> np.ndarray:
-    return decay ** (t[-1] - t)
-
-
-def _weighted(t, z, years):
-    return _ols(t, z, years, weights=recency_weights(t))
-
-
-def _theta(t, z, years, point_only=False):
-    """statsmodels ThetaModel. Its interval needs an ARIMA(0,1,1) maximum-likelihood fit (most of
-    the run time); ``point_only`` skips it where only the point forecast is used (the ladder's
-    cross-validation), which changes no result."""
-    from statsmodels.tsa.forecasting.theta import ThetaModel
-
-    if np.any(np.diff(t) != 1):
-        raise ValueError("theta needs consecutive years")
-    h = int(years.max() - t[-1])
-    idx = (years - t[-1] - 1).astype(int)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = ThetaModel(pd.Series(z, index=pd.RangeIndex(len(z))), period=1, deseasonalize=False).fit()
-        fc = np.asarray(res.forecast(h))
-        if point_only:
-            return fc[idx], np.ones(len(idx)), np.inf
-        lo, hi = (np.asarray(a) for a in res.prediction_intervals(h, alpha=0.2).T.values)
-    scale = (hi - lo) / (2 * _stats().norm.ppf(0.9))
-    return fc[idx], np.maximum(scale[idx], 1e-12), np.inf
-
-
-_FUNCS = {"naive": _naive, "drift": _drift, "linear": _linear, "weighted": _weighted, "loglinear": _linear,
-          "theta": _theta}
-
-
 def candidates_for(n: int, unit: str, values: np.ndarray) -> list[str]:
-    if n < 2:
-        return []
-    out = ["naive", "drift"]
-    if n >= 3:
-        out += ["linear", "weighted"]
-    if n >= 5 and unit in MONEY_OR_COUNT_UNITS and np.all(values > 0):
-        out.append("loglinear")
-    if n >= 8:
-        out.append("theta")
-    return out
+    """The ladder's candidates for a series of ``n`` points (``MODELS``: minimum history, units)."""
+    values = np.asarray(values)
+    return [m.name for m in MODELS.values()
+            if n >= m.min_n and (m.units is None or unit in m.units) and (not m.positive or np.all(values > 0))]
 
 
-TREND_FLOORED = ("linear", "weighted", "loglinear", "theta")
-
-
-def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str, point_only: bool = False):
-    """(loc, scale, df, transform); with ``point_only`` the scale may be a placeholder (theta)."""
+def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str):
+    """(loc, scale, df, transform) of one candidate on the model scale."""
     transform = transform_for(unit, y, model)
     z = _forward(y, transform)
-    if point_only and model == "theta":
-        loc, scale, df = _theta(t, z, years, point_only=True)
-    else:
-        loc, scale, df = _FUNCS[model](t, z, years)
-        if model in TREND_FLOORED:
-            # as for drift: never narrower than the random walk's interval on the same scale
-            _, rw_scale, _ = _naive(t, z, years)
-            scale = np.maximum(scale, rw_scale)
+    loc, scale, df = MODELS[model].fit(t, z, years)
+    if MODELS[model].floored:
+        # as for drift: never narrower than the random walk's interval on the same scale
+        _, rw_scale, _ = models.naive(t, z, years)
+        scale = np.maximum(scale, rw_scale)
     scale = np.maximum(np.asarray(scale, dtype=float), 1e-9)
     return np.asarray(loc, dtype=float), scale, float(df), transform
 
@@ -339,14 +276,11 @@ def _plausible(model: str, loc, transform, y: np.ndarray, years, t) -> bool:
     return bool(np.all(np.isfinite(point)) and np.all(point >= lo) and np.all(point <= hi))
 
 
-MIN_N = {"naive": 2, "drift": 2, "linear": 3, "weighted": 3, "loglinear": 5, "theta": 8}
-
-
-def rolling_origin_mae(model: str, t: np.ndarray, y: np.ndarray, unit: str, max_h: int = 3,
+def rolling_origin_mae(model: str, t: np.ndarray, y: np.ndarray, unit: str, max_h: int = MAX_H,
                        min_train: int = 3) -> float:
     """Mean absolute error over origins with >= min_train points, 1..max_h years ahead."""
     errs = []
-    for k in range(max(min_train, MIN_N[model]), len(t)):
+    for k in range(max(min_train, MODELS[model].min_n), len(t)):
         tt, yy = t[:k], y[:k]
         if model not in candidates_for(k, unit, yy):
             return math.inf
@@ -355,7 +289,7 @@ def rolling_origin_mae(model: str, t: np.ndarray, y: np.ndarray, unit: str, max_
         if not len(future):
             continue
         try:
-            loc, _, _, transform = _fit_one(model, tt, yy, future, unit, point_only=True)
+            loc, _, _, transform = _fit_one(model, tt, yy, future, unit)
         except (ValueError, np.linalg.LinAlgError):
             return math.inf
         errs.extend(np.abs(_inverse(loc, transform) - y[k: k + len(future)]))
@@ -388,7 +322,7 @@ def _floor_scale(unit: str, last: float, transform: str | None, h: np.ndarray) -
     return sd_model * np.sqrt(h)
 
 
-def _lower(unit: str, transform: str | None) -> float | None:
+def lower_for(unit: str, transform: str | None) -> float | None:
     """Censoring point on the model scale: zero for quantities that cannot be negative."""
     return 0.0 if unit in NONNEGATIVE_UNITS and transform is None else None
 
@@ -414,10 +348,11 @@ def fit_forecast(years, values, horizon_years, unit: str = "count", model: str |
         ranked = [model]
     elif n >= MIN_N_SELECT:
         # compare on common origins: candidates that can be scored on at least two origins
-        cands = [m for m in cands if MIN_N[m] <= n - 2]
-        start = max(3, *(MIN_N[m] for m in cands))
+        cands = [m for m in cands if MODELS[m].min_n <= n - 2]
+        start = max(3, *(MODELS[m].min_n for m in cands))
         cv = {m: rolling_origin_mae(m, t, y, unit, min_train=start) for m in cands}
-        ranked = sorted(cands, key=lambda m: (cv[m], CANDIDATES.index(m)))
+        key = dict(zip(cands, rank_key(np.array([cv[m] for m in cands]))))
+        ranked = sorted(cands, key=lambda m: (key[m], CANDIDATES.index(m)))
     else:
         ranked = ["drift"] + [m for m in cands if m != "drift"]
     for m in ranked:
@@ -432,7 +367,7 @@ def fit_forecast(years, values, horizon_years, unit: str = "count", model: str |
         scale = np.maximum(scale, _floor_scale(unit, float(y[-1]), transform, fy - t[-1]))
         return Forecast(model=m, years=fy.astype(int), loc=loc, scale=scale, df=df, transform=transform,
                         last_year=int(t[-1]), last_value=float(y[-1]), n=n, cv_error=cv,
-                        lower=_lower(unit, transform))
+                        lower=lower_for(unit, transform))
     return None
 
 

@@ -24,7 +24,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from .forecast import MONEY_OR_COUNT_UNITS, recency_weights
+from .models import recency_weights
+from .units import MONEY_OR_COUNT_UNITS
 
 __all__ = ["PACE_WINDOW", "PACE_CUTOFFS", "annual_change", "weighted_trend", "pace", "fastest_changes",
            "is_relative", "desired_direction"]

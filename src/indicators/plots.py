@@ -93,7 +93,7 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     if parent is not None and len(parent[1]):
         label, rows = parent
         rows = rows.sort_values("year")
-        from .forecast import MONEY_OR_COUNT_UNITS
+        from .units import MONEY_OR_COUNT_UNITS
 
         # levels: a province's counts dwarf a district's, so they get their own axis; shares and ratios share one
         other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax

@@ -21,7 +21,8 @@ import functools
 
 import numpy as np
 
-from .forecast import MONEY_OR_COUNT_UNITS, _forward, fit_forecast, shift_to
+from .forecast import _forward, fit_forecast, shift_to
+from .units import MONEY_OR_COUNT_UNITS
 from .pace import pace
 
 __all__ = ["parent_forecast", "parent_change", "MIN_RELATIVE_PROXY"]

@@ -51,15 +51,6 @@ CANONICAL_UNITS: dict[str, Unit] = {
     ]
 }
 
-# Families of canonical units, each stated once (forecasting, pace, proxies and charts read them):
-# money and counts grow by percentages (pace is compound growth, log-linear applies, proxies scale)
-MONEY_OR_COUNT_UNITS = frozenset({"yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times",
-                                  "mu"})
-# quantities that cannot be negative: their forecasts are truncated at zero
-NONNEGATIVE_UNITS = MONEY_OR_COUNT_UNITS | {"students_per_teacher", "ratio", "multiple", "years", "months", "days"}
-# ratios of two positive counts: modelled on the log scale, so they stay above zero
-POSITIVE_RATIO_UNITS = frozenset({"students_per_teacher", "ratio"})
-
 # Magnitude prefixes as the documents write them (5千人次, 8.3亿元, 2.26万个).
 MAGNITUDES: dict[str, float] = {"百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 
@@ -215,3 +206,14 @@ def ratio_reading(a: float, b: float, unit: str) -> str | None:
     if unit != "percent" and 0 < a < b:
         return f"{a:g}:{b:g} read as {b / a:g} students per teacher (teachers written first)"
     return None
+
+
+# --- what a unit says about the quantity (one home: forecast, pace, proxy and plots read these) ---
+
+# money and counts grow by percentages (pace is compound growth, log-linear applies, proxies scale)
+MONEY_OR_COUNT_UNITS = frozenset({"yuan", "10k_yuan", "usd", "persons", "count", "person_days", "person_times",
+                                  "mu"})
+# quantities that cannot be negative: their forecasts are censored at zero
+NONNEGATIVE_UNITS = MONEY_OR_COUNT_UNITS | {"students_per_teacher", "ratio", "multiple", "years", "months", "days"}
+# ratios of two positive counts: modelled on the log scale, so they stay above zero
+POSITIVE_RATIO_UNITS = frozenset({"students_per_teacher", "ratio"})

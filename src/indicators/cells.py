@@ -1,0 +1,160 @@
+"""One cell of a planner's or bundled file checked and turned into a row of the actuals table.
+
+A cell is what a layout (long or wide) found: the region, indicator name, year and value as
+written, and where (file, sheet, row, column). ``cell_to_row`` checks it in named steps
+(indicator, region, year, value, unit, plausibility); each refusal is one ``Problem`` with a
+stable code, and an empty cell is listed as missing, never read as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import Problem, Severity
+from .parse import BLANKS, ParseError, clean_float, normalise_text, parse_quantity
+from .regions import Regions
+from .units import UnitError, conversion_factor, ratio_to_value
+from .vocabulary import Indicator, Vocabulary
+
+__all__ = ["Cell", "cell_to_row", "is_blank", "YEAR_RANGE"]
+
+YEAR_RANGE = (1949, 2100)
+
+
+def is_blank(cell) -> bool:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return True
+    return normalise_text(str(cell)) in BLANKS
+
+
+@dataclass
+class Cell:
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+    region: str
+    indicator_name: str
+    year_raw: object
+    value_raw: object
+    unit: str | None
+    source: str | None = None
+    note: str | None = None
+    definition: str | None = None
+    source_url: str | None = None
+    quote: str | None = None
+    origin: str | None = None
+    breakdown: str | None = None
+
+    @property
+    def where(self) -> dict:
+        return dict(file=self.file, sheet=self.sheet, row=self.row)
+
+
+class _Refused(Exception):
+    """A cell that cannot be used; carries the one problem that says why."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Problem]) -> dict | None:
+    """The row for one cell, or None with the reason appended to ``problems`` (an unknown region is
+    only a warning: the row is kept)."""
+    try:
+        ind = _indicator(c, vocab)
+        _region(c, regions, problems)
+        year = _year(c)
+        value, unit = _value(c, ind, year)
+    except _Refused as refused:
+        problems.append(refused.problem)
+        return None
+    return {
+        "region": c.region, "indicator": ind.key, "breakdown": c.breakdown or "", "definition": c.definition or "standard",
+        "year": year,
+        "value": value, "unit": ind.unit, "value_as_published": str(c.value_raw).strip(),
+        "unit_as_published": unit or ind.unit, "source_title": c.source, "source_url": c.source_url,
+        "quote": c.quote, "note": c.note, "origin": c.origin, "file": c.file,
+        "row": f"{c.sheet}!{c.row}" if c.sheet else c.row, "derivation": None,
+    }
+
+
+def _indicator(c: Cell, vocab: Vocabulary) -> Indicator:
+    key = vocab.resolve(c.indicator_name) if c.indicator_name else None
+    if key is None:
+        sugg = vocab.suggest(c.indicator_name or "")
+        raise _Refused(Problem(**c.where, column="indicator", value=c.indicator_name, code="indicator.unknown",
+                               expected="a key, Chinese name or alias from indicators.yaml"
+                               + (f"; closest: {', '.join(sugg)}" if sugg else "")))
+    return vocab[key]
+
+
+def _region(c: Cell, regions: Regions, problems: list[Problem]) -> None:
+    if not c.region:
+        raise _Refused(Problem(**c.where, column="region", code="region.missing", expected="a region name"))
+    if c.region in regions:
+        return
+    sugg = regions.suggest(c.region)
+    hint = f"did you mean {', '.join(sugg)}? " if sugg else ""
+    if c.sheet is not None and not sugg:
+        hint += f"the sheet name {c.sheet!r} is taken as the region: rename the sheet or pass --input-region; "
+    problems.append(Problem(**c.where, column="region", value=c.region, code="region.unknown",
+                            severity=Severity.WARNING,
+                            expected=f"{hint}a region of regions.yaml; its values match no plan region and are "
+                                     f"not used for any target"))
+
+
+def _year(c: Cell) -> int:
+    try:
+        yf = float(normalise_text(str(c.year_raw)).rstrip("年"))
+        if yf.is_integer() and YEAR_RANGE[0] <= yf <= YEAR_RANGE[1]:
+            return int(yf)
+    except (TypeError, ValueError):
+        pass
+    raise _Refused(Problem(**c.where, column="year", value=c.year_raw, code="year.out_of_range",
+                           expected=f"a whole year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}"))
+
+
+def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
+    """The value in the indicator's canonical unit, and the unit it was given in ("" if none)."""
+    raw = c.value_raw
+    if is_blank(raw):
+        raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.missing", severity=Severity.MISSING,
+                               expected=f"a number for {ind.key} {year} (blank: treated as missing)"))
+    try:
+        q = parse_quantity(str(raw))
+    except ParseError:
+        raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.not_a_number",
+                               expected=f"a number in {ind.unit} such as 45, 45%, 17:1, 5387.35 (or blank: —, 空)"))
+    unit = q.unit or c.unit or ""
+    try:
+        if q.ratio:
+            value = ratio_to_value(*q.ratio, ind.unit)
+        else:
+            value = q.value * (conversion_factor(unit, ind.unit) if unit else 1.0)
+    except UnitError as exc:
+        raise _Refused(Problem(**c.where, column="unit" if c.unit and not q.unit else c.column, value=unit,
+                               code="unit.mismatch", expected=str(exc)))
+    value = clean_float(value)
+    _plausible(c, ind, value, from_ratio=bool(q.ratio))
+    return value, unit
+
+
+def _plausible(c: Cell, ind: Indicator, value: float, from_ratio: bool) -> None:
+    """Shares within 0-100% and in percent, counts and amounts not negative."""
+    raw, key = c.value_raw, ind.key
+    if ind.unit == "percent":
+        if not 0 <= value <= 100:
+            raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.share_out_of_range",
+                                   expected=f"{key} is a percentage between 0 and 100"))
+        # only a % typed in the cell itself proves a percentage: Excel stores 91.3% as 0.913
+        if 0 < value <= 1 and not from_ratio and "%" not in str(raw):
+            raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.share_as_fraction",
+                                   expected=f"{key} is in percent: {raw} looks like a fraction; "
+                                   f"multiply by 100 ({clean_float(value * 100):g})"
+                                   + (" or format the cell as percent" if c.sheet is not None else "")))
+    if value < 0 and ind.unit != "percent":
+        raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.negative",
+                               expected=f"{key} is a count or amount and cannot be negative"))
