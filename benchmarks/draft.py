@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 import indicators
-from indicators.draft import draft_plan
+from indicators.draft_file import draft_plan
 from indicators.vocabulary import load_vocabulary
 
 DEFAULT = Path("/work/shared/more_plans")

@@ -12,7 +12,7 @@ import yaml
 import indicators
 from indicators.errors import CatalogError
 from indicators.parse import squash
-from indicators.targets import CATALOG_DIR, SOURCES_DIR
+from indicators.catalog import CATALOG_DIR, SOURCES_DIR
 
 SEEDS = ["000_7649a304b59ffd58.txt", "001_6c78920ece41fbe4.txt", "002_4305ea7b79186ddc.txt",
          "003_db311ed8d80989bf.txt", "004_632708f8700fbb5a.txt"]
@@ -190,7 +190,7 @@ def test_missing_direction_in_planner_vocabulary(tmp_path):
 
 
 def test_changed_source_text_is_refused(tmp_path, monkeypatch):
-    import indicators.targets as targets
+    import indicators.catalog as targets
 
     copy = tmp_path / "sources"
     shutil.copytree(SOURCES_DIR, copy)
@@ -311,3 +311,30 @@ def test_period_targets_are_dated_at_the_period_end(catalog):
     t = catalog.select(plan="bozhou_2022", indicator="basic_edu_new_school_places")
     row = t[t["written"].str.contains("2.26")].iloc[0]
     assert row["year"] == 2024 and "dated at the period's end (2024)" in row["year_note"]
+
+
+def test_select_reads_a_region_as_regions_named_does(catalog):
+    chiping = catalog.select(region="茌平区")
+    assert len(chiping) > 0
+    for name in ("Chiping District", "chiping district", " Chiping  District "):
+        assert catalog.regions.named(name) == "茌平区"
+        assert catalog.select(region=name).equals(chiping)
+    # no guessing in select: a part of a name is resolve's job (with a note), not select's
+    assert catalog.regions.named("茌平") is None and catalog.select(region="茌平").empty
+    assert catalog.regions.resolve("茌平")[0] == "茌平区"
+
+
+def test_plan_file_reports_problems_in_reading_order(tmp_path):
+    d = tmp_path / "plans"
+    d.mkdir()
+    (d / "bad.yaml").write_text(textwrap.dedent("""\
+        plan: {id: bad_2024, title_zh: 坏规划, region: 茌平区, domain: vocational, document_number: null,
+               issued: null, period: [2024], source: missing.txt}
+        targets:
+          - {indicator: nope, year: 3000, written: "5个", kind: wish, clause: 一, quote: 建成5个}
+        """), encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([d], env=False)
+    codes = [p.code for p in err.value.problems if p.file.endswith("bad.yaml")]
+    assert codes == ["source.not_found", "plan.bad_period", "indicator.unknown", "target.bad_year",
+                     "target.unknown_kind"]

@@ -9,7 +9,8 @@ import yaml
 
 import indicators
 from indicators.cli import main
-from indicators.draft import check_draft, draft_plan, draft_text
+from indicators.draft import draft_text
+from indicators.draft_file import check_draft, draft_plan
 from indicators.errors import CatalogError
 from indicators.vocabulary import load_vocabulary
 

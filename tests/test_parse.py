@@ -189,3 +189,34 @@ def test_quote_mismatch_names_closest_passage_and_character():
     msg = quote_mismatch("到2020年，全省高技能人才", "山东:到2020年,全省高技能人才总量达到300万人。")
     assert "'到2020年,全省高技能人才'" in msg
     assert "character 7" in msg and "FULLWIDTH COMMA" in msg and "full-width vs half-width" in msg
+
+
+# --- one home for the unit rules (issue 10) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, written, canonical, expected", [
+    (5387.35, "万元", "yuan", 53_873_500.0), (8.3, "亿元", "10k_yuan", 83_000.0), (5.0, "千人次", "person_times", 5000.0),
+    (45.0, "%", "percent", 45.0), (12.0, None, "count", 12.0), (12.0, "", "persons", 12.0)])
+def test_to_canonical_converts_a_written_number(value, written, canonical, expected):
+    from indicators.units import to_canonical
+
+    assert to_canonical(value, written, canonical) == pytest.approx(expected, rel=1e-12)
+
+
+def test_to_canonical_reads_a_ratio_through_ratio_to_value_and_refuses_other_dimensions():
+    from indicators.units import to_canonical
+
+    assert to_canonical(None, None, "percent", ratio=(4.5, 5.5)) == pytest.approx(45.0)
+    assert to_canonical(None, None, "students_per_teacher", ratio=(1, 20)) == 20.0
+    with pytest.raises(UnitError, match="measures person_times"):
+        to_canonical(5.0, "人次", "person_days")
+
+
+def test_unit_families_are_stated_once_in_units():
+    import indicators.forecast as forecast
+    import indicators.units as units
+
+    assert forecast.MONEY_OR_COUNT_UNITS is units.MONEY_OR_COUNT_UNITS
+    assert forecast.NONNEGATIVE_UNITS is units.NONNEGATIVE_UNITS
+    assert units.MONEY_OR_COUNT_UNITS < units.NONNEGATIVE_UNITS <= set(units.CANONICAL_UNITS)
+    assert "usd" in units.MONEY_OR_COUNT_UNITS and "percent" not in units.NONNEGATIVE_UNITS

@@ -1,6 +1,8 @@
 """The runner as a planner meets it: offline HTML, failures kept apart, nothing lost on a bad run."""
 
 import hashlib
+import html
+import json
 import re
 import shutil
 import textwrap
@@ -92,19 +94,34 @@ def test_a_failing_region_is_kept_apart_and_the_others_publish(tmp_path, monkeyp
     shutil.copytree(ROOT / "notebooks", nbdir)
     nb = nbformat.read(nbdir / "region_report.ipynb", as_version=4)
     # make the notebook fail for one region only (a broken notebook, made up by the test)
-    nb.cells.insert(3, nbformat.v4.new_code_cell("if region == '环翠区':\n    raise RuntimeError('boom for this region')"))
+    broken = nbformat.v4.new_code_cell("\nif region == '环翠区':\n    raise RuntimeError('boom for this region')",
+                                       metadata={"tags": ["boom-cell"]})
+    nb.cells.insert(3, broken)
     nbformat.write(nb, nbdir / "region_report.ipynb")
+    # papermill counts the cell it injects after the parameters cell; code cells before it run first
+    params_at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    index_run = 3 + (params_at < 3)
+    exec_count = sum(c.cell_type == "code" for c in nb.cells[:3]) + (params_at < 3) + 1
     monkeypatch.setenv("INDICATORS_NOTEBOOKS", str(nbdir))
     out = tmp_path / "reports"
     out.mkdir()
     (out / "backtest.csv").write_text("kept\n", encoding="utf-8")
     result = run(regions=["环翠区", "沧州市"], out=out, progress=False)
     assert not result.ok and [f["region"] for f in result.failed] == ["环翠区"]
-    assert "boom for this region" in result.failed[0]["error"]
+    assert result.failed[0]["error"] == "RuntimeError: boom for this region"
+    # the failing cell is named as papermill names it: index, execution count, first line, tags
+    cell = result.failed[0]["cell"]
+    assert cell == {"index": index_run, "exec_count": exec_count, "first_line": "if region == '环翠区':",
+                    "tags": ["boom-cell"]}
+    named = f"cell {index_run} (In [{exec_count}], tag boom-cell): if region == '环翠区':"
+    assert any(named in note and note.startswith("环翠区") for note in result.notes)
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["failed"] == [
+        {"region": "环翠区", "error": "RuntimeError: boom for this region", "cell": cell}]
     failed = list((out / "failed").glob("*.ipynb"))
     assert len(failed) == 1 and "boom for this region" in failed[0].read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "环翠区" in index and "boom for this region" in index
+    assert html.escape(named) in index
     assert any("沧州市" == r["region"] for r in result.reports)
     assert (out / "backtest.csv").read_text(encoding="utf-8") == "kept\n"  # files the run does not make survive
 
@@ -155,7 +172,7 @@ def test_run_takes_the_options_assess_takes(tmp_path):
     from conftest import write_plan
     from indicators.actuals import load_actuals
     from indicators.assess import Thresholds, assess
-    from indicators.targets import load_catalog
+    from indicators.catalog import load_catalog
 
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -219,11 +236,11 @@ def _one_page(built_reports, tmp_path):
 
 
 def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path, monkeypatch):
-    from indicators import runner
+    from indicators import publish
 
-    monkeypatch.setattr(runner.shutil, "which", lambda name: None)
+    monkeypatch.setattr(publish.shutil, "which", lambda name: None)
     result = _one_page(built_reports, tmp_path)
-    runner._pdfs(result, tmp_path)
+    publish.pdfs(result)
     assert len(result.notes) == 1 and "no Chromium found" in result.notes[0] and "apt-get install chromium" in result.notes[0]
     assert not list(tmp_path.glob("*.pdf")) and list(tmp_path.glob("*.html"))
 
@@ -231,10 +248,10 @@ def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path
 @pytest.mark.skipif(not any(map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
                     reason="--pdf needs Chromium: apt-get install chromium")
 def test_pdf_is_a4_and_printed_from_the_page(built_reports, tmp_path):
-    from indicators import runner
+    from indicators import publish
 
     result = _one_page(built_reports, tmp_path)
-    runner._pdfs(result, tmp_path)
+    publish.pdfs(result)
     assert not result.notes
     pdf = Path(result.reports[0]["pdf"]).read_bytes()
     assert pdf.startswith(b"%PDF")

@@ -4,7 +4,7 @@ gives a trend. Values typed into it here are made up for the test."""
 import pytest
 from openpyxl import load_workbook
 
-import indicators.targets
+import indicators.catalog
 from indicators.actuals import load_actuals, template
 from indicators.cli import main
 
@@ -14,8 +14,8 @@ REGION = "茌平区"
 @pytest.fixture(autouse=True)
 def _one_catalog(monkeypatch, catalog):
     """The command line loads the catalogue on every call; reuse the session's copy (same bundled plans)."""
-    real = indicators.targets.load_catalog
-    monkeypatch.setattr(indicators.targets, "load_catalog",
+    real = indicators.catalog.load_catalog
+    monkeypatch.setattr(indicators.catalog, "load_catalog",
                         lambda plans=None, **kw: catalog if not plans and not kw else real(plans, **kw))
 
 

@@ -21,7 +21,7 @@ from .errors import CHECKS, CatalogError, IndicatorsError, Problem, Severity, Va
 from .forecast import Forecast, fit_forecast  # noqa: E402
 from .parse import ParseError, Quantity, parse_quantity  # noqa: E402
 from .assess import Thresholds, assess  # noqa: E402
-from .targets import Catalog, Plan, load_catalog  # noqa: E402
+from .catalog import Catalog, Plan, load_catalog  # noqa: E402
 from .units import UnitError, conversion_factor, lookup_unit  # noqa: E402
 
 

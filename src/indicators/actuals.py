@@ -30,7 +30,7 @@ from .actuals_table import ACTUAL_COLUMNS, CELL_KEY, LAYERS, SERIES_KEY, as_actu
 from .derive import derive
 from .errors import IndicatorsError, Problem, Severity, ValidationError
 from .readers import read_actuals_file
-from .targets import Catalog
+from .catalog import Catalog
 from .template import template
 
 __all__ = ["Actuals", "load_actuals", "read_actuals_file", "bundled_data_dir", "ACTUAL_COLUMNS",
@@ -77,7 +77,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
     Raises ValidationError listing every error in every file; warnings (unknown region) and missing
     cells are kept in ``Actuals.warnings``.
     """
-    from .targets import load_catalog
+    from .catalog import load_catalog
 
     catalog = catalog or load_catalog()
     vocab, regions = catalog.vocabulary, catalog.regions

@@ -39,7 +39,7 @@ from .units import NONNEGATIVE_UNITS
 from .parallel import map_ordered, scheduler_from_env
 from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
-from .targets import Catalog
+from .catalog import Catalog
 
 __all__ = ["Thresholds", "assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "STATUSES",
            "DEFAULT_ON_TRACK", "DEFAULT_AT_RISK", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",

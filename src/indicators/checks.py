@@ -21,7 +21,7 @@ import math
 import pandas as pd
 
 from .parse import ParseError, parse_quantity
-from .targets import Catalog
+from .catalog import Catalog
 
 __all__ = ["check_plans", "FINDING_COLUMNS"]
 

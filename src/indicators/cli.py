@@ -25,7 +25,7 @@ __all__ = ["main", "build_parser"]
 
 
 def _catalog(args):
-    from .targets import load_catalog
+    from .catalog import load_catalog
 
     cat = load_catalog(args.plans or None, include_drafts=getattr(args, "include_drafts", False))
     if getattr(args, "region", None) and isinstance(args.region, str):
@@ -129,7 +129,7 @@ def cmd_check_plans(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from .draft import check_draft, draft_plan
+    from .draft_file import check_draft, draft_plan
 
     if args.check:
         rows = check_draft(args.source)

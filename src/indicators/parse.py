@@ -187,7 +187,7 @@ def _word_share(s: str, comparator: str) -> Quantity | None:
     return None
 
 
-def _doubling(raw: str, s: str, dm: re.Match, comparator: str) -> Quantity:
+def _doubling(s: str, dm: re.Match, comparator: str) -> Quantity:
     """翻一番 (x2), 翻两番 (x4): a multiple, or the stated base times it (由5万人翻一番 -> 100000 人)."""
     factor = 2.0 ** parse_chinese_numeral(dm.group("n"))
     comparator = comparator if comparator != "==" else ">="
@@ -220,7 +220,7 @@ def parse_quantity(text: str) -> Quantity:
             return q
     dm = _DOUBLING_RE.search(s)
     if dm:
-        return _doubling(raw, s, dm, comparator)
+        return _doubling(s, dm, comparator)
 
     parts = None
     pm = _PARTS_RE.search(s)
@@ -228,47 +228,61 @@ def parse_quantity(text: str) -> Quantity:
         parts = (_to_float(pm.group("n")), _to_float(pm.group("d")))
         s = s[: pm.start()] + s[pm.end():]
     body = _strip_words(s)
-
-    rm = _RATIO_RE.match(body)
-    if rm:
-        a, b = _to_float(rm.group("a")), _to_float(rm.group("b"))
-        if b == 0 and a == 0:
-            raise ParseError(f"{raw!r}: a ratio of 0:0 has no value")
-        return Quantity(value=a, unit="", comparator=comparator, ratio=(a, b), parts=parts,
-                        decimals=_decimals(rm.group("a")))
-
-    gm = _RANGE_RE.match(body)
-    if gm:
-        mag_hi, unit = _magnitude(gm.group("rest"))
-        mag_lo = MAGNITUDES.get(gm.group("mag1"), mag_hi) if gm.group("mag1") else mag_hi
-        lo, hi = _to_float(gm.group("lo"), mag_lo), _to_float(gm.group("hi"), mag_hi)
-        if hi < lo:
-            raise ParseError(f"{raw!r}: range upper bound {hi:g} is below its lower bound {lo:g}")
-        return Quantity(value=lo, value_high=hi, unit=unit or gm.group("u1"), comparator=comparator,
-                        parts=parts, decimals=_decimals(gm.group("lo")))
-
-    nm = _NUMBER_RE.search(body)
-    if nm:
-        mag, unit = _magnitude(nm.group("rest"))
-        sign = -1 if body[: nm.start()] in ("-", "−") else 1  # a leading minus is part of the number
-        return Quantity(value=sign * _to_float(nm.group("num"), mag), unit=unit, comparator=comparator,
-                        parts=parts, decimals=_decimals(nm.group("num")))
-
-    # Chinese numerals: 一个月, 两所, 近千亩, 万人
-    cm = re.search(f"[{_CN_CHARS}]+", body)
-    if cm:
-        numeral, unit = cm.group(0), body[cm.end():]
-        # a trailing 万/亿 before a unit word is a magnitude only when digits precede it
-        try:
-            value = parse_chinese_numeral(numeral)
-        except ParseError:
-            value = None
-        if value is not None:
-            return Quantity(value=value, unit=unit, comparator=comparator, parts=parts)
+    q = (_ratio(raw, body, comparator, parts) or _range(raw, body, comparator, parts)
+         or _number(body, comparator, parts) or _chinese_number(body, comparator, parts))
+    if q is not None:
+        return q
     raise ParseError(
         f"cannot read a number in {raw!r}; expected forms such as 45%, 17:1, 4.5:5.5, 5387.35, "
         f"5千人次以上, 8.3亿元, 1-2个"
     )
+
+
+def _ratio(raw: str, body: str, comparator: str, parts) -> Quantity | None:
+    rm = _RATIO_RE.match(body)
+    if not rm:
+        return None
+    a, b = _to_float(rm.group("a")), _to_float(rm.group("b"))
+    if b == 0 and a == 0:
+        raise ParseError(f"{raw!r}: a ratio of 0:0 has no value")
+    return Quantity(value=a, unit="", comparator=comparator, ratio=(a, b), parts=parts,
+                    decimals=_decimals(rm.group("a")))
+
+
+def _range(raw: str, body: str, comparator: str, parts) -> Quantity | None:
+    gm = _RANGE_RE.match(body)
+    if not gm:
+        return None
+    mag_hi, unit = _magnitude(gm.group("rest"))
+    mag_lo = MAGNITUDES.get(gm.group("mag1"), mag_hi) if gm.group("mag1") else mag_hi
+    lo, hi = _to_float(gm.group("lo"), mag_lo), _to_float(gm.group("hi"), mag_hi)
+    if hi < lo:
+        raise ParseError(f"{raw!r}: range upper bound {hi:g} is below its lower bound {lo:g}")
+    return Quantity(value=lo, value_high=hi, unit=unit or gm.group("u1"), comparator=comparator,
+                    parts=parts, decimals=_decimals(gm.group("lo")))
+
+
+def _number(body: str, comparator: str, parts) -> Quantity | None:
+    nm = _NUMBER_RE.search(body)
+    if not nm:
+        return None
+    mag, unit = _magnitude(nm.group("rest"))
+    sign = -1 if body[: nm.start()] in ("-", "−") else 1  # a leading minus is part of the number
+    return Quantity(value=sign * _to_float(nm.group("num"), mag), unit=unit, comparator=comparator,
+                    parts=parts, decimals=_decimals(nm.group("num")))
+
+
+def _chinese_number(body: str, comparator: str, parts) -> Quantity | None:
+    """Chinese numerals: 一个月, 两所, 近千亩, 万人 (a trailing 万/亿 before a unit word is a magnitude
+    only when digits precede it)."""
+    cm = re.search(f"[{_CN_CHARS}]+", body)
+    if not cm:
+        return None
+    try:
+        value = parse_chinese_numeral(cm.group(0))
+    except ParseError:
+        return None
+    return Quantity(value=value, unit=body[cm.end():], comparator=comparator, parts=parts)
 
 
 def closest_passage(quote: str, source: str) -> tuple[str, int, str | None, str | None]:

@@ -109,7 +109,7 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
 def _draw_parent(ax, parent: tuple, unit: str, handles: list, labels: list, years: pd.Series) -> None:
     """The parent region's series in grey: on the same axis for shares and ratios, on its own
     right-hand axis for levels (a province's counts dwarf a district's)."""
-    from .forecast import MONEY_OR_COUNT_UNITS
+    from .units import MONEY_OR_COUNT_UNITS
 
     label, rows = parent
     rows = rows.sort_values("year")

@@ -57,11 +57,9 @@ class Regions:
         raw = str(name)
         s = "".join(raw.split())
         pool = list(among) if among is not None else list(self.regions)
-        if s in pool:
-            return s, None
-        by_en = [r for r in pool if self.en(r).replace(" ", "").lower() == s.lower()]
-        if len(by_en) == 1:
-            return by_en[0], None
+        exact = self.named(s, among=pool)
+        if exact is not None:
+            return exact, None
         # written with its parents in front: 山东省威海市环翠区, 威海市环翠区
         suffix = [r for r in pool if s.endswith(r) and s != r and self._only_parents(s[: -len(r)], r)]
         if len(suffix) == 1:
@@ -73,6 +71,16 @@ class Regions:
         what = "matches several regions" if len(part) > 1 else "is not a known region"
         raise RegionError(f"region {raw!r} {what}" + (f"; did you mean {', '.join(sugg)}?" if sugg else "")
                           + (f" Known: {', '.join(sorted(pool))}" if len(pool) <= 40 else ""))
+
+    def named(self, name: str, among: list[str] | None = None) -> str | None:
+        """The region called exactly ``name``: its Chinese name, or the one region whose English name
+        it is (case and spaces ignored); None otherwise. No guessing: ``resolve`` does that."""
+        s = "".join(str(name).split())
+        pool = list(among) if among is not None else list(self.regions)
+        if s in pool:
+            return s
+        by_en = [r for r in pool if self.en(r).replace(" ", "").lower() == s.lower()]
+        return by_en[0] if len(by_en) == 1 else None
 
     def _only_parents(self, prefix: str, region: str) -> bool:
         for parent in sorted(self.ancestors(region), key=len, reverse=True):

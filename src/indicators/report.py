@@ -18,7 +18,7 @@ from .plots import use_cjk_font
 from .report_html import by_urgency, esc
 from .report_overview import Overview
 from .report_region import RegionReport
-from .targets import Catalog, load_catalog
+from .catalog import Catalog, load_catalog
 
 __all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc",
            "by_urgency", "as_paths"]

@@ -10,7 +10,7 @@ from .assess import STATUSES, Thresholds
 from .explain import WORDS, fmt_prob, status_label
 from .plots import status_heatmap
 from .report_html import TABLE, badge, by_urgency, esc, section, src
-from .targets import Catalog
+from .catalog import Catalog
 
 __all__ = ["Overview"]
 

@@ -14,7 +14,7 @@ from .checks import check_plans
 from .explain import CHECK_LABELS, WORDS, check_sentence, definition_label, fmt_prob, fmt_target, report_title
 from .plots import plot_indicator
 from .report_html import TABLE, badge, by_urgency, esc, section, src
-from .targets import Catalog
+from .catalog import Catalog
 
 __all__ = ["RegionReport"]
 
@@ -213,7 +213,7 @@ class RegionReport:
                 words = WORDS[self.lang]
                 label = words["parent_series"].format(
                     parent=name, definition=definition_label(definition, self.lang) or words["same_definition"])
-                return label, rows
+                return label, pd.DataFrame({"year": rows.year, "value": rows.value})
         return None
 
     def charted(self) -> list[str]:

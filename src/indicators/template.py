@@ -11,7 +11,7 @@ from .actuals_table import ACTUAL_COLUMNS
 from .errors import IndicatorsError
 from .layouts import label_unit
 from .parse import clean_float
-from .targets import Catalog
+from .catalog import Catalog
 
 if TYPE_CHECKING:
     from .actuals import Actuals

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from .errors import IndicatorsError
 
 __all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
-           "ratio_to_value", "ratio_reading"]
+           "ratio_to_value", "ratio_reading", "to_canonical", "MONEY_OR_COUNT_UNITS", "NONNEGATIVE_UNITS",
+           "POSITIVE_RATIO_UNITS"]
 
 
 class UnitError(IndicatorsError, ValueError):
@@ -159,6 +160,16 @@ def conversion_factor(written: str, canonical: str) -> float:
             f"unit {written!r} measures {w.dimension}, but the indicator is in {canonical} ({c.dimension})"
         )
     return w.factor / c.factor
+
+
+def to_canonical(value: float | None, written: str | None, canonical: str,
+                 ratio: tuple[float, float] | None = None) -> float:
+    """The one place a written number becomes a value in an indicator's canonical unit: a ratio a:b
+    through ``ratio_to_value``, else ``value`` times ``conversion_factor(written, canonical)`` (no
+    unit written: the value is taken as already canonical). Raises UnitError."""
+    if ratio is not None:
+        return ratio_to_value(*ratio, canonical)
+    return value * (conversion_factor(written, canonical) if written else 1.0)
 
 
 def ratio_to_value(a: float, b: float, unit: str) -> float:

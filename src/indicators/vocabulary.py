@@ -38,15 +38,6 @@ class Indicator:
     source: str | None = None  # the indicators.yaml it came from
 
     @property
-    def bounded(self) -> bool:
-        """Shares live in 0-100%."""
-        return self.unit == "percent"
-
-    @property
-    def is_money_or_count(self) -> bool:
-        return self.unit in {"yuan", "10k_yuan", "persons", "count", "person_days", "person_times", "mu"}
-
-    @property
     def conflict_group(self) -> str:
         return self.family or self.key
 

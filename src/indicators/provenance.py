@@ -1,0 +1,45 @@
+"""Where a run's inputs come from: the sha256 of a file, and the input records of ``run.json``.
+
+The one home of the sha256 helper: the catalogue checks its bundled source texts with it, the
+runner records every input file with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+__all__ = ["sha256_file", "shown_path", "plan_dir_record", "input_records"]
+
+_HOME = Path(__file__).resolve().parents[2]  # the project checkout (or site-packages' parent)
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as published in the index: relative to the package's home or the working directory,
+    never the planner's absolute local path."""
+    p = Path(path).resolve()
+    for base in (_HOME, Path(__file__).resolve().parent, Path.cwd()):
+        try:
+            return str(p.relative_to(base))
+        except ValueError:
+            continue
+    return p.name
+
+
+def input_records(files: list[str]) -> list[dict]:
+    """{path, sha256} of every input file that exists, paths as ``shown_path`` gives them."""
+    return [{"path": shown_path(f), "sha256": sha256_file(f)} for f in files if Path(f).exists()]
+
+
+def plan_dir_record(d: Path) -> dict:
+    """A planner's plan directory as run.json records it: its absolute path and the hash of every
+    file in it (plans, local indicators.yaml and regions.yaml, source texts), hidden files aside."""
+    files = [d] if d.is_file() else sorted(f for f in d.rglob("*") if f.is_file()
+                                           and not any(x.startswith(".") for x in f.relative_to(d).parts))
+    return {"path": str(d), "files": {(f.name if f == d else f.relative_to(d).as_posix()): sha256_file(f)
+                                      for f in files}}

@@ -1,0 +1,162 @@
+"""Publishing a run: the offline HTML page of a notebook, the index, PDFs and the swap into place.
+
+Everything here happens on the client after the workers are done: a worker's result is written
+into the staging directory (a failed region's executed notebook and kernel log under ``failed/``),
+``index.html`` lists every report with its status counts and every failure with the cell that
+raised, and the staging directory then replaces the old reports in two renames.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+__all__ = ["export_html", "PAGE_CSS", "TEMPLATES", "page", "keep", "index_html", "pdfs", "swap", "BROWSERS"]
+
+# the nbconvert template that gives the reports their look (installed as share/jupyter/nbconvert/templates/
+# indicators, so `jupyter nbconvert --to html --template indicators` gives the same page)
+TEMPLATES = Path(__file__).parent / "jupyter" / "nbconvert" / "templates"
+PAGE_CSS = (TEMPLATES / "indicators" / "indicators.css").read_text(encoding="utf-8")
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def page(title: str, body: str, lang: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
+            f"<style>\n{PAGE_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def export_html(nb, title: str | None = None, lang: str | None = None) -> str:
+    """One self-contained page with the ``indicators`` nbconvert template: inputs, prompts and stderr
+    hidden, images embedded, our stylesheet inlined, no script from any host. ``title`` is stored in
+    the notebook's metadata (so nbconvert on the executed notebook gives the same page); ``lang`` is
+    taken from the papermill parameters unless given."""
+    from nbconvert import HTMLExporter
+
+    if title:
+        nb.metadata["title"] = title
+    if lang:
+        nb.metadata.setdefault("papermill", {}).setdefault("parameters", {}).setdefault("lang", lang)
+    exporter = HTMLExporter(template_name="indicators", extra_template_basedirs=[str(TEMPLATES)])
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def pdfs(result) -> None:
+    """An A4 PDF next to each page of ``result`` (a RunResult), printed by headless Chromium with the
+    print stylesheet; ``result.notes`` says why when there is none."""
+    import subprocess
+
+    browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
+    if browser is None:
+        result.notes.append(f"--pdf: no Chromium found ({', '.join(BROWSERS)}), so no PDF was written; the HTML "
+                            "reports are complete. Install one (Debian: apt-get install chromium) and run again.")
+        return
+    for r in result.reports:
+        html_page = Path(r["html"])
+        target = html_page.with_suffix(".pdf")
+        with tempfile.TemporaryDirectory(prefix="indicators-chromium-") as profile:
+            proc = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                   "--no-pdf-header-footer", f"--user-data-dir={profile}",
+                                   f"--print-to-pdf={target}", html_page.as_uri()],
+                                  capture_output=True, text=True, timeout=300)
+        if proc.returncode != 0 or not target.exists():
+            result.notes.append(f"--pdf: Chromium could not print {html_page.name}: {proc.stderr.strip()[-300:]}")
+        else:
+            r["pdf"] = str(target)
+
+
+def keep(r: dict, job: dict, staging: Path) -> None:
+    """Client side: write what a worker sent back into the staging directory (published by the
+    swap); a failed region's executed notebook and kernel log go to failed/."""
+    if r["error"] is None:
+        r["html"] = str(staging / f"{job['key']}.html")
+        Path(r["html"]).write_text(r.pop("html_text"), encoding="utf-8")
+        r["notebook"] = None
+    else:
+        r["parameters"] = job["parameters"]
+        failed_dir = staging / "failed"
+        failed_dir.mkdir(exist_ok=True)
+        r["notebook"] = None  # no notebook when the worker itself was lost
+        if r.get("notebook_text"):
+            r["notebook"] = str(failed_dir / f"{job['key']}.ipynb")
+            Path(r["notebook"]).write_text(r["notebook_text"], encoding="utf-8")
+        if r.get("log_text"):
+            (failed_dir / f"{job['key']}.log").write_text(r["log_text"], encoding="utf-8")
+        r["html"] = None
+    for k in ("html_text", "notebook_text", "log_text"):
+        r.pop(k, None)
+
+
+def index_html(result, meta: dict, summary: dict, lang: str) -> str:
+    """The index page: one row per report with its status counts, one per failure, the run's metadata."""
+    from .assess import STATUSES
+    from .explain import STATUS_LABELS
+    from .plots import STATUS_COLORS
+
+    zh = lang == "zh"
+    head = "".join(f'<th><span class="badge" style="background:{STATUS_COLORS[s]}">'
+                   f"{html.escape(STATUS_LABELS[lang][s])}</span></th>" for s in STATUSES)
+    rows = [_report_row(r, summary.get(r["region"], {}), zh) for r in
+            sorted(result.reports, key=lambda r: (r["key"] != "overview", r["region"] or ""))]
+    rows += [_failed_row(r, zh) for r in result.failed]
+    files = "".join(f"<li><code>{html.escape(f['path'])}</code> sha256 {f['sha256']}</li>" for f in meta["inputs"])
+    params = html.escape(json.dumps(meta["parameters"], ensure_ascii=False))
+    title = "职业教育规划指标报告" if zh else "Vocational-education plan targets: reports"
+    body = (f"<h1>{html.escape(title)}</h1>"
+            f'<table class="index"><thead><tr><th>{"报告" if zh else "Report"}</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            f'<h2>{"运行信息" if zh else "Run"}</h2><p class="meta">{html.escape(meta["time"])} · indicators '
+            f'{html.escape(meta["version"])} · {params}</p><ul class="meta">{files}</ul>')
+    return page(title, body, lang)
+
+
+def _report_row(r: dict, counts: dict, zh: bool) -> str:
+    from .assess import STATUSES
+
+    name = ("总览 Overview" if zh else "Overview") if r["key"] == "overview" else f"{r['region']} {r['region_en']}"
+    if r["key"] == "overview":
+        cells = f'<td colspan="{len(STATUSES)}"></td>'
+    elif not counts:  # e.g. a plan that states no dated number
+        cells = f'<td colspan="{len(STATUSES)}">{"无带年份的目标" if zh else "no dated targets"}</td>'
+    else:
+        cells = "".join(f"<td>{counts.get(s, '')}</td>" for s in STATUSES)
+    return f'<tr><td><a href="{html.escape(Path(r["html"]).name)}">{html.escape(name)}</a></td>{cells}</tr>'
+
+
+def _failed_row(r: dict, zh: bool) -> str:
+    """A failed region: the error, the cell that raised it (as papermill names it) and the kept notebook."""
+    from .assess import STATUSES
+    from .execute import describe_cell
+
+    cell = describe_cell(r.get("cell"))
+    return (f'<tr class="failed"><td>{html.escape(r["region"] or r["key"])} — '
+            f'{"失败" if zh else "failed"}: {html.escape(r["error"] or "")} '
+            + (f'({"出错的单元格" if zh else "in"} <code>{html.escape(cell)}</code>) ' if cell else "")
+            + (f'(<code>failed/{html.escape(Path(r["notebook"]).name)}</code>)' if r["notebook"] else "") + '</td>'
+            f'<td colspan="{len(STATUSES)}"></td></tr>')
+
+
+def swap(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with two renames; files the run does not make (README.md,
+    backtest.csv, ...) are carried over, so nothing of the old directory is lost."""
+    if out.exists():
+        for item in out.iterdir():
+            if item.name in ("failed",) or item.suffix in (".html", ".pdf") or item.name == "run.json":
+                continue
+            target = staging / item.name
+            if not target.exists():
+                if item.is_dir():
+                    shutil.copytree(item, target)
+                else:
+                    shutil.copy2(item, target)
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.replace(out, old)
+        os.replace(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, out)
