@@ -56,7 +56,6 @@ def test_size_check_finds_long_modules_and_functions(tmp_path):
 
 # other branches are still splitting (issue 10): actuals.py, backtest.py, forecast.py, report.py and
 # the functions actuals._cell_to_row and plots.plot_indicator
-@pytest.mark.xfail(strict=False, reason="other branches still splitting")
 def test_no_module_over_400_lines_and_no_function_over_60():
     big_modules, big_functions = _sizes().oversized()
     assert (big_modules, big_functions) == ([], [])
@@ -74,7 +73,6 @@ def test_readme_layout_names_every_module():
     assert modules - _layout_modules() == set()
 
 
-@pytest.mark.xfail(strict=False, reason="other branches still splitting: the table names their new modules")
 def test_every_module_the_readme_layout_names_exists():
     modules = {p.name for p in (ROOT / "src" / "indicators").glob("*.py")}
     tools = {p.name for p in (ROOT / "tools").glob("*.py")}

@@ -44,7 +44,7 @@ from .scoring import (BINS, GOALS, HORIZONS, MODELS, TIDY_COLUMNS, accuracy_tabl
 
 __all__ = ["Series", "real_series", "load_m3_yearly", "load_inputs", "evaluate_series", "evaluate_many",
            "accuracy_table", "choice_table", "flag_cases", "brier_table", "reliability_table",
-           "status_table", "goals_table", "run_backtest", "format_report", "brier_score", "mase", "mase_scale",
+           "status_table", "goals_table", "run_backtest", "write_backtest", "format_report", "brier_score", "mase", "mase_scale",
            "SEED", "HORIZONS", "MODELS", "AMBITIONS", "LEVEL", "TIDY_COLUMNS", "M3_LENGTHS", "QUICK"]
 
 SEED = 20261121                    # fixed seed of the M3 truncation lengths
@@ -348,3 +348,18 @@ def run_backtest(real: list[Series], m3: list[Series], m3_last_origins: int | No
     return {"tidy": tidy[TIDY_COLUMNS], "errors": errors, "cases": cases}
 
 
+def write_backtest(catalog, out, quick: bool = False) -> tuple[str, str]:
+    """Run the backtest, write ``<out>/backtest.csv`` atomically; (the report text, a summary line)."""
+    import time
+    from pathlib import Path
+
+    from .output import to_csv_text, write_atomic
+
+    start = time.perf_counter()
+    real, m3, last = load_inputs(catalog, quick=quick)
+    result = run_backtest(real, m3, m3_last_origins=last)
+    path = Path(out) / "backtest.csv"
+    write_atomic(path, to_csv_text(result["tidy"]).encode("utf-8"))
+    note = " (quick: a deterministic sample, not the backtest's figures)" if quick else ""
+    return format_report(result["tidy"]), (f"{len(real)} bundled and {len(m3)} M3 series, "
+                                           f"{time.perf_counter() - start:.0f} s{note}; wrote {path}")

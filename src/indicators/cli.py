@@ -237,20 +237,11 @@ def cmd_assess(args) -> int:
 def cmd_backtest(args) -> int:
     """Replay history: forecast accuracy, 80% interval coverage and flag quality on known outcomes
     (bundled series and M3 yearly); prints the tables and writes <out>/backtest.csv (tidy)."""
-    import time
+    from .backtest import write_backtest
 
-    from .backtest import format_report, load_inputs, run_backtest
-    from .output import to_csv_text, write_atomic
-
-    start = time.perf_counter()
-    real, m3, last = load_inputs(_catalog(args), quick=args.quick)
-    result = run_backtest(real, m3, m3_last_origins=last)
-    path = args.out / "backtest.csv"
-    write_atomic(path, to_csv_text(result["tidy"]).encode("utf-8"))
-    print(format_report(result["tidy"]))
-    note = " (quick: a deterministic sample, not the backtest's figures)" if args.quick else ""
-    print(f"{len(real)} bundled and {len(m3)} M3 series, {time.perf_counter() - start:.0f} s{note}; wrote {path}",
-          file=sys.stderr)
+    report, summary = write_backtest(_catalog(args), args.out, quick=args.quick)
+    print(report)
+    print(summary, file=sys.stderr)
     return 0
 
 

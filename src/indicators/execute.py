@@ -16,7 +16,7 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from .errors import IndicatorsError
+from .parallel import dask_client
 from .publish import export_html
 
 __all__ = ["execute", "stable_cell_ids", "kernel_name", "on_pool", "on_dask", "describe_cell"]
@@ -153,24 +153,13 @@ def on_pool(jobs_list: list[dict], context_file: Path, jobs: int):
 
 
 def on_dask(jobs_list: list[dict], context_bytes: bytes, scheduler: str, jobs: int):
-    """A Dask cluster: ``local`` starts a LocalCluster of ``jobs`` worker processes, else the address
-    of a running scheduler. The context is scattered once to every worker; no shared disk."""
-    try:
-        from distributed import Client, LocalCluster
-        from distributed import as_completed as dask_completed
-    except ImportError as exc:
-        raise IndicatorsError("--scheduler needs Dask: pip install dask distributed") from exc
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-    try:
-        with Client(cluster if cluster is not None else scheduler) as client:
-            context = client.scatter(context_bytes, broadcast=True)
-            futures = {client.submit(execute, j, context, pure=False, key=f"indicators-{j['key']}-{uuid.uuid4().hex}"): j
-                       for j in jobs_list}
-            for fut in dask_completed(list(futures)):
-                yield futures[fut], fut
-    finally:
-        if cluster is not None:
-            cluster.close()
+    """A Dask cluster (``parallel.dask_client``): the context is scattered once to every worker; no
+    shared disk. Results are yielded as they arrive."""
+    from distributed import as_completed as dask_completed
+
+    with dask_client(scheduler, jobs) as client:
+        context = client.scatter(context_bytes, broadcast=True)
+        futures = {client.submit(execute, j, context, pure=False, key=f"indicators-{j['key']}-{uuid.uuid4().hex}"): j
+                   for j in jobs_list}
+        for fut in dask_completed(list(futures)):
+            yield futures[fut], fut

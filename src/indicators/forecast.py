@@ -88,7 +88,7 @@ from .models import WEIGHT_DECAY, recency_weights
 from .units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS
 
 __all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
-           "WEIGHT_DECAY", "transform_for", "SeriesError", "shift_to", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
+           "WEIGHT_DECAY", "transform_for", "SeriesError", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
            "SCALE_FLOOR", "P_LIMIT", "recency_weights", "rank_key", "lower_for"]
 
 MIN_N_SELECT = 6
@@ -381,41 +381,18 @@ def fit_forecast(years, values, horizon_years, unit: str = "count", model: str |
     return None
 
 
-def shift_to(parent: Forecast, parent_value: float, child_value: float, unit: str, model: str) -> Forecast:
-    """A parent region's forecast carried onto a child whose level differs (the proxy path).
-
-    Shares move in parallel on the logit scale, so the child stays inside 0-100%. Quantities that
-    cannot be negative (counts, money, students per teacher) are scaled by child/parent, so the
-    child keeps the parent's growth rate and stays above zero. Anything else is shifted.
-    """
-    import dataclasses
-
-    if parent.transform == "logit":
-        d = float(_forward(np.asarray([child_value]), "logit")[0] - _forward(np.asarray([parent_value]), "logit")[0])
-        return dataclasses.replace(parent, loc=parent.loc + d, model=model, last_value=child_value)
-    if unit in NONNEGATIVE_UNITS:
-        k = child_value / parent_value
-        if parent.transform == "log":
-            return dataclasses.replace(parent, loc=parent.loc + math.log(k), model=model, last_value=child_value)
-        lower = None if parent.lower is None else parent.lower * k
-        return dataclasses.replace(parent, loc=parent.loc * k, scale=parent.scale * k, lower=lower, model=model,
-                                   last_value=child_value)
-    d = child_value - parent_value
-    lower = None if parent.lower is None else parent.lower + d
-    return dataclasses.replace(parent, loc=parent.loc + d, lower=lower, model=model, last_value=child_value)
-
-
 def forecast_frame(actuals: pd.DataFrame, unit_of: dict[str, str], until: int) -> pd.DataFrame:
-    """Forecast every series (region, indicator, definition) of a long actuals table up to ``until``.
+    """Forecast every series (region, indicator, definition) of a long actuals table up to ``until``,
+    all at once (``batch.fit_many``)."""
+    from .batch import fit_many
 
-    Pure and group-wise, so it maps directly onto a distributed groupby-apply.
-    """
-    out = []
-    for (region, indicator, definition), g in actuals.groupby(["region", "indicator", "definition"], sort=True):
-        fc = fit_forecast(g["year"], g["value"], range(int(g["year"].max()) + 1, until + 1),
-                          unit_of.get(indicator, "count"))
-        if fc is None:
-            continue
-        out.append(fc.frame().assign(region=region, indicator=indicator, definition=definition))
+    keys, series, units, horizons = [], [], [], []
+    for key, g in actuals.groupby(["region", "indicator", "definition"], sort=True):
+        keys.append(key)
+        series.append((g["year"], g["value"]))
+        units.append(unit_of.get(key[1], "count"))
+        horizons.append(range(int(g["year"].max()) + 1, until + 1))
+    out = [fc.frame().assign(region=k[0], indicator=k[1], definition=k[2])
+           for k, fc in zip(keys, fit_many(series, units, horizons)) if fc is not None]
     cols = ["region", "indicator", "definition", "year", "forecast", "lo80", "hi80", "lo95", "hi95", "model"]
     return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)

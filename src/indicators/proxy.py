@@ -5,7 +5,7 @@ single local actual (often the plan's own baseline), the district's level is tak
 actual and its movement from the nearest parent (district -> city -> province -> nation) that has
 the indicator, in the target's definition when the target has one, and data around the district's
 latest year. How the movement is carried over depends on what the quantity is
-(``forecast.shift_to``): shares in parallel on the logit scale (never outside 0-100%), counts,
+(``shift_to``): shares in parallel on the logit scale (never outside 0-100%), counts,
 money and ratios in proportion (never below zero). Counts and money below ``MIN_RELATIVE_PROXY``
 are not carried: one school or zero students does not follow a national growth rate.
 
@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 
 import numpy as np
 
-from .forecast import _forward, fit_forecast, shift_to
-from .units import MONEY_OR_COUNT_UNITS
+from .forecast import Forecast, _forward, fit_forecast
+from .units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS
 from .pace import pace
 
 __all__ = ["parent_forecast", "parent_change", "MIN_RELATIVE_PROXY"]
@@ -75,3 +76,25 @@ def parent_change(store, parent: str, indicator: str, breakdown: str, definition
         return None
     t, y = s.year, s.value
     return pace(t, y, y[-1], int(t[-1]) + 1, relative)["historical_change"]
+
+
+def shift_to(parent: Forecast, parent_value: float, child_value: float, unit: str, model: str) -> Forecast:
+    """A parent region's forecast carried onto a child whose level differs (the proxy path).
+
+    Shares move in parallel on the logit scale, so the child stays inside 0-100%. Quantities that
+    cannot be negative (counts, money, students per teacher) are scaled by child/parent, so the
+    child keeps the parent's growth rate and stays above zero. Anything else is shifted.
+    """
+    if parent.transform == "logit":
+        d = float(_forward(np.asarray([child_value]), "logit")[0] - _forward(np.asarray([parent_value]), "logit")[0])
+        return dataclasses.replace(parent, loc=parent.loc + d, model=model, last_value=child_value)
+    if unit in NONNEGATIVE_UNITS:
+        k = child_value / parent_value
+        if parent.transform == "log":
+            return dataclasses.replace(parent, loc=parent.loc + math.log(k), model=model, last_value=child_value)
+        lower = None if parent.lower is None else parent.lower * k
+        return dataclasses.replace(parent, loc=parent.loc * k, scale=parent.scale * k, lower=lower, model=model,
+                                   last_value=child_value)
+    d = child_value - parent_value
+    lower = None if parent.lower is None else parent.lower + d
+    return dataclasses.replace(parent, loc=parent.loc + d, lower=lower, model=model, last_value=child_value)

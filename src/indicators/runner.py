@@ -28,6 +28,7 @@ from pathlib import Path
 from . import __version__
 from .assess import Thresholds
 from .errors import IndicatorsError
+from .parallel import scheduler_from_env
 from .execute import describe_cell, kernel_name, on_dask, on_pool, stable_cell_ids  # noqa: F401 (stable_cell_ids: API)
 from .provenance import input_records, plan_dir_record, shown_path
 from .publish import PAGE_CSS, export_html, index_html, keep, pdfs, swap  # noqa: F401 (PAGE_CSS, export_html: API)
@@ -99,7 +100,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     t0 = time.perf_counter()
     out = Path(out).resolve()
     inp = _read_inputs(regions, actuals, plans, input_region, progress)
-    scheduler = scheduler or os.environ.get("INDICATORS_SCHEDULER") or None
+    scheduler = scheduler_from_env(scheduler)
     # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask)
     ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act)
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
