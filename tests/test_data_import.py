@@ -354,6 +354,7 @@ def test_every_bundled_row_resolves_in_the_catalog():
         assert r["source_url"].strip() and r["quote"].strip() and r["origin"].startswith("shared/data/"), r
 
 
+@pytest.mark.slow
 def test_load_actuals_gives_shandong_provincial_series_and_derived_rows(catalog):
     f = load_actuals(catalog=catalog, with_baselines=False).frame
     sd = f[(f["region"] == "山东省") & f["file"].astype(str).str.endswith("15_nbs_provincial.csv")]
