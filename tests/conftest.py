@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -15,6 +17,27 @@ def _no_planner_env(monkeypatch):
     # a planner's own INDICATORS_PLANS must not leak into the tests
     monkeypatch.delenv("INDICATORS_PLANS", raising=False)
     pd.set_option("display.width", 200)
+
+
+# fixtures that execute notebooks: a test that asks for one is slow even without its own mark
+NOTEBOOK_FIXTURES = {"built_reports", "planner_run"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if NOTEBOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Under exactly `-m "not slow"`, a module whose every test is slow (a module-level
+    `pytestmark` with pytest.mark.slow: test_dask.py, test_browser.py) is not even imported: importing
+    dask.distributed alone takes seconds. Any other run collects it as usual."""
+    if config.getoption("markexpr", "").replace(" ", "") != "notslow" or collection_path.suffix != ".py":
+        return None
+    text = collection_path.read_text(encoding="utf-8")
+    return True if re.search(r"^pytestmark\s*=\s*\[?\s*pytest\.mark\.slow\b", text, re.M) else None
 
 
 @pytest.fixture(scope="session")

@@ -369,6 +369,7 @@ def test_wide_xlsx_one_sheet_per_region(tmp_path, capsys, catalog):
     assert _one(frame, region="聊城市", year=2020)["row"] == "聊城市!2"
 
 
+@pytest.mark.slow
 def test_wide_csv_with_region_from_the_caller(tmp_path, capsys, catalog):
     # made-up wide CSV without region sheets
     f = _write(tmp_path / "wide.csv", "指标,2019年,2020\n中职学校生师比（在校生数/专任教师数）,\"17:1（3456/202）\",18:1\n"
@@ -416,6 +417,7 @@ def _key_of_label(catalog, label: str) -> str:
     return key
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["wide_xlsx", "long_csv"])
 def test_template_round_trip(tmp_path, capsys, catalog, layout):
     baselines = _plan_baselines_2019(catalog)
@@ -477,6 +479,7 @@ def test_template_round_trip(tmp_path, capsys, catalog, layout):
 
 # --- 14. overrides --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_later_files_override_earlier_ones_and_are_listed(tmp_path, capsys, catalog):
     # the bundled national 2020 secondary-vocational students, read straight from the bundled file
     # (2020, because 2005-2019 also hold the NBS provincial export's published excl_technician value)
@@ -513,6 +516,7 @@ def test_later_files_override_earlier_ones_and_are_listed(tmp_path, capsys, cata
     assert _one(out, indicator="sec_voc_schools", year=2021)["value"] == 3
 
 
+@pytest.mark.slow
 def test_command_line_lists_overrides(tmp_path, capsys):
     # made-up planner value that replaces a bundled national figure
     a = _long(tmp_path / "a.csv", ["全国,sec_voc_students,2019,1600,万人"])
@@ -524,6 +528,7 @@ def test_command_line_lists_overrides(tmp_path, capsys):
 
 # --- 15. bundled data -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_bundled_series_sources_definitions_and_derivations(capsys):
     out = _actuals_csv(capsys)
     bundled = out[out["origin"].astype(str).str.startswith("shared/data/")]
@@ -587,6 +592,7 @@ def test_validation_error_from_load_actuals_lists_every_file(tmp_path, catalog):
     assert {(p.file, p.row, p.column) for p in exc.value.errors} == {(str(a), 2, "value"), (str(b), 2, "year")}
 
 
+@pytest.mark.slow
 def test_planner_value_replaces_only_the_current_definition(tmp_path, catalog):
     base = load_actuals(catalog=catalog).frame
     cell = base[(base["region"] == "全国") & (base["indicator"] == "sec_voc_new_enrollment") & (base["year"] == 2022)

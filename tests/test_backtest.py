@@ -86,6 +86,7 @@ def test_run_backtest_is_deterministic_in_process():
     assert one.equals(two) and list(one.columns) == bt.TIDY_COLUMNS
 
 
+@pytest.mark.slow
 def test_cli_backtest_quick_writes_the_tidy_csv(tmp_path, capsys):
     assert main(["backtest", "--quick", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out

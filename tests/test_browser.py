@@ -41,8 +41,8 @@ CHROMEDRIVER = shutil.which("chromedriver")
 _MISSING = " and ".join(name for name, path in ((f"a Chromium browser ({', '.join(BROWSERS)})", BROWSER),
                                                 ("chromedriver", CHROMEDRIVER)) if not path)
 # decided before any fixture runs, so a machine without a browser does not build the reports for nothing
-pytestmark = pytest.mark.skipif(
-    bool(_MISSING), reason=f"browser test needs {_MISSING} on PATH; install with `{INSTALL}` (.ci/run does this)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    bool(_MISSING), reason=f"browser test needs {_MISSING} on PATH; install with `{INSTALL}` (.ci/run does this)")]
 
 
 @pytest.fixture(scope="module")

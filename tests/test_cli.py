@@ -5,6 +5,7 @@ import json
 import re
 
 import pandas as pd
+import pytest
 
 from indicators.cli import main
 
@@ -44,6 +45,7 @@ def test_output_file_is_written(tmp_path, capsys):
     assert {r["plan"] for r in json.loads(out.read_text(encoding="utf-8"))} >= {"chiping_2020"}
 
 
+@pytest.mark.slow
 def test_assess_csv_has_both_languages_and_is_deterministic(capsys):
     assert main(["assess", "--format", "csv"]) == 0
     first = capsys.readouterr().out
@@ -59,6 +61,7 @@ def test_assess_csv_has_both_languages_and_is_deterministic(capsys):
     assert (frame["explanation"] == frame["explanation_zh"]).all()
 
 
+@pytest.mark.slow
 def test_assess_xlsx_needs_an_output_file(tmp_path, capsys):
     assert main(["assess", "--format", "xlsx"]) == 1
     assert "-o FILE.xlsx" in capsys.readouterr().err

@@ -23,6 +23,7 @@ def vocab():
     return load_vocabulary()
 
 
+@pytest.mark.slow
 @needs_more
 def test_every_more_plans_text_drafts_to_a_file_that_loads_with_include_drafts(tmp_path):
     index = list(csv.DictReader((MORE / "index.tsv").open(encoding="utf-8"), delimiter="\t"))

@@ -106,6 +106,7 @@ def planner_run(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_papermill_used_directly_takes_one_path_as_a_string(planner_run):
     """`-p actuals data.xlsx -p plans DIR` pass plain strings: each is one path, not a list of letters."""
     text = "".join(o.get("data", {}).get("text/html", "") for c in nbformat.read(planner_run, as_version=4).cells
@@ -124,6 +125,7 @@ def _nbconvert(notebook: Path, *args: str) -> str:
     return out.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_nbconvert_template_gives_the_page_indicators_run_gives(planner_run):
     from indicators.runner import export_html
 
@@ -166,6 +168,7 @@ def test_notebooks_open_with_the_project_kernel(path):
     assert '--name indicators --display-name "indicators (project)"' in make
 
 
+@pytest.mark.slow
 def test_notebook_output_is_readable_under_nbconvert_default_template(planner_run, tmp_path):
     """`jupyter nbconvert --to html out.ipynb` (JupyterLab's look, none of our CSS): badges keep white
     text on their colour, and the risk table is left-aligned, from the output's own inline styles."""

@@ -20,6 +20,7 @@ from indicators.runner import export_html, run, slug
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_site_has_index_every_report_and_no_network_references(built_reports):
     out = built_reports.out
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -46,6 +47,7 @@ def test_slug_is_safe():
     assert slug("茌平区", "Chiping District") != slug("茌平区2", "Chiping District")
 
 
+@pytest.mark.slow
 def test_input_text_is_escaped(tmp_path):
     # a planner's files, written by the test, with markup where text belongs
     text = "到2022年双师型教师比例达到70%以上。"
@@ -73,6 +75,7 @@ def test_input_text_is_escaped(tmp_path):
     assert "&lt;b&gt;" in html and "&lt;i&gt;一&lt;/i&gt;" in html
 
 
+@pytest.mark.slow
 def test_bad_actuals_stop_the_run_and_keep_the_old_reports(tmp_path, capsys):
     out = tmp_path / "reports"
     out.mkdir()
@@ -89,6 +92,7 @@ def test_bad_actuals_stop_the_run_and_keep_the_old_reports(tmp_path, capsys):
     assert not list(tmp_path.glob(".reports.*"))  # no staging directory left behind
 
 
+@pytest.mark.slow
 def test_a_failing_region_is_kept_apart_and_the_others_publish(tmp_path, monkeypatch):
     nbdir = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", nbdir)
@@ -126,6 +130,7 @@ def test_a_failing_region_is_kept_apart_and_the_others_publish(tmp_path, monkeyp
     assert (out / "backtest.csv").read_text(encoding="utf-8") == "kept\n"  # files the run does not make survive
 
 
+@pytest.mark.slow
 def test_planner_template_to_report_end_to_end(tmp_path, built_reports):
     """template -> fill in -> run --actuals: the region's report shows the new values and statuses."""
     before = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "茌平区").read_text(encoding="utf-8")
@@ -164,6 +169,7 @@ def test_parameters_stay_strings():
     assert ns["as_of"] == 2021 and ns["actuals"] == ["a.xlsx"]
 
 
+@pytest.mark.slow
 def test_run_takes_the_options_assess_takes(tmp_path):
     """--input-region, --on-track and --at-risk reach the loader and the notebooks; run.json hashes
     every file of a planner's plan directory."""
@@ -235,6 +241,7 @@ def _one_page(built_reports, tmp_path):
     return RunResult(out=tmp_path, reports=[{"html": str(tmp_path / page.name)}])
 
 
+@pytest.mark.slow
 def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path, monkeypatch):
     from indicators import publish
 
@@ -245,6 +252,7 @@ def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path
     assert not list(tmp_path.glob("*.pdf")) and list(tmp_path.glob("*.html"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not any(map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
                     reason="--pdf needs Chromium: apt-get install chromium")
 def test_pdf_is_a4_and_printed_from_the_page(built_reports, tmp_path):

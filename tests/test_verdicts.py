@@ -83,6 +83,7 @@ histories = st.lists(st.floats(0, 5000, allow_nan=False), min_size=2, max_size=9
 shares = st.lists(st.floats(0, 100, allow_nan=False), min_size=2, max_size=9)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=histories, unit=st.sampled_from(sorted(NONNEGATIVE_UNITS)), model=st.sampled_from(ALL_MODELS + (None,)))
 def test_property_nonnegative_quantities_stay_nonnegative(values, unit, model):
@@ -97,6 +98,7 @@ def test_property_nonnegative_quantities_stay_nonnegative(values, unit, model):
     assert fc.P_LIMIT <= p <= 1 - fc.P_LIMIT
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=shares, model=st.sampled_from(ALL_MODELS + (None,)))
 def test_property_shares_stay_within_0_100(values, model):
@@ -115,6 +117,7 @@ def _proxy_plan(tmp_path, indicator, written, quote, year=2022):
     return indicators.load_catalog([tmp_path], env=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(child=st.floats(0, 100), parent=st.lists(st.floats(1, 99), min_size=2, max_size=6))
@@ -179,6 +182,7 @@ def _national_plan(tmp_path, issued="2010-07-29", definition=None):
     return indicators.load_catalog([tmp_path], env=False)
 
 
+@pytest.mark.slow
 def test_a_pre_2021_national_target_is_judged_on_the_series_with_technician_schools(tmp_path):
     cat = _national_plan(tmp_path)
     act = load_actuals([], catalog=cat)  # the bundled published data
@@ -197,6 +201,7 @@ def test_a_pre_2021_national_target_is_judged_on_the_series_with_technician_scho
 
 # --- 3. breakdowns ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_total_never_decides_a_breakdown_target(tmp_path, catalog, capsys):
     # made-up planner values: the district's total number of majors, no breakdown
     total = tmp_path / "total.csv"
@@ -217,6 +222,7 @@ def test_a_total_never_decides_a_breakdown_target(tmp_path, catalog, capsys):
     assert "新一代信息技术" in hit["explanation_zh"].iloc[0]
 
 
+@pytest.mark.slow
 def test_the_report_shows_the_breakdown(catalog):
     from indicators.report import RegionReport
 
@@ -228,6 +234,7 @@ def test_the_report_shows_the_breakdown(catalog):
 
 # --- 4. repeats -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_repeats_count_once_and_cite_every_clause(catalog):
     from indicators.report import RegionReport
 
@@ -240,6 +247,7 @@ def test_repeats_count_once_and_cite_every_clause(catalog):
     assert "（三）" in row["clause"] and "第6项" in row["clause"] and row["variants"] == 1
 
 
+@pytest.mark.slow
 def test_conflicting_values_keep_their_own_rows(catalog):
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="茌平区")
@@ -300,6 +308,7 @@ def test_no_scientific_notation_in_any_sentence(tmp_path):
 
 # --- 6. nothing silently dropped --------------------------------------------------------------
 
+@pytest.mark.slow
 def test_region_arguments_are_trimmed_and_resolved(capsys):
     for typed in ("环翠", "环翠区 ", "威海市环翠区", "Huancui District"):
         assert main(["assess", "--region", typed, "--format", "csv"]) == 0
@@ -310,6 +319,7 @@ def test_region_arguments_are_trimmed_and_resolved(capsys):
     assert main(["targets", "--region", "Nowhere"]) == 1
 
 
+@pytest.mark.slow
 def test_unmatched_planner_rows_are_named(tmp_path, capsys):
     from openpyxl import Workbook
 
@@ -330,6 +340,7 @@ def test_unmatched_planner_rows_are_named(tmp_path, capsys):
     assert "did you mean 茌平区" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_notebook_parameters_win_over_a_precomputed_context(tmp_path):
     from indicators.report import build_context, region_report, save_context
 
@@ -346,6 +357,7 @@ def test_notebook_parameters_win_over_a_precomputed_context(tmp_path):
 
 # --- 7. headline date -------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_headline_gives_the_regions_own_data_year(catalog):
     from indicators.report import RegionReport
 
@@ -369,6 +381,7 @@ def test_a_ratio_with_a_zero_side_is_a_clear_error(tmp_path, catalog):
     assert frame.empty and [p.row for p in probs if p.severity == "error"] == [2]
 
 
+@pytest.mark.slow
 def test_provenance_has_its_own_column(tmp_path, catalog):
     f = tmp_path / "a.csv"
     f.write_text("region,indicator,year,value\n茌平区,sec_voc_schools,2021,2\n", encoding="utf-8")
@@ -380,6 +393,7 @@ def test_provenance_has_its_own_column(tmp_path, catalog):
 
 # --- done when: nothing impossible in the bundled assessment ------------------------------------
 
+@pytest.mark.slow
 def test_the_bundled_assessment_has_no_impossible_number(catalog, tmp_path):
     f = tmp_path / "p.csv"  # made-up planner values for two districts, as in the tests of the template
     f.write_text("region,indicator,year,value\n" + "".join(
@@ -403,6 +417,7 @@ def test_the_bundled_assessment_has_no_impossible_number(catalog, tmp_path):
         assert not math.isnan(a["variants"].astype(float).min())
 
 
+@pytest.mark.slow
 def test_undated_targets_and_rules_are_in_the_report(catalog):
     from indicators.report import RegionReport
 
