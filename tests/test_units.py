@@ -64,9 +64,7 @@ def test_unknown_units_raise_unit_error_naming_the_text(text):
     assert repr(text) in str(exc.value) and "known units include" in str(exc.value)
 
 
-@pytest.mark.xfail(strict=True, raises=UnitError, reason=(
-    "lookup_unit does not fold full-width or traditional forms (NFKC, 萬 -> 万) as parse_quantity does: "
-    "a planner's unit column '萬人' or '％' is refused while the value '600.37萬人' is read"))
+# a planner's unit column 萬人 or ％ reads as the value 600.37萬人 does (it was refused before)
 @pytest.mark.parametrize("text, same_as", [("萬人", "万人"), ("％", "%"), ("億元", "亿元")])
 def test_full_width_and_traditional_unit_words_resolve_like_their_plain_forms(text, same_as):
     assert (lookup_unit(text).dimension, lookup_unit(text).factor) == (lookup_unit(same_as).dimension,

@@ -127,8 +127,11 @@ UNIT_WORDS = frozenset(_WORDS)
 
 
 def lookup_unit(text: str) -> Unit:
-    """Resolve a unit string such as ``万元``, ``万人``, ``人次``, ``%`` or ``10k_yuan``."""
-    s = "".join(str(text).split())
+    """Resolve a unit string such as ``万元``, ``万人``, ``人次``, ``%`` or ``10k_yuan``; full-width and
+    traditional forms read as the number parser reads them (％ is %, 萬人 is 万人)."""
+    from .parse import normalise_text  # parse imports this module
+
+    s = normalise_text(text)
     if s.startswith("(") and s.endswith(")") or s.startswith("（") and s.endswith("）"):
         s = s[1:-1]
     if s in CANONICAL_UNITS:
