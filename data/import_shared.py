@@ -41,7 +41,6 @@ Rules
 
 import argparse
 import csv
-import hashlib
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -285,11 +284,9 @@ def load_config(path: Path) -> Config:
 # Reading and checking the inputs
 # --------------------------------------------------------------------------------------
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from indicators.provenance import sha256_file  # the project's one sha256
+
+    return sha256_file(path)
 
 
 def check_inputs(shared: Path, config: Config) -> None:
