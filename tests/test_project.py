@@ -77,3 +77,19 @@ def test_every_module_the_readme_layout_names_exists():
     modules = {p.name for p in (ROOT / "src" / "indicators").glob("*.py")}
     tools = {p.name for p in (ROOT / "tools").glob("*.py")}
     assert _layout_modules() - modules - tools == set()
+
+
+def test_notebook_threshold_parameters_are_the_library_defaults():
+    # papermill parameters must be literals; this keeps them equal to the one stated default
+    import ast
+
+    import nbformat
+
+    from indicators.assess import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+
+    for name in ("overview", "region_report"):
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        values = {t.id: ast.literal_eval(node.value) for node in ast.parse(cell.source).body
+                  if isinstance(node, ast.Assign) for t in node.targets}
+        assert (values["on_track"], values["at_risk"]) == (DEFAULT_ON_TRACK, DEFAULT_AT_RISK), name

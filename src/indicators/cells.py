@@ -15,7 +15,7 @@ import numpy as np
 from .errors import Problem, Severity
 from .parse import BLANKS, ParseError, clean_float, normalise_text, parse_quantity
 from .regions import Regions
-from .units import UnitError, conversion_factor, ratio_to_value
+from .units import UnitError, to_canonical
 from .vocabulary import Indicator, Vocabulary
 
 __all__ = ["Cell", "cell_to_row", "is_blank", "YEAR_RANGE"]
@@ -130,10 +130,7 @@ def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
                                expected=f"a number in {ind.unit} such as 45, 45%, 17:1, 5387.35 (or blank: —, 空)"))
     unit = q.unit or c.unit or ""
     try:
-        if q.ratio:
-            value = ratio_to_value(*q.ratio, ind.unit)
-        else:
-            value = q.value * (conversion_factor(unit, ind.unit) if unit else 1.0)
+        value = to_canonical(q.value, unit, ind.unit, ratio=q.ratio)
     except UnitError as exc:
         raise _Refused(Problem(**c.where, column="unit" if c.unit and not q.unit else c.column, value=unit,
                                code="unit.mismatch", expected=str(exc)))

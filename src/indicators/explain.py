@@ -56,6 +56,14 @@ DEFINITION_LABELS = {
 }
 
 # captions of the reports and the command line
+# the index page of a run (publish.index_html)
+INDEX_WORDS = {
+    "zh": dict(title="职业教育规划指标报告", report="报告", run="运行信息", overview="总览 Overview",
+               no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格"),
+    "en": dict(title="Vocational-education plan targets: reports", report="Report", run="Run", overview="Overview",
+               no_dated="no dated targets", failed="failed", failed_cell="in"),
+}
+
 WORDS = {
     "zh": dict(year="年份", indicator="指标", target="目标", clause="条款", status="状态", p="达标概率", explanation="说明",
                target_years="个目标年份", verdicts="条判断", conflicts="另有 {n} 个与同年目标相冲突的数值", none="（无）",

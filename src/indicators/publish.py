@@ -95,7 +95,7 @@ def keep(r: dict, job: dict, staging: Path) -> None:
 def index_html(result, meta: dict, summary: dict, lang: str) -> str:
     """The index page: one row per report with its status counts, one per failure, the run's metadata."""
     from .assess import STATUSES
-    from .explain import STATUS_LABELS
+    from .explain import INDEX_WORDS, STATUS_LABELS
     from .plots import STATUS_COLORS
 
     zh = lang == "zh"
@@ -106,23 +106,26 @@ def index_html(result, meta: dict, summary: dict, lang: str) -> str:
     rows += [_failed_row(r, zh) for r in result.failed]
     files = "".join(f"<li><code>{html.escape(f['path'])}</code> sha256 {f['sha256']}</li>" for f in meta["inputs"])
     params = html.escape(json.dumps(meta["parameters"], ensure_ascii=False))
-    title = "职业教育规划指标报告" if zh else "Vocational-education plan targets: reports"
+    w = INDEX_WORDS[lang]
+    title = w["title"]
     body = (f"<h1>{html.escape(title)}</h1>"
-            f'<table class="index"><thead><tr><th>{"报告" if zh else "Report"}</th>{head}</tr></thead>'
+            f'<table class="index"><thead><tr><th>{w["report"]}</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
-            f'<h2>{"运行信息" if zh else "Run"}</h2><p class="meta">{html.escape(meta["time"])} · indicators '
+            f'<h2>{w["run"]}</h2><p class="meta">{html.escape(meta["time"])} · indicators '
             f'{html.escape(meta["version"])} · {params}</p><ul class="meta">{files}</ul>')
     return page(title, body, lang)
 
 
 def _report_row(r: dict, counts: dict, zh: bool) -> str:
     from .assess import STATUSES
+    from .explain import INDEX_WORDS
 
-    name = ("总览 Overview" if zh else "Overview") if r["key"] == "overview" else f"{r['region']} {r['region_en']}"
+    w = INDEX_WORDS["zh" if zh else "en"]
+    name = w["overview"] if r["key"] == "overview" else f"{r['region']} {r['region_en']}"
     if r["key"] == "overview":
         cells = f'<td colspan="{len(STATUSES)}"></td>'
     elif not counts:  # e.g. a plan that states no dated number
-        cells = f'<td colspan="{len(STATUSES)}">{"无带年份的目标" if zh else "no dated targets"}</td>'
+        cells = f'<td colspan="{len(STATUSES)}">{w["no_dated"]}</td>'
     else:
         cells = "".join(f"<td>{counts.get(s, '')}</td>" for s in STATUSES)
     return f'<tr><td><a href="{html.escape(Path(r["html"]).name)}">{html.escape(name)}</a></td>{cells}</tr>'
@@ -132,11 +135,13 @@ def _failed_row(r: dict, zh: bool) -> str:
     """A failed region: the error, the cell that raised it (as papermill names it) and the kept notebook."""
     from .assess import STATUSES
     from .execute import describe_cell
+    from .explain import INDEX_WORDS
 
     cell = describe_cell(r.get("cell"))
+    w = INDEX_WORDS["zh" if zh else "en"]
     return (f'<tr class="failed"><td>{html.escape(r["region"] or r["key"])} — '
-            f'{"失败" if zh else "failed"}: {html.escape(r["error"] or "")} '
-            + (f'({"出错的单元格" if zh else "in"} <code>{html.escape(cell)}</code>) ' if cell else "")
+            f'{w["failed"]}: {html.escape(r["error"] or "")} '
+            + (f'({w["failed_cell"]} <code>{html.escape(cell)}</code>) ' if cell else "")
             + (f'(<code>failed/{html.escape(Path(r["notebook"]).name)}</code>)' if r["notebook"] else "") + '</td>'
             f'<td colspan="{len(STATUSES)}"></td></tr>')
 

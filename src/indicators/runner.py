@@ -29,6 +29,7 @@ from . import __version__
 from .assess import Thresholds
 from .errors import IndicatorsError
 from .parallel import scheduler_from_env
+from .explain import INDEX_WORDS
 from .execute import describe_cell, kernel_name, on_dask, on_pool, stable_cell_ids  # noqa: F401 (stable_cell_ids: API)
 from .provenance import input_records, plan_dir_record, shown_path
 from .publish import PAGE_CSS, export_html, index_html, keep, pdfs, swap  # noqa: F401 (PAGE_CSS, export_html: API)
@@ -167,7 +168,7 @@ def _jobs(inp: _Inputs, base: dict, domain: str, timeout: int, ctx, kernel: str 
     catalog = inp.catalog
     texts = {n: (inp.nbdir / f"{n}.ipynb").read_text(encoding="utf-8") for n in ("overview", "region_report")}
     jobs_list = [{"key": "overview", "region": None, "notebook_text": texts["overview"],
-                  "parameters": {**base, "domain": domain}, "title": "总览 Overview", "kernel": kernel,
+                  "parameters": {**base, "domain": domain}, "title": INDEX_WORDS["zh"]["overview"], "kernel": kernel,
                   "timeout": timeout}]
     region_domains = {}
     for region in inp.regions:
