@@ -79,7 +79,6 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import pytest  # noqa: E402
 
 from indicators.output import text_width  # noqa: E402
 
@@ -97,6 +96,7 @@ def _cli(*args: str, columns: int = 100, lang_env: str = "C.UTF-8") -> subproces
 
 @pytest.mark.parametrize("command", [["targets"], ["check-plans"], ["assess"], ["assess", "--lang", "en"],
                                      ["targets", "--region", "茌平区", "--lang", "en"]])
+@pytest.mark.slow  # runs the whole catalogue through assess or a report
 def test_tables_fit_100_columns(command):
     out = _cli(*command).stdout
     widths = [text_width(line) for line in out.splitlines()]
@@ -105,6 +105,7 @@ def test_tables_fit_100_columns(command):
     assert max(text_width(line) for line in wide.splitlines()) > 100
 
 
+@pytest.mark.slow  # runs the whole catalogue through assess or a report
 def test_narrower_terminal_narrower_table():
     out = _cli("assess", "--region", "茌平区", columns=80).stdout
     assert max(text_width(line) for line in out.splitlines()) <= 80
@@ -117,6 +118,7 @@ def test_csv_keeps_every_column_and_the_keys(capsys):
     assert "sec_voc_dual_qualified_teacher_share" in set(frame["indicator"])
 
 
+@pytest.mark.slow  # runs the whole catalogue through assess or a report
 def test_chinese_names_and_statuses_by_default_english_with_lang_en():
     zh = _cli("assess", "--region", "茌平区").stdout
     assert "双师型" in zh and "存在风险" in zh and "有望达标" in zh
@@ -165,6 +167,7 @@ def test_every_option_has_help_in_the_language(lang):
     assert seen > 60
 
 
+@pytest.mark.slow  # runs the whole catalogue through assess or a report
 def test_help_follows_lang_or_the_locale():
     assert "只用截至此年份的实际数据" in _cli("assess", "-h", lang_env="zh_CN.UTF-8").stdout
     assert "use only actuals up to this year" in _cli("assess", "-h").stdout
@@ -185,6 +188,7 @@ def test_run_and_assess_take_the_same_options():
         assert isinstance(act, argparse._AppendAction)
 
 
+@pytest.mark.slow  # runs the whole catalogue through assess or a report
 def test_assess_takes_several_regions(capsys):
     assert main(["assess", "--region", "茌平区", "--region", "环翠", "--format", "csv"]) == 0
     assert set(pd.read_csv(io.StringIO(capsys.readouterr().out))["region"]) == {"茌平区", "环翠区"}

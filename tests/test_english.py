@@ -114,6 +114,7 @@ def _page(site, region: str) -> str:
     return Path(r["html"]).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # runs the whole catalogue through assess or a report
 @pytest.mark.parametrize("region", REGIONS)
 def test_english_report_has_no_chinese_but_names_and_quotes(site, catalog, region):
     from indicators.actuals import load_actuals
@@ -139,6 +140,7 @@ def test_the_rule_can_fail(catalog):
     assert "".join(stray) == "目标年份按状态计数" and invented == ["数据不足啦"]
 
 
+@pytest.mark.slow  # builds the English site
 def test_overview_in_english_names_regions_in_english(site):
     page = _page(site, None)
     plain, _ = before_sources(page)
@@ -146,6 +148,7 @@ def test_overview_in_english_names_regions_in_english(site):
     assert "Chiping District" in page
 
 
+@pytest.mark.slow  # builds the English site
 def test_reports_are_titled_for_their_domain(site, catalog):
     from indicators.actuals import load_actuals
     from indicators.assess import assess
@@ -171,6 +174,7 @@ def _texts(fig) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # runs the whole catalogue through assess or a report
 def test_english_charts_are_english(catalog):
     """Titles, legends and ticks of every chart of an English report: English, except clauses and
     the Chinese term quoted inside an English indicator name ("双师型")."""
