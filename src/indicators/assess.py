@@ -224,6 +224,7 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
     parts = [targets[targets["region"].isin(regions[i::n_parts])] for i in range(max(n_parts, 1))]
     shared = (catalog, act, as_of, thresholds, lang)
     rows = [r for part in map_ordered(_assess_part, parts, shared, jobs=jobs, scheduler=scheduler) for r in part]
+    _INDEXED.clear()
     out = pd.DataFrame(rows, columns=ASSESS_COLUMNS)
     for c in ("latest_year", "reach_year", "years_late", "as_of", "n_points", "year", "variants"):
         out[c] = out[c].astype("Int64")
@@ -234,14 +235,29 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
 def _assess_part(shared: tuple, targets: pd.DataFrame) -> list[dict]:
     """The verdicts of some regions' targets, read against all the actuals (parents included)."""
     catalog, act, as_of, thresholds, lang = shared
-    store = SeriesStore(act)
+    store, fastest = _indexed(act, catalog.vocabulary)
     vocab = catalog.vocabulary
-    fastest = fastest_changes(act[act["layer"] != "baseline"], {k: i.unit for k, i in vocab.indicators.items()})
     horizons = targets.groupby(["region", "indicator", "breakdown"])["year"].agg(
         lambda s: sorted(int(x) for x in s)).to_dict()
     fits = _fit_all(targets, store, horizons, vocab)
     return [_judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
             for tr in targets.itertuples()]
+
+
+_INDEXED: list = []  # [(weakref to the actuals frame, store, fastest)]: one per worker, not one per part
+
+
+def _indexed(act: pd.DataFrame, vocab) -> tuple[SeriesStore, dict]:
+    """The series store and fastest changes of ``act``, built once per process for the same frame
+    (a worker judges several parts against the same actuals)."""
+    import weakref
+
+    if _INDEXED and _INDEXED[0][0]() is act:
+        return _INDEXED[0][1], _INDEXED[0][2]
+    store = SeriesStore(act)
+    fastest = fastest_changes(act[act["layer"] != "baseline"], {k: i.unit for k, i in vocab.indicators.items()})
+    _INDEXED[:] = [(weakref.ref(act), store, fastest)]
+    return store, fastest
 
 
 def _fit_all(targets: pd.DataFrame, store: SeriesStore, horizons: dict, vocab) -> dict:
