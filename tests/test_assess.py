@@ -256,3 +256,13 @@ def test_assess_in_worker_processes_gives_the_same_table():
     two = I.assess(cat, act, jobs=2)
     assert len(one) > 100 and one["region"].nunique() > 3
     pd.testing.assert_frame_equal(one, two)
+
+
+def test_assess_without_targets_gives_an_empty_table_in_any_mode():
+    import indicators as I
+
+    cat = I.load_catalog()
+    act = I.load_actuals([], catalog=cat)
+    for jobs in (1, 2):
+        out = I.assess(cat, act, region="全国", domain="intellectual_property", jobs=jobs)
+        assert len(out) == 0 and "status" in out.columns

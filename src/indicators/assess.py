@@ -220,8 +220,8 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
     act = _window(frame, as_of)
     targets = dated_targets(catalog, region=region, plan=plan, domain=domain)
     regions = sorted(set(targets["region"]))
-    n_parts = min(len(regions), 4 * max(jobs, 1)) if (jobs > 1 or scheduler_from_env(scheduler)) else 1
-    parts = [targets[targets["region"].isin(regions[i::n_parts])] for i in range(max(n_parts, 1))]
+    n_parts = max(1, min(len(regions), 4 * jobs)) if (jobs > 1 or scheduler_from_env(scheduler)) else 1
+    parts = [targets[targets["region"].isin(regions[i::n_parts])] for i in range(n_parts)] if regions else [targets]
     shared = (catalog, act, as_of, thresholds, lang)
     rows = [r for part in map_ordered(_assess_part, parts, shared, jobs=jobs, scheduler=scheduler) for r in part]
     _INDEXED.clear()
