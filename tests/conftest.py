@@ -12,6 +12,20 @@ def catalog():
     return indicators.load_catalog(env=False)
 
 
+@pytest.fixture
+def one_catalog(monkeypatch, catalog):
+    """The command line loads the catalogue on every call; reuse the session's copy (same bundled plans).
+    Modules that call the CLI many times use it: ``pytestmark = pytest.mark.usefixtures("one_catalog")``."""
+    import indicators.catalog
+
+    real = indicators.catalog.load_catalog
+
+    def load(plans=None, **kw):
+        return catalog if not plans and not kw else real(plans, **kw)
+
+    monkeypatch.setattr(indicators.catalog, "load_catalog", load)
+
+
 @pytest.fixture(autouse=True)
 def _no_planner_env(monkeypatch):
     # a planner's own INDICATORS_PLANS must not leak into the tests

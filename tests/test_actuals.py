@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-import indicators.catalog
 from indicators.actuals import bundled_data_dir, load_actuals, read_actuals_file
 from indicators.cli import main
 from indicators.errors import ValidationError
@@ -23,15 +22,7 @@ REGION = "茌平区"
 LONG_HEADER = "region,indicator,year,value,unit\n"
 
 
-@pytest.fixture(autouse=True)
-def _one_catalog(monkeypatch, catalog):
-    """The command line loads the catalogue on every call; reuse the session's copy (same bundled plans)."""
-    real = indicators.catalog.load_catalog
-
-    def load(plans=None, **kw):
-        return catalog if not plans and not kw else real(plans, **kw)
-
-    monkeypatch.setattr(indicators.catalog, "load_catalog", load)
+pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:

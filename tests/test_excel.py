@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-import indicators.catalog
 from indicators.actuals import load_actuals, read_actuals_file
 from indicators.cli import main
 from indicators.readers import read_tables
@@ -21,12 +20,7 @@ SHARE = "sec_voc_dual_qualified_teacher_share"   # a percentage indicator
 SHARE_ZH = "中职学校“双师型”教师比例"
 
 
-@pytest.fixture(autouse=True)
-def _one_catalog(monkeypatch, catalog):
-    """The command line loads the catalogue on every call; reuse the session's copy (same bundled plans)."""
-    real = indicators.catalog.load_catalog
-    monkeypatch.setattr(indicators.catalog, "load_catalog",
-                        lambda plans=None, **kw: catalog if not plans and not kw else real(plans, **kw))
+pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue
 
 
 def _book(path: Path, rows: list[list], merges: tuple[str, ...] = (), formats: dict[str, str] | None = None,

@@ -4,19 +4,13 @@ gives a trend. Values typed into it here are made up for the test."""
 import pytest
 from openpyxl import load_workbook
 
-import indicators.catalog
 from indicators.actuals import load_actuals, template
 from indicators.cli import main
 
 REGION = "茌平区"
 
 
-@pytest.fixture(autouse=True)
-def _one_catalog(monkeypatch, catalog):
-    """The command line loads the catalogue on every call; reuse the session's copy (same bundled plans)."""
-    real = indicators.catalog.load_catalog
-    monkeypatch.setattr(indicators.catalog, "load_catalog",
-                        lambda plans=None, **kw: catalog if not plans and not kw else real(plans, **kw))
+pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue
 
 
 # --- the template asks for a trend ----------------------------------------------------------------
