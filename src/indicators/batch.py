@@ -195,8 +195,9 @@ class _Group:
         return out
 
 
-def _cv(g: _Group, cands: np.ndarray) -> np.ndarray:
-    """Rolling-origin MAE per row and candidate (``forecast.rolling_origin_mae``), inf where not scored."""
+def _cv(g: _Group, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rolling-origin MAE per row and candidate (``forecast.rolling_origin_mae``), inf where not scored;
+    and which candidates are scored (those with at least two origins)."""
     min_n = np.array([F.MODELS[m].min_n for m in F.CANDIDATES])
     scored = cands & (min_n <= g.n - 2)
     start = np.maximum(3, np.max(np.where(scored, min_n, 0), axis=1))
