@@ -43,7 +43,7 @@ from .catalog import Catalog
 
 __all__ = ["Thresholds", "assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "STATUSES",
            "DEFAULT_ON_TRACK", "DEFAULT_AT_RISK", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",
-           "dated_targets"]
+           "dated_targets", "inside"]
 
 STATUSES = ("met", "missed", "on_track", "at_risk", "off_track", "insufficient_data")
 DEFAULT_ON_TRACK = 0.7
@@ -104,7 +104,8 @@ def _meets(value, comparator, direction, unit, value_high=None, tolerance=None):
     return low, high, float(tolerance)
 
 
-def _inside(x: float, low, high) -> bool:
+def inside(x: float, low, high) -> bool:
+    """Whether an outcome meets the interval of ``meets_interval``: bounds inclusive, 1e-9 tolerance."""
     return (low is None or x >= low - 1e-9) and (high is None or x <= high + 1e-9)
 
 
@@ -291,7 +292,7 @@ def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
              target_id=tr.target_id, quote=tr.quote, proxy_region_en=None)
     if len(s):
         r.update(latest_year=int(t[-1]), latest_value=float(y[-1]))
-        r["latest_meets"] = _inside(float(y[-1]), low, high)
+        r["latest_meets"] = inside(float(y[-1]), low, high)
     r.update(pace(t, y, tr.value, year, rel))
     req = r["required_change"]
     want = desired_direction(ind.direction, tr.comparator)
@@ -302,7 +303,7 @@ def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
     hit = np.flatnonzero(t == year)
     if len(hit):
         v = float(y[hit[-1]])
-        ok = _inside(v, low, high)
+        ok = inside(v, low, high)
         r.update(status="met" if ok else "missed", status_detail="actual", latest_year=year, latest_value=v,
                  p_meet=1.0 if ok else 0.0)
     else:
@@ -336,7 +337,7 @@ def _forecast_verdict(r, tr, ind, s, t, y, year, low, high, catalog, store, hori
     r.update(fc.at(year))
     p = fc.prob(year, low, high)
     r.update(p_meet=p, status=thresholds.status(p), status_detail=detail, model=fc.model,
-             forecast_meets=_inside(r["forecast"], low, high))
+             forecast_meets=inside(r["forecast"], low, high))
 
 
 def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str, indicator: str, until: int,

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .assess import meets_interval
+from .assess import inside, meets_interval
 from .batch import fit_many
 from .pace import weighted_trend
 from .scoring import (BINS, GOALS, HORIZONS, MODELS, TIDY_COLUMNS, accuracy_table, brier_score, brier_table,  # noqa: F401
@@ -197,7 +197,8 @@ def _pool_key(s: Series) -> str:
 def _pooled(cases: list, drift: list) -> list:
     """Drift forecasts whose slope is shrunk toward the pooled drift of all regions' series of the
     same indicator and definition (``pooling``), each pool from data up to the origin's year only."""
-    from .pooling import drift_stats, forward, model_scale, shrunk_slope
+    from .forecast import _forward as forward
+    from .pooling import drift_stats, model_scale, shrunk_slope
 
     by_key: dict[str, list[Series]] = {}
     for s in {id(c[0]): c[0] for c in cases}.values():
@@ -227,7 +228,7 @@ def _with_slope(fc, z_last: float, slope: float, scale: str):
     """The drift forecast moved to another slope (taken on the pooling scale); its spread is kept."""
     import dataclasses
 
-    from .pooling import forward, inverse
+    from .forecast import _forward as forward, _inverse as inverse
 
     point = inverse(z_last + slope * (fc.years - fc.last_year), scale)
     return dataclasses.replace(fc, loc=forward(point, fc.transform), model="pooled")
@@ -249,11 +250,6 @@ def _error_rows(s: Series, k: int, future: list[int], m: str, fc, level: float) 
 def evaluate_series(series: Series, **kwargs) -> pd.DataFrame:
     """``evaluate_many`` for one series."""
     return evaluate_many([series], **kwargs)
-
-
-def _meets(x: float, low, high) -> bool:
-    """The same reading as ``assess`` (assess._inside): bounds inclusive, with a 1e-9 tolerance."""
-    return (low is None or x >= low - 1e-9) and (high is None or x <= high + 1e-9)
 
 
 def flag_cases(series: Series | list[Series], horizons: tuple[int, ...] = HORIZONS,
@@ -300,8 +296,8 @@ def _case_rows(s: Series, j: int, h: int, known, fc, ambitions, comparators) -> 
         for cmp in comparators:
             low, high = meets_interval(target, cmp, s.direction, s.unit)
             rows.append((s.dataset, s.key, year, h, int(known.sum()), a, cmp, target,
-                         int(_meets(actual, low, high)), fc.prob(year, low, high),
-                         float(_meets(float(yy[-1]), low, high)), float(_meets(projection, low, high)), fc.model))
+                         int(inside(actual, low, high)), fc.prob(year, low, high),
+                         float(inside(float(yy[-1]), low, high)), float(inside(projection, low, high)), fc.model))
     return rows
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import forecast as F
 from .units import MONEY_OR_COUNT_UNITS, POSITIVE_RATIO_UNITS
 
 __all__ = ["drift_stats", "shrunk_slope", "model_scale"]
@@ -57,10 +56,3 @@ def shrunk_slope(own: tuple[float, float], pool: list[tuple[float, float]]) -> f
     weight = v / (v + tau2)
     return weight * mu + (1 - weight) * b
 
-
-def forward(y: np.ndarray, scale: str | None) -> np.ndarray:
-    return F._forward(y, scale)
-
-
-def inverse(z: np.ndarray, scale: str | None) -> np.ndarray:
-    return F._inverse(z, scale)
