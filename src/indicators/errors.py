@@ -145,6 +145,10 @@ class ValidationError(IndicatorsError):
             self.title = title
         super().__init__(self.render())
 
+    def __reduce__(self):
+        # picklable (as pandera's errors are): a worker process that raises one reports it intact
+        return (type(self), (self.problems, self.title))
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
