@@ -7,9 +7,9 @@ A number is read exactly or refused, never guessed. The grammar:
   space: thin, normal and no-break spaces all fold to it under NFKC), only in groups of three and
   one kind per number; optional decimals; optional exponent (``4.12E+3`` is 4120, as Excel writes
   large numbers into CSV). Full-width digits read as digits (NFKC).
-- Chinese: a numeral by the grammar ``[W亿][W万][S]`` where ``S`` is a section below 10,000
-  (``[d千][d百][d十][d]``, units descending, ``零`` only where a place is skipped) and ``W`` a
-  section with an optional 万 part. A leading unit may drop its 一 (十二, 千, 万). Refused: units
+- Chinese: a numeral by the grammar ``[S亿][S万][S]`` where each ``S`` is a section below 10,000
+  (``[d千][d百][d十][d]``, units descending, ``零`` only where a place is skipped), so up to
+  9999亿9999万9999 (万亿 is not read). A leading unit may drop its 一 (十二, 千, 万). Refused: units
   out of order or repeated (四千二万千四万三), bare digit strings (万六四零, 二〇二〇), and the
   colloquial short forms whose reading is ambiguous (一千五, 两万三: 1500 or 1005?). Decimals in
   words (三点五) are refused: the plans write decimals in Arabic digits.
@@ -26,8 +26,8 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import IndicatorsError
 
-__all__ = ["ParseError", "MAX_ABS", "MIN_ABS", "NUMBER_TOKEN", "arabic", "chinese", "checked", "decimals", "fold_variants",
-           "prepare", "shown", "spaces"]
+__all__ = ["ParseError", "MAX_ABS", "MIN_ABS", "NUMBER_TOKEN", "arabic", "chinese", "checked", "decimals",
+           "fold_variants", "prepare", "shown", "spaces"]
 
 
 class ParseError(IndicatorsError, ValueError):
@@ -103,8 +103,8 @@ def arabic(token: str) -> Decimal:
         raise ParseError(f"{shown(token)} is not a number")
     whole = m.group("int") or "0"
     if not _GROUPED.fullmatch(whole):
-        raise ParseError(f"{shown(token)} is not one number: digits are grouped by three with one separator "
-                         f"(1,234,567 or 1 234 567); two numbers cannot share a cell")
+        raise ParseError(f"{shown(token)} is not one number: a thousands separator (, or a space) stands "
+                         f"between groups of three digits, one kind per number (1,234,567 or 1 234 567)")
     exp = m.group("exp") or "0"
     if len(exp.lstrip("+-0")) > 4:  # 1e99999: refused before Decimal builds it
         raise ParseError(f"{shown(token)} is not a finite number below 10^15")
@@ -130,7 +130,8 @@ def _grammar() -> re.Pattern:
     head = f"(?:{d}?千{hundreds}?|{d}?百{tens}?|{d}?十{d}?|{d})"  # 一 may be dropped: 十二, 千, 百
     # after 万 or 亿: every unit written; a lone last digit needs 零 (两万三 may mean 23000 or 20003)
     low = f"(?:{d}千{hundreds}?|{d}百{tens}?|{d}十{d}?|零(?:{d}百{tens}?|{d}十{d}?|{d}))"
-    low_wan = f"(?:零?(?:{d}千{hundreds}?|{d}百{tens}?|{d}十{d}?|{d})万{low}?|{low})"
+    # after 亿: a 万 part (一亿五千万, 一亿零五万), or a low part with 零 for the empty 万 place (一亿零五千)
+    low_wan = f"(?:零?(?:{d}千{hundreds}?|{d}百{tens}?|{d}十{d}?|{d})万{low}?|零{d}千{hundreds}?|{low})"
     wan = f"(?:{head}?万{low}?|{head})"
     return re.compile(f"{head}?亿{low_wan}?|{wan}|零")
 
