@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import Problem, Severity
-from .parse import BLANKS, ParseError, clean_float, normalise_text, parse_quantity
+from .parse import BLANKS, ParseError, clean_float, normalise_text, read_value, read_year
 from .regions import Regions
 from .units import UnitError, to_canonical
 from .vocabulary import Indicator, Vocabulary
@@ -24,8 +24,11 @@ YEAR_RANGE = (1949, 2100)
 
 
 def is_blank(cell) -> bool:
+    """None, NaN and the blank words of ``BLANKS`` (—, 空, empty); a number is never blank."""
     if cell is None or (isinstance(cell, float) and np.isnan(cell)):
         return True
+    if isinstance(cell, (int, float)):  # str() of a 5,000-digit int raises: it is not blank anyway
+        return False
     return normalise_text(str(cell)) in BLANKS
 
 
@@ -107,14 +110,23 @@ def _region(c: Cell, regions: Regions, problems: list[Problem]) -> None:
 
 
 def _year(c: Cell) -> int:
+    """The year by the number reader's grammar (2019, 2019年, 2019.0 from Excel); 2019.5, text and a
+    5,000-digit number are all year.out_of_range."""
     try:
-        yf = float(normalise_text(str(c.year_raw)).rstrip("年"))
-        if yf.is_integer() and YEAR_RANGE[0] <= yf <= YEAR_RANGE[1]:
-            return int(yf)
-    except (TypeError, ValueError):
+        year = read_year(c.year_raw)
+        if YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+            return year
+    except ParseError:
         pass
-    raise _Refused(Problem(**c.where, column="year", value=c.year_raw, code="year.out_of_range",
+    raise _Refused(Problem(**c.where, column="year", value=_shown(c.year_raw), code="year.out_of_range",
                            expected=f"a whole year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}"))
+
+
+def _shown(raw: object) -> object:
+    """A raw value as a problem shows it: a huge int cut, since Python refuses to print it whole."""
+    if isinstance(raw, int) and abs(raw) >= 10**15:
+        return f"an integer of about {int(raw.bit_length() * 0.30103) + 1} digits"
+    return raw
 
 
 def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
@@ -124,10 +136,11 @@ def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.missing", severity=Severity.MISSING,
                                expected=f"a number for {c.indicator_name} {year} (blank: treated as missing)"))
     try:
-        q = parse_quantity(str(raw))
-    except ParseError:
-        raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.not_a_number",
-                               expected=f"a number in {ind.unit} such as 45, 45%, 17:1, 5387.35 (or blank: —, 空)"))
+        q = read_value(raw)
+    except ParseError as exc:  # the whole cell must be one number: =1+1, #DIV/0!, 1abc, 16030 1582 are not
+        raise _Refused(Problem(**c.where, column=c.column, value=_shown(raw), code="value.not_a_number",
+                               expected=f"a number in {ind.unit} such as 45, 45%, 17:1, 5387.35, 4.12E+3, "
+                                        f"2.26万 (or blank: —, 空); {exc}"))
     unit = q.unit or c.unit or ""
     try:
         value = to_canonical(q.value, unit, ind.unit, ratio=q.ratio)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from .draft_guesses import DEADLINE, YEAR_RANGE, indicator_names, plan_period, rank_indicators, subject_of, year_for
 from .units import UnitError, lookup_unit
+from .numerals import NUMBER_TOKEN
 from .parse import ParseError, comparator_from_words, fold_variants, parse_quantity
 from .vocabulary import Vocabulary
 
@@ -38,7 +39,7 @@ _UNITS = sorted(["%", "人次", "人日", "万人", "人", "名", "个", "所", 
                  "批", "种", "本", "间", "套", "台", "户", "场", "期", "篇", "栋", "元", "美元", "亩", "倍", "平方米",
                  "m2", "学时", "课时", "节"], key=len, reverse=True)
 _NUMBER = re.compile(
-    r"(?<![0-9.])(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)"
+    r"(?<![0-9.])(?P<num>" + NUMBER_TOKEN + ")"  # the loose candidate: parse_quantity refuses 16030 1582
     r"(?:(?P<range>[-~—–至到])(?P<hi>[0-9]+(?:\.[0-9]+)?))?"
     r"(?P<mag>十万|百万|千万|万|亿|千|百)?"
     r"(?P<unit>" + "|".join(re.escape(u) for u in _UNITS) + r")"

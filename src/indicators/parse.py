@@ -9,36 +9,42 @@
     >>> parse_quantity("17:1（3456/202）").parts
     (3456.0, 202.0)
 
+``read_value`` reads a table cell, strictly: the whole cell is one number (with a magnitude word and
+a unit word or %), a ratio, or a Chinese numeral; ``read_year`` reads a year. All three use the number
+core of ``numerals`` (one reading of digits, separators, exponents and numerals for every door).
+
 The parser never guesses a number: text it cannot read raises ``ParseError`` saying what it expected.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass
 
-from .errors import IndicatorsError
+from .numerals import (CHINESE_CHARS, NUMBER_TOKEN, ParseError, arabic, checked, chinese, decimals, fold_variants,
+                       prepare, shown)
 from .units import MAGNITUDES, UNIT_WORDS
 
 __all__ = [
     "ParseError",
     "Quantity",
     "parse_quantity",
+    "read_value",
+    "read_year",
     "comparator_from_words",
     "parse_chinese_numeral",
     "normalise_text",
+    "fold_variants",
+    "prepare",
     "squash",
     "clean_float",
     "BLANKS",
     "closest_passage",
     "quote_mismatch",
 ]
-
-
-class ParseError(IndicatorsError, ValueError):
-    """Text that does not hold a number in any form the parser knows."""
 
 
 # Words that set the comparator, checked in this order (以内 beats 达到 in 达到...以内).
@@ -51,16 +57,13 @@ _ALL_WORDS = sorted(_AT_MOST + _ABOUT + _AT_LEAST + ("争取", "每年", "累计
 # Cells that mean "no value" in planners' tables.
 BLANKS = frozenset({"", "—", "－", "-", "--", "——", "空", "/", "无", "nan", "NaN", "None", "NA", "N/A", "…", "...", "．"})
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
-_CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "".join(_CN_BIG)
-
-_NUM = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[0-9]*\.[0-9]+"
+_NUM = NUMBER_TOKEN  # a candidate, read strictly by numerals.arabic (1,2 or 16030 1582 are refused)
 _RATIO_RE = re.compile(rf"^(?P<a>{_NUM}):(?P<b>{_NUM})$")
 _PARTS_RE = re.compile(rf"\((?P<n>{_NUM})/(?P<d>{_NUM})\)")
 _RANGE_RE = re.compile(rf"^(?P<lo>{_NUM})(?P<mag1>[千万亿百]*)(?P<u1>[^\d.]*?)[-~—–至到](?P<hi>{_NUM})(?P<rest>.*)$")
 _NUMBER_RE = re.compile(rf"(?P<num>{_NUM})(?P<rest>.*)$")
+_CELL_RE = re.compile(rf"(?P<sign>[+\-\u2212]?)(?P<num>{_NUM})(?P<rest>[^0-9]*)")
+_RANGE_SIGNS = "-~—–至到"
 _HALF_WORDS = ("一半", "过半", "半数")
 _PARITY_WORDS = ("大体相当", "基本相当")
 _FRACTION_RE = re.compile(r"(?P<d>[0-9]+|[一二两三四五六七八九十]+)分之(?P<n>[0-9]+|[一二两三四五六七八九十]+)")
@@ -79,18 +82,6 @@ class Quantity:
     ratio: tuple[float, float] | None = None
     parts: tuple[float, float] | None = None
     decimals: int = 0  # digits after the point as written: 91.3% -> 1, used for rounding checks
-
-
-# Traditional and variant forms that change how a number or its comparator reads (萬 is 万).
-_VARIANTS = str.maketrans(
-    "萬億與達個於內門項場臺間種條處單員數總額級點並過為費兩幾約將專層業職參學輸實訓證書師當體規劃畫長發現經驗佔貼補產階畢養術設區縣範辦團對應務勞動從開護",
-    "万亿与达个于内门项场台间种条处单员数总额级点并过为费两几约将专层业职参学输实训证书师当体规划画长发现经验占贴补产阶毕养术设区县范办团对应务劳动从开护",
-)
-
-
-def fold_variants(text: str) -> str:
-    """Traditional and variant characters as their simplified forms (萬 -> 万, 與 -> 与), same length."""
-    return str(text).translate(_VARIANTS)
 
 
 def squash(text: str) -> str:
@@ -117,27 +108,14 @@ def comparator_from_words(text: str) -> str:
 
 
 def parse_chinese_numeral(text: str) -> float:
-    """Read a Chinese numeral such as 一, 两, 十二, 三百, 一千五百, 万 (alone: 10000), 千 (1000)."""
-    s = squash(text)
-    if not s or any(c not in _CN_CHARS for c in s):
-        raise ParseError(f"{text!r} is not a Chinese numeral")
-    total, section, digit = 0, 0, None
-    for c in s:
-        if c in _CN_DIGITS:
-            digit = _CN_DIGITS[c]
-        elif c in _CN_UNITS:
-            section += (1 if digit is None else digit) * _CN_UNITS[c]
-            digit = None
-        else:  # 万, 亿
-            section += digit or 0
-            total += (section or 1) * _CN_BIG[c]
-            section, digit = 0, None
-    return float(total + section + (digit or 0))
+    """Read a Chinese numeral such as 一, 两, 十二, 三百零五, 一千五百, 两万三千, 万 (alone: 10000), 千 (1000);
+    malformed ones (四千二万千四万三, 万六四零) and ambiguous short forms (一千五) raise ParseError."""
+    return float(chinese(squash(text)))
 
 
 def _to_float(s: str, magnitude: float = 1.0) -> float:
     """Exact decimal arithmetic, so 8.3亿 is 830000000, not 830000000.0000001."""
-    return float(Decimal(s.replace(",", "")) * Decimal(repr(magnitude)))
+    return float(checked(arabic(s) * Decimal(repr(magnitude)), s))
 
 
 def clean_float(v: float) -> float:
@@ -146,7 +124,7 @@ def clean_float(v: float) -> float:
 
 
 def _decimals(s: str) -> int:
-    return len(s.split(".")[1]) if "." in s else 0
+    return decimals(arabic(s))
 
 
 def _strip_words(s: str) -> str:
@@ -158,11 +136,34 @@ def _strip_words(s: str) -> str:
 def _magnitude(rest: str) -> tuple[float, str]:
     """Split a magnitude prefix off the text after a number, then keep only the unit word:
     '千人次以上' -> (1000, '人次'); '%编制员额内' -> (1, '%')."""
+    mag, unit, _ = _tail(rest)
+    return mag, unit
+
+
+def _tail(rest: str) -> tuple[float, str, str]:
+    """(magnitude, unit word, what follows the unit word) of the text after a number."""
     m = _MAG_RE.match(rest)
     mag = 1.0
     if m:
         mag, rest = MAGNITUDES[m.group(1)], rest[m.end():]
-    return mag, _unit_word(rest)
+    unit = _unit_word(rest)
+    return mag, unit, rest[len(unit):]
+
+
+def _words_before(raw: str, before: str) -> None:
+    """Before a number only a sign or Chinese words (各 150所): not a formula, an error value or a
+    cell reference (+cmd|' /C calc'!A616 is not 616)."""
+    if before not in ("", "-", "−", "+") and not re.fullmatch(r"[\u3400-\u9fff]+", before):
+        raise ParseError(f"cannot read {shown(raw)} as one number: {shown(before)} comes before the number")
+
+
+def _words_after(raw: str, rest: str) -> None:
+    """Text after a number must begin with its unit word (or be nothing): 1abc, 64.18‰ and
+    2020年50% (two numbers) are refused rather than read as 1, 64.18 and 2020."""
+    mag, unit, after = _tail(rest)
+    if re.search(r"[0-9]", rest) or (rest and not unit and after):
+        raise ParseError(f"cannot read {shown(raw)} as one number: {shown(rest)} follows the number, "
+                         f"expected a unit word such as %, 个, 人次, 万元 (or nothing)")
 
 
 def _unit_word(rest: str) -> str:
@@ -207,12 +208,13 @@ def _doubling(s: str, dm: re.Match, comparator: str) -> Quantity:
 def parse_quantity(text: str) -> Quantity:
     """Parse one written number: ratio, percentage, range, magnitude, unit and comparator words.
 
-    Raises ParseError naming what was expected when the text holds no readable number.
+    Raises ParseError naming what was expected when the text holds no readable number, or holds a
+    malformed one (16030 1582, 1abc, 四千二万千四万三): each number in it is read whole or not at all.
     """
     raw = "" if text is None else str(text)
-    s = normalise_text(raw)
-    if s in BLANKS:
-        raise ParseError(f"{raw!r} is blank; expected a number")
+    if normalise_text(raw) in BLANKS:
+        raise ParseError(f"{shown(raw)} is blank; expected a number")
+    s = prepare(raw)
     comparator = comparator_from_words(s)
     if not re.search(r"[0-9]", s):
         q = _word_share(s, comparator)
@@ -228,12 +230,12 @@ def parse_quantity(text: str) -> Quantity:
         parts = (_to_float(pm.group("n")), _to_float(pm.group("d")))
         s = s[: pm.start()] + s[pm.end():]
     body = _strip_words(s)
-    q = (_ratio(raw, body, comparator, parts) or _range(raw, body, comparator, parts)
-         or _number(body, comparator, parts) or _chinese_number(body, comparator, parts))
+    q = (_ratio(raw, body, comparator, parts) or _number(raw, body, comparator, parts)
+         or _range(raw, body, comparator, parts) or _chinese_number(raw, body, comparator, parts))
     if q is not None:
         return q
     raise ParseError(
-        f"cannot read a number in {raw!r}; expected forms such as 45%, 17:1, 4.5:5.5, 5387.35, "
+        f"cannot read a number in {shown(raw)}; expected forms such as 45%, 17:1, 4.5:5.5, 5387.35, "
         f"5千人次以上, 8.3亿元, 1-2个"
     )
 
@@ -244,7 +246,7 @@ def _ratio(raw: str, body: str, comparator: str, parts) -> Quantity | None:
         return None
     a, b = _to_float(rm.group("a")), _to_float(rm.group("b"))
     if b == 0 and a == 0:
-        raise ParseError(f"{raw!r}: a ratio of 0:0 has no value")
+        raise ParseError(f"{shown(raw)}: a ratio of 0:0 has no value")
     return Quantity(value=a, unit="", comparator=comparator, ratio=(a, b), parts=parts,
                     decimals=_decimals(rm.group("a")))
 
@@ -253,36 +255,102 @@ def _range(raw: str, body: str, comparator: str, parts) -> Quantity | None:
     gm = _RANGE_RE.match(body)
     if not gm:
         return None
+    _words_after(raw, gm.group("rest"))
     mag_hi, unit = _magnitude(gm.group("rest"))
     mag_lo = MAGNITUDES.get(gm.group("mag1"), mag_hi) if gm.group("mag1") else mag_hi
     lo, hi = _to_float(gm.group("lo"), mag_lo), _to_float(gm.group("hi"), mag_hi)
     if hi < lo:
-        raise ParseError(f"{raw!r}: range upper bound {hi:g} is below its lower bound {lo:g}")
+        raise ParseError(f"{shown(raw)}: range upper bound {hi:g} is below its lower bound {lo:g}")
     return Quantity(value=lo, value_high=hi, unit=unit or gm.group("u1"), comparator=comparator,
                     parts=parts, decimals=_decimals(gm.group("lo")))
 
 
-def _number(body: str, comparator: str, parts) -> Quantity | None:
+def _number(raw: str, body: str, comparator: str, parts) -> Quantity | None:
+    """A number and its unit word; None for the start of a range (1-2个), read by ``_range``."""
     nm = _NUMBER_RE.search(body)
     if not nm:
         return None
-    mag, unit = _magnitude(nm.group("rest"))
+    rest = nm.group("rest")
+    if re.match(rf"[^0-9]*?[{_RANGE_SIGNS}][0-9]", rest) and _RANGE_RE.match(body):
+        return None
+    _words_before(raw, body[: nm.start()])
+    _words_after(raw, rest)
+    mag, unit = _magnitude(rest)
     sign = -1 if body[: nm.start()] in ("-", "−") else 1  # a leading minus is part of the number
     return Quantity(value=sign * _to_float(nm.group("num"), mag), unit=unit, comparator=comparator,
                     parts=parts, decimals=_decimals(nm.group("num")))
 
 
-def _chinese_number(body: str, comparator: str, parts) -> Quantity | None:
+def _chinese_number(raw: str, body: str, comparator: str, parts) -> Quantity | None:
     """Chinese numerals: 一个月, 两所, 近千亩, 万人 (a trailing 万/亿 before a unit word is a magnitude
-    only when digits precede it)."""
-    cm = re.search(f"[{_CN_CHARS}]+", body)
+    only when digits precede it); a malformed numeral raises ParseError."""
+    cm = re.search(f"[{CHINESE_CHARS}]+", body)
     if not cm:
         return None
-    try:
-        value = parse_chinese_numeral(cm.group(0))
-    except ParseError:
-        return None
+    _words_before(raw, body[: cm.start()])
+    value = parse_chinese_numeral(cm.group(0))
+    _words_after(raw, body[cm.end():])
     return Quantity(value=value, unit=body[cm.end():], comparator=comparator, parts=parts)
+
+
+def read_value(raw: object) -> Quantity:
+    """One table cell read strictly: the WHOLE cell is a ratio (17:1), a number with an optional
+    magnitude and unit word (45%, 2.26万, 4.12E+3, 1,234), or a Chinese numeral (一千五百人). Comparator
+    words, ranges, formulas (=1+1), Excel error values (#DIV/0!) and anything else raise ParseError."""
+    s = prepare(_as_text(raw))
+    parts, pm = None, _PARTS_RE.search(s)
+    if pm and pm.end() == len(s):  # 91.3%(126/138): the stated parts close the cell
+        parts, s = (_to_float(pm.group("n")), _to_float(pm.group("d"))), s[: pm.start()]
+    if _RATIO_RE.fullmatch(s):
+        return _ratio(s, s, "==", parts)
+    q = _cell_number(s, parts) or _cell_numeral(s, parts)
+    if q is None:
+        raise ParseError(f"{shown(str(raw))} is not one number (with at most a unit word after it)")
+    return q
+
+
+def _cell_number(s: str, parts) -> Quantity | None:
+    m = _CELL_RE.fullmatch(s)
+    if not m:
+        return None
+    mag, unit, after = _tail(m.group("rest"))
+    if after:
+        return None
+    sign = -1 if m.group("sign") in ("-", "\u2212") else 1
+    return Quantity(value=sign * _to_float(m.group("num"), mag), unit=unit, parts=parts,
+                    decimals=_decimals(m.group("num")))
+
+
+def _cell_numeral(s: str, parts) -> Quantity | None:
+    m = re.fullmatch(f"(?P<num>[{CHINESE_CHARS}]+)(?P<unit>[^0-9]*)", s)
+    if not m or (m.group("unit") and m.group("unit") not in UNIT_WORDS):
+        return None
+    return Quantity(value=parse_chinese_numeral(m.group("num")), unit=m.group("unit"), parts=parts)
+
+
+def _as_text(raw: object) -> str:
+    """A cell's text; a huge int (Python refuses to print one of 4,300+ digits) or a non-finite
+    float is refused here."""
+    if isinstance(raw, bool):
+        raise ParseError(f"{raw!r} is not a number")
+    if isinstance(raw, int) and abs(raw) >= 10**15:
+        raise ParseError("an integer of more than 15 digits is not a finite number below 10^15")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ParseError(f"{raw!r} is not a finite number")
+    return str(raw)
+
+
+def read_year(raw: object) -> int:
+    """A year as a whole number: 2019, 2019年, "2019.0" or 2019.0 (Excel), ２０１９; not 2019.5. A huge
+    int is returned as it is (the caller's range check refuses it), never printed."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    s = prepare(_as_text(raw))
+    s = s[:-1] if s.endswith("年") else s
+    value = arabic(s) if re.fullmatch(r"[+\-]?[0-9.eE+\-]+", s) else Decimal(chinese(s))
+    if value != value.to_integral_value():
+        raise ParseError(f"{shown(str(raw))} is not a whole year")
+    return int(value)
 
 
 def closest_passage(quote: str, source: str) -> tuple[str, int, str | None, str | None]:
