@@ -268,32 +268,28 @@ def test_unreadable_file_is_a_clear_error(tmp_path, capsys, case, content, code,
 
 # --- 10. encodings --------------------------------------------------------------------------------
 
-def test_bom_and_gbk_load_the_same_utf16_is_refused(tmp_path, capsys, catalog):
-    # made-up long file with Chinese names, as Excel exports it in both encodings
+def test_bom_gbk_and_utf16_load_the_same(tmp_path, capsys, catalog):
+    # made-up long file with Chinese names, as Excel exports it in each encoding (UTF-16: "Unicode text")
     text = LONG_HEADER + "".join(f"{REGION},{name},{y + k},{v},{u}\n" for k in range(4) for name, y, v, u in [
         ("中职学校生师比", 2020, "17:1（3456/202）", ""), ("中职学校“双师型”教师比例", 2020, "91.3%", ""),
         ("财政性职业教育经费总投入", 2020, "5387.35", "万元"), ("中职学校数量", 2021, "空", "个"),
         ("培训规模", 2021, "13500", "人日")])
     bom = _write(tmp_path / "bom.csv", text, "utf-8-sig")
     gbk = _write(tmp_path / "gbk.csv", text, "gbk")
-    assert bom.read_bytes()[:3] == b"\xef\xbb\xbf"
+    u16 = _write(tmp_path / "utf16.csv", text, "utf-16")
+    assert bom.read_bytes()[:3] == b"\xef\xbb\xbf" and u16.read_bytes()[:2] == b"\xff\xfe"
     with pytest.raises(UnicodeDecodeError):
         gbk.read_bytes().decode("utf-8")
     frames = []
-    for f in (bom, gbk):
+    for f in (bom, gbk, u16):
         frame, probs = read_actuals_file(f, catalog.vocabulary, catalog.regions)
         assert not [p for p in probs if p.severity == "error"]
         frames.append(frame[["region", "indicator", "year", "value", "value_as_published", "unit_as_published"]])
         assert _validate(capsys, f)[0] == 0
     pd.testing.assert_frame_equal(frames[0], frames[1])
+    pd.testing.assert_frame_equal(frames[0], frames[2])
     assert len(frames[0]) == 16 and set(frames[0]["region"]) == {REGION}
     assert set(frames[0]["value"]) == {17.0, 91.3, 5387.35, 13500.0}
-
-    u16 = _write(tmp_path / "utf16.csv", text, "utf-16")
-    rc, probs, _ = _validate(capsys, u16)
-    assert rc == 1
-    e = _one(_errors(probs), code="file.unknown_encoding")
-    assert e["file"] == str(u16) and "UTF-8" in e["expected"] and "GBK" in e["expected"]
 
 
 # --- 11. values as the plans write them -----------------------------------------------------------

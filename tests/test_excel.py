@@ -85,7 +85,9 @@ def test_percent_format_reads_full_precision_and_long_layout(tmp_path, catalog):
 
 
 def test_other_cells_read_as_pandas_reads_them(tmp_path):
-    # made-up cells of every kind: the openpyxl reader keeps pandas' text for everything but % formats
+    # made-up cells of every kind: the openpyxl reader keeps pandas' text for everything but % formats,
+    # Excel error values (pandas made #N/A a blank: it is passed on as its text, to be refused as a value)
+    # and whole numbers beyond 2**53 (written in scientific notation: their last digits are binary noise)
     rows = [["指标", "2019年", 2020, 2021.0, "NA"], ["a", 5387.35, 20000.5, 1e20, "None"],
             [None] * 5, ["b", True, 17, "  x ", "—"], ["c", 1 / 3, -0.0, 123456789012345, "#N/A"]]
     f = _book(tmp_path / "kinds.xlsx", rows)
@@ -96,7 +98,11 @@ def test_other_cells_read_as_pandas_reads_them(tmp_path):
         df = df.dropna(how="all").dropna(axis=1, how="all")
         return [[c if isinstance(c, str) else None for c in r] for r in df.values.tolist()]
 
-    assert probs == [] and text(grid.cells) == text(old)
+    expected = text(old)
+    assert expected[1][3] == "100000000000000000000" and expected[3][4] is None
+    expected[1][3], expected[3][4] = "1e+20", "#N/A"
+    assert probs == [] and text(grid.cells) == expected
+    assert float(grid.cells.iat[1, 3]) == 1e20
 
 
 # --- title rows and two-row headers ---------------------------------------------------------------

@@ -75,6 +75,9 @@ def long_cells(f: str, sheet, header: list, header_row: int, body: pd.DataFrame,
                                 f"(optional: {', '.join(LONG_OPTIONAL)})", sheet=sheet, row=header_row,
                                 column=", ".join(missing), value=", ".join(str(c) for c in header)))
         return []
+    if _named_twice(f, sheet, header_row, body, [n if n in LONG_REQUIRED + LONG_OPTIONAL else None for n in names],
+                    header, problems):
+        return []
     col = {name: names.index(name) for name in names if name in LONG_REQUIRED + LONG_OPTIONAL}
     cells = []
     for i, r in zip(body.index, body.values.tolist()):
@@ -103,6 +106,8 @@ def wide_cells(f: str, sheet, header: list, header_row: int, body: pd.DataFrame,
                                 "indicator column, or long columns region, indicator, year, value", sheet=sheet,
                                 row=header_row))
         return []
+    if _named_twice(f, sheet, header_row, body, [years.get(j) for j in range(len(header))], header, problems):
+        return []
     reg = region or (sheet if sheet else None)
     if not reg:
         problems.append(Problem(f, "region.missing", "a region: one sheet per region (sheet name = region) or "
@@ -121,6 +126,32 @@ def wide_cells(f: str, sheet, header: list, header_row: int, body: pd.DataFrame,
             cells.append(Cell(f, sheet, int(i) + 1, str(header[j]).strip(), reg, name, y, r[j], unit,
                               breakdown=breakdown))
     return cells
+
+
+def _named_twice(f: str, sheet, header_row: int, body: pd.DataFrame, keys: list, header: list,
+                 problems: list[Problem]) -> bool:
+    """Two columns with one meaning (a second ``value``; 2019 and 2019年): which one holds the data
+    is a guess, so each such pair is an error naming both columns by letter and as written.
+    ``keys[j]`` is what header position j means (None: a column not read)."""
+    from openpyxl.utils import get_column_letter
+
+    first: dict = {}
+    found = False
+    for j, key in enumerate(keys):
+        if key is None:
+            continue
+        if key not in first:
+            first[key] = j
+            continue
+        a, b = first[key], j
+        letters = [get_column_letter(int(body.columns[k]) + 1) if k < len(body.columns) else str(k + 1) for k in (a, b)]
+        meaning = f"the year {key}" if isinstance(key, int) else repr(key)
+        problems.append(Problem(f, "layout.duplicate_column", f"each column named once: columns {letters[0]} "
+                                f"({str(header[a]).strip()}) and {letters[1]} ({str(header[b]).strip()}) of the header "
+                                f"(row {header_row}) both mean {meaning}; delete or rename one of them", sheet=sheet,
+                                row=header_row, column=f"{letters[0]}, {letters[1]}", value=str(key)))
+        found = True
+    return found
 
 
 def _unlabelled(f: str, sheet, row: int, header: list, r: list, value_cols: list[int], problems: list[Problem]):

@@ -1,5 +1,5 @@
-"""Reading one actuals file: CSV (UTF-8 with or without BOM, GBK/GB18030) or an Excel workbook,
-in the long or wide layout (``layouts``), every cell checked (``cells``).
+"""Reading one actuals file: CSV (UTF-8, GBK/GB18030, Big5 or UTF-16: ``encodings``) or an Excel
+workbook (``workbook``), in the long or wide layout (``layouts``), every cell checked (``cells``).
 
 Reading never stops at the first problem: every problem is collected with file, sheet, row and
 column, and the caller gets them all at once. Blank cells (—, 空, empty) mean missing and are
@@ -12,15 +12,15 @@ import io
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .actuals_table import CELL_KEY, table
 from .cells import Cell, cell_to_row
-from .sheets import Grid, sheet_cells
+from .encodings import DecodeRefusal, decode
 from .errors import Problem
-from .parse import clean_float
 from .regions import Regions
+from .sheets import Grid, sheet_cells
+from .workbook import Unreadable, read_workbook
 from .vocabulary import Vocabulary
 
 __all__ = ["read_actuals_file", "read_tables"]
@@ -36,6 +36,9 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
         cells.extend(sheet_cells(str(path), grid, problems, region))
     rows = []
     for c in cells:
+        if isinstance(c.value_raw, Unreadable):  # an Excel error, date or formula where a number belongs
+            problems.append(c.value_raw.problem(c.where, c.column))
+            continue
         row = cell_to_row(c, vocabulary, regions, problems)
         if row is not None:
             rows.append({**row, "layer": layer})
@@ -74,77 +77,29 @@ def _duplicates(frame: pd.DataFrame) -> list[Problem]:
 
 # --- files --------------------------------------------------------------------------------------
 
-def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
-    """UTF-8 (with or without BOM), then GBK/GB18030 as Chinese Excel exports them."""
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if enc == "gb18030" and not re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[\x80-\xff]", data.decode("latin-1")):
-            break  # decodes, but holds no Chinese: some other encoding
-        return text, None
-    return None, Problem(str(path), "file.unknown_encoding", "UTF-8 (with or without BOM) or GBK/GB18030 text")
-
-
 def read_tables(path: Path) -> tuple[list[Grid], list[Problem]]:
     """The file's sheets; every cell read as text so nothing is coerced silently."""
     f = str(path)
     if not path.exists():
         return [], [Problem(f, "file.missing", "an existing CSV or XLSX file")]
+    if not path.is_file():
+        return [], [Problem(f, "file.unknown_type", "a CSV or XLSX file, not a folder or device")]
     if path.stat().st_size == 0:
         return [], [Problem(f, "file.empty", "a header row and at least one data row")]
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return read_workbook(path)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
     return [], [Problem(f, "file.unknown_type", ".csv, .tsv or .xlsx", value=path.suffix)]
 
 
-def _read_xlsx(path: Path) -> tuple[list[Grid], list[Problem]]:
-    """Cells as Excel shows them: a number formatted as percent (stored 0.913, shown 91.3%) reads as
-    "91.3%"; otherwise the text pandas' Excel reader gives (2020.0 -> "2020", errors and "NA" empty)."""
-    from openpyxl import load_workbook
-
-    try:  # not read-only: merged ranges are only known to the full workbook model
-        book = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        return [], [Problem(str(path), "file.bad_excel", "a valid .xlsx workbook", value=type(exc).__name__)]
-    grids = []
-    for ws in book.worksheets:
-        rows = [[_cell_text(c) for c in row] for row in ws.iter_rows()]
-        cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-        merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
-        grids.append(Grid(ws.title, cells, merged))
-    return grids, []
-
-
-def _cell_text(cell) -> object:
-    from openpyxl.cell.cell import TYPE_ERROR, TYPE_NUMERIC
-
-    v = cell.value
-    if v is None or cell.data_type == TYPE_ERROR:
-        return np.nan
-    if cell.data_type == TYPE_NUMERIC and not isinstance(v, bool):
-        if "%" in (cell.number_format or ""):
-            shown = clean_float(float(v) * 100)
-            return f"{int(shown) if shown.is_integer() else shown}%"
-        v = int(v) if int(v) == v else float(v)
-    text = str(v)
-    return np.nan if text in _NA_TEXT else text
-
-
-# what pandas reads as empty in an Excel cell (its default NA strings), kept so reading is unchanged
-_NA_TEXT = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-                      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
-
-
 def _read_csv(path: Path) -> tuple[list[Grid], list[Problem]]:
     f = str(path)
-    text, prob = _decode(path, path.read_bytes())
-    if prob:
-        return [], [prob]
+    try:
+        text, _ = decode(path.read_bytes())
+    except DecodeRefusal as refusal:
+        return [], [_encoding_problem(f, refusal.looks_like)]
     if not text.strip():
         return [], [Problem(f, "file.empty", "a header row and at least one data row")]
     sep = "\t" if path.suffix.lower() == ".tsv" or (text.count("\t") > text.count(",")) else ","
@@ -158,3 +113,9 @@ def _read_csv(path: Path) -> tuple[list[Grid], list[Problem]]:
                             "closed", row=int(m.group(1)) if m else int(r.group(1)) + 1 if r else None,
                             value=str(exc).strip().splitlines()[-1][:80])]
     return [Grid(None, df)], []
+
+
+def _encoding_problem(f: str, looks_like: str | None) -> Problem:
+    said = f"the file looks like {looks_like}" if looks_like else "the file is not text in any encoding we know"
+    return Problem(f, "file.unknown_encoding", f"UTF-8, GBK/GB18030, Big5 or UTF-16 text; {said}: save it as "
+                   "UTF-8 (Excel: Save As, \"CSV UTF-8\")", value=looks_like)

@@ -1,0 +1,97 @@
+"""The text of a CSV file in the encoding it was saved in, or a refusal that names that encoding.
+
+UTF-8 (with or without BOM) and GBK/GB18030 are what Chinese planners' tools write; UTF-16 with a
+BOM is Excel's "Unicode text"; Big5 is traditional Chinese and is read too. Every other encoding is
+refused with its name, because reading it as GB18030 would give mojibake region names: GB18030
+decodes almost any bytes, so "it decodes" proves nothing. Which encoding a file is in is told by
+charset-normalizer (a maintained detector, better than our own byte statistics); a short GBK file
+it takes for something else is still read as GBK if every character is a common simplified one.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import charset_normalizer
+
+__all__ = ["decode", "DecodeRefusal"]
+
+# byte-order marks, longest first: a UTF-32 LE mark starts with the UTF-16 LE one
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+_GB = {"gb18030", "gbk", "gb2312", "cp936", "hz"}
+_BIG5 = {"big5", "big5hkscs", "cp950"}
+
+# what a planner may know an encoding as (charset-normalizer gives Python codec names)
+_FAMILIES = (
+    ({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213",
+      "iso2022_jp", "iso2022_jp_2", "iso2022_jp_ext"}, "Shift-JIS or another Japanese encoding"),
+    ({"cp949", "euc_kr", "johab", "iso2022_kr"}, "EUC-KR or another Korean encoding"),
+    ({"latin_1", "iso8859_15", "cp1252", "cp850", "cp857", "cp437", "cp1250", "cp775", "mac_roman", "cp858",
+      "iso8859_2", "mac_latin2", "cp852"}, "Latin-1 or another Western single-byte encoding"),
+)
+
+
+class DecodeRefusal(Exception):
+    """The file is not text in an encoding we read; ``looks_like`` names the encoding detected."""
+
+    def __init__(self, looks_like: str | None):
+        self.looks_like = looks_like
+        super().__init__(looks_like or "no known encoding")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, codec) or DecodeRefusal. A BOM decides first, then strict UTF-8, then the detector."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, codec), codec
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = charset_normalizer.from_bytes(data).best()
+    codec = guess.encoding if guess is not None else None
+    if codec in _GB or (codec not in _BIG5 and _common_simplified(data)):
+        return _strict(data, "gb18030"), "gb18030"
+    if codec in _BIG5:
+        for big5 in ("cp950", "big5hkscs"):  # cp950 is what Windows writes; HKSCS adds Hong Kong characters
+            try:
+                return data.decode(big5), big5
+            except UnicodeDecodeError:
+                continue
+    raise DecodeRefusal(_name(codec))
+
+
+def _strict(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        raise DecodeRefusal(None) from None
+
+
+def _common_simplified(data: bytes) -> bool:
+    """GB18030 text whose every non-ASCII character is in GB2312 (the 6,763 common simplified
+    characters and the usual punctuation) and which holds Chinese: Big5, Shift-JIS or Latin-1 bytes
+    decoded as GB18030 almost always give characters outside it (their second bytes fall below 0xA1)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in wide):
+        return False
+    try:
+        "".join(wide).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _name(codec: str | None) -> str | None:
+    if codec is None:
+        return None
+    for names, family in _FAMILIES:
+        if codec in names:
+            return f"{family} ({codec})"
+    return codec
