@@ -5,6 +5,7 @@ the tests; the regions and plans they are put into are synthetic too."""
 import csv
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -258,3 +259,90 @@ def test_html_escape_removes_control_characters():
 
     assert esc("<b>数学\x00区</b>\x1b") == "&lt;b&gt;数学区&lt;/b&gt;"
     assert src("环翠区\x00 District\x85", "en") == '<span lang="zh-CN">环翠区</span> District'
+
+
+# --- fuzz: random names through every export, the HTML escape and the chart labels --------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# written out independently of safe_text: what the documented rule leaves of a name
+_GONE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _clean(name: str) -> str:
+    """A name without control characters, each lone surrogate U+FFFD (pages, cells)."""
+    return _GONE.sub("", "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in name))
+
+
+def _kept(name: str) -> str:
+    """A name as a CSV or XLSX cell keeps it: cleaned, CR made LF."""
+    return _clean(name).replace("\r\n", "\n").replace("\r", "\n")
+
+
+_ANY_CHAR = st.characters(blacklist_categories=())  # surrogates and controls included
+FUZZ_NAMES = st.one_of(
+    st.text(_ANY_CHAR, max_size=30),
+    st.tuples(st.sampled_from(["=", "+", "-", "@", "\t", "\r", "\x00=", " =", "'"]), st.text(_ANY_CHAR, max_size=20))
+    .map("".join),
+    st.text(st.sampled_from("$\\{}^_数学区\u200f\u202e\u0000\r\n\t =+-@\"',;"), max_size=30),
+    st.tuples(st.text(st.sampled_from("a区\r\x00="), min_size=1, max_size=5), st.integers(32700, 32800))
+    .map(lambda t: (t[0] * 32800)[:t[1]]),  # around Excel's cell limit
+)
+FUZZ = settings(derandomize=True, max_examples=120, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.slow
+@FUZZ
+@given(names=st.lists(FUZZ_NAMES, min_size=1, max_size=4),
+       values=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=3))
+def test_fuzz_every_export_keeps_names_as_text(tmp_path_factory, names, values):
+    out = tmp_path_factory.mktemp("fuzz")
+    n = len(names)
+    frame = pd.DataFrame({"region": names, "indicator": names[::-1], "source": names, "value": (values * n)[:n],
+                          "year": range(2000, 2000 + n)})
+    for fmt in ("csv", "json", "xlsx", "table"):
+        emit(frame, fmt, out / f"t.{fmt}")
+    rows = _csv_rows((out / "t.csv").read_text(encoding="utf-8"))
+    assert len(rows) == n
+    for r, name in zip(rows, names):
+        quoted = _clean(name).startswith(_FORMULA)
+        assert r["region"] == ("'" if quoted else "") + _kept(name) == r["source"]
+    ws = load_workbook(out / "t.xlsx").active
+    _no_formula([c for row in ws.iter_rows() for c in row])
+    for i, name in enumerate(names, start=2):
+        k = _kept(name)
+        want = k if len(k) <= 32767 else k[:32766] + "…"
+        assert (ws.cell(i, 1).value or "") == want == (ws.cell(i, 3).value or "")
+        assert ws.cell(i, 1).quotePrefix == _clean(name).startswith(_FORMULA)
+    records = json.loads((out / "t.json").read_text(encoding="utf-8"), parse_constant=pytest.fail)
+    assert [r["region"] for r in records] == ["".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in name)
+                                              for name in names]
+    screen = (out / "t.table").read_text(encoding="utf-8")
+    assert not _GONE.search(screen) and "\t" not in screen and "\r" not in screen
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Glyph")  # random code points the fonts do not have
+@settings(FUZZ, max_examples=60)  # drawing is the slow part: 60 labels, about 15 s
+@given(name=FUZZ_NAMES)
+def test_fuzz_html_and_chart_labels(name):
+    import html
+
+    import matplotlib.pyplot as plt
+    from matplotlib import cbook
+
+    from indicators.report_html import esc
+
+    page = esc(name)
+    assert not _GONE.search(page) and html.unescape(page) == _clean(name)
+    page.encode("utf-8")  # no lone surrogate
+    label = chart_text(name[:200])
+    assert not cbook.is_math_text(label)
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_title(label)
+    ax.set_xticks([0], [label])
+    fig.canvas.draw()  # mathtext raised here on `$\frac$`
+    plt.close(fig)
