@@ -47,10 +47,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 def to_csv_text(frame: pd.DataFrame) -> str:
     """CSV a spreadsheet opens safely: text cells (and the header) cleaned of control characters and
     quoted out of formulas (``safe_text.csv_cell``); numbers as they are."""
-    safe = frame.rename(columns=lambda c: csv_cell(str(c)))
-    text_cols = [c for c, t in safe.dtypes.items() if t == object or isinstance(t, pd.StringDtype)]
-    if text_cols:
-        safe = safe.assign(**{c: safe[c].map(csv_cell, na_action="ignore") for c in text_cols})
+    safe = frame.set_axis(range(frame.shape[1]), axis=1)  # by position: column names may repeat
+    for j, t in enumerate(frame.dtypes):
+        if not (pd.api.types.is_numeric_dtype(t) or pd.api.types.is_datetime64_any_dtype(t)):
+            safe[j] = safe[j].map(csv_cell, na_action="ignore")  # text, mixed and categorical columns
+    safe.columns = [csv_cell(str(c)) for c in frame.columns]
     return safe.to_csv(index=False, lineterminator="\n", float_format="%.10g")
 
 

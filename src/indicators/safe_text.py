@@ -11,7 +11,8 @@ hostile text (issue 20):
   return is a formula (or a DDE command) to Excel and LibreOffice; CSV exports prefix it with a
   single quote ``'`` (the OWASP CSV-injection rule), XLSX exports write it as a text cell marked
   "quote prefix" (what Excel itself does when a user types ``'=1``). Only text is neutralised:
-  a number stays a number (-5 is written -5); in both, a carriage return becomes a line feed
+  a number stays a number (-5 is written -5), and so does a text that is a plain number ("-5%"
+  as the planner wrote it: a spreadsheet reads a number, not a formula); in both, a carriage return becomes a line feed
   (a bare CR breaks a CSV row for most readers, and XML reads it back as LF anyway);
 - **sheet titles** cannot hold ``[]:*?/\\`` and have at most 31 characters;
 - **chart labels** never reach matplotlib's mathtext: every ``$`` is escaped (``数学$\\frac$区``
@@ -50,9 +51,15 @@ def clean_text(text: str, keep: str = "\t\n\r") -> str:
     return text
 
 
+# a plain number written as text (-5, +3.5, -1,234.5, -5%, -4.12E+3): a spreadsheet reads it as the
+# number, never as a formula, so it is left as the planner wrote it (a validate table quotes "-5%")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?%?")
+
+
 def needs_quote_prefix(text: str) -> bool:
-    """A spreadsheet would read this text as a formula."""
-    return text.startswith(FORMULA_START)
+    """A spreadsheet would read this text as a formula: it starts with ``= + - @``, a tab or a CR
+    and is not a plain number."""
+    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
 
 
 def cell_text(text: str) -> tuple[str, bool]:
