@@ -10,6 +10,7 @@ with exit status 1; nothing is written when a command fails.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -191,24 +192,17 @@ def cmd_actuals(args) -> int:
 
 def cmd_template(args) -> int:
     from .actuals import template
-    from .output import write_atomic
+    from .template import write_template
 
     cat = _catalog(args)
     act = _actuals(args, cat)
     frame = template(cat, act, args.region, layout=args.layout)
     fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "csv")
-    if fmt == "xlsx":
-        import io
-
-        buf = io.BytesIO()
-        sheet = str(frame["region"].iloc[0]) if "region" in frame else args.region
-        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-            frame.to_excel(xl, index=False, sheet_name="actuals" if args.layout == "long" else sheet)
-        write_atomic(args.output, buf.getvalue())
-    else:
-        emit(frame, "csv", args.output)
+    region = str(frame["region"].iloc[0]) if "region" in frame else args.region
+    by_sheet = write_template(frame, fmt, args.layout, region, args.output)
+    hint = "" if args.layout == "long" or by_sheet else f" --input-region {shlex.quote(region)}"
     print(f"wrote {args.output}: {len(frame)} row(s); fill in the blanks and run "
-          f"`indicators validate {args.output}`", file=sys.stderr)
+          f"`indicators validate {shlex.quote(str(args.output))}{hint}`", file=sys.stderr)
     return 0
 
 

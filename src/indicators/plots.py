@@ -16,6 +16,7 @@ from matplotlib import font_manager
 
 from .explain import CHART_WORDS, STATUS_LABELS, definition_label, unit_name
 from .output import wrap_text
+from .safe_text import chart_text
 
 __all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path",
            "wrap_title"]
@@ -52,9 +53,10 @@ def use_cjk_font() -> str | None:
 def wrap_title(text: str, ax, fontsize: float) -> str:
     """Break ``text`` into lines that fit the axes' width instead of running off the figure: a
     budget of terminal-like cells from the axes' width in points (a Latin letter is about 0.5 em,
-    a Chinese character 1 em, two cells); English breaks between words, Chinese anywhere."""
+    a Chinese character 1 em, two cells); English breaks between words, Chinese anywhere. The
+    result is ready to draw (``chart_text``: no name is read as mathtext)."""
     width_pt = ax.figure.get_figwidth() * 72 * ax.get_position().width
-    return "\n".join(wrap_text(text, max(10, int(width_pt / (fontsize * 0.5)))))
+    return chart_text("\n".join(wrap_text(str(text), max(10, int(width_pt / (fontsize * 0.5))))))
 
 
 def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,
@@ -73,7 +75,7 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
         g = g.sort_values("year")
         label = words["actual"] + ("" if dfn in ("standard", None) else
                                    words["definition"].format(definition=definition_label(dfn, lang)))
-        ax.plot(g["year"], g["value"], marker="o", color=f"C{i}", lw=1.4, ms=5, label=label)
+        ax.plot(g["year"], g["value"], marker="o", color=f"C{i}", lw=1.4, ms=5, label=chart_text(label))
     if len(forecasts):
         f = forecasts.sort_values("year")
         proxy = bool(f["proxy"].any()) if "proxy" in f else False
@@ -84,7 +86,7 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     for j, clause in enumerate(variants):
         g = targets[targets["clause"].astype(str) == clause]
         ax.scatter(g["year"], g["value"], marker=_MARKERS[j % len(_MARKERS)], s=46, facecolor="none",
-                   edgecolor="black", lw=1.2, zorder=4, label=words["target"].format(clause=clause))
+                   edgecolor="black", lw=1.2, zorder=4, label=chart_text(words["target"].format(clause=clause)))
     for r in assessment.itertuples():
         ax.scatter([r.year], [r.target], marker="o", s=150, color=STATUS_COLORS.get(r.status, "#999"), alpha=0.35,
                    zorder=3, lw=0)
@@ -115,12 +117,12 @@ def _draw_parent(ax, parent: tuple, unit: str, handles: list, labels: list, year
     rows = rows.sort_values("year")
     other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax
     line, = other.plot(rows["year"], rows["value"], color="#9aa0a6", lw=1.2, ls=":", marker=".", ms=4,
-                       label=label, zorder=1)
+                       label=chart_text(label), zorder=1)
     if other is not ax:
         other.tick_params(axis="y", colors="#80868b", labelsize=7.5)
         other.set_ylim(bottom=0)
     handles.append(line)
-    labels.append(label)
+    labels.append(chart_text(label))
     years = pd.concat([years, rows["year"]])
     ax.set_xticks(range(int(years.min()), int(years.max()) + 1,
                         max(1, (int(years.max()) - int(years.min())) // 8 or 1)))
@@ -143,7 +145,8 @@ def status_heatmap(table: pd.DataFrame, lang: str = "zh", ax=None):
         return ax
     codes = table.apply(lambda c: c.map({s: i for i, s in enumerate(order)})).astype(float)
     # region names on top: long ones (Huancui District) wrap to the cell's width instead of overlapping
-    codes.columns = ["\n".join(wrap_text(str(c), 10)) for c in codes.columns]
+    codes.columns = [chart_text("\n".join(wrap_text(str(c), 10))) for c in codes.columns]
+    codes.index = [chart_text(i) for i in codes.index]  # every label drawn as written, never as mathtext
     cmap = ListedColormap([STATUS_COLORS[s] for s in order])
     ax.set_facecolor("#eef0f2")
     sns.heatmap(codes, ax=ax, cmap=cmap, norm=BoundaryNorm(np.arange(-0.5, len(order)), cmap.N), cbar=False,

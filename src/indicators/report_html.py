@@ -2,7 +2,7 @@
 readable under any nbconvert template, and the urgency order of statuses.
 
 Every piece of text that came from an input file (region names, clauses, quotes, notes, sources,
-URLs) is HTML-escaped before it reaches a report.
+URLs) is HTML-escaped, and cleaned of control characters, before it reaches a report (``esc``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 
 from .explain import SECTIONS, status_label
 from .plots import STATUS_COLORS
+from .safe_text import clean_text
 
 __all__ = ["esc", "src", "badge", "section", "by_urgency", "URGENCY", "TABLE", "CJK"]
 
@@ -24,9 +25,13 @@ _CJK_RUN = re.compile(r"{0}(?:[\s\d.,:%()/~+\-]*{0})*".format(CJK.pattern))
 
 
 def esc(v) -> str:
+    """Text safe in an HTML element or a quoted attribute: ``& < > " '`` escaped, control
+    characters removed (an HTML page may not hold them: a NUL in a name reached the zh pages),
+    a lone surrogate made U+FFFD (``safe_text.clean_text``). The index page's text goes through it
+    too."""
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return ""
-    return html.escape(str(v), quote=True)
+    return html.escape(clean_text(str(v)), quote=True)
 
 
 def src(v, lang: str) -> str:

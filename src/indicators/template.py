@@ -3,6 +3,7 @@ date a target for, one column per year, pre-filled with the actuals already know
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -10,13 +11,15 @@ import pandas as pd
 from .actuals_table import ACTUAL_COLUMNS
 from .errors import IndicatorsError
 from .layouts import label_unit
+from .output import emit, to_xlsx_bytes, write_atomic
 from .parse import clean_float
 from .catalog import Catalog
+from .safe_text import sheet_title
 
 if TYPE_CHECKING:
     from .actuals import Actuals
 
-__all__ = ["template", "TREND_YEARS"]
+__all__ = ["template", "write_template", "TREND_YEARS"]
 
 
 def template(catalog: Catalog, actuals: Actuals, region: str, layout: str = "wide") -> pd.DataFrame:
@@ -98,3 +101,20 @@ def _row_label(ind) -> str:
 
     name, unit = label_unit(ind.zh)
     return f"{name}（{unit or unit_name(ind.unit, 'zh')}）"
+
+
+def write_template(frame: pd.DataFrame, fmt: str, layout: str, region: str, output: Path) -> bool:
+    """Write the template; True when a reader finds its region without --input-region (the long
+    layout's region column, or the sheet's name). A wide sheet is named after its region; a region
+    Excel cannot take as a title (``[]:*?/\\``, over 31 characters) names a safe title instead and
+    stands in a title row above the table (readers skip it), so the region is still in the file,
+    and validating needs --input-region. A CSV has no sheet name: --input-region too."""
+    if fmt != "xlsx":
+        emit(frame, "csv", output)
+        return False
+    if layout == "long":
+        write_atomic(output, to_xlsx_bytes(frame, "actuals"))
+        return True
+    title = sheet_title(region)
+    write_atomic(output, to_xlsx_bytes(frame, title, None if title == region else region))
+    return title == region
