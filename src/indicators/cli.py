@@ -388,6 +388,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # `indicators targets | head`
         return 0
+    except KeyboardInterrupt:  # Ctrl-C before a run set its own handlers (sets.interruptible): no traceback
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -164,6 +164,8 @@ def _read_inputs(regions, actuals, plans, input_region, progress) -> _Inputs:
     from .catalog import load_catalog
     from .report import as_paths
 
+    nbdir = notebooks_dir()
+    texts = _notebook_texts(nbdir)  # a corrupt notebook is found first, before the catalogue loads
     actual_files = [a.resolve() for a in as_paths(actuals)]
     plan_dirs = [p.resolve() for p in as_paths(plans)]
     catalog = load_catalog(plan_dirs or None)
@@ -179,15 +181,13 @@ def _read_inputs(regions, actuals, plans, input_region, progress) -> _Inputs:
         regions = list(dict.fromkeys(chosen))
     else:
         regions = known
-    nbdir = notebooks_dir()
-    return _Inputs(catalog, act, actual_files, plan_dirs, regions, nbdir, _notebook_texts(nbdir))
+    return _Inputs(catalog, act, actual_files, plan_dirs, regions, nbdir, texts)
 
 
 def _notebook_texts(nbdir: Path) -> dict[str, str]:
-    """The two notebooks as text, each read as a notebook first: a missing, corrupt (not JSON) or
-    unreadable one stops the run before any work, with the file named."""
-    import nbformat
-
+    """The two notebooks as text, each read as JSON first: a missing, corrupt or unreadable one stops
+    the run before any work, with the file named. (json, not nbformat: importing nbformat's schema
+    validator alone takes seconds, and papermill validates the notebook anyway.)"""
     texts, problems = {}, []
     for name in ("overview", "region_report"):
         path = nbdir / f"{name}.ipynb"
@@ -195,8 +195,10 @@ def _notebook_texts(nbdir: Path) -> dict[str, str]:
             raise IndicatorsError(f"notebook {path.name} not found in {nbdir}; set INDICATORS_NOTEBOOKS")
         try:
             texts[name] = path.read_text(encoding="utf-8")
-            nbformat.reads(texts[name], as_version=4)
-        except Exception as exc:  # nbformat raises several kinds (NotJSONError, ValidationError, ...)
+            nb = json.loads(texts[name])
+            if not (isinstance(nb, dict) and isinstance(nb.get("cells"), list) and nb.get("nbformat") == 4):
+                raise ValueError("JSON, but not a notebook of nbformat 4 (no list of cells)")
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             problems.append(Problem(file=str(path), code="file.bad_notebook", value=str(exc).strip()[:200],
                                     expected="a Jupyter notebook (nbformat 4 JSON)"))
     if problems:
