@@ -296,6 +296,7 @@ def test_when_every_notebook_fails_nothing_is_switched(tmp_path):
     result = _result(out, staging, [], ["overview", "a"])
     _publish(staging, out, result, _meta, {}, "zh")
     assert not result.published and not result.ok and "nothing was published" in result.notes[-1]
+    assert result.failed[1]["kept"] == str(out / "current" / "a.html")  # still there: the set stays current
     assert os.readlink(out / "current") == "sets/s1"
     assert (out / "current" / "index.html").read_text(encoding="utf-8") == "index good"
 

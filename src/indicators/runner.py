@@ -139,14 +139,17 @@ def _publish(staging: Path, out: Path, result: RunResult, meta, summary: dict, l
     switch. When no notebook succeeded nothing is switched: the previous set stays current."""
     sets.clean_stale(out, staging, result.notes)
     before = sets.previous_set(out)
-    keep_previous(result, before, staging)
     if not result.reports:
         result.published = False
+        shown = out / "current" if before is not None and before != out else out
         for r in result.failed:
             r["notebook"] = None  # the staging folder goes: nothing of this run is published
+            if before is not None and (before / f"{r['key']}.html").is_file():
+                r["kept"] = str(shown / f"{r['key']}.html")  # still published: the previous set stays
         result.notes.append(f"nothing was published: no notebook succeeded; {out / 'current'} still shows "
                             + ("the previous reports" if before else "no reports yet"))
         return
+    keep_previous(result, before, staging)
     m = meta()
     m["pages"] = page_times(result, m["time"])
     (staging / "index.html").write_text(index_html(result, m, summary, lang), encoding="utf-8")
@@ -284,8 +287,8 @@ def _meta(inp: _Inputs, base: dict, domain: str, jobs: int, input_region, schedu
             "parameters": {**shown, "domain": domain, "regions": inp.regions, "jobs": jobs,
                            "input_region": input_region, "scheduler": scheduler}, "inputs": input_records(files),
             "plan_dirs": [plan_dir_record(d) for d in inp.plan_dirs],
-            "failed": [{"region": r["region"], "error": r["error"], **({"cell": r["cell"]} if r.get("cell") else {})}
-                       for r in result.failed]}
+            "failed": [{"region": r["region"], "error": r["error"], **({"cell": r["cell"]} if r.get("cell") else {}),
+                        **({"kept_from": r["kept_time"]} if r.get("kept") else {})} for r in result.failed]}
 
 
 def _repoint(result: RunResult, staging: Path, out: Path) -> None:
