@@ -32,7 +32,7 @@ def test_a_running_cluster_gives_byte_identical_pages(tmp_path, built_reports):
     assert len(pool_pages) == 3 and dask_pages.keys() == pool_pages.keys()
     for name, page in pool_pages.items():
         assert dask_pages[name] == page, name  # two runs, two engines, the same bytes
-    meta = json.loads((tmp_path / "reports" / "run.json").read_text(encoding="utf-8"))
+    meta = json.loads((tmp_path / "reports" / "current" / "run.json").read_text(encoding="utf-8"))
     assert meta["parameters"]["scheduler"].startswith("tcp://")
 
 
@@ -53,16 +53,17 @@ def test_a_region_failing_on_a_worker_is_reported_like_a_local_failure(tmp_path,
     assert main(["run", "--region", "环翠区", "--region", "沧州市", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "FAILED 环翠区: RuntimeError: boom on a worker" in err
-    [failed] = list((out / "failed").glob("*.ipynb"))
+    [failed] = list((out / "current" / "failed").glob("*.ipynb"))
     executed = nbformat.read(failed, as_version=4)
     assert "boom on a worker" in failed.read_text(encoding="utf-8")
     context = executed.metadata.papermill.parameters.context
     assert context.startswith(tempfile.gettempdir()) and str(tmp_path) not in context
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "current" / "index.html").read_text(encoding="utf-8")
     assert "环翠区" in index and "boom on a worker" in index and failed.name in index
-    pages = sorted(p.name for p in out.glob("*.html"))
-    assert pages == sorted(["index.html", "overview.html", next(out.glob("cangzhou-*.html")).name])
-    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["parameters"]["scheduler"] == "local"
+    pages = sorted(p.name for p in (out / "current").glob("*.html"))
+    assert pages == sorted(["index.html", "overview.html", next((out / "current").glob("cangzhou-*.html")).name])
+    meta = json.loads((out / "current" / "run.json").read_text(encoding="utf-8"))
+    assert meta["parameters"]["scheduler"] == "local"
     assert (out / "backtest.csv").read_text(encoding="utf-8") == "kept\n"
 
 

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_site_has_index_every_report_and_no_network_references(built_reports):
     out = built_reports.out
+    assert out.name == "current" and out.is_symlink() and out.resolve().parent.name == "sets"
+    # reports/index.html, the page the README says to open, leads to the current set
+    assert 'href="current/index.html"' in (out.parent / "index.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     pages = sorted(p.name for p in out.glob("*.html"))
     assert "index.html" in pages and "overview.html" in pages and len(pages) == 4
@@ -90,6 +93,7 @@ def test_bad_actuals_stop_the_run_and_keep_the_old_reports(tmp_path, capsys):
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous good reports"
     assert not list(tmp_path.glob(".reports.*"))  # no staging directory left behind
+    assert not (out / "sets").exists() and not (out / "current").exists()  # nothing written at all
 
 
 @pytest.mark.slow
@@ -119,11 +123,11 @@ def test_a_failing_region_is_kept_apart_and_the_others_publish(tmp_path, monkeyp
                     "tags": ["boom-cell"]}
     named = f"cell {index_run} (In [{exec_count}], tag boom-cell): if region == '环翠区':"
     assert any(named in note and note.startswith("环翠区") for note in result.notes)
-    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["failed"] == [
+    assert json.loads((out / "current" / "run.json").read_text(encoding="utf-8"))["failed"] == [
         {"region": "环翠区", "error": "RuntimeError: boom for this region", "cell": cell}]
-    failed = list((out / "failed").glob("*.ipynb"))
+    failed = list((out / "current" / "failed").glob("*.ipynb"))
     assert len(failed) == 1 and "boom for this region" in failed[0].read_text(encoding="utf-8")
-    index = (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "current" / "index.html").read_text(encoding="utf-8")
     assert "环翠区" in index and "boom for this region" in index
     assert html.escape(named) in index
     assert any("沧州市" == r["region"] for r in result.reports)
@@ -144,7 +148,7 @@ def test_planner_template_to_report_end_to_end(tmp_path, built_reports):
     t.to_csv(filled, index=False)
     out = tmp_path / "reports"
     assert main(["run", "--region", "茌平区", "--actuals", str(filled), "--out", str(out)]) == 0
-    after = next(out.glob("chiping-district-*.html")).read_text(encoding="utf-8")
+    after = next((out / "current").glob("chiping-district-*.html")).read_text(encoding="utf-8")
     assert "2020 年实际 31.0%，已达标" in after and "2020 年实际 31.0%" not in before
     assert "2021 年实际 36.0%，未达标" in after
     # the 2022 target is now forecast from the district's own series, not along the nation's trend
@@ -192,7 +196,7 @@ def test_run_takes_the_options_assess_takes(tmp_path):
     args = ["run", "--region", "茌平区", "--actuals", str(wide), "--input-region", "茌平区", "--on-track", "0.95",
             "--at-risk", "0.9", "--plans", str(plans), "--out", str(out)]
     assert main(args) == 0
-    html = next(out.glob("chiping-district-*.html")).read_text(encoding="utf-8")
+    html = next((out / "current").glob("chiping-district-*.html")).read_text(encoding="utf-8")
     assert "2020 年实际 31.0%" in html  # the wide file was read for the region given
     catalog = load_catalog([plans])
     act = load_actuals([wide], catalog=catalog, region="茌平区")
@@ -207,7 +211,7 @@ def test_run_takes_the_options_assess_takes(tmp_path):
     expected = {STATUS_LABELS["zh"][s]: counts[(0.95, 0.9)].get(s, 0) for s in STATUS_LABELS["zh"]
                 if s != "insufficient_data" and (s in counts[(0.7, 0.3)] or s in counts[(0.95, 0.9)])}
     assert {k: v for k, v in shown.items() if k in expected} == expected
-    meta = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    meta = json.loads((out / "current" / "run.json").read_text(encoding="utf-8"))
     assert meta["parameters"]["on_track"] == 0.95 and meta["parameters"]["input_region"] == "茌平区"
     [d] = meta["plan_dirs"]
     assert d["path"] == str(plans.resolve())

@@ -62,7 +62,15 @@ def build(checkout: Path, out: Path) -> Path:
 
 
 def _files(d: Path) -> dict[str, bytes]:
-    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+    """Every file under ``d``; reports of the published-set layout (reports/current -> sets/<id>) are
+    read through ``current``, so they compare with an earlier layout's reports/ page by page."""
+    files = {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+    current = d / "reports" / "current"
+    if current.is_dir():
+        files = {k: v for k, v in files.items() if not k.startswith(("reports/sets/", "reports/current/"))
+                 and k not in ("reports/index.html", "reports/.lock")}
+        files.update({f"reports/{k}": v for k, v in _files(current.resolve()).items()})
+    return files
 
 
 def compare(a: Path, b: Path) -> tuple[list[str], list[str]]:

@@ -256,8 +256,9 @@ def cmd_run(args) -> int:
     for note in result.notes:
         print(note, file=sys.stderr)
     for f in result.failed:
-        print(f"FAILED {f['region'] or f['key']}: {f['error']} (executed notebook kept in {f['notebook']})",
-              file=sys.stderr)
+        print(f"FAILED {f['region'] or f['key']}: {f['error']}"
+              + (f" (executed notebook kept in {f['notebook']})" if f["notebook"] else "")
+              + (f"; its previous page is kept: {f['kept']}" if f.get("kept") else ""), file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -381,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # `indicators targets | head`
         return 0
+    except KeyboardInterrupt:  # Ctrl-C before a run set its own handlers (sets.interruptible): no traceback
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

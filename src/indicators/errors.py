@@ -27,6 +27,7 @@ class Severity(str, Enum):
 # Stable code -> what was checked, in words. Tests and tools select problems by code; the words may change.
 CHECKS: dict[str, str] = {
     "file.bad_excel": "readable Excel file",
+    "file.bad_notebook": "readable notebook",
     "file.bad_yaml": "valid YAML",
     "file.empty": "file is not empty",
     "file.malformed_csv": "well-formed CSV",
@@ -52,6 +53,11 @@ CHECKS: dict[str, str] = {
     "plan.no_plan_block": "plan block present",
     "plan.no_targets": "targets list present",
     "plan.unconfirmed": "entries confirmed",
+    "publish.busy": "output not busy",
+    "publish.disk_full": "free disk space",
+    "publish.io_error": "writable output",
+    "publish.locked": "no other run publishing",
+    "publish.read_only": "writable output",
     "region.level_mismatch": "level agrees with regions.yaml",
     "region.missing": "region given",
     "region.no_english_name": "English name present",

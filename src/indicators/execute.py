@@ -8,6 +8,7 @@ the executed notebook and its HTML as text. When a cell fails, the worker names 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -145,11 +146,57 @@ def describe_cell(cell: dict | None) -> str:
 
 
 def on_pool(jobs_list: list[dict], context_file: Path, jobs: int):
-    """The default: worker processes of this machine, reading the context from the staging file."""
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    """The default: worker processes of this machine, reading the context from the staging file.
+
+    Each worker leads its own process group and dies with the client (``_worker_start``); when the
+    client stops early (an error, SIGTERM, Ctrl-C) the workers and their kernels are killed, not
+    waited for, so no process outlives the run."""
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_start)
+    finished = False
+    try:
         futures = {pool.submit(execute, j, str(context_file)): j for j in jobs_list}
         for fut in as_completed(futures):
             yield futures[fut], fut
+        pool.shutdown(wait=True)
+        finished = True
+    finally:
+        if not finished:
+            _kill_workers(pool)
+
+
+def _worker_start() -> None:
+    """In a pool worker: its own process group (so it can be killed as one) and SIGKILL when the
+    client dies, even by kill -9 (Linux PR_SET_PDEATHSIG). Its kernels, which jupyter_client starts
+    in their own session, exit when their parent goes (ipykernel's parent poller)."""
+    import ctypes
+    import signal
+
+    os.setpgrp()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    # the client turns SIGTERM/SIGINT into cleanup; a worker just stops
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL every worker's process group and every kernel it started, then drop the pool."""
+    import signal
+
+    import psutil
+
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    victims = []
+    for w in workers:
+        with contextlib.suppress(psutil.Error):
+            victims += psutil.Process(w.pid).children(recursive=True)
+    for w in workers:
+        with contextlib.suppress(OSError):
+            os.killpg(w.pid, signal.SIGKILL)
+    for v in victims:
+        with contextlib.suppress(psutil.Error):
+            v.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def on_dask(jobs_list: list[dict], context_bytes: bytes, scheduler: str, jobs: int):

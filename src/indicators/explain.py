@@ -59,9 +59,9 @@ DEFINITION_LABELS = {
 # the index page of a run (publish.index_html)
 INDEX_WORDS = {
     "zh": dict(title="职业教育规划指标报告", report="报告", run="运行信息", overview="总览 Overview",
-               no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格"),
+               no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格", kept="保留 {time} 运行生成的页面"),
     "en": dict(title="Vocational-education plan targets: reports", report="Report", run="Run", overview="Overview",
-               no_dated="no dated targets", failed="failed", failed_cell="in"),
+               no_dated="no dated targets", failed="failed", failed_cell="in", kept="kept from the run of {time}"),
 }
 
 WORDS = {

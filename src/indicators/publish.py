@@ -1,9 +1,10 @@
-"""Publishing a run: the offline HTML page of a notebook, the index, PDFs and the swap into place.
+"""Publishing a run: the offline HTML page of a notebook, the index, PDFs and the pages kept.
 
 Everything here happens on the client after the workers are done: a worker's result is written
 into the staging directory (a failed region's executed notebook and kernel log under ``failed/``),
-``index.html`` lists every report with its status counts and every failure with the cell that
-raised, and the staging directory then replaces the old reports in two renames.
+a failed region gets its page from the previous set, and ``index.html`` lists every report with its
+status counts and every failure with the cell that raised and the page kept. ``sets`` then switches
+the complete staging directory in.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["export_html", "PAGE_CSS", "TEMPLATES", "page", "keep", "index_html", "pdfs", "swap", "BROWSERS"]
+__all__ = ["export_html", "PAGE_CSS", "TEMPLATES", "page", "keep", "keep_previous", "page_times", "index_html", "pdfs",
+           "BROWSERS"]
 
 # the nbconvert template that gives the reports their look (installed as share/jupyter/nbconvert/templates/
 # indicators, so `jupyter nbconvert --to html --template indicators` gives the same page)
@@ -142,26 +144,48 @@ def _failed_row(r: dict, zh: bool) -> str:
     return (f'<tr class="failed"><td>{html.escape(r["region"] or r["key"])} — '
             f'{w["failed"]}: {html.escape(r["error"] or "")} '
             + (f'({w["failed_cell"]} <code>{html.escape(cell)}</code>) ' if cell else "")
-            + (f'(<code>failed/{html.escape(Path(r["notebook"]).name)}</code>)' if r["notebook"] else "") + '</td>'
+            + (f'(<code>failed/{html.escape(Path(r["notebook"]).name)}</code>)' if r["notebook"] else "")
+            + (f' · <a class="kept" href="{html.escape(Path(r["kept"]).name)}">'
+               f'{html.escape(w["kept"].format(time=r["kept_time"]))}</a>' if r.get("kept") else "") + '</td>'
             f'<td colspan="{len(STATUSES)}"></td></tr>')
 
 
-def swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames; files the run does not make (README.md,
-    backtest.csv, ...) are carried over, so nothing of the old directory is lost."""
-    if out.exists():
-        for item in out.iterdir():
-            if item.name in ("failed",) or item.suffix in (".html", ".pdf") or item.name == "run.json":
-                continue
-            target = staging / item.name
-            if not target.exists():
-                if item.is_dir():
-                    shutil.copytree(item, target)
-                else:
-                    shutil.copy2(item, target)
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.replace(out, old)
-        os.replace(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, out)
+def keep_previous(result, before: Path | None, staging: Path) -> None:
+    """A failed region keeps its page from the previous set (a hard link, or a copy across devices),
+    with the time of the run that made it (``run.json``'s "pages"), so a fault never loses it."""
+    if before is None:
+        return
+    made = _page_times_of(before)
+    for r in result.failed:
+        name = f"{r['key']}.html"
+        if not (before / name).is_file():
+            continue  # a region new in this run, or one that failed before too without a page
+        for suffix in (".html", ".pdf"):
+            src = (before / name).with_suffix(suffix)
+            if src.is_file():
+                _link_or_copy(src, staging / src.name)
+        r["kept"] = str(staging / name)
+        r["kept_time"] = made.get(name) or made.get("") or "?"
+
+
+def _page_times_of(folder: Path) -> dict:
+    """Page name -> the time of the run that made it; "" -> the previous run's own time."""
+    try:
+        meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        return {**meta.get("pages", {}), "": meta.get("time")}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def page_times(result, now: str) -> dict:
+    """For run.json: each published page and the time of the run that made it (kept pages keep theirs)."""
+    times = {Path(r["html"]).name: now for r in result.reports}
+    times.update({Path(r["kept"]).name: r["kept_time"] for r in result.failed if r.get("kept")})
+    return dict(sorted(times.items()))

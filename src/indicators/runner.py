@@ -1,15 +1,16 @@
 """Run the report notebooks with papermill and publish them as offline HTML.
 
-``run`` validates the inputs first (a bad actuals file stops everything before a single notebook
-runs), executes ``region_report`` once per region and ``overview`` once in worker processes, exports
-each executed notebook to a single self-contained HTML file (inputs hidden, images embedded, no
-script or stylesheet from any other host), writes ``index.html`` with run metadata, and then swaps
-the new directory in place of the old one. A failed run leaves the previous reports untouched; a
-region whose notebook fails keeps its executed notebook under ``failed/`` and is listed as failed,
-with the cell that raised.
+``run`` validates the inputs first (a bad actuals file or a corrupt notebook stops everything before
+a single notebook runs), executes ``region_report`` once per region and ``overview`` once in worker
+processes, exports each executed notebook to a single self-contained HTML file (inputs hidden,
+images embedded, no script or stylesheet from any other host), writes ``index.html`` with run
+metadata into a new set and then switches ``<out>/current`` to it (``sets``). A failed run leaves the
+previous reports untouched; a region whose notebook fails keeps its executed notebook under
+``failed/``, is listed as failed with the cell that raised, and keeps its previous page.
 
-The steps live in three modules: this one (inputs, jobs, collecting results, run.json), ``execute``
-(papermill on a process pool or a Dask cluster) and ``publish`` (pages, index, PDFs, the swap).
+The steps live in four modules: this one (inputs, jobs, collecting results, run.json), ``execute``
+(papermill on a process pool or a Dask cluster), ``publish`` (pages, index, PDFs, kept pages) and
+``sets`` (the published sets, the lock, the switch, the cleanup after a kill).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from pathlib import Path
 
 from . import __version__
 from .assess import Thresholds
-from .errors import IndicatorsError
+from .errors import IndicatorsError, Problem, ValidationError
 from .parallel import scheduler_from_env
 from .explain import INDEX_WORDS
 from .execute import describe_cell, kernel_name, on_dask, on_pool, stable_cell_ids  # noqa: F401 (stable_cell_ids: API)
 from .provenance import input_records, plan_dir_record, shown_path
-from .publish import PAGE_CSS, export_html, index_html, keep, pdfs, swap  # noqa: F401 (PAGE_CSS, export_html: API)
+from . import sets
+from .publish import PAGE_CSS, export_html, index_html, keep, keep_previous, page_times, pdfs  # noqa: F401 (API)
 
 __all__ = ["run", "RunResult", "notebooks_dir", "slug", "export_html", "PAGE_CSS"]
 
@@ -63,6 +65,8 @@ class RunResult:
     failed: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    published: bool = True  # False when no notebook succeeded: the previous set stays current
+    set_id: str | None = None  # the folder under <out>/sets/ that ``out`` (<out>/current) points to
 
     @property
     def ok(self) -> bool:
@@ -79,6 +83,7 @@ class _Inputs:
     plan_dirs: list[Path]
     regions: list[str]
     nbdir: Path
+    texts: dict[str, str]  # notebook name -> its text, read and checked once
 
 
 def run(regions: list[str] | None = None, actuals: list[str | Path] | None = None, as_of: int | None = None,
@@ -104,31 +109,55 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     scheduler = scheduler_from_env(scheduler)
     # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask)
     ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    result = RunResult(out=out)
+    result = RunResult(out=out / "current")
     # planner rows that match no region are named, never silently left out
     result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
     base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
             "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
-    try:
-        jobs_list, region_domains = _jobs(inp, base, domain, timeout, ctx, kernel=None if scheduler else kernel_name())
-        _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress)
-        if pdf:
-            pdfs(result)
-        shutil.rmtree(staging / "_executed", ignore_errors=True)
-        meta = _meta(inp, base, domain, jobs, input_region, scheduler, result)
-        summary = _summary(ctx.assessment, inp.regions, region_domains)
-        (staging / "index.html").write_text(index_html(result, meta, summary, lang), encoding="utf-8")
-        (staging / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with sets.os_errors(out), sets.interruptible():
+        sets.restore_old_layout(out, result.notes)
+        staging = sets.staging_dir(out)
+        try:
+            jobs_list, region_domains = _jobs(inp, base, domain, timeout, ctx,
+                                              kernel=None if scheduler else kernel_name())
+            _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress)
+            if pdf:
+                pdfs(result)
+            shutil.rmtree(staging / "_executed", ignore_errors=True)
+            summary = _summary(ctx.assessment, inp.regions, region_domains)
+            with sets.lock(out, say=(lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)):
+                _publish(staging, out, result, lambda: _meta(inp, base, domain, jobs, input_region, scheduler,
+                                                             result), summary, lang)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when the set was switched in
     result.seconds = round(time.perf_counter() - t0, 1)
-    _repoint(result, staging, out)
     return result
+
+
+def _publish(staging: Path, out: Path, result: RunResult, meta, summary: dict, lang: str) -> None:
+    """Under the lock: the previous set's page for each failed region, the index, run.json, the
+    switch. When no notebook succeeded nothing is switched: the previous set stays current."""
+    sets.clean_stale(out, staging, result.notes)
+    before = sets.previous_set(out)
+    if not result.reports:
+        result.published = False
+        shown = out / "current" if before is not None and before != out else out
+        for r in result.failed:
+            r["notebook"] = None  # the staging folder goes: nothing of this run is published
+            if before is not None and (before / f"{r['key']}.html").is_file():
+                r["kept"] = str(shown / f"{r['key']}.html")  # still published: the previous set stays
+        result.notes.append(f"nothing was published: no notebook succeeded; {out / 'current'} still shows "
+                            + ("the previous reports" if before else "no reports yet"))
+        return
+    keep_previous(result, before, staging)
+    m = meta()
+    m["pages"] = page_times(result, m["time"])
+    (staging / "index.html").write_text(index_html(result, m, summary, lang), encoding="utf-8")
+    (staging / "run.json").write_text(json.dumps(m, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    set_id = sets.new_set_id()
+    result.set_id = set_id
+    sets.switch(staging, out, set_id, result.notes)
+    _repoint(result, staging, out / "current")
 
 
 def _read_inputs(regions, actuals, plans, input_region, progress) -> _Inputs:
@@ -138,6 +167,8 @@ def _read_inputs(regions, actuals, plans, input_region, progress) -> _Inputs:
     from .catalog import load_catalog
     from .report import as_paths
 
+    nbdir = notebooks_dir()
+    texts = _notebook_texts(nbdir)  # a corrupt notebook is found first, before the catalogue loads
     actual_files = [a.resolve() for a in as_paths(actuals)]
     plan_dirs = [p.resolve() for p in as_paths(plans)]
     catalog = load_catalog(plan_dirs or None)
@@ -153,11 +184,29 @@ def _read_inputs(regions, actuals, plans, input_region, progress) -> _Inputs:
         regions = list(dict.fromkeys(chosen))
     else:
         regions = known
-    nbdir = notebooks_dir()
-    for name in ("region_report.ipynb", "overview.ipynb"):
-        if not (nbdir / name).exists():
-            raise IndicatorsError(f"notebook {name} not found in {nbdir}; set INDICATORS_NOTEBOOKS")
-    return _Inputs(catalog, act, actual_files, plan_dirs, regions, nbdir)
+    return _Inputs(catalog, act, actual_files, plan_dirs, regions, nbdir, texts)
+
+
+def _notebook_texts(nbdir: Path) -> dict[str, str]:
+    """The two notebooks as text, each read as JSON first: a missing, corrupt or unreadable one stops
+    the run before any work, with the file named. (json, not nbformat: importing nbformat's schema
+    validator alone takes seconds, and papermill validates the notebook anyway.)"""
+    texts, problems = {}, []
+    for name in ("overview", "region_report"):
+        path = nbdir / f"{name}.ipynb"
+        if not path.exists():
+            raise IndicatorsError(f"notebook {path.name} not found in {nbdir}; set INDICATORS_NOTEBOOKS")
+        try:
+            texts[name] = path.read_text(encoding="utf-8")
+            nb = json.loads(texts[name])
+            if not (isinstance(nb, dict) and isinstance(nb.get("cells"), list) and nb.get("nbformat") == 4):
+                raise ValueError("JSON, but not a notebook of nbformat 4 (no list of cells)")
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            problems.append(Problem(file=str(path), code="file.bad_notebook", value=str(exc).strip()[:200],
+                                    expected="a Jupyter notebook (nbformat 4 JSON)"))
+    if problems:
+        raise ValidationError(problems, title="notebook unreadable")
+    return texts
 
 
 def _jobs(inp: _Inputs, base: dict, domain: str, timeout: int, ctx, kernel: str | None) -> tuple[list[dict], dict]:
@@ -166,7 +215,7 @@ def _jobs(inp: _Inputs, base: dict, domain: str, timeout: int, ctx, kernel: str 
     The kernel is chosen where the notebook runs when ``kernel`` is None (a Dask worker may lack the
     project's kernel)."""
     catalog = inp.catalog
-    texts = {n: (inp.nbdir / f"{n}.ipynb").read_text(encoding="utf-8") for n in ("overview", "region_report")}
+    texts = inp.texts
     jobs_list = [{"key": "overview", "region": None, "notebook_text": texts["overview"],
                   "parameters": {**base, "domain": domain}, "title": INDEX_WORDS["zh"]["overview"], "kernel": kernel,
                   "timeout": timeout}]
@@ -198,16 +247,19 @@ def _execute_all(jobs_list: list[dict], ctx, staging: Path, result: RunResult, s
     save_context(ctx, context_file)
     done = (on_dask(jobs_list, context_file.read_bytes(), scheduler, jobs) if scheduler
             else on_pool(jobs_list, context_file, jobs))
-    for job, fut in tqdm(done, total=len(jobs_list), desc="notebooks", unit="nb", disable=not progress,
-                         file=sys.stderr):
-        try:
-            r = fut.result()
-        except Exception as exc:  # the worker itself failed (died, lost): this region failed
-            r = {"key": job["key"], "region": job.get("region"), "error": f"{type(exc).__name__}: {exc}",
-                 "cell": None, "html_text": None, "notebook_text": None, "log_text": "", "seconds": None}
-        r["region_en"] = job.get("region_en")
-        keep(r, job, staging)
-        (result.failed if r["error"] else result.reports).append(r)
+    try:
+        for job, fut in tqdm(done, total=len(jobs_list), desc="notebooks", unit="nb", disable=not progress,
+                             file=sys.stderr):
+            try:
+                r = fut.result()
+            except Exception as exc:  # the worker itself failed (died, lost): this region failed
+                r = {"key": job["key"], "region": job.get("region"), "error": f"{type(exc).__name__}: {exc}",
+                     "cell": None, "html_text": None, "notebook_text": None, "log_text": "", "seconds": None}
+            r["region_en"] = job.get("region_en")
+            keep(r, job, staging)
+            (result.failed if r["error"] else result.reports).append(r)
+    finally:
+        done.close()  # now, not when the garbage collector gets to it: the workers are ended at once
     result.failed.sort(key=lambda r: r["key"])
     for r in result.failed:
         if r.get("cell"):
@@ -235,13 +287,13 @@ def _meta(inp: _Inputs, base: dict, domain: str, jobs: int, input_region, schedu
             "parameters": {**shown, "domain": domain, "regions": inp.regions, "jobs": jobs,
                            "input_region": input_region, "scheduler": scheduler}, "inputs": input_records(files),
             "plan_dirs": [plan_dir_record(d) for d in inp.plan_dirs],
-            "failed": [{"region": r["region"], "error": r["error"], **({"cell": r["cell"]} if r.get("cell") else {})}
-                       for r in result.failed]}
+            "failed": [{"region": r["region"], "error": r["error"], **({"cell": r["cell"]} if r.get("cell") else {}),
+                        **({"kept_from": r["kept_time"]} if r.get("kept") else {})} for r in result.failed]}
 
 
 def _repoint(result: RunResult, staging: Path, out: Path) -> None:
-    """Paths in the result point into ``out`` once the staging directory has been swapped in."""
+    """Paths in the result point into ``out`` (``<out>/current``) once the set has been switched in."""
     for r in result.reports + result.failed:
-        for k in ("html", "notebook", "pdf"):
+        for k in ("html", "notebook", "pdf", "kept"):
             if r.get(k):
                 r[k] = str(out / Path(r[k]).relative_to(staging)) if str(r[k]).startswith(str(staging)) else r[k]
