@@ -70,6 +70,8 @@ def shown(value, n: int = 60):
     """A value as a problem quotes it: long text cut, so a hostile field never floods the terminal."""
     if isinstance(value, (str, list, dict, tuple, set, bytes)) and len(repr(value)) > n:
         return repr(value)[:n] + "…"
+    if isinstance(value, str) and control_character(value, prose=False):
+        return repr(value)  # a NUL or an escape is shown as \x00, never sent raw to a terminal
     return value
 
 
