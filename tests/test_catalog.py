@@ -165,7 +165,7 @@ def test_planner_plan_loads_beside_the_bundled_ones(tmp_path, monkeypatch):
     (("    kind: target", "    kind: target\n    comparator: '=>'"), "comparator", "one of >=, <=, ==, ~"),
     (("quote: 到2026年双师型教师比例达到75%以上", "quote: 到2026年双师型教师比例达到85%以上"), "quote", "verbatim in source.txt"),
     (("written: 达到75%以上", "written: 很多"), "written", "cannot read a number"),
-    (("    year: 2026", "    year: 20266"), "year", "between 1990 and 2100"),
+    (("    year: 2026", "    year: 20266"), "year", "between 1949 and 2100"),
     (("    kind: target", "    kind: goal"), "kind", "one of target, baseline, rule"),
 ])
 def test_malformed_plan_names_file_position_and_field(tmp_path, change, column, expected):

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .errors import Problem
+from .plan_schema import BAD, PLAN, TARGET, as_year, check, shown, unit_range
 from .parse import ParseError, Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch, squash
 from .regions import Regions
+from .safe_yaml import LineLoader, load_yaml, read_text
 from .units import UnitError, ratio_reading, to_canonical
 from .vocabulary import Indicator, Vocabulary
 
@@ -25,14 +25,7 @@ __all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS", "Line
 
 COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")
-PLAN_FIELDS = ("id", "title_zh", "region", "domain")
-PLAN_NULLABLE = ("document_number", "issued", "period")  # keys present, null when the text gives none
-# optional: title_en, issuer, region_as_written, level (from regions.yaml, checked when given), source
-# (the text the quotes come from: bundled plans must have one; without one quotes are not checked)
-TARGET_REQUIRED = ("indicator", "written", "kind", "clause", "quote")
-TARGET_FIELDS = set(TARGET_REQUIRED) | {"year", "year_note", "unit", "comparator", "tolerance", "tolerance_note",
-                                        "value", "value_high", "value_note", "breakdown", "region", "domain", "note",
-                                        "definition", "confirmed"}
+# the fields, their types, ranges and which are required: plan_schema.PLAN and plan_schema.TARGET
 # a year_note that says only this is a target for the plan period: dated at the period's end
 _PERIOD_ONLY_NOTE = re.compile(r"^no year stated; plan period (\d{4})-(\d{4})$")
 
@@ -55,34 +48,9 @@ class Plan:
     file: str
 
 
-class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """SafeLoader that remembers the line of every mapping, so errors can point at it."""
-
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        # `written` and `quote` are text whatever their shape: unquoted 1:20 stays "1:20"
-        # (YAML 1.1 would read it as the base-60 integer 80) and 2025 stays "2025"
-        for key_node, value_node in node.value:
-            if (isinstance(key_node, yaml.ScalarNode) and key_node.value in ("written", "quote")
-                    and isinstance(value_node, yaml.ScalarNode) and value_node.tag != "tag:yaml.org,2002:null"
-                    and not (value_node.style is None and value_node.value in ("", "~", "null", "Null", "NULL"))):
-                mapping[key_node.value] = value_node.value
-        return mapping
-
-
 def plan_files(directory: Path) -> list[Path]:
     """The plan YAMLs of a directory (its local indicators.yaml and regions.yaml are not plans)."""
     return sorted(p for p in directory.glob("*.yaml") if p.name not in ("indicators.yaml", "regions.yaml"))
-
-
-def _as_int(v) -> int | None:
-    """A whole number written as 2025, 2025.0 or "2025"; None for anything else (True included)."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()) or (isinstance(v, str) and v.strip().isdigit()):
-        return int(v)
-    return None
 
 
 @dataclass
@@ -96,7 +64,7 @@ class _Reading:
     regions: Regions
     problems: list[Problem] = field(default_factory=list)
     bundled_texts: dict[str, str] = field(default_factory=dict)
-    source_cache: dict[Path, str] = field(default_factory=dict)
+    source_cache: dict[Path, tuple] = field(default_factory=dict)
     plan: Plan | None = None
     block: dict = field(default_factory=dict)  # the raw plan: mapping
     text: str | None = None  # the source text, when there is one
@@ -104,7 +72,7 @@ class _Reading:
 
 
 def read_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_texts: dict[str, str],
-                   source_cache: dict[Path, str], include_drafts: bool = False,
+                   source_cache: dict[Path, tuple], include_drafts: bool = False,
                    ) -> tuple[Plan | None, list[dict], list[Problem]]:
     """(plan, one row per target, problems) of one plan YAML; plan is None when the file is unusable."""
     r = _Reading(file=str(path), path=path, vocab=vocab, regions=regions, bundled_texts=bundled_texts,
@@ -112,9 +80,10 @@ def read_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_text
     doc = _read_yaml(r)
     if doc is None:
         return None, [], r.problems
-    r.block = doc["plan"]
+    row = f"plan (line {doc['plan'].get('__line__')})"
+    r.block = check(doc["plan"], PLAN, "plan", lambda column, code, expected, value: r.problems.append(
+        Problem(r.file, code, expected, row=row, column=column, value=value)))
     r.plan = _read_plan_block(r)
-    r.squashed = squash(r.text) if r.text is not None else None
     targets = doc.get("targets")
     if not isinstance(targets, list) or not targets:
         r.problems.append(Problem(r.file, "plan.no_targets", "a non-empty `targets:` list"))
@@ -127,13 +96,9 @@ def read_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_text
 
 
 def _read_yaml(r: _Reading) -> dict | None:
-    try:
-        doc = yaml.load(r.path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        r.problems.append(Problem(r.file, "file.bad_yaml", "a YAML plan file", value=str(exc).splitlines()[0]))
-        return None
-    except UnicodeDecodeError:
-        r.problems.append(Problem(r.file, "file.not_utf8", "a UTF-8 encoded YAML file"))
+    doc, problems = load_yaml(r.path, "a YAML plan file", LineLoader)
+    r.problems.extend(problems)
+    if problems:
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("plan"), dict):
         r.problems.append(Problem(r.file, "plan.no_plan_block", "a top-level `plan:` mapping and a `targets:` list"))
@@ -145,13 +110,6 @@ def _read_plan_block(r: _Reading) -> Plan:
     """The ``plan:`` mapping: required fields, the region and its level, the source text, the period."""
     p, f = r.block, r.file
     row = f"plan (line {p.get('__line__')})"
-    for k in PLAN_FIELDS:
-        if p.get(k) in (None, ""):
-            r.problems.append(Problem(f, "plan.field_missing", f"a value for plan.{k}", row=row, column=k))
-    for k in PLAN_NULLABLE:
-        if k not in p:
-            r.problems.append(Problem(f, "plan.field_missing", f"plan.{k} (null when the source gives none)",
-                                      row=row, column=k))
     region, level = p.get("region"), p.get("level")
     if region and region not in r.regions:
         r.problems.append(Problem(f, "region.unknown", "a key of regions.yaml (or of a regions.yaml beside the plan)",
@@ -163,7 +121,7 @@ def _read_plan_block(r: _Reading) -> Plan:
             r.problems.append(Problem(f, "region.level_mismatch", f"{known_level} (the level of {region})",
                                       row=row, column="level", value=level))
         level = known_level
-    r.text = _source_text(r)
+    r.text, r.squashed = _source_text(r)
     period = _read_period(r, row)
     src_name = p.get("source")
     return Plan(
@@ -179,31 +137,54 @@ def _read_period(r: _Reading, row: str) -> tuple[int | None, int] | None:
     period = r.block.get("period")
     if period is None:
         return None
-    if not (isinstance(period, list) and len(period) == 2 and _as_int(period[1])
-            and (period[0] is None or _as_int(period[0]))):
+    if not (isinstance(period, list) and len(period) == 2 and as_year(period[1])
+            and (period[0] is None or as_year(period[0]))):
         r.problems.append(Problem(r.file, "plan.bad_period", "two years, e.g. [2020, 2022] (the first may be null)",
                                   row=row, column="period", value=period))
         return None
-    return _as_int(period[0]), _as_int(period[1])
+    return as_year(period[0]), as_year(period[1])
 
 
-def _source_text(r: _Reading) -> str | None:
-    """The text the quotes must occur in: a bundled source, or a file relative to the plan."""
+def _source_text(r: _Reading) -> tuple[str | None, str | None]:
+    """(text, squashed text) the quotes must occur in: a bundled source, or a file in the plan's own
+    folder. A path that leaves the folder (``/etc/shadow``, ``../../x``, a symlink out) is refused
+    before anything is opened, so no file outside it is ever read or quoted."""
     src_name = r.block.get("source")
     if not src_name:
-        return None
+        return None, None
     if src_name in r.bundled_texts:
-        return r.bundled_texts[src_name]
-    cache = r.source_cache
-    sp = (r.path.parent / src_name).resolve()
-    if sp in cache:
-        return cache[sp]
-    if sp.exists():
-        cache[sp] = sp.read_text(encoding="utf-8")
-        return cache[sp]
-    r.problems.append(Problem(r.file, "source.not_found", "a file in sources/ or a path relative to the plan",
-                              row=f"plan (line {r.block.get('__line__')})", column="source", value=src_name))
-    return None
+        return _cached(r, Path("<bundled>") / src_name, lambda: r.bundled_texts[src_name])
+    where = dict(row=f"plan (line {r.block.get('__line__')})", column="source", value=shown(src_name))
+    try:
+        folder = r.path.parent.resolve()
+        sp = (folder / src_name).resolve()
+        outside, found = not sp.is_relative_to(folder), sp.exists()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a name too long
+        r.problems.append(Problem(r.file, "file.unreadable", "a readable source path", **{**where, "value": type(exc).__name__}))
+        return None, None
+    if outside:
+        r.problems.append(Problem(r.file, "source.outside_plan_dir", f"a file inside the plan's folder {folder}",
+                                  **where))
+        return None, None
+    if not found:
+        r.problems.append(Problem(r.file, "source.not_found", "a file in sources/ or a path relative to the plan",
+                                  **where))
+        return None, None
+    return _cached(r, sp, lambda: _read_source(r, sp))
+
+
+def _read_source(r: _Reading, sp: Path) -> str | None:
+    text, problems = read_text(sp, "the source text of " + r.file)
+    r.problems.extend(problems)
+    return text
+
+
+def _cached(r: _Reading, key: Path, read) -> tuple[str | None, str | None]:
+    """A source read and squashed once per catalogue, however many plans quote it."""
+    if key not in r.source_cache:
+        text = read()
+        r.source_cache[key] = (text, None if text is None else squash(text))
+    return r.source_cache[key]
 
 
 def _target_row(r: _Reading, t, i: int) -> dict | None:
@@ -214,10 +195,20 @@ def _target_row(r: _Reading, t, i: int) -> dict | None:
         return None
     line = t.get("__line__")
     where = dict(file=r.file, row=f"{pos} (line {line})")
+    found: list[Problem] = []
 
     def bad(column, code, expected, value=None):
-        r.problems.append(Problem(**where, column=column, code=code, expected=expected, value=value))
+        found.append(Problem(**where, column=column, code=code, expected=expected, value=value))
 
+    order = {k: n for n, k in enumerate(t)}
+    t = check(t, TARGET, "target", bad)  # from here on every field has its declared type
+    row = _target_fields(r, t, i, line, bad)
+    # the problems in the order of the fields in the file, the way a planner reads it
+    r.problems.extend(sorted(found, key=lambda p: order.get(p.column, len(order))))
+    return row
+
+
+def _target_fields(r: _Reading, t: dict, i: int, line, bad) -> dict:
     ind = _check_fields(r, t, bad)
     year, year_note, period_dated = _read_year(r, t, bad)
     _check_kind_comparator_region(r, t, bad)
@@ -227,17 +218,12 @@ def _target_row(r: _Reading, t, i: int) -> dict | None:
     if comparator is None:
         # the words around the number set it, also when the number itself is given as `value`
         comparator = v["q"].comparator if v["q"] is not None else comparator_from_words(str(t.get("written") or ""))
-    return _row(r, t, i, ind, year, year_note, comparator, _read_tolerance(t, bad), v, line, period_dated)
+    return _row(r, t, i, ind, year, year_note, comparator, _read_tolerance(t), v, line, period_dated)
 
 
 def _check_fields(r: _Reading, t: dict, bad) -> Indicator | None:
-    """Required and known fields, and the indicator key (with the closest keys when unknown)."""
-    for k in TARGET_REQUIRED:
-        if t.get(k) in (None, ""):
-            bad(k, "target.field_missing", f"a value for {k}")
-    for k in t:
-        if k != "__line__" and k not in TARGET_FIELDS:
-            bad(k, "known field", f"one of {', '.join(sorted(TARGET_FIELDS))}", value=k)
+    """The indicator key (with the closest keys when unknown); required and known fields are
+    ``plan_schema.check``'s."""
     key = t.get("indicator")
     ind = r.vocab.indicators.get(key) if key else None
     if key and ind is None:
@@ -250,17 +236,12 @@ def _check_fields(r: _Reading, t: dict, bad) -> Indicator | None:
 def _read_year(r: _Reading, t: dict, bad) -> tuple[int | None, str | None, bool]:
     """(year, year_note, dated at the period's end): a target for the plan period is judged at the
     period's end, not left out of the reports."""
+    if "year" in t[BAD]:  # the schema said why
+        return None, t.get("year_note"), False
     if "year" not in t:
         bad("year", "target.no_year", "a year, or null with a year_note")
-    year = t.get("year")
-    if year is not None:
-        y = _as_int(year)
-        if y is None or not 1990 <= y <= 2100:
-            bad("year", "target.bad_year", "a whole year between 1990 and 2100, or null with a year_note", year)
-            year = None
-        else:
-            year = y
-    elif not t.get("year_note"):
+    year = t.get("year")  # a whole year in range, or None: plan_schema.TARGET
+    if year is None and not t.get("year_note"):
         bad("year_note", "target.no_year_note", "a year_note saying why the year is null")
     year_note = t.get("year_note")
     period = r.plan.period
@@ -312,9 +293,20 @@ def _read_value(t: dict, ind: Indicator | None, bad) -> dict:
             _value_from_file(v, t, bad)
     except UnitError as exc:
         bad("unit", "unit.mismatch", str(exc), v["unit_written"])
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, ArithmeticError) as exc:
         bad("value", "target.bad_value", str(exc), t.get("value"))
+    _check_range(v, t, ind, bad)
     return v
+
+
+def _check_range(v: dict, t: dict, ind: Indicator, bad) -> None:
+    """Values in the canonical unit within its range (a share of 145, a count of -5 or an infinite
+    target is refused): checked after conversion, so 145% and 1.45 as a share are both caught."""
+    for col in ("value", "value_high"):
+        found = unit_range(v[col], ind.unit)
+        if found is not None:
+            bad(col if t.get(col) is not None else "written", found[0], found[1], v[col])
+            v[col] = None
 
 
 def _value_from_text(v: dict, q: Quantity, ind: Indicator) -> None:
@@ -344,15 +336,11 @@ def _value_from_file(v: dict, t: dict, bad) -> None:
         bad("value_note", "target.no_value_note", "a note saying how the value was read from the text")
 
 
-def _read_tolerance(t: dict, bad) -> float | None:
+def _read_tolerance(t: dict) -> float | None:
+    """The band's half-width: plan_schema.TARGET has refused a negative (it would invert the band),
+    infinite or NaN one."""
     tol = t.get("tolerance")
-    if tol is None:
-        return None
-    try:
-        return float(tol)
-    except (TypeError, ValueError):
-        bad("tolerance", "target.bad_tolerance", "a number in the indicator's unit", tol)
-        return None
+    return None if tol is None else float(tol)
 
 
 def _row(r: _Reading, t: dict, i: int, ind: Indicator | None, year, year_note, comparator, tol, v: dict, line,

@@ -1,18 +1,20 @@
 """Regions and their parents (茌平区 -> 聊城市 -> 山东省 -> 全国).
 
 A district rarely publishes yearly statistics; its parents often do. The chain of parents lets the
-risk module borrow a parent's trend, and tells a chart where context data comes from.
+risk module borrow a parent's trend, and tells a chart where context data comes from. A regions.yaml
+is checked against ``plan_schema.REGION``; parents must not form a cycle, and a planner's file may
+not redefine a bundled region unless the entry says ``override: true`` (as the vocabulary does).
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
 from .errors import CatalogError, IndicatorsError, Problem
+from .plan_schema import REGION, check, control_character, shown
+from .safe_yaml import BoundedLoader, load_yaml
 
 __all__ = ["Region", "Regions", "RegionError", "load_regions", "LEVELS"]
 
@@ -30,6 +32,8 @@ class Region:
     en: str
     level: str
     parent: str | None
+    override: bool = field(default=False, compare=False)  # a planner's entry that redefines a bundled one
+    source: str | None = field(default=None, compare=False)  # the regions.yaml it came from
 
 
 @dataclass
@@ -105,33 +109,82 @@ class Regions:
         return out
 
     def merged(self, other: "Regions") -> "Regions":
-        return Regions({**self.regions, **other.regions})
+        """These regions plus ``other``'s. Redefining one already here (another English name, level or
+        parent) is refused unless the entry says ``override: true``; the result has no parent cycle."""
+        problems = [Problem(new.source or "regions.yaml", "region.redefined",
+                            f"a new region, or `override: true` to redefine {name} ({old.en}, {old.level}, "
+                            f"parent {old.parent}) for every plan loaded", row=name, column="override")
+                    for name, new in other.regions.items()
+                    if (old := self.regions.get(name)) is not None and old != new and not new.override]
+        out = {**self.regions, **other.regions}
+        problems += _cycle_problems(out)
+        if problems:
+            raise CatalogError(problems)
+        return Regions(out)
+
+
+def _cycle_problems(regions: dict[str, Region]) -> list[Problem]:
+    """One problem per parent cycle (A -> B -> A): each region is walked once, so this is linear."""
+    state: dict[str, int] = {}  # 1: on the walk under way, 2: done
+    problems = []
+    for start in regions:
+        walk, cur = [], start
+        while cur in regions and cur not in state:
+            state[cur] = 1
+            walk.append(cur)
+            cur = regions[cur].parent
+        if cur in state and state[cur] == 1:  # came back to a region of this walk
+            cycle = walk[walk.index(cur):]
+            problems.append(Problem(regions[cur].source or "regions.yaml", "region.parent_cycle",
+                                    "parents that lead up to the nation", row=cur, column="parent",
+                                    value=" -> ".join(shown(c, 20) for c in [*cycle, cur])))
+        for name in walk:
+            state[name] = 2
+    return problems
 
 
 def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = frozenset()) -> Regions:
     """Load a regions.yaml; parents must be listed in it or in ``known_parents`` (the bundled file)."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise CatalogError([Problem(str(path), "file.missing", "a regions.yaml file")]) from None
-    except yaml.YAMLError as exc:
-        raise CatalogError([Problem(str(path), "file.bad_yaml", str(exc).splitlines()[0])]) from None
-    problems: list[Problem] = []
+    raw, problems = load_yaml(path, "a regions.yaml file", BoundedLoader)
+    if problems:
+        raise CatalogError(problems)
+    if not isinstance(raw, dict):
+        if raw is None:
+            return Regions({})
+        raise CatalogError([Problem(str(path), "region.not_mapping", "region name: {en, level, parent}")])
     out: dict[str, Region] = {}
-    for name, entry in (raw or {}).items():
-        entry = entry or {}
-        if entry.get("level") not in LEVELS:
-            problems.append(Problem(str(path), "region.unknown_level", f"one of {', '.join(LEVELS)}",
-                                    row=str(name), column="level", value=entry.get("level")))
-        if not entry.get("en"):
-            problems.append(Problem(str(path), "region.no_english_name", "an English name", row=str(name), column="en"))
-        out[str(name)] = Region(str(name), str(entry.get("en", name)), str(entry.get("level")), entry.get("parent"))
+    for name, entry in raw.items():
+        region = _read_region(path, name, entry, problems)
+        if region is not None:
+            out[region.name] = region
     for r in out.values():
         if r.parent is not None and r.parent not in out and r.parent not in known_parents:
             problems.append(Problem(str(path), "region.unknown_parent", "a region listed in regions.yaml",
                                     row=r.name, column="parent", value=r.parent))
+    problems += _cycle_problems(out)
     if problems:
         raise CatalogError(problems)
     return Regions(out)
 
+
+def _read_region(path: Path, name, entry, problems: list[Problem]) -> Region | None:
+    """One entry of a regions.yaml, checked against ``plan_schema.REGION`` (None when unusable)."""
+    f = str(path)
+    if not isinstance(name, str) or not name.strip() or control_character(name, prose=False):
+        problems.append(Problem(f, "field.wrong_type", "a region name: text without control characters",
+                                row=repr(shown(name, 30)), value=shown(name)))
+        return None
+    entry = entry or {}
+    if not isinstance(entry, dict):
+        problems.append(Problem(f, "region.not_mapping", "en, level and parent", row=name, value=shown(entry)))
+        return None
+    entry = check(entry, REGION, "region", lambda column, code, expected, value: problems.append(
+        Problem(f, code, expected, row=name, column=column, value=value)))
+    if entry.get("level") not in LEVELS and "level" not in entry["__bad__"]:
+        problems.append(Problem(f, "region.unknown_level", f"one of {', '.join(LEVELS)}",
+                                row=name, column="level", value=entry.get("level")))
+    if not entry.get("en") and "en" not in entry["__bad__"]:
+        problems.append(Problem(f, "region.no_english_name", "an English name", row=name, column="en"))
+    return Region(name, str(entry.get("en") or name), str(entry.get("level")), entry.get("parent"),
+                  override=entry.get("override") is True, source=f)

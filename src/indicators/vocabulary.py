@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
 from .errors import CatalogError, Problem
 from .parse import normalise_text
+from .plan_schema import INDICATOR, check, control_character, shown
+from .safe_yaml import BoundedLoader, load_yaml
 from .units import CANONICAL_UNITS
 
 __all__ = ["Indicator", "Vocabulary", "DIRECTIONS", "load_vocabulary"]
@@ -112,23 +112,25 @@ class Vocabulary:
 def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
     """Load and check an indicators.yaml; every problem is reported at once."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise CatalogError([Problem(str(path), "file.missing", "an indicators.yaml file")]) from None
-    except yaml.YAMLError as exc:
-        raise CatalogError([Problem(str(path), "file.bad_yaml", str(exc).splitlines()[0])]) from None
-    problems: list[Problem] = []
+    raw, problems = load_yaml(path, "an indicators.yaml file", BoundedLoader)
+    if problems:
+        raise CatalogError(problems)
+    raw = {} if raw is None else raw
     out: dict[str, Indicator] = {}
     if not isinstance(raw, dict):
         raise CatalogError([Problem(str(path), "vocabulary.not_mapping", "key: {zh, en, unit, direction}")])
     for key, entry in raw.items():
-        where = dict(file=str(path), row=str(key))
+        where = dict(file=str(path), row=str(shown(key)))
+        if not isinstance(key, str) or control_character(key, prose=False):
+            problems.append(Problem(**where, code="field.wrong_type", expected="a key: text without control characters"))
+            continue
         if not isinstance(entry, dict):
             problems.append(Problem(**where, code="vocabulary.entry_not_mapping", expected="zh, en, unit, direction"))
             continue
+        entry = check(entry, INDICATOR, "indicator", lambda column, code, expected, value, where=where: problems.append(
+            Problem(**where, column=column, code=code, expected=expected, value=value)))
         for f in ("zh", "en", "unit", "direction"):
-            if not entry.get(f):
+            if not entry.get(f) and f not in entry["__bad__"]:
                 problems.append(Problem(**where, column=f, code="vocabulary.field_missing",
                                         expected=f"a {f}" + (f": one of {', '.join(DIRECTIONS)}" if f == "direction" else "")))
         unit, direction = entry.get("unit"), entry.get("direction")
@@ -139,8 +141,9 @@ def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
             problems.append(Problem(**where, column="direction", value=direction, code="vocabulary.unknown_direction",
                                     expected=f"one of {', '.join(DIRECTIONS)}"))
         aliases = entry.get("aliases") or []
-        if not isinstance(aliases, list):
-            problems.append(Problem(**where, column="aliases", value=aliases, code="vocabulary.not_list", expected="a YAML list"))
+        if not all(isinstance(a, str) and control_character(a, prose=False) is None for a in aliases):
+            problems.append(Problem(**where, column="aliases", value=shown(aliases), code="field.wrong_type",
+                                    expected="a YAML list of names (text without control characters)"))
             aliases = []
         out[str(key)] = Indicator(
             key=str(key), zh=str(entry.get("zh", "")), en=str(entry.get("en", "")), unit=str(unit),
