@@ -353,3 +353,24 @@ def test_fuzz_html_and_chart_labels(name):
     ax.set_xticks([0], [label])
     fig.canvas.draw()  # mathtext raised here on `$\frac$`
     plt.close(fig)
+
+
+@pytest.mark.slow  # assesses every bundled region (the overview's heatmap shows them all)
+def test_a_region_named_like_mathtext_gets_its_report_and_overview_charts(tmp_path):
+    # `数学$\frac$区` made `run` fail: the heatmap's region labels and the charts went to mathtext
+    from indicators.report import overview, region_report
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    write_plan(plans, "math_2020", f"'{MATH}'", "到2022年双师型教师比例达到70%以上。",
+               [("sec_voc_dual_qualified_teacher_share", 2022, "达到70%以上", "到2022年双师型教师比例达到70%以上")],
+               regions_yaml=f"'{MATH}':\n  en: Math $x$ District\n  level: district\n  parent: 聊城市\n")
+    data = tmp_path / "data.csv"  # made-up values for the made-up district
+    data.write_text(f"region,indicator,year,value\n{MATH},sec_voc_dual_qualified_teacher_share,2020,52.5\n"
+                    f"{MATH},sec_voc_dual_qualified_teacher_share,2021,61.5\n", encoding="utf-8")
+    for lang in ("zh", "en"):
+        rep = region_report(MATH, [str(data)], lang=lang, plans=[str(plans)])
+        assert rep.charted() and all(rep.chart_image(k).data.startswith(b"\x89PNG") for k in rep.charted())
+        assert MATH in rep.header_html() or lang == "en"
+        ax = overview([str(data)], lang=lang, plans=[str(plans)]).heatmap()
+        assert _png(ax.figure).startswith(b"\x89PNG")

@@ -12,8 +12,9 @@ hostile text (issue 20):
   single quote ``'`` (the OWASP CSV-injection rule), XLSX exports write it as a text cell marked
   "quote prefix" (what Excel itself does when a user types ``'=1``). Only text is neutralised:
   a number stays a number (-5 is written -5), and so does a text that is a plain number ("-5%"
-  as the planner wrote it: a spreadsheet reads a number, not a formula); in both, a carriage return becomes a line feed
-  (a bare CR breaks a CSV row for most readers, and XML reads it back as LF anyway);
+  as the planner wrote it: a spreadsheet reads a number, not a formula); in both, a carriage
+  return becomes a line feed (a bare CR breaks a CSV row for most readers, and XML reads it back
+  as LF anyway);
 - **sheet titles** cannot hold ``[]:*?/\\`` and have at most 31 characters;
 - **chart labels** never reach matplotlib's mathtext: every ``$`` is escaped (``数学$\\frac$区``
   is drawn as written instead of failing the report).
