@@ -3,7 +3,7 @@
     python benchmarks/backtest.py            # full run: bundled series + 645 M3 yearly series
     python benchmarks/backtest.py --quick    # a deterministic sample, seconds (smoke test)
 
-A thin wrapper over ``indicators.backtest`` (the same as ``indicators backtest``): prints the
+A thin wrapper over ``indicators.evaluation.backtest`` (the same as ``indicators backtest``): prints the
 summary tables and the wall time, and writes reports/backtest.csv (or --out DIR).
 """
 
@@ -20,7 +20,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import indicators
-    from indicators.backtest import write_backtest
+    from indicators.evaluation.backtest import write_backtest
 
     report, summary = write_backtest(indicators.load_catalog(), args.out, quick=args.quick)
     print(report)

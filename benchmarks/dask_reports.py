@@ -19,7 +19,7 @@ from pathlib import Path
 
 
 def _timed(out: Path, jobs: int, scheduler: str | None) -> tuple[float, int, dict]:
-    from indicators.runner import run
+    from indicators.run.runner import run
 
     t = time.perf_counter()
     result = run(out=out, jobs=jobs, progress=False, scheduler=scheduler)

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 import indicators
-from indicators.draft_file import draft_plan
-from indicators.vocabulary import load_vocabulary
+from indicators.drafting.write import draft_plan
+from indicators.plans.vocabulary import load_vocabulary
 
 DEFAULT = Path("/work/shared/more_plans")
 

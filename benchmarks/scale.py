@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 import indicators as I
-from indicators.regions import Region, Regions
+from indicators.plans.regions import Region, Regions
 
 SEED = 20261201
 

@@ -47,7 +47,7 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
-    from indicators.runner import run
+    from indicators.run.runner import run
 
     out = args.out or Path(tempfile.mkdtemp()) / "reports"
     t = time.perf_counter()

@@ -16,14 +16,14 @@ def catalog():
 def one_catalog(monkeypatch, catalog):
     """The command line loads the catalogue on every call; reuse the session's copy (same bundled plans).
     Modules that call the CLI many times use it: ``pytestmark = pytest.mark.usefixtures("one_catalog")``."""
-    import indicators.catalog
+    import indicators.plans.catalog
 
-    real = indicators.catalog.load_catalog
+    real = indicators.plans.catalog.load_catalog
 
     def load(plans=None, **kw):
         return catalog if not plans and not kw else real(plans, **kw)
 
-    monkeypatch.setattr(indicators.catalog, "load_catalog", load)
+    monkeypatch.setattr(indicators.plans.catalog, "load_catalog", load)
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +57,7 @@ def pytest_ignore_collect(collection_path, config):
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory):
     """Reports for two regions plus the overview, built once per test session with the real runner."""
-    from indicators.runner import run
+    from indicators.run.runner import run
 
     out = tmp_path_factory.mktemp("site") / "reports"
     result = run(regions=["茌平区", "环翠区"], out=out, jobs=2, progress=False)

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from indicators.actuals import bundled_data_dir, load_actuals, read_actuals_file
-from indicators.cli import main
+from indicators.actuals.load import bundled_data_dir, load_actuals, read_actuals_file
+from indicators.cli.main import main
 from indicators.errors import ValidationError
 
 REGION = "茌平区"

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 import indicators
-from indicators import forecast as fc
-from indicators import models
-from indicators.actuals import ACTUAL_COLUMNS
-from indicators.assess import Thresholds, assess, meets_interval, pace
+from indicators.forecast import ladder as fc
+from indicators.forecast import models
+from indicators.actuals.load import ACTUAL_COLUMNS
+from indicators.verdicts.assess import Thresholds, assess, meets_interval, pace
 
 from conftest import write_plan
 

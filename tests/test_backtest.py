@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import backtest as bt
-from indicators.cli import main
+from indicators.evaluation import backtest as bt
+from indicators.cli.main import main
 
 
 def _series(y, unit="count", start=2000, key="synthetic"):
@@ -105,7 +105,7 @@ def test_cli_backtest_quick_writes_the_tidy_csv(tmp_path, capsys):
 
 
 def test_partial_pooling_weighs_own_and_pooled_drift_by_their_variances():
-    from indicators.pooling import drift_stats, shrunk_slope
+    from indicators.evaluation.pooling import drift_stats, shrunk_slope
 
     # made-up drifts: true drifts spread 0-0.3 (tau^2 about 0.017), pool mean 0.15
     pool = [(0.0, 0.0001), (0.1, 0.0001), (0.2, 0.0001), (0.3, 0.0001)]

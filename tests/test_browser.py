@@ -18,8 +18,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from indicators.actuals import load_actuals
-from indicators.assess import assess
+from indicators.actuals.load import load_actuals
+from indicators.verdicts.assess import assess
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -193,7 +193,7 @@ def test_region_report_renders_offline(driver, pages, catalog, region):
     _open(driver, by_region[region].as_uri())
     assert _severe(driver) == []
     images = _images(driver)
-    from indicators.report import region_report
+    from indicators.reports.context import region_report
 
     # a chart for every indicator with something to draw (环翠区 has none: its report is the lists)
     assert len(images) == len(region_report(region).charted())
@@ -253,7 +253,7 @@ def test_english_report_reads_in_english(driver, english_pages):
     English as the browser shows them; Chinese only inside marked names and quotes."""
     import re
 
-    from indicators.explain import SECTIONS, STATUS_LABELS, WORDS
+    from indicators.words.explain import SECTIONS, STATUS_LABELS, WORDS
 
     _open(driver, english_pages["茌平区"].as_uri())
     assert _severe(driver) == [] and _remote_requests(driver) == []

@@ -12,7 +12,7 @@ import yaml
 import indicators
 from indicators.errors import CatalogError
 from indicators.parse import squash
-from indicators.catalog import CATALOG_DIR, SOURCES_DIR
+from indicators.plans.catalog import CATALOG_DIR, SOURCES_DIR
 
 SEEDS = ["000_7649a304b59ffd58.txt", "001_6c78920ece41fbe4.txt", "002_4305ea7b79186ddc.txt",
          "003_db311ed8d80989bf.txt", "004_632708f8700fbb5a.txt"]
@@ -190,7 +190,7 @@ def test_missing_direction_in_planner_vocabulary(tmp_path):
 
 
 def test_changed_source_text_is_refused(tmp_path, monkeypatch):
-    import indicators.catalog as targets
+    import indicators.plans.catalog as targets
 
     copy = tmp_path / "sources"
     shutil.copytree(SOURCES_DIR, copy)

@@ -1,7 +1,7 @@
 """Plan checks report discrepancies with their size and clauses, and never edit a number."""
 
 import indicators
-from indicators.checks import check_plans
+from indicators.plans.checks import check_plans
 
 from conftest import write_plan
 

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from indicators.cli import main
+from indicators.cli.main import main
 
 
 def test_targets_csv_lists_every_target_with_source(capsys, catalog):
@@ -80,7 +80,7 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 
-from indicators.output import text_width  # noqa: E402
+from indicators.cli.output import text_width  # noqa: E402
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -90,7 +90,7 @@ def _cli(*args: str, columns: int = 100, lang_env: str = "C.UTF-8") -> subproces
     env = {**os.environ, "COLUMNS": str(columns), "LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": "",
            "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
     env.pop("INDICATORS_PLANS", None)
-    return subprocess.run([sys.executable, "-m", "indicators.cli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "indicators.cli.main", *args], capture_output=True, text=True, env=env,
                           check=True)
 
 
@@ -151,7 +151,7 @@ def _actions(parser: argparse.ArgumentParser):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_option_has_help_in_the_language(lang):
-    from indicators.cli import build_parser
+    from indicators.cli.main import build_parser
 
     cjk = re.compile(r"[\u4e00-\u9fff]")
     seen = 0
@@ -176,7 +176,7 @@ def test_help_follows_lang_or_the_locale():
 
 
 def test_run_and_assess_take_the_same_options():
-    from indicators.cli import build_parser
+    from indicators.cli.main import build_parser
 
     subs = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
     opts = {name: {s for a in subs[name]._actions for s in a.option_strings} for name in ("run", "assess")}

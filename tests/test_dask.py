@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 pytest.importorskip("distributed")
-from indicators.cli import main  # noqa: E402
-from indicators.runner import run  # noqa: E402
+from indicators.cli.main import main  # noqa: E402
+from indicators.run.runner import run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

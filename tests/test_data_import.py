@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indicators.actuals import bundled_data_dir, load_actuals
+from indicators.actuals.load import bundled_data_dir, load_actuals
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "data" / "import_shared.py"

@@ -8,11 +8,11 @@ import pytest
 import yaml
 
 import indicators
-from indicators.cli import main
-from indicators.draft import draft_text
-from indicators.draft_file import check_draft, draft_plan
+from indicators.cli.main import main
+from indicators.drafting.find import draft_text
+from indicators.drafting.write import check_draft, draft_plan
 from indicators.errors import CatalogError
-from indicators.vocabulary import load_vocabulary
+from indicators.plans.vocabulary import load_vocabulary
 
 MORE = Path("/work/shared/more_plans")
 needs_more = pytest.mark.skipif(not (MORE / "index.tsv").exists(), reason="more_plans not on this machine")

@@ -31,7 +31,7 @@ def english_site(tmp_path_factory):
     """English reports for 茌平区 and 苏州市 (an intellectual-property plan) and the overview, built
     once per test process with the real runner."""
     if "result" not in _SITE:
-        from indicators.runner import run
+        from indicators.run.runner import run
 
         out = tmp_path_factory.mktemp("site_en") / "reports"
         result = run(regions=REGIONS, out=out, jobs=2, progress=False, lang="en")
@@ -117,7 +117,7 @@ def _page(site, region: str) -> str:
 @pytest.mark.slow  # runs the whole catalogue through assess or a report
 @pytest.mark.parametrize("region", REGIONS)
 def test_english_report_has_no_chinese_but_names_and_quotes(site, catalog, region):
-    from indicators.actuals import load_actuals
+    from indicators.actuals.load import load_actuals
 
     plain, marked = before_sources(_page(site, region))
     assert len(plain) > 500, "the report has text before its sources"
@@ -131,7 +131,7 @@ def test_english_report_has_no_chinese_but_names_and_quotes(site, catalog, regio
 
 def test_the_rule_can_fail(catalog):
     """Unmarked Chinese, and a product word dressed up as a name, are both caught."""
-    from indicators.actuals import load_actuals
+    from indicators.actuals.load import load_actuals
 
     inputs = input_texts(catalog, load_actuals(catalog=catalog).frame)
     plain, marked = before_sources('<h2>Headline</h2><p>目标年份按状态计数</p><span lang="zh-CN">数据不足啦</span>'
@@ -150,9 +150,9 @@ def test_overview_in_english_names_regions_in_english(site):
 
 @pytest.mark.slow  # builds the English site
 def test_reports_are_titled_for_their_domain(site, catalog):
-    from indicators.actuals import load_actuals
-    from indicators.assess import assess
-    from indicators.report import RegionReport
+    from indicators.actuals.load import load_actuals
+    from indicators.verdicts.assess import assess
+    from indicators.reports.context import RegionReport
 
     act = load_actuals(catalog=catalog)
     for lang, ip, voc in (("zh", "苏州市（Suzhou）知识产权规划指标进展", "茌平区（Chiping District）职业教育规划指标进展"),
@@ -180,7 +180,7 @@ def test_english_charts_are_english(catalog):
     the Chinese term quoted inside an English indicator name ("双师型")."""
     import matplotlib.pyplot as plt
 
-    from indicators.report import region_report
+    from indicators.reports.context import region_report
 
     rep = region_report("茌平区", lang="en")
     names = {str(c) for c in catalog.targets["clause"].dropna()} | {i.en for i in catalog.vocabulary.indicators.values()}
@@ -205,7 +205,7 @@ def test_long_chart_titles_wrap_within_the_axes(lang):
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from indicators.plots import plot_indicator, use_cjk_font
+    from indicators.reports.plots import plot_indicator, use_cjk_font
 
     use_cjk_font()
     name = ("Share of graduates of secondary vocational schools who continue to higher vocational education "

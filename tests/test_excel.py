@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from indicators.actuals import load_actuals, read_actuals_file
-from indicators.cli import main
-from indicators.readers import read_tables
+from indicators.actuals.load import load_actuals, read_actuals_file
+from indicators.cli.main import main
+from indicators.actuals.files import read_tables
 
 REGION = "茌平区"
 SHARE = "sec_voc_dual_qualified_teacher_share"   # a percentage indicator

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import indicators as I
-from indicators import batch
-from indicators import forecast as F
+from indicators.forecast import batch
+from indicators.forecast import ladder as F
 
 
 def _same(ref, got) -> bool:

@@ -54,7 +54,7 @@ def test_papermill_sees_every_documented_parameter(path):
 def test_chinese_chart_renders_without_missing_glyphs(tmp_path):
     import matplotlib.pyplot as plt
 
-    from indicators.plots import use_cjk_font
+    from indicators.reports.plots import use_cjk_font
 
     assert use_cjk_font() is not None
     with warnings.catch_warnings():
@@ -127,14 +127,14 @@ def _nbconvert(notebook: Path, *args: str) -> str:
 
 @pytest.mark.slow
 def test_nbconvert_template_gives_the_page_indicators_run_gives(planner_run):
-    from indicators.runner import export_html
+    from indicators.run.runner import export_html
 
     page = _nbconvert(planner_run, "--template", "indicators")
     assert page == export_html(nbformat.read(planner_run, as_version=4))  # one look, one home
     # offline: no script, stylesheet, font or image from any host; no MathJax, no require.js
     assert "<script" not in page and "<link" not in page and not re.search(r"(src|href)=\"(https?:)?//", page)
     assert "mathjax" not in page.lower() and "require" not in page.lower()
-    assert "from indicators.report import" not in page and "In&nbsp;[" not in page  # inputs, prompts hidden
+    assert "from indicators.reports.context import" not in page and "In&nbsp;[" not in page  # inputs, prompts hidden
     assert "测试区" in page.split("</title>")[0]
     # printing: A4, charts never split, the risk table's header on every page
     for rule in ("@page{size:A4", "img,figure,svg,.output_png{break-inside:avoid", "thead{display:table-header-group}"):
@@ -152,7 +152,7 @@ def test_pip_install_puts_the_template_on_jupyters_path():
 
 
 def test_library_takes_one_path_as_a_string():
-    from indicators.report import as_paths
+    from indicators.reports.context import as_paths
 
     assert as_paths("data.xlsx") == [Path("data.xlsx")] and as_paths(Path("d")) == [Path("d")]
     assert as_paths(["a.csv", "b.xlsx"]) == [Path("a.csv"), Path("b.xlsx")]

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indicators
-from indicators.cells import Cell, cell_to_row
-from indicators.cli import main
+from indicators.actuals.cells import Cell, cell_to_row
+from indicators.cli.main import main
 from indicators.errors import CatalogError
 from indicators.numerals import chinese
 from indicators.parse import ParseError, parse_quantity, read_value, read_year
@@ -183,8 +183,8 @@ def test_a_plan_written_in_scientific_notation_is_read_exactly(tmp_path):
 
 
 def test_the_draft_skips_two_numbers_instead_of_reading_the_second():
-    from indicators.draft import draft_text
-    from indicators.vocabulary import load_vocabulary
+    from indicators.drafting.find import draft_text
+    from indicators.plans.vocabulary import load_vocabulary
 
     d = draft_text("到2025年,新增学位16030 1582个,新增学位4.12E+3个。", load_vocabulary(), "x", REGION)
     assert [e.written for e in d.entries] == ["4.12E+3个"]
@@ -213,8 +213,8 @@ def test_years_through_validate_a_5000_digit_year_is_out_of_range(tmp_path, caps
 
 
 def test_a_huge_int_year_or_value_is_a_problem_not_a_value_error():
-    from indicators.regions import load_regions
-    from indicators.vocabulary import load_vocabulary
+    from indicators.plans.regions import load_regions
+    from indicators.plans.vocabulary import load_vocabulary
 
     vocab, regions, problems = load_vocabulary(), load_regions(), []
     for year, value in ((10**5000, 5), (2020, 10**5000)):

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import write_plan
-from indicators.cli import main
-from indicators.output import emit, to_csv_text, to_json_text, to_xlsx_bytes
+from indicators.cli.main import main
+from indicators.cli.output import emit, to_csv_text, to_json_text, to_xlsx_bytes
 from indicators.safe_text import cell_text, chart_text, clean_text, sheet_title
 
 pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue
@@ -227,7 +227,7 @@ def _png(fig) -> bytes:
 
 
 def test_a_chart_with_dollar_names_renders():
-    from indicators.plots import plot_indicator, use_cjk_font
+    from indicators.reports.plots import plot_indicator, use_cjk_font
 
     use_cjk_font()
     actuals = pd.DataFrame({"year": [2019, 2020], "value": [40.0, 45.0], "definition": ["standard"] * 2})
@@ -240,7 +240,7 @@ def test_a_chart_with_dollar_names_renders():
 
 
 def test_a_heatmap_with_dollar_names_renders():
-    from indicators.plots import status_heatmap, use_cjk_font
+    from indicators.reports.plots import status_heatmap, use_cjk_font
 
     use_cjk_font()
     table = pd.DataFrame({MATH: ["met"], "$x^$": ["at_risk"]}, index=["$\\sqrt$\x00"])
@@ -257,7 +257,7 @@ def test_chart_text_escapes_every_dollar_and_drops_controls():
 # --- pages -------------------------------------------------------------------------------------------
 
 def test_html_escape_removes_control_characters():
-    from indicators.report_html import esc, src
+    from indicators.reports.html import esc, src
 
     assert esc("<b>数学\x00区</b>\x1b") == "&lt;b&gt;数学区&lt;/b&gt;"
     assert src("环翠区\x00 District\x85", "en") == '<span lang="zh-CN">环翠区</span> District'
@@ -341,7 +341,7 @@ def test_fuzz_html_and_chart_labels(name):
     import matplotlib.pyplot as plt
     from matplotlib import cbook
 
-    from indicators.report_html import esc
+    from indicators.reports.html import esc
 
     page = esc(name)
     assert not _GONE.search(page) and html.unescape(page) == _clean(name)
@@ -358,7 +358,7 @@ def test_fuzz_html_and_chart_labels(name):
 @pytest.mark.slow  # assesses every bundled region (the overview's heatmap shows them all)
 def test_a_region_named_like_mathtext_gets_its_report_and_overview_charts(tmp_path):
     # `数学$\frac$区` made `run` fail: the heatmap's region labels and the charts went to mathtext
-    from indicators.report import overview, region_report
+    from indicators.reports.context import overview, region_report
 
     plans = tmp_path / "plans"
     plans.mkdir()

@@ -213,7 +213,7 @@ def test_to_canonical_reads_a_ratio_through_ratio_to_value_and_refuses_other_dim
 
 
 def test_unit_families_are_stated_once_in_units():
-    import indicators.forecast as forecast
+    import indicators.forecast.ladder as forecast
     import indicators.units as units
 
     assert forecast.MONEY_OR_COUNT_UNITS is units.MONEY_OR_COUNT_UNITS

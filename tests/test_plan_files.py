@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import indicators
-from indicators.cli import main
+from indicators.cli.main import main
 from indicators.errors import CatalogError
 
 PLAN = """\

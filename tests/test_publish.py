@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators import sets
+from indicators.run import sets
 from indicators.errors import CHECKS
-from indicators.runner import RunResult, _notebook_texts, _publish
-from indicators.sets import PublishError
+from indicators.run.runner import RunResult, _notebook_texts, _publish
+from indicators.run.sets import PublishError
 
 
 def _staged(out: Path, text: str) -> Path:
@@ -302,7 +302,7 @@ def test_when_every_notebook_fails_nothing_is_switched(tmp_path):
 
 
 def test_a_corrupt_notebook_stops_the_run_before_any_work(tmp_path, monkeypatch, capsys):
-    from indicators.cli import main
+    from indicators.cli.main import main
 
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()

@@ -37,7 +37,7 @@ def _env(**extra) -> tuple[dict, str]:
 
 def _start(out: Path, *args: str, **extra) -> tuple[subprocess.Popen, str]:
     env, marker = _env(**extra)
-    proc = subprocess.Popen([sys.executable, "-m", "indicators.cli", "run", "--region", "茌平区", "--out", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "indicators.cli.main", "run", "--region", "茌平区", "--out", str(out),
                              *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return proc, marker
 

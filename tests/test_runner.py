@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 import indicators
-from indicators.cli import main
+from indicators.cli.main import main
 from indicators.errors import ValidationError
-from indicators.runner import export_html, run, slug
+from indicators.run.runner import export_html, run, slug
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,7 @@ def test_input_text_is_escaped(tmp_path):
             clause: "<i>一</i>"
             quote: 到2022年双师型教师比例达到70%以上
         """), encoding="utf-8")
-    from indicators.report import region_report
+    from indicators.reports.context import region_report
 
     rep = region_report("测试<b>区", plans=[str(tmp_path)])
     page = export_html(nbformat.v4.new_notebook(cells=[]), rep.title(), "en")
@@ -180,9 +180,9 @@ def test_run_takes_the_options_assess_takes(tmp_path):
     import json
 
     from conftest import write_plan
-    from indicators.actuals import load_actuals
-    from indicators.assess import Thresholds, assess
-    from indicators.catalog import load_catalog
+    from indicators.actuals.load import load_actuals
+    from indicators.verdicts.assess import Thresholds, assess
+    from indicators.plans.catalog import load_catalog
 
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -206,7 +206,7 @@ def test_run_takes_the_options_assess_takes(tmp_path):
         counts[th] = a["status"].value_counts().to_dict()
     assert counts[(0.95, 0.9)] != counts[(0.7, 0.3)]  # the thresholds matter for this region
     shown = {s: int(n) for s, n in re.findall(r'class="badge"[^>]*>([^<]+)</span> <b>(\d+)</b>', html)}
-    from indicators.explain import STATUS_LABELS
+    from indicators.words.explain import STATUS_LABELS
     # the headline badges count the judged statuses (target years needing data are listed apart)
     expected = {STATUS_LABELS["zh"][s]: counts[(0.95, 0.9)].get(s, 0) for s in STATUS_LABELS["zh"]
                 if s != "insufficient_data" and (s in counts[(0.7, 0.3)] or s in counts[(0.95, 0.9)])}
@@ -224,7 +224,7 @@ def test_cells_papermill_adds_get_stable_ids():
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from indicators.runner import stable_cell_ids
+    from indicators.run.runner import stable_cell_ids
 
     ids = []
     for _ in range(2):
@@ -240,14 +240,14 @@ def test_cells_papermill_adds_get_stable_ids():
 def _one_page(built_reports, tmp_path):
     page = next(Path(r["html"]) for r in built_reports.reports if r["region"] == "环翠区")
     shutil.copy(page, tmp_path / page.name)
-    from indicators.runner import RunResult
+    from indicators.run.runner import RunResult
 
     return RunResult(out=tmp_path, reports=[{"html": str(tmp_path / page.name)}])
 
 
 @pytest.mark.slow
 def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path, monkeypatch):
-    from indicators import publish
+    from indicators.run import publish
 
     monkeypatch.setattr(publish.shutil, "which", lambda name: None)
     result = _one_page(built_reports, tmp_path)
@@ -260,7 +260,7 @@ def test_pdf_without_chromium_says_so_and_keeps_the_html(built_reports, tmp_path
 @pytest.mark.skipif(not any(map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
                     reason="--pdf needs Chromium: apt-get install chromium")
 def test_pdf_is_a4_and_printed_from_the_page(built_reports, tmp_path):
-    from indicators import publish
+    from indicators.run import publish
 
     result = _one_page(built_reports, tmp_path)
     publish.pdfs(result)

@@ -4,8 +4,8 @@ gives a trend. Values typed into it here are made up for the test."""
 import pytest
 from openpyxl import load_workbook
 
-from indicators.actuals import load_actuals, template
-from indicators.cli import main
+from indicators.actuals.load import load_actuals, template
+from indicators.cli.main import main
 
 REGION = "茌平区"
 

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indicators
-from indicators import forecast as fc
-from indicators.actuals import ACTUAL_COLUMNS, load_actuals, read_actuals_file
-from indicators.assess import Thresholds, assess
-from indicators.cli import main
-from indicators.explain import fmt_num, fmt_prob
-from indicators.forecast import NONNEGATIVE_UNITS, SeriesError
+from indicators.forecast import ladder as fc
+from indicators.actuals.load import ACTUAL_COLUMNS, load_actuals, read_actuals_file
+from indicators.verdicts.assess import Thresholds, assess
+from indicators.cli.main import main
+from indicators.words.explain import fmt_num, fmt_prob
+from indicators.forecast.ladder import NONNEGATIVE_UNITS, SeriesError
 
 from conftest import write_plan
 
@@ -224,7 +224,7 @@ def test_a_total_never_decides_a_breakdown_target(tmp_path, catalog, capsys):
 
 @pytest.mark.slow
 def test_the_report_shows_the_breakdown(catalog):
-    from indicators.report import RegionReport
+    from indicators.reports.context import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="茌平区")
@@ -236,7 +236,7 @@ def test_the_report_shows_the_breakdown(catalog):
 
 @pytest.mark.slow
 def test_repeats_count_once_and_cite_every_clause(catalog):
-    from indicators.report import RegionReport
+    from indicators.reports.context import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="环翠区")
@@ -342,7 +342,7 @@ def test_unmatched_planner_rows_are_named(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_notebook_parameters_win_over_a_precomputed_context(tmp_path):
-    from indicators.report import build_context, region_report, save_context
+    from indicators.reports.context import build_context, region_report, save_context
 
     ctx = build_context()
     save_context(ctx, tmp_path / "ctx.pickle")
@@ -359,7 +359,7 @@ def test_notebook_parameters_win_over_a_precomputed_context(tmp_path):
 
 @pytest.mark.slow
 def test_the_headline_gives_the_regions_own_data_year(catalog):
-    from indicators.report import RegionReport
+    from indicators.reports.context import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="茌平区")
@@ -419,7 +419,7 @@ def test_the_bundled_assessment_has_no_impossible_number(catalog, tmp_path):
 
 @pytest.mark.slow
 def test_undated_targets_and_rules_are_in_the_report(catalog):
-    from indicators.report import RegionReport
+    from indicators.reports.context import RegionReport
 
     act = load_actuals([], catalog=catalog)
     rep = RegionReport("环翠区", catalog, act, assess(catalog, act, region="环翠区"), None, "zh", "vocational")
@@ -429,7 +429,7 @@ def test_undated_targets_and_rules_are_in_the_report(catalog):
 
 
 def test_an_override_of_a_bundled_key_is_listed_by_check_plans(tmp_path):
-    from indicators.checks import check_plans
+    from indicators.plans.checks import check_plans
 
     (tmp_path / "indicators.yaml").write_text(
         "sec_voc_schools:\n  zh: 中职学校数量\n  en: Secondary vocational schools\n  unit: count\n"

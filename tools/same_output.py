@@ -45,7 +45,7 @@ def _indicators(src: Path, args: list[str], cwd: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("INDICATORS_PLANS", "INDICATORS_SCHEDULER",
                                                             "INDICATORS_NOTEBOOKS")}
     env["PYTHONPATH"] = str(src.resolve())  # absolute: the notebook kernels inherit it and run elsewhere
-    code = "import sys; from indicators.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from indicators.cli.main import main; sys.exit(main(sys.argv[1:]))"
     proc = subprocess.run([PYTHON, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"indicators {' '.join(args)} failed in {src}:\n{proc.stderr[-3000:]}")

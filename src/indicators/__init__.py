@@ -15,19 +15,19 @@ The small public API:
 
 __version__ = "0.1.0"
 
-from .actuals import Actuals, load_actuals  # noqa: E402
-from .checks import check_plans  # noqa: E402
+from .actuals.load import Actuals, load_actuals  # noqa: E402
+from .plans.checks import check_plans  # noqa: E402
 from .errors import CHECKS, CatalogError, IndicatorsError, Problem, Severity, ValidationError  # noqa: E402
-from .forecast import Forecast, fit_forecast  # noqa: E402
+from .forecast.ladder import Forecast, fit_forecast  # noqa: E402
 from .parse import ParseError, Quantity, parse_quantity  # noqa: E402
-from .assess import Thresholds, assess  # noqa: E402
-from .catalog import Catalog, Plan, load_catalog  # noqa: E402
+from .verdicts.assess import Thresholds, assess  # noqa: E402
+from .plans.catalog import Catalog, Plan, load_catalog  # noqa: E402
 from .units import UnitError, conversion_factor, lookup_unit  # noqa: E402
 
 
 def run(*args, **kwargs):
     """Execute the report notebooks and publish HTML reports (see ``indicators.runner.run``)."""
-    from .runner import run as _run
+    from .run.runner import run as _run
 
     return _run(*args, **kwargs)
 

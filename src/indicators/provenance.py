@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-__all__ = ["sha256_file", "shown_path", "plan_dir_record", "input_records"]
+__all__ = ["PACKAGE", "sha256_file", "shown_path", "plan_dir_record", "input_records"]
 
-_HOME = Path(__file__).resolve().parents[2]  # the project checkout (or site-packages' parent)
+# where the package's own files are (catalogue, sources, templates), and the project checkout around it
+PACKAGE = Path(__file__).resolve().parent
+_HOME = PACKAGE.parents[1]  # the project checkout (or site-packages' parent)
 
 
 def sha256_file(path: str | Path) -> str:
@@ -23,7 +25,7 @@ def shown_path(path: str | Path) -> str:
     """A path as published in the index: relative to the package's home or the working directory,
     never the planner's absolute local path."""
     p = Path(path).resolve()
-    for base in (_HOME, Path(__file__).resolve().parent, Path.cwd()):
+    for base in (_HOME, PACKAGE, Path.cwd()):
         try:
             return str(p.relative_to(base))
         except ValueError:

@@ -1,0 +1,1 @@
+"""The actuals: files read and checked cell by cell, layered, derived, and the template to fill."""

@@ -1,0 +1,392 @@
+"""Command line: ``indicators <command>``. Every command takes ``--plans DIR`` for planner plans
+and ``--lang zh|en``: tables and explanations in Chinese by default, help in the user's locale
+(``cli_help``). Screen tables fit the terminal (``cli_tables``); ``--wide``, CSV and JSON give every
+column.
+
+Errors in inputs are printed as a table (file, row, column, value, what was expected) on stderr
+with exit status 1; nothing is written when a command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from .help import COMMAND_HELP, HELP, help_lang
+from ..verdicts.assess import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+from ..errors import IndicatorsError, ValidationError
+from .output import emit
+
+__all__ = ["main", "build_parser"]
+
+
+def _catalog(args):
+    from ..plans.catalog import load_catalog
+
+    cat = load_catalog(args.plans or None, include_drafts=getattr(args, "include_drafts", False))
+    if getattr(args, "region", None) and isinstance(args.region, str):
+        args.region = _region(cat, args.region)
+    elif getattr(args, "region", None):  # repeatable (assess, run): each resolved
+        args.region = [_region(cat, r) for r in args.region]
+    return cat
+
+
+def _lang(args) -> str:
+    """The language of tables and explanations: --lang, else the project's default, Chinese."""
+    return getattr(args, "lang", None) or "zh"
+
+
+def _screen(args, screen, frame, cat, *extra):
+    """The frame to emit and how it fits: the screen table (names, fitted) unless --wide or a file format."""
+    if args.format != "table" or getattr(args, "wide", False):
+        return frame, None
+    return screen(frame, cat, _lang(args), *extra)
+
+
+def _region(catalog, name: str) -> str:
+    """A region argument as the planner typed it (环翠, "环翠区 ", 威海市环翠区): resolved, or a
+    RegionError listing the closest names (exit 1)."""
+    region, note = catalog.regions.resolve(name)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return region
+
+
+def _warn(act) -> None:
+    """Every planner row that will not be used, named on stderr (a run never ignores rows silently)."""
+    for w in act.warnings:
+        if w.severity == "warning":
+            print(w.line(), file=sys.stderr)
+
+
+def _filter_args(p, h: dict, plan=True, domain=True, many=False) -> None:
+    if plan:
+        p.add_argument("--plan", help=h["plan"])
+    if many:
+        p.add_argument("--region", action="append", help=h["regions"])
+    else:
+        p.add_argument("--region", help=h["region"])
+    if domain:
+        p.add_argument("--domain", help=h["domain"])
+
+
+def _out_args(p, h: dict, formats=("table", "csv", "json"), wide=True) -> None:
+    p.add_argument("--format", choices=formats, default="table", help=h["format"])
+    p.add_argument("-o", "--output", type=Path, help=h["output"])
+    if wide:
+        p.add_argument("--wide", action="store_true", help=h["wide"])
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def cmd_plans(args) -> int:
+    cat = _catalog(args)
+    frame = cat.plans_frame()
+    if args.format == "table":
+        frame = frame.drop(columns=["title_zh", "source"])
+    emit(frame, args.format, args.output)
+    return 0
+
+
+def cmd_targets(args) -> int:
+    cat = _catalog(args)
+    frame = cat.select(plan=args.plan, region=args.region, domain=args.domain, kind=args.kind)
+    cols = ["plan", "region", "region_en", "indicator", "indicator_zh", "year", "value", "value_high", "comparator",
+            "unit", "kind", "domain", "clause", "quote", "written", "unit_written", "tolerance", "year_note",
+            "breakdown", "direction", "note", "target_id"]
+    if args.format == "table":
+        cols = ["plan", "region", "indicator", "year", "comparator", "value", "unit", "kind", "clause", "written"]
+        if not args.wide:
+            cols += ["value_high", "breakdown"]
+    from .tables import targets_screen
+
+    shown, fit = _screen(args, targets_screen, frame[cols], cat)
+    emit(shown, args.format, args.output, fit)
+    return 0
+
+
+def cmd_check_plans(args) -> int:
+    from ..plans.checks import check_plans
+
+    cat = _catalog(args)
+    frame = check_plans(cat, plan=args.plan, region=args.region)
+    if args.format == "table":
+        counts = frame["check"].value_counts().to_dict()
+        print(f"{len(frame)} finding(s): " + ", ".join(f"{k} {v}" for k, v in counts.items()) +
+              " (information about the plans, not errors)", file=sys.stderr)
+        if args.wide:
+            frame = frame[["check", "plan", "region", "year", "indicator", "stated", "computed", "difference",
+                           "detail"]]
+    from .tables import checks_screen
+
+    shown, fit = _screen(args, checks_screen, frame, cat)
+    emit(shown, args.format, args.output, fit)
+    return 0
+
+
+def cmd_draft(args) -> int:
+    from ..drafting.write import check_draft, draft_plan
+
+    if args.check:
+        rows = check_draft(args.source)
+        emit(pd.DataFrame(rows, columns=["file", "row", "indicator", "year", "written", "quote"]), args.format, None)
+        print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} still to confirm in {args.source}", file=sys.stderr)
+        return 0
+    if not args.region:
+        raise IndicatorsError("indicators draft: --region is required (the region in Chinese, e.g. 镇江市)")
+    out, d = draft_plan(args.source, args.region, args.output, args.plan_id)
+    print(f"wrote {out}: {len(d.entries)} drafted entr{'y' if len(d.entries) == 1 else 'ies'}, all confirmed: false; "
+          f"{len(d.new_keys)} proposed new indicator key(s); {len(d.skipped)} number(s) not drafted (listed at the "
+          f"end). Check them, then `indicators targets --plans {out.parent} --include-drafts`", file=sys.stderr)
+    return 0
+
+
+def _actuals(args, catalog, files=None):
+    from ..actuals.load import load_actuals
+
+    input_region = getattr(args, "input_region", None)
+    return load_actuals(files if files is not None else (args.actuals or []), catalog=catalog,
+                        region=_region(catalog, input_region) if input_region else None)
+
+
+def cmd_validate(args) -> int:
+    """Only the checks: every problem in every file, as one table; exit 1 if any is an error."""
+    from ..actuals.load import read_actuals_file
+    from ..errors import problems_frame
+
+    cat = _catalog(args)
+    problems, rows = [], 0
+    for f in args.files:
+        frame, probs = read_actuals_file(f, cat.vocabulary, cat.regions, region=args.input_region)
+        problems.extend(probs)
+        rows += len(frame)
+    errors = [p for p in problems if p.severity == "error"]
+    if problems:
+        emit(problems_frame(problems), args.format, args.output)
+    print(f"{len(args.files)} file(s), {rows} value(s) read, {len(errors)} error(s), "
+          f"{len(problems) - len(errors)} warning(s) or missing value(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_actuals(args) -> int:
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    frame = act.select(region=args.region) if args.region else act.frame
+    if args.indicator:
+        frame = frame[frame["indicator"] == args.indicator]
+    if args.format == "table":
+        frame = frame[["region", "indicator", "definition", "year", "value", "unit", "value_as_published",
+                       "unit_as_published", "source_title"]]
+    emit(frame, args.format, args.output)
+    if len(act.overrides):
+        print(f"{len(act.overrides)} bundled value(s) overridden by your files:", file=sys.stderr)
+        print(act.overrides.to_string(index=False), file=sys.stderr)
+    _warn(act)
+    return 0
+
+
+def cmd_template(args) -> int:
+    from ..actuals.load import template
+    from ..actuals.template import write_template
+
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    frame = template(cat, act, args.region, layout=args.layout)
+    fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "csv")
+    region = str(frame["region"].iloc[0]) if "region" in frame else args.region
+    by_sheet = write_template(frame, fmt, args.layout, region, args.output)
+    hint = "" if args.layout == "long" or by_sheet else f" --input-region {shlex.quote(region)}"
+    print(f"wrote {args.output}: {len(frame)} row(s); fill in the blanks and run "
+          f"`indicators validate {shlex.quote(str(args.output))}{hint}`", file=sys.stderr)
+    return 0
+
+
+def cmd_assess(args) -> int:
+    from ..verdicts.assess import Thresholds, assess
+
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    _warn(act)
+    th = Thresholds(args.on_track, args.at_risk)
+    frames = [assess(cat, act, as_of=args.as_of, region=r, plan=args.plan,
+                     domain=None if args.domain == "all" else args.domain, lang=_lang(args), thresholds=th,
+                     jobs=args.jobs, scheduler=args.scheduler)
+              for r in (args.region or [None])]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if args.format == "table" and args.wide:
+        frame = frame[["region", "indicator", "year", "clause", "comparator", "target", "latest_year",
+                       "latest_value", "forecast", "p_meet", "status", "explanation"]]
+    from .tables import assess_screen
+
+    shown, fit = _screen(args, assess_screen, frame, cat, tuple(th))
+    emit(shown, args.format, args.output, fit)
+    return 0
+
+
+def cmd_backtest(args) -> int:
+    """Replay history: forecast accuracy, 80% interval coverage and flag quality on known outcomes
+    (bundled series and M3 yearly); prints the tables and writes <out>/backtest.csv (tidy)."""
+    from ..evaluation.backtest import write_backtest
+
+    report, summary = write_backtest(_catalog(args), args.out, quick=args.quick)
+    print(report)
+    print(summary, file=sys.stderr)
+    return 0
+
+
+def _backtest_args(p, h):
+    p.add_argument("--out", type=Path, default=Path("reports"), help=h["backtest_out"])
+    p.add_argument("--quick", action="store_true", help=h["quick"])
+
+
+def cmd_run(args) -> int:
+    from ..run.runner import run
+
+    result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=_lang(args), jobs=args.jobs,
+                 out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
+                 input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
+                 scheduler=args.scheduler, pdf=args.pdf)
+    print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
+          f"{result.out / 'index.html'}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    for f in result.failed:
+        print(f"FAILED {f['region'] or f['key']}: {f['error']}"
+              + (f" (executed notebook kept in {f['notebook']})" if f["notebook"] else "")
+              + (f"; its previous page is kept: {f['kept']}" if f.get("kept") else ""), file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _run_args(p, h):
+    """run and assess take the same options for the same things (_judgement_args)."""
+    _judgement_args(p, h)
+    _parallel_args(p, h)
+    p.add_argument("--out", type=Path, default=Path("reports"), help=h["out"])
+    p.add_argument("--timeout", type=int, default=600, help=h["timeout"])
+    p.add_argument("--pdf", action="store_true", help=h["pdf"])
+
+
+def _parallel_args(p, h):
+    """run and assess: worker processes of this machine, or a Dask cluster (``parallel``)."""
+    p.add_argument("--jobs", type=int, default=2, help=h["jobs"])
+    p.add_argument("--scheduler", metavar="ADDRESS", help=h["scheduler"])
+
+
+def _actuals_args(p, h):
+    p.add_argument("--actuals", action="append", type=Path, metavar="FILE", help=h["actuals"])
+    p.add_argument("--input-region", help=h["input_region"])
+
+
+def _judgement_args(p, h):
+    """Shared by assess and run: the same inputs give the same verdicts, with the same options:
+    regions (repeatable), domain, actuals files, --input-region, --as-of, thresholds."""
+    p.add_argument("--region", action="append", help=h["regions"])
+    p.add_argument("--domain", default="vocational", help=h["run_domain"])
+    _actuals_args(p, h)
+    p.add_argument("--as-of", type=int, help=h["as_of"])
+    p.add_argument("--on-track", type=float, default=DEFAULT_ON_TRACK, help=h["on_track"])
+    p.add_argument("--at-risk", type=float, default=DEFAULT_AT_RISK, help=h["at_risk"])
+
+
+def _assess_args(p, h):
+    p.add_argument("--plan", help=h["plan"])
+    _judgement_args(p, h)
+    _parallel_args(p, h)
+    _out_args(p, h, ("table", "csv", "json", "xlsx"))
+
+
+def _template_args(p, h):
+    p.add_argument("--region", required=True, help=h["template_region"])
+    p.add_argument("--layout", choices=["wide", "long"], default="wide", help=h["layout"])
+    p.add_argument("--format", choices=["xlsx", "csv"], help=h["template_format"])
+    p.add_argument("-o", "--output", type=Path, required=True, help=h["template_output"])
+    _actuals_args(p, h)
+
+
+def _draft_args(p, h):
+    p.add_argument("source", type=Path, help=h["source"])
+    p.add_argument("--region", help=h["draft_region"])
+    p.add_argument("--plan-id", help=h["plan_id"])
+    p.add_argument("-o", "--output", type=Path, help=h["draft_output"])
+    p.add_argument("--check", action="store_true", help=h["check"])
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h["format"])
+
+
+def _validate_args(p, h):
+    p.add_argument("files", nargs="+", type=Path, help=h["files"])
+    p.add_argument("--input-region", help=h["input_region"])
+    _out_args(p, h, wide=False)
+
+
+def _actuals_cmd_args(p, h):
+    p.add_argument("--region", help=h["region"])
+    p.add_argument("--indicator", help=h["indicator"])
+    _actuals_args(p, h)
+    _out_args(p, h, wide=False)
+
+
+COMMANDS = {
+    "plans": (cmd_plans, lambda p, h: _out_args(p, h, wide=False)),
+    "targets": (cmd_targets, lambda p, h: (_filter_args(p, h), p.add_argument(
+        "--kind", choices=["target", "baseline", "rule"], help=h["kind"]), _out_args(p, h))),
+    "check-plans": (cmd_check_plans, lambda p, h: (_filter_args(p, h, domain=False), _out_args(p, h))),
+    "validate": (cmd_validate, _validate_args),
+    "actuals": (cmd_actuals, _actuals_cmd_args),
+    "template": (cmd_template, _template_args),
+    "draft": (cmd_draft, _draft_args),
+    "run": (cmd_run, _run_args),
+    "assess": (cmd_assess, _assess_args),
+    "backtest": (cmd_backtest, _backtest_args),
+}
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The parser with every help text in ``lang`` (cli_help)."""
+    h, words = HELP[lang], COMMAND_HELP[lang]
+    parser = argparse.ArgumentParser(prog="indicators", description=words["_description"], add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=h["help"])
+    parser.add_argument("--version", action="version", version=f"indicators {__version__}", help=h["version"])
+    sub = parser.add_subparsers(dest="command", metavar="command")
+    sub.required = True
+    for name, (func, add_arguments) in COMMANDS.items():
+        p = sub.add_parser(name, help=words[name], description=words[name], add_help=False)
+        p.add_argument("-h", "--help", action="help", help=h["help"])
+        p.add_argument("--plans", action="append", type=Path, metavar="DIR", help=h["plans"])
+        p.add_argument("--include-drafts", action="store_true", help=h["include_drafts"])
+        p.add_argument("--lang", choices=["zh", "en"], help=h["lang"])
+        add_arguments(p, h)
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(help_lang(argv))
+    args = parser.parse_args(argv)
+    pd.set_option("display.unicode.east_asian_width", True)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_colwidth", 60)
+    pd.set_option("display.max_rows", None)
+    try:
+        return int(args.func(args) or 0)
+    except ValidationError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    except IndicatorsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `indicators targets | head`
+        return 0
+    except KeyboardInterrupt:  # Ctrl-C before a run set its own handlers (sets.interruptible): no traceback
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

@@ -1,0 +1,290 @@
+"""Draft a plan from a plan's text: every number with its unit, sentence, clause and year.
+
+``draft_text`` reads the text into a ``Draft``; ``draft_file.draft_plan`` writes it as a plan YAML
+that loads with ``--include-drafts``; ``draft_guesses`` holds the year and indicator guesses.
+Every entry is ``confirmed: false``: a draft is a proposal for the planner to check against the
+source, never a transcription to trust. The planner confirms an entry by setting
+``confirmed: true`` (or deleting the line) after checking indicator, year and comparator.
+
+What it drafts for each number:
+- ``written`` and ``quote`` are cut from the source text as it stands (verbatim, traditional
+  characters and full-width forms included); matching runs on a folded copy (NFKC, 萬 -> 万).
+- ``year``: a year phrase in the number's clause (2017年达, 到2025年, 2025年底前), else a deadline
+  (到/至 YYYY年) stated earlier in the text, else the plan period's end (十四五 -> 2025,
+  (2022-2024年) -> 2024) with a ``year_note``; X年至Y年 ... 每年 N gives one entry per year, and
+  每年 / 年完成 without a range gives a ``rule``.
+- ``indicator``: the vocabulary key whose name or alias occurs nearest before the number and fits
+  its unit, with up to two alternatives in a comment; when none fits, a proposed key in a local
+  ``indicators.yaml`` beside the plan.
+Numbers in sentences about the past (已, 截至) and bare counts without a unit are listed in a
+comment at the end of the file, not drafted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .guesses import DEADLINE, YEAR_RANGE, indicator_names, plan_period, rank_indicators, subject_of, year_for
+from ..units import UnitError, lookup_unit
+from ..numerals import NUMBER_TOKEN
+from ..parse import ParseError, comparator_from_words, fold_variants, parse_quantity
+from ..plans.vocabulary import Vocabulary
+
+__all__ = ["draft_text", "DraftEntry", "Draft"]
+
+# folded text: numbers, magnitudes and unit words
+_UNITS = sorted(["%", "人次", "人日", "万人", "人", "名", "个", "所", "家", "项", "门", "座", "处", "条", "支", "件",
+                 "批", "种", "本", "间", "套", "台", "户", "场", "期", "篇", "栋", "元", "美元", "亩", "倍", "平方米",
+                 "m2", "学时", "课时", "节"], key=len, reverse=True)
+_NUMBER = re.compile(
+    r"(?<![0-9.])(?P<num>" + NUMBER_TOKEN + ")"  # the loose candidate: parse_quantity refuses 16030 1582
+    r"(?:(?P<range>[-~—–至到])(?P<hi>[0-9]+(?:\.[0-9]+)?))?"
+    r"(?P<mag>十万|百万|千万|万|亿|千|百)?"
+    r"(?P<unit>" + "|".join(re.escape(u) for u in _UNITS) + r")"
+)
+_RATIO = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?:[0-9]+(?:\.[0-9]+)?(?![0-9])")
+_WORD_SHARE = re.compile(r"(超过|过)?一半(以上)?|过半|大体相当|基本相当|[一二三四五六七八九十]分之[一二三四五六七八九]|翻[一两]番")
+_BEFORE = ("不低于", "不少于", "不超过", "不高于", "不多于", "至少", "超过", "达到", "达", "约", "近", "逾", "突破")
+_AFTER = ("以上", "以下", "以内", "左右", "上下")
+_CLAUSE_END = "。；;！？!?\n,，、"
+_SENTENCE_END = "。；;！？!?\n"
+_PAST = ("已经", "已", "截至", "截止", "现有", "目前", "此前", "去年", "提高到")
+_ANNUAL = ("每年", "年完成", "每年度")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|[0-9]+[.、](?![0-9])|--|——)")
+
+_UNIT_FOR_NEW = {"share": "percent", "number": "count", "person_times": "person_times", "person_days": "person_days",
+                 "money": "yuan", "money_usd": "usd", "area_mu": "mu", "area_m2": "square_metres",
+                 "multiple": "multiple", "students_per_teacher": "students_per_teacher", "ratio": "ratio"}
+
+
+@dataclass
+class DraftEntry:
+    start: int  # position of the number in the source text
+    written: str
+    quote: str
+    clause: str
+    year: int | None
+    year_note: str | None
+    kind: str
+    indicator: str
+    alternatives: list[str] = field(default_factory=list)
+    comparator: str | None = None
+    new_key: dict | None = None
+
+
+@dataclass
+class Draft:
+    plan: dict
+    entries: list[DraftEntry]
+    skipped: list[tuple[str, str]]  # (text, reason)
+    new_keys: dict[str, dict]
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """Folded copy of the text (NFKC, traditional -> simplified) and, per folded character, the
+    position of the source character it came from, so matches map back to verbatim slices."""
+    out, pos = [], []
+    for i, c in enumerate(text):
+        f = fold_variants(unicodedata.normalize("NFKC", c)).replace("∶", ":")
+        out.append(f)
+        pos.extend([i] * len(f))
+    pos.append(len(text))
+    return "".join(out), pos
+
+
+def _span(text: str, i: int, stops: str) -> tuple[int, int]:
+    a = i
+    while a > 0 and text[a - 1] not in stops:
+        a -= 1
+    b = i
+    while b < len(text) and text[b] not in stops:
+        b += 1
+    return a, b
+
+
+def _clause_label(text: str, i: int, paragraph_no: int) -> str:
+    """The nearest heading or list item before position i, else the paragraph number."""
+    lines = text[:i].split("\n")
+    for line in reversed(lines):
+        if _HEADING.match(line):
+            label = re.split(r"[。；;]", line.strip())[0]
+            return label[:30]
+    return f"第{paragraph_no}段"
+
+
+@dataclass
+class _Doc:
+    """The text being drafted, its folded copy (and the map back), and what every number needs."""
+
+    text: str
+    folded: str
+    pos: list[int]
+    vocab: Vocabulary
+    plan_id: str
+    period: tuple
+    deadlines: list[tuple[int, int]]
+    names: list[tuple[str, str]]
+    paragraphs: list[int]
+    new_keys: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class _Number:
+    """One number found in the folded text: the number (s:e), with its comparator words (ws:we),
+    its clause (ca:cb) and sentence (sa:sb)."""
+
+    s: int
+    e: int
+    ws: int
+    we: int
+    ca: int
+    cb: int
+    sa: int
+    sb: int
+    is_ratio: bool
+    is_word: bool
+
+
+def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft:
+    """Every number with a unit in ``text`` as a draft entry (or a skipped number with the reason)."""
+    folded, pos = _fold(text)
+    doc = _Doc(text=text, folded=folded, pos=pos, vocab=vocab, plan_id=plan_id, period=plan_period(folded),
+               deadlines=[(m.start(), int(m.group("y") or m.group("y2"))) for m in DEADLINE.finditer(folded)],
+               names=indicator_names(vocab), paragraphs=[m.start() for m in re.finditer(r"(?:^|\n)\s*\S", folded)])
+    entries: list[DraftEntry] = []
+    skipped: list[tuple[str, str]] = []
+    for hit in _find_numbers(folded):
+        n = _locate(folded, *hit)
+        written = text[pos[n.ws]:pos[n.we]]
+        reason = _skip_reason(doc, n)
+        q = None
+        if reason is None:
+            try:
+                q = parse_quantity(folded[n.ws:n.we])
+            except ParseError as exc:
+                reason = f"not read: {exc}"
+        if reason is not None:
+            skipped.append((written, reason))
+            continue
+        entries += _entries(doc, n, q, written)
+    return Draft(plan=_plan_block(text, plan_id, region, doc.period), entries=entries, skipped=skipped,
+                 new_keys=doc.new_keys)
+
+
+def _find_numbers(folded: str) -> list[tuple[int, int, bool, bool]]:
+    """(start, end, is_ratio, is_word_share) of every ratio, number with a unit and share in words,
+    in text order; a ratio's digits are not read again as numbers."""
+    hits: list[tuple[int, int, bool, bool]] = []
+    taken = [False] * (len(folded) + 1)
+    for rx, is_ratio, is_word in ((_RATIO, True, False), (_NUMBER, False, False), (_WORD_SHARE, False, True)):
+        for m in rx.finditer(folded):
+            if any(taken[m.start():m.end()]):
+                continue
+            hits.append((m.start(), m.end(), is_ratio, is_word))
+            for k in range(m.start(), m.end()):
+                taken[k] = True
+    return sorted(hits)
+
+
+def _locate(folded: str, s: int, e: int, is_ratio: bool, is_word: bool) -> _Number:
+    """The number extended over comparator words right before and after it, its clause and sentence."""
+    ws, we = s, e
+    for w in _BEFORE:
+        if folded[max(0, s - len(w)):s] == w:
+            ws = s - len(w)
+            break
+    for w in _AFTER:
+        if folded[e:e + len(w)] == w:
+            we = e + len(w)
+            break
+    ca, cb = _span(folded, s, _CLAUSE_END)
+    sa, sb = _span(folded, s, _SENTENCE_END)
+    return _Number(s, e, ws, we, ca, cb, sa, sb, is_ratio, is_word)
+
+
+def _skip_reason(doc: _Doc, n: _Number) -> str | None:
+    """Why a number is not a target (a time of day, a count of measures, the past), else None."""
+    folded, s, e = doc.folded, n.s, n.e
+    m_unit = _NUMBER.match(folded, s) if not (n.is_ratio or n.is_word) else None
+    if n.is_ratio and "比" not in folded[max(0, s - 10):s]:
+        return "a:b without 比 before it (a time of day?)"
+    if m_unit and m_unit.group("unit") == "项" and re.match(r"(举措|措施|任务|重点|工程|行动|制度|改革)", folded[e:e + 2]):
+        return "a count of the plan's own measures (N项举措)"
+    if any(w in folded[n.sa:n.sb] for w in _PAST) and not DEADLINE.search(folded[n.sa:s]):
+        return "a sentence about the past (已, 截至, 现有)"
+    return None
+
+
+def _indicator(doc: _Doc, n: _Number, q, written: str) -> tuple[str, list[str], dict | None]:
+    """(key, alternatives, proposed new key): the number's own clause first (20所左右高水平高等职业学校:
+    the name follows the number), then with 40 characters before it, then the whole sentence (the
+    subject may be named once for several numbers); 师生比 1:20 and 生师比 20:1 name the same indicator."""
+    folded, s = doc.folded, n.s
+    unit_written = "" if n.is_ratio else q.unit
+    is_share = unit_written == "%"
+    c0 = max(n.sa, n.ca - 40)
+    args = (doc.names, doc.vocab, unit_written, is_share, n.is_ratio)
+    ranked = (rank_indicators(folded[n.ca:n.cb].replace("师生比", "生师比"), s - n.ca, *args)
+              or rank_indicators(folded[c0:n.cb].replace("师生比", "生师比"), s - c0, *args, (n.ca - c0, n.cb - c0))
+              or rank_indicators(folded[n.sa:n.sb], s - n.sa, *args))
+    if ranked:
+        return ranked[0], ranked[1:], None
+    return _propose_key(doc, n, q, unit_written, is_share, written)
+
+
+def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, written: str):
+    """A new key for a concept the vocabulary lacks, named after the words before (or after) the number."""
+    text, pos = doc.text, doc.pos
+    try:
+        dim = "share" if is_share else ("ratio" if n.is_ratio else lookup_unit(unit_written or "count").dimension)
+    except UnitError:
+        dim = "number"
+    unit = _UNIT_FOR_NEW.get(dim, "count")
+    if unit == "count" and unit_written in ("人", "名"):
+        unit = "persons"
+    key = f"new_{doc.plan_id}_{len(doc.new_keys) + 1}"
+    subj = subject_of(fold_variants(text[pos[n.ca]:pos[n.s]]).strip())
+    if len(subj) < 4:  # 创建2-3所国家...示范学校: the name follows the number
+        subj = fold_variants(text[pos[n.we]:pos[n.cb]]).strip()[:24] or subj or written
+    new_key = {"zh": subj, "en": f"TODO: English name of {subj}", "unit": unit,
+               "direction": "lower_is_better" if q.comparator == "<=" else "higher_is_better"}
+    doc.new_keys[key] = new_key
+    return key, [], new_key
+
+
+def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
+    """The entries of one number: one per year of X年至Y年 ... 每年, a rule for 每年 alone, else one
+    target dated by ``year_for``."""
+    folded, s = doc.folded, n.s
+    key, alts, new_key = _indicator(doc, n, q, written)
+    # 每年 / 年完成 in the number's clause or an earlier part joined by 、 (年完成培训120万人次、90万人取得证书);
+    # 全年完成 is the plan year's total, not a rule
+    scope = folded[max(folded.rfind(c, 0, s) for c in ",，;；。\n") + 1:s].replace("全年", "")
+    annual = any(w in scope for w in _ANNUAL) or (scope.startswith("年") and not scope.startswith("年均"))
+    rng = YEAR_RANGE.search(folded[n.sa:s])
+    clause = _clause_label(folded, s, sum(1 for p in doc.paragraphs if p <= s))
+    comparator = None
+    if q.comparator == "==":
+        cw = comparator_from_words(folded[n.ca:s])
+        if cw != "==" and not n.is_word:
+            comparator = cw
+    base = dict(start=doc.pos[s], written=written, quote=doc.text[doc.pos[n.ca]:doc.pos[n.cb]].strip(), clause=clause,
+                indicator=key, alternatives=alts, comparator=comparator, new_key=new_key)
+    if annual and rng and "每年" in scope:
+        a_, b_ = int(rng.group("a")), int(rng.group("b"))
+        return [DraftEntry(year=y, year_note=f"每年, {a_}-{b_}: one target per year", kind="target", **base)
+                for y in range(a_, b_ + 1)]
+    if annual:
+        return [DraftEntry(year=None, year_note="every year (每年 / 年完成); no range stated", kind="rule", **base)]
+    year, note = year_for(folded, s, n.sa, n.ca, n.cb, doc.period, doc.deadlines)
+    return [DraftEntry(year=year, year_note=note, kind="target", **base)]
+
+
+def _plan_block(text: str, plan_id: str, region: str, period: tuple) -> dict:
+    doc_no = re.search(r"[\u4e00-\u9fff]{1,8}〔[0-9]{4}〕[0-9]+号", text)
+    first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), plan_id)
+    return {"id": plan_id, "title_zh": first_line[:80], "region": region,
+            "document_number": doc_no.group(0) if doc_no else None, "issued": None,
+            "period": [period[0], period[1]] if period[1] else None, "domain": "vocational"}

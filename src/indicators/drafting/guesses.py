@@ -1,0 +1,143 @@
+"""The drafting guesses: the year a number is for, and the indicator it measures.
+
+``year_for`` reads the year from the number's clause, its sentence, the paragraph's deadline or the
+plan period (``plan_period``); ``rank_indicators`` ranks vocabulary keys by how much of their name
+occurs near the number and whether their unit fits. Both work on the folded text (NFKC, 萬 -> 万)
+that ``draft.draft_text`` builds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..parse import fold_variants
+from ..units import UnitError, conversion_factor
+from ..plans.vocabulary import Vocabulary
+
+__all__ = ["plan_period", "year_for", "indicator_names", "rank_indicators", "subject_of", "DEADLINE", "YEAR_RANGE",
+           "FIVE_YEAR"]
+
+FIVE_YEAR = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
+DEADLINE = re.compile(r"(?<!截)(?:到|至|力争到|争取到|计划到)(?P<y>(?:19|20)[0-9]{2})年(?:底|末)?|(?P<y2>(?:19|20)[0-9]{2})年(?:年)?底前")
+BARE_YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})年(?![0-9月])")
+YEAR_RANGE = re.compile(r"(?<![0-9])(?P<a>(?:19|20)[0-9]{2})年?(?:[-~—–至到])(?P<b>(?:19|20)[0-9]{2})年")
+
+
+def plan_period(folded: str) -> tuple[int | None, int | None, str | None]:
+    """The plan period stated in the title or text: (first, last, how it was found)."""
+    head = folded[:600]
+    m = YEAR_RANGE.search(head)
+    if m and 0 <= int(m.group("b")) - int(m.group("a")) <= 10:
+        return int(m.group("a")), int(m.group("b")), f"plan period {m.group('a')}-{m.group('b')} stated in the text"
+    for name, end in FIVE_YEAR.items():
+        if name in head and not re.search("十[一二三四五]五", head.replace(name, "")):
+            return end - 4, end, f"“{name}” plan period ({end - 4}-{end})"
+    m = re.search(r"(?P<y>20[0-9]{2})年[^。；\n]{0,40}?(?:方案|规划|计划)", head) or \
+        re.search(r"\b(?P<y>20[0-9]{2})\b[^\n]{0,80}?\bplan\b", head, flags=re.I)
+    if m:
+        y = int(m.group("y"))
+        return y, y, f"plan year {y} in the title"
+    return None, None, None
+
+
+def year_for(folded: str, i: int, sent_a: int, clause_a: int, clause_b: int, period, deadlines):
+    """(year, year_note) for a number at i whose clause starts at clause_a: a year in the clause, a
+    deadline in the sentence, the pairing of 2017年达X,2020年达Y, a five-year plan named in the
+    sentence, a later deadline in the paragraph, the plan period's end, any deadline before."""
+    para_a = folded.rfind("\n", 0, i) + 1
+    before = folded[clause_a:i]
+    ys = [m for m in BARE_YEAR.finditer(before)]
+    if ys:
+        return int(ys[-1].group("y")), None
+    sentence_before = folded[sent_a:i]
+    dl = [m for m in DEADLINE.finditer(sentence_before)]
+    if dl:
+        return int(dl[-1].group("y") or dl[-1].group("y2")), None
+    # 参与率达85%,2020年达100%: an undated value followed by a later year's is the earlier year's
+    after = folded[clause_b:clause_b + 8]
+    nm = re.match(r"[,，]?(?P<y>(?:19|20)[0-9]{2})年", after)
+    if nm:
+        years = sorted({int(m.group("y")) for m in BARE_YEAR.finditer(folded[para_a:clause_b + 8])})
+        earlier = [y for y in years if y < int(nm.group("y"))]
+        if earlier:
+            return earlier[-1], f"no year in the clause; the next clause gives {nm.group('y')}, so read as {earlier[-1]}"
+    for name, end in FIVE_YEAR.items():
+        if name in folded[sent_a:i]:
+            return end, f"“{name}”期间 -> {end}"
+    # a deadline earlier in the paragraph that reaches beyond the plan period (至2020年 in a 2015-2019 plan)
+    near = [(pos, y) for pos, y in deadlines if para_a <= pos < i and (not period[1] or y >= period[1])]
+    if near:
+        return near[-1][1], f"no year in the sentence; the paragraph's deadline is {near[-1][1]}"
+    if period[1]:
+        return period[1], f"no year stated; {period[2]}; dated at the period's end ({period[1]})"
+    prior = [(pos, y) for pos, y in deadlines if pos < i]
+    if prior:
+        return prior[-1][1], f"no year in the sentence; the last deadline stated before is {prior[-1][1]}"
+    return None, "no year stated in the text"
+
+
+def indicator_names(vocab: Vocabulary) -> list[tuple[str, str]]:
+    names = []
+    for ind in vocab:
+        for n in (ind.zh, *ind.aliases):
+            f = fold_variants(unicodedata.normalize("NFKC", re.sub(r"[（(][^（）()]*[）)]$", "", str(n))))
+            f = re.sub(r"\s+", "", f)
+            if len(f) >= 2:
+                names.append((f, ind.key))
+    names.sort(key=lambda x: -len(x[0]))
+    return names
+
+
+def _fits(unit_written: str, canonical: str, is_share: bool) -> bool:
+    if is_share:
+        return canonical == "percent"
+    if not unit_written:
+        return canonical in ("count", "persons")
+    try:
+        conversion_factor(unit_written, canonical)
+        return True
+    except UnitError:
+        return False
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[k:k + 2] for k in range(len(s) - 1)}
+
+
+def rank_indicators(context: str, at: int, names, vocab: Vocabulary, unit_written: str, is_share: bool, is_ratio: bool,
+            own: tuple[int, int] = (0, 10**9)):
+    """Keys ranked by how much of their name occurs in the context and how close to the number
+    (at ``at`` in the context): a whole name scores by its length, else the share of its character
+    pairs found (at least 60% and two pairs: 高水平中等职业学校 finds 高水平中职学校)."""
+    scores: dict[str, float] = {}
+    ctx_bigrams = _bigrams(context)
+    for name, key in names:
+        ind = vocab[key]
+        if is_ratio and ind.unit not in ("percent", "students_per_teacher", "ratio"):
+            continue
+        if not is_ratio and not _fits(unit_written, ind.unit, is_share):
+            continue
+        j = context.rfind(name, 0, at) if name in context[:at] else context.find(name, at)
+        if j >= 0:
+            distance = at - (j + len(name)) if j < at else j - at
+            score = len(name) * 10 - distance + (50 if own[0] <= j < own[1] else 0)
+        else:
+            nb = _bigrams(name)
+            hit = nb & ctx_bigrams
+            if len(nb) < 2 or len(hit) < 2 or len(hit) / len(nb) < 0.6:
+                continue
+            pos = [context.find(h) for h in hit]
+            distance = min(abs(p - at) for p in pos)
+            score = len(name) * 6 * len(hit) / len(nb) - distance + (30 if any(own[0] <= p < own[1] for p in pos) else 0)
+        scores[key] = max(scores.get(key, -1e9), score)
+    ranked = sorted(scores, key=lambda k: -scores[k])
+    return ranked[:3]
+
+
+def subject_of(clause_text: str) -> str:
+    """The words before a number, as a name for a proposed key: 建成5个... -> the clause, trimmed."""
+    s = re.sub(r"^(其中|同时|与此同时|并|和|及|以及|重点|进一步|全省|全市|全国|全年|推动|培育认定|建成|创建|建设|完成)+", "",
+               clause_text)
+    s = re.sub(r"(达到|达|超过|不低于|不少于|至少|约|占)$", "", s)
+    return s[:24]

@@ -1,0 +1,1 @@
+"""How good the forecasts and flags are on known outcomes: the backtest and its scores."""

@@ -1,0 +1,163 @@
+"""The target catalogue: every yearly target of every plan, exactly as published, with its source.
+
+Plans live as one YAML file per source document (see ``catalog/README.md``). Loading checks each
+file completely and reports every problem at once: unknown indicator keys, bad comparators,
+numbers that cannot be read, and quotes that cannot be found in the source text. The value in
+the canonical unit is always computed from the written text, never typed by hand. Reading one
+plan file is ``plan_file.py``; this module gathers the files, the vocabulary and regions (bundled
+and a planner's own) and the bundled source texts into a ``Catalog``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..errors import CatalogError, Problem
+from .plan_file import COMPARATORS, KINDS, Plan, plan_files, read_plan_file
+from ..provenance import sha256_file
+from .regions import BUNDLED as BUNDLED_REGIONS
+from .regions import Regions, load_regions
+from .vocabulary import BUNDLED as BUNDLED_VOCABULARY
+from .vocabulary import Vocabulary, load_vocabulary
+from ..provenance import PACKAGE
+
+__all__ = ["Plan", "Catalog", "load_catalog", "plan_dirs_from_env", "TARGET_COLUMNS",
+           "COMPARATORS", "KINDS", "CATALOG_DIR", "SOURCES_DIR"]
+
+CATALOG_DIR = PACKAGE / "catalog"
+SOURCES_DIR = PACKAGE / "sources"
+
+TARGET_COLUMNS = [
+    "plan", "region", "region_en", "indicator", "indicator_zh", "indicator_en", "year", "year_note",
+    "value", "value_high", "comparator", "tolerance", "unit", "unit_written", "written", "kind", "domain",
+    "direction", "breakdown", "definition", "clause", "quote", "numerator", "denominator", "decimals", "note",
+    "target_id", "file", "line",
+]
+
+
+@dataclass
+class Catalog:
+    """Plans, the tidy targets table (one row per published number), vocabulary and regions."""
+
+    plans: dict[str, Plan]
+    targets: pd.DataFrame
+    vocabulary: Vocabulary
+    regions: Regions
+    files: list[str] = field(default_factory=list)
+
+    def select(self, plan: str | None = None, region: str | None = None, domain: str | None = None,
+               kind: str | None = None, indicator: str | None = None) -> pd.DataFrame:
+        t = self.targets
+        for col, val in (("plan", plan), ("domain", domain), ("kind", kind), ("indicator", indicator)):
+            if val is not None:
+                t = t[t[col] == val]
+        if region is not None:
+            t = t[t["region"] == (self.regions.named(region) or region)]
+        return t.reset_index(drop=True)
+
+    def plans_frame(self) -> pd.DataFrame:
+        rows = []
+        for p in self.plans.values():
+            t = self.targets[self.targets["plan"] == p.id]
+            rows.append({
+                "plan": p.id, "region": p.region, "region_en": self.regions.en(p.region), "level": p.level,
+                "title_zh": p.title_zh, "title_en": p.title_en, "document_number": p.document_number,
+                "issued": p.issued, "period": f"{p.period[0] or '?'}-{p.period[1]}" if p.period else None,
+                "domain": p.domain, "targets": int((t["kind"] == "target").sum()),
+                "baselines": int((t["kind"] == "baseline").sum()), "rules": int((t["kind"] == "rule").sum()),
+                "source": p.source,
+            })
+        return pd.DataFrame(rows)
+
+
+def plan_dirs_from_env() -> list[Path]:
+    raw = os.environ.get("INDICATORS_PLANS", "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def _bundled_sources() -> tuple[dict[str, str], list[Problem]]:
+    """Bundled source texts, refusing any whose bytes differ from the recorded sha256."""
+    meta_path = SOURCES_DIR / "sources.yaml"
+    meta = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get("sources", {})
+    texts, problems = {}, []
+    for name, m in meta.items():
+        p = SOURCES_DIR / name
+        if not p.exists():
+            problems.append(Problem(str(meta_path), "source.missing", f"{p}", row=name))
+            continue
+        digest = sha256_file(p)
+        if digest != m.get("sha256"):
+            problems.append(Problem(str(p), "source.sha256_mismatch", str(m.get("sha256")), value=digest))
+            continue
+        texts[name] = p.read_text(encoding="utf-8")
+    return texts, problems
+
+
+def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled: bool = True,
+                 env: bool = True, include_drafts: bool = False) -> Catalog:
+    """Load the bundled plans plus any planner directories (``plans`` or $INDICATORS_PLANS).
+
+    A planner directory may hold its own ``indicators.yaml`` and ``regions.yaml`` for indicators and
+    places the bundled vocabulary does not know. Entries marked ``confirmed: false`` (drafts) are
+    refused unless ``include_drafts``. Raises CatalogError listing every problem found.
+    """
+    if isinstance(plans, (str, Path)):
+        plans = [plans]
+    dirs = [Path(d) for d in (plans or [])] + (plan_dirs_from_env() if env else [])
+    problems: list[Problem] = []
+    files: list[Path] = list(plan_files(CATALOG_DIR)) if bundled else []
+    vocab, regions = _with_planner_dirs(dirs, files, problems)
+    texts, src_problems = _bundled_sources()
+    problems.extend(src_problems)
+    plans_out: dict[str, Plan] = {}
+    rows: list[dict] = []
+    cache: dict[Path, str] = {}
+    for path in files:
+        plan, prow, pprob = read_plan_file(path, vocab, regions, texts, cache, include_drafts)
+        problems.extend(pprob)
+        if plan is None:
+            continue
+        if plan.id in plans_out:
+            problems.append(Problem(str(path), "plan.duplicate_id", f"an id not already used by {plans_out[plan.id].file}",
+                                    column="id", value=plan.id))
+            continue
+        plans_out[plan.id] = plan
+        rows.extend(prow)
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(plans=plans_out, targets=_targets_frame(rows), vocabulary=vocab, regions=regions,
+                   files=[str(p) for p in files])
+
+
+def _with_planner_dirs(dirs: list[Path], files: list[Path], problems: list[Problem]) -> tuple[Vocabulary, Regions]:
+    """The bundled vocabulary and regions plus each planner directory's own; its plan files (or a
+    plan file given directly) are appended to ``files``."""
+    vocab = load_vocabulary(BUNDLED_VOCABULARY)
+    regions = load_regions(BUNDLED_REGIONS)
+    for d in dirs:
+        if not d.exists():
+            problems.append(Problem(str(d), "file.no_plans_dir", "a directory of plan YAML files"))
+            continue
+        if d.is_file():
+            files.append(d)
+            continue
+        if (d / "indicators.yaml").exists():
+            vocab = vocab.merged(load_vocabulary(d / "indicators.yaml"))
+        if (d / "regions.yaml").exists():
+            regions = regions.merged(load_regions(d / "regions.yaml", known_parents=frozenset(regions.regions)))
+        files.extend(plan_files(d))
+    return vocab, regions
+
+
+def _targets_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    frame["year"] = frame["year"].astype("Int64")
+    frame["line"] = frame["line"].astype("Int64")
+    for c in ("value", "value_high", "tolerance", "numerator", "denominator"):
+        frame[c] = frame[c].astype("float64")
+    return frame

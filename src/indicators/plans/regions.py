@@ -1,0 +1,191 @@
+"""Regions and their parents (茌平区 -> 聊城市 -> 山东省 -> 全国).
+
+A district rarely publishes yearly statistics; its parents often do. The chain of parents lets the
+risk module borrow a parent's trend, and tells a chart where context data comes from. A regions.yaml
+is checked against ``plan_schema.REGION``; parents must not form a cycle, and a planner's file may
+not redefine a bundled region unless the entry says ``override: true`` (as the vocabulary does).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import CatalogError, IndicatorsError, Problem
+from .schema import REGION, check, control_character, shown
+from .safe_yaml import BoundedLoader, load_yaml
+from ..provenance import PACKAGE
+
+__all__ = ["Region", "Regions", "RegionError", "load_regions", "LEVELS"]
+
+
+class RegionError(IndicatorsError):
+    """A region name that matches no known region (or several); the message lists the closest."""
+
+LEVELS = ("national", "province", "city", "district")
+BUNDLED = PACKAGE / "catalog" / "regions.yaml"
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str  # Chinese, as written in sources
+    en: str
+    level: str
+    parent: str | None
+    override: bool = field(default=False, compare=False)  # a planner's entry that redefines a bundled one
+    source: str | None = field(default=None, compare=False)  # the regions.yaml it came from
+
+
+@dataclass
+class Regions:
+    regions: dict[str, Region] = field(default_factory=dict)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.regions
+
+    def __getitem__(self, name: str) -> Region:
+        return self.regions[name]
+
+    def __iter__(self):
+        return iter(self.regions.values())
+
+    def en(self, name: str) -> str:
+        r = self.regions.get(name)
+        return r.en if r else name
+
+    def resolve(self, name: str, among: list[str] | None = None) -> tuple[str, str | None]:
+        """The region a planner means: (name, note). Trimmed; Chinese or English name (any case);
+        a name written with its parents (威海市环翠区); or a unique part of a name (环翠 -> 环翠区),
+        accepted with a note. ``among`` limits the candidates (e.g. regions with a plan).
+        Raises RegionError with the closest names otherwise."""
+        raw = str(name)
+        s = "".join(raw.split())
+        pool = list(among) if among is not None else list(self.regions)
+        exact = self.named(s, among=pool)
+        if exact is not None:
+            return exact, None
+        # written with its parents in front: 山东省威海市环翠区, 威海市环翠区
+        suffix = [r for r in pool if s.endswith(r) and s != r and self._only_parents(s[: -len(r)], r)]
+        if len(suffix) == 1:
+            return suffix[0], f"region {raw!r} read as {suffix[0]}"
+        part = [r for r in pool if s and (s in r or s.lower() in self.en(r).lower())]
+        if len(part) == 1:
+            return part[0], f"region {raw!r} read as {part[0]}"
+        sugg = part or self.suggest(s, among=pool)
+        what = "matches several regions" if len(part) > 1 else "is not a known region"
+        raise RegionError(f"region {raw!r} {what}" + (f"; did you mean {', '.join(sugg)}?" if sugg else "")
+                          + (f" Known: {', '.join(sorted(pool))}" if len(pool) <= 40 else ""))
+
+    def named(self, name: str, among: list[str] | None = None) -> str | None:
+        """The region called exactly ``name``: its Chinese name, or the one region whose English name
+        it is (case and spaces ignored); None otherwise. No guessing: ``resolve`` does that."""
+        s = "".join(str(name).split())
+        pool = list(among) if among is not None else list(self.regions)
+        if s in pool:
+            return s
+        by_en = [r for r in pool if self.en(r).replace(" ", "").lower() == s.lower()]
+        return by_en[0] if len(by_en) == 1 else None
+
+    def _only_parents(self, prefix: str, region: str) -> bool:
+        for parent in sorted(self.ancestors(region), key=len, reverse=True):
+            prefix = prefix.replace(parent, "")
+        return prefix == ""
+
+    def suggest(self, name: str, n: int = 3, among: list[str] | None = None) -> list[str]:
+        """Closest known names, for 'did you mean' messages (环翠 -> 环翠区)."""
+        s = "".join(str(name).split())
+        pool = list(among) if among is not None else list(self.regions)
+        contains = [r for r in pool if s and (s in r or r in s)]
+        close = difflib.get_close_matches(s, pool, n=n, cutoff=0.5)
+        return list(dict.fromkeys(contains + close))[:n]
+
+    def ancestors(self, name: str) -> list[str]:
+        """Parents from nearest to farthest, e.g. 茌平区 -> [聊城市, 山东省, 全国]."""
+        out: list[str] = []
+        cur = self.regions.get(name)
+        while cur is not None and cur.parent and cur.parent not in out:
+            out.append(cur.parent)
+            cur = self.regions.get(cur.parent)
+        return out
+
+    def merged(self, other: "Regions") -> "Regions":
+        """These regions plus ``other``'s. Redefining one already here (another English name, level or
+        parent) is refused unless the entry says ``override: true``; the result has no parent cycle."""
+        problems = [Problem(new.source or "regions.yaml", "region.redefined",
+                            f"a new region, or `override: true` to redefine {name} ({old.en}, {old.level}, "
+                            f"parent {old.parent}) for every plan loaded", row=name, column="override")
+                    for name, new in other.regions.items()
+                    if (old := self.regions.get(name)) is not None and old != new and not new.override]
+        out = {**self.regions, **other.regions}
+        problems += _cycle_problems(out)
+        if problems:
+            raise CatalogError(problems)
+        return Regions(out)
+
+
+def _cycle_problems(regions: dict[str, Region]) -> list[Problem]:
+    """One problem per parent cycle (A -> B -> A): each region is walked once, so this is linear."""
+    state: dict[str, int] = {}  # 1: on the walk under way, 2: done
+    problems = []
+    for start in regions:
+        walk, cur = [], start
+        while cur in regions and cur not in state:
+            state[cur] = 1
+            walk.append(cur)
+            cur = regions[cur].parent
+        if cur in state and state[cur] == 1:  # came back to a region of this walk
+            cycle = walk[walk.index(cur):]
+            problems.append(Problem(regions[cur].source or "regions.yaml", "region.parent_cycle",
+                                    "parents that lead up to the nation", row=cur, column="parent",
+                                    value=" -> ".join(shown(c, 20) for c in [*cycle, cur])))
+        for name in walk:
+            state[name] = 2
+    return problems
+
+
+def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = frozenset()) -> Regions:
+    """Load a regions.yaml; parents must be listed in it or in ``known_parents`` (the bundled file)."""
+    path = Path(path)
+    raw, problems = load_yaml(path, "a regions.yaml file", BoundedLoader)
+    if problems:
+        raise CatalogError(problems)
+    if not isinstance(raw, dict):
+        if raw is None:
+            return Regions({})
+        raise CatalogError([Problem(str(path), "region.not_mapping", "region name: {en, level, parent}")])
+    out: dict[str, Region] = {}
+    for name, entry in raw.items():
+        region = _read_region(path, name, entry, problems)
+        if region is not None:
+            out[region.name] = region
+    for r in out.values():
+        if r.parent is not None and r.parent not in out and r.parent not in known_parents:
+            problems.append(Problem(str(path), "region.unknown_parent", "a region listed in regions.yaml",
+                                    row=r.name, column="parent", value=r.parent))
+    problems += _cycle_problems(out)
+    if problems:
+        raise CatalogError(problems)
+    return Regions(out)
+
+
+def _read_region(path: Path, name, entry, problems: list[Problem]) -> Region | None:
+    """One entry of a regions.yaml, checked against ``plan_schema.REGION`` (None when unusable)."""
+    f = str(path)
+    if not isinstance(name, str) or not name.strip() or control_character(name, prose=False):
+        problems.append(Problem(f, "field.wrong_type", "a region name: text without control characters",
+                                row=repr(shown(name, 30)), value=shown(name)))
+        return None
+    entry = entry or {}
+    if not isinstance(entry, dict):
+        problems.append(Problem(f, "region.not_mapping", "en, level and parent", row=name, value=shown(entry)))
+        return None
+    entry = check(entry, REGION, "region", lambda column, code, expected, value: problems.append(
+        Problem(f, code, expected, row=name, column=column, value=value)))
+    if entry.get("level") not in LEVELS and "level" not in entry["__bad__"]:
+        problems.append(Problem(f, "region.unknown_level", f"one of {', '.join(LEVELS)}",
+                                row=name, column="level", value=entry.get("level")))
+    if not entry.get("en") and "en" not in entry["__bad__"]:
+        problems.append(Problem(f, "region.no_english_name", "an English name", row=name, column="en"))
+    return Region(name, str(entry.get("en") or name), str(entry.get("level")), entry.get("parent"),
+                  override=entry.get("override") is True, source=f)

@@ -1,0 +1,183 @@
+"""What a plan file may hold, declared in one place (in the style of a pandera schema).
+
+``PLAN`` is the ``plan:`` block, ``TARGET`` one entry of ``targets:``, ``REGION`` one entry of a
+regions.yaml and ``INDICATOR`` one of an indicators.yaml: each field with its kind (what YAML type
+it must have), whether it is required, its range and the problem code a bad value gets. ``check``
+applies a schema to one mapping: it reports every field of the wrong type, out of range, holding
+a control character (NUL included) or unknown, and returns the mapping with those fields taken out,
+so the rest of the reading only ever sees values of the declared type (never a list where a string
+is expected). The ranges that depend on the indicator's unit (shares 0-100, counts and money not
+negative) are ``unit_range``, applied once the value is in its canonical unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..units import NONNEGATIVE_UNITS
+
+__all__ = ["Field", "PLAN", "TARGET", "REGION", "INDICATOR", "YEARS", "check", "unit_range", "shown", "as_year", "BAD"]
+
+YEARS = (1949, 2100)  # the People's Republic's plans; nothing later than this century
+BAD = "__bad__"  # the key under which ``check`` lists the fields it took out
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: ``kind`` is name (text without any control character), text (prose: tab and
+    newline allowed), date, year, number, bool, list or any; ``required`` is "value" (present and not
+    empty) or "key" (present, may be null); ``low`` is a lower bound for numbers."""
+
+    kind: str
+    required: str | None = None
+    code: str = "field.wrong_type"
+    low: float | None = None
+
+
+_T = "target.field_missing"
+PLAN = {
+    "id": Field("name", "value"), "title_zh": Field("text", "value"), "title_en": Field("text"),
+    "region": Field("name", "value"), "region_as_written": Field("text"), "level": Field("name"),
+    "issuer": Field("text"), "document_number": Field("text", "key"), "issued": Field("date", "key"),
+    "source": Field("text"), "period": Field("list", "key"), "domain": Field("name", "value"),
+    "note": Field("text"), "definition": Field("name"),
+}
+TARGET = {
+    "indicator": Field("name", "value"), "written": Field("text", "value"), "kind": Field("name", "value"),
+    "clause": Field("text", "value"), "quote": Field("text", "value"),
+    "year": Field("year", code="target.bad_year"), "year_note": Field("text"), "unit": Field("text"),
+    "comparator": Field("text"), "tolerance": Field("number", code="target.bad_tolerance", low=0.0),
+    "tolerance_note": Field("text"), "value": Field("number", code="target.bad_value"),
+    "value_high": Field("number", code="target.bad_value"), "value_note": Field("text"),
+    "breakdown": Field("text"), "region": Field("name"), "domain": Field("name"), "note": Field("text"),
+    "definition": Field("name"), "confirmed": Field("bool"),
+}
+REGION = {"en": Field("name"), "level": Field("name"), "parent": Field("name"),
+          "override": Field("bool"), "note": Field("text")}
+INDICATOR = {"zh": Field("name"), "en": Field("name"), "unit": Field("name"), "direction": Field("name"),
+             "aliases": Field("list"), "family": Field("name"), "note": Field("text"), "override": Field("bool")}
+
+_MISSING_CODE = {"plan": "plan.field_missing", "target": _T,}
+_UNKNOWN_CODE = {"target": "target.unknown_field", "region": "region.unknown_field"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # a number typed in quotes: "75"
+
+
+def shown(value, n: int = 60):
+    """A value as a problem quotes it: long text cut, so a hostile field never floods the terminal."""
+    if isinstance(value, (str, list, dict, tuple, set, bytes)) and len(repr(value)) > n:
+        return repr(value)[:n] + "…"
+    if isinstance(value, str) and control_character(value, prose=False):
+        return repr(value)  # a NUL or an escape is shown as \x00, never sent raw to a terminal
+    return value
+
+
+def control_character(s: str, prose: bool) -> str | None:
+    """The first control character in ``s`` (NUL, escape, a bidi override...), as U+XXXX; prose may
+    hold tabs and newlines."""
+    for ch in s:
+        cat = unicodedata.category(ch)
+        if (cat == "Cc" and not (prose and ch in "\t\n\r")) or cat == "Cs" or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def as_year(v) -> int | None:
+    """A year written as 2025, 2025.0 or "2025", within YEARS; None for anything else (True, a
+    5,000-digit number, an infinite float)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, str) and v.strip().isdigit() and len(v.strip()) <= 4:
+        v = int(v.strip())
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        v = int(v)
+    return v if isinstance(v, int) and YEARS[0] <= v <= YEARS[1] else None
+
+
+def _number(v) -> float | None:
+    if isinstance(v, str) and _NUMBER.match(v.strip()):
+        v = float(v)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    try:
+        v = float(v)
+    except OverflowError:  # an integer too large for a float
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _conform(f: Field, v):
+    """(value as the reading uses it, what was expected) — the expectation is None when it fits."""
+    if f.kind in ("name", "text"):
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and f.kind == "text":
+            v = str(v)  # `clause: 3` is the text "3"
+        if not isinstance(v, str):
+            return v, "text" if f.kind == "text" else "a name (text)"
+        bad = control_character(v, prose=f.kind == "text")
+        return v, None if bad is None else f"text without control characters (found {bad})"
+    if f.kind == "date":
+        ok = isinstance(v, (str, dt.date)) and (not isinstance(v, str) or control_character(v, False) is None)
+        return v, None if ok else "a date such as 2020-07-02"
+    if f.kind == "year":
+        y = as_year(v)
+        return y, None if y is not None else f"a whole year between {YEARS[0]} and {YEARS[1]}, or null with a year_note"
+    if f.kind == "number":
+        x = _number(v)
+        if x is None:
+            return v, "a finite number (not inf, NaN or true)"
+        if f.low is not None and x < f.low:
+            return x, f"a number of at least {f.low:g}"
+        return (v if isinstance(v, int) else x), None
+    kinds = {"bool": bool, "list": list}
+    if f.kind in kinds and not isinstance(v, kinds[f.kind]):
+        return v, f"a YAML {'true/false' if f.kind == 'bool' else 'list'}"
+    return v, None
+
+
+def check(mapping: dict, schema: dict[str, Field], what: str, bad) -> dict:
+    """``mapping`` checked against ``schema`` (``what``: plan, target, region or indicator); each
+    problem goes to ``bad(column, code, expected, value)``. Returns a copy without the bad fields,
+    their names listed under ``BAD``."""
+    out = {BAD: set()}
+    for k, v in mapping.items():
+        if k == "__line__":
+            out[k] = v
+            continue
+        f = schema.get(k) if isinstance(k, str) else None
+        if f is None:
+            if what in _UNKNOWN_CODE:
+                bad(shown(k), _UNKNOWN_CODE[what], f"one of {', '.join(sorted(schema))}", shown(k))
+            continue
+        if v is None:
+            out[k] = None
+            continue
+        value, expected = _conform(f, v)
+        if expected is None:
+            out[k] = value
+        else:
+            code = "field.control_character" if expected.startswith("text without") else f.code
+            bad(k, code, expected, shown(v))
+            out[BAD].add(k)
+    for k, f in schema.items():
+        if f.required == "value" and k not in out[BAD] and out.get(k) in (None, ""):
+            bad(k, _MISSING_CODE[what], f"a value for {k}", None)
+        elif f.required == "key" and k not in mapping:
+            bad(k, _MISSING_CODE[what], f"{k} (null when the source gives none)", None)
+    return out
+
+
+def unit_range(value: float | None, unit: str | None) -> tuple[str, str] | None:
+    """(code, expected) when a value in the canonical ``unit`` is out of its range: a share is 0-100,
+    a count or a sum of money is not negative, no value is infinite or NaN."""
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        return "target.bad_value", "a finite number"
+    if unit == "percent" and not 0 <= value <= 100:
+        return "value.share_out_of_range", "a share between 0 and 100 (percent)"
+    if unit in NONNEGATIVE_UNITS and value < 0:
+        return "value.negative", f"a value of at least 0 ({unit})"
+    return None

@@ -1,0 +1,1 @@
+"""What the report notebooks show: the shared context, a region's page, the overview, charts."""

@@ -1,0 +1,117 @@
+"""What the report notebooks show, as a few calls: the notebooks stay thin and all logic lives here.
+
+``region_report`` and ``overview`` are what the notebooks call; the pages themselves are built in
+``report_region`` (one region) and ``report_overview`` (all regions), from HTML pieces in
+``report_html``. ``Context`` is what the runner computes once for every notebook of a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..actuals.load import Actuals, load_actuals
+from ..verdicts.assess import Thresholds, assess, forecast_path
+from .plots import use_cjk_font
+from .html import by_urgency, esc
+from .overview import Overview
+from .region import RegionReport
+from ..plans.catalog import Catalog, load_catalog
+
+__all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc",
+           "by_urgency", "as_paths"]
+
+
+@dataclass
+class Context:
+    """Everything the report notebooks share, computed once per run: the catalogue, actuals, the
+    assessment of every dated target (all domains) and the forecast path drawn in each chart.
+
+    The runner pickles one Context and passes its path to every notebook; a notebook opened by
+    hand computes its own (same function, same numbers). ``thresholds`` are those the assessment
+    was made with: a notebook asked for others recomputes the verdicts (``_context``)."""
+
+    catalog: Catalog
+    actuals: Actuals
+    assessment: pd.DataFrame
+    paths: dict
+    as_of: int | None
+    lang: str
+    thresholds: Thresholds = Thresholds()
+
+
+def as_paths(value) -> list[Path]:
+    """``actuals``/``plans`` as given: a list of paths, or one path as a plain string (what
+    ``papermill -p actuals data.xlsx`` passes), or nothing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, (str, Path)):
+        return [Path(value)]
+    return [Path(v) for v in value]
+
+
+def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=Thresholds.on_track,
+                  at_risk=Thresholds.at_risk, regions: list[str] | None = None, catalog: Catalog | None = None,
+                  act: Actuals | None = None, input_region: str | None = None) -> Context:
+    catalog = catalog or load_catalog(as_paths(plans) or None)
+    act = act or load_actuals(as_paths(actuals), catalog=catalog, region=input_region)
+    th = Thresholds(on_track, at_risk)
+    a = assess(catalog, act, as_of=as_of, domain=None, lang=lang, thresholds=th)
+    if regions is not None:
+        a = a[a["region"].isin(regions)].reset_index(drop=True)
+    if as_of is None and len(act.frame):
+        as_of = int(act.frame["year"].max())
+    paths = {}
+    for (region, indicator), g in a[a["breakdown"] == ""].groupby(["region", "indicator"], sort=True):
+        definition = g["definition"].dropna().iloc[0] if g["definition"].notna().any() else None
+        paths[(region, indicator)] = forecast_path(catalog, act, region, indicator, int(g["year"].max()), as_of,
+                                                   definition=definition)
+    return Context(catalog, act, a, paths, as_of, lang, th)
+
+
+def save_context(ctx: Context, path: Path) -> None:
+    import pickle
+
+    Path(path).write_bytes(pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=None) -> Context:
+    use_cjk_font()
+    if not context:
+        return build_context(plans, actuals, as_of, lang, on_track, at_risk, regions=regions)
+    import pickle
+
+    ctx = pickle.loads(Path(context).read_bytes())  # written by this run's runner
+    th = Thresholds(on_track, at_risk)
+    if th != ctx.thresholds or lang != ctx.lang:
+        # the notebook's own parameters win: the same inputs never give two answers
+        ctx.assessment = assess(ctx.catalog, ctx.actuals, as_of=ctx.as_of, domain=None, lang=lang, thresholds=th)
+        ctx.thresholds, ctx.lang = th, lang
+    return ctx
+
+
+def _in_domain(a: pd.DataFrame, domain: str | None) -> pd.DataFrame:
+    return a if domain in (None, "", "all") else a[a["domain"] == domain]
+
+
+def region_report(region: str, actuals: list[str] | str | None = None, as_of: int | None = None, lang: str = "zh",
+                  on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
+                  domain: str | None = "vocational", plans: list[str] | str | None = None,
+                  context: str | None = None) -> RegionReport:
+    """Everything a region report shows. ``context``: a file written by the runner (else computed)."""
+    ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk)
+    with_plans = sorted({p.region for p in ctx.catalog.plans.values()})
+    region, _ = ctx.catalog.regions.resolve(region, among=with_plans)
+    dom = None if domain in (None, "", "all") else domain
+    a = _in_domain(ctx.assessment[ctx.assessment["region"] == region], dom).reset_index(drop=True)
+    return RegionReport(region, ctx.catalog, ctx.actuals, a, ctx.as_of, lang, dom, ctx.paths, ctx.thresholds)
+
+
+def overview(actuals: list[str] | str | None = None, as_of: int | None = None, lang: str = "zh",
+             on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
+             domain: str | None = "vocational", plans: list[str] | str | None = None,
+             context: str | None = None) -> Overview:
+    ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk)
+    return Overview(_in_domain(ctx.assessment, domain).reset_index(drop=True), ctx.catalog, lang, ctx.thresholds)

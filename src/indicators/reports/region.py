@@ -1,0 +1,277 @@
+"""The region report: headline, risk table, data-needed list, undated targets, charts, plan checks
+and sources of one region, in the report's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..actuals.load import Actuals
+from ..verdicts.assess import STATUSES, SeriesStore, Thresholds, forecast_path
+from ..plans.checks import check_plans
+from ..words.explain import CHECK_LABELS, WORDS, check_sentence, definition_label, fmt_prob, fmt_target, report_title
+from .plots import plot_indicator
+from .html import TABLE, badge, by_urgency, esc, section, src
+from ..plans.catalog import Catalog
+
+__all__ = ["RegionReport"]
+
+
+@dataclass
+class RegionReport:
+    region: str
+    catalog: Catalog
+    actuals: Actuals
+    assessment: pd.DataFrame
+    as_of: int | None
+    lang: str
+    domain: str | None
+    paths: dict | None = None
+
+    @property
+    def region_en(self) -> str:
+        return self.catalog.regions.en(self.region)
+
+    def plans(self) -> list:
+        """The region's plans in the report's domain (all of them when the domain is 'all')."""
+        return [p for p in self.catalog.plans.values()
+                if p.region == self.region and self.domain in (None, p.domain)]
+
+    def plan_domain(self) -> str | None:
+        """The domain the report is about: the one asked for, else the one its plans share."""
+        domains = {p.domain for p in self.plans()}
+        return self.domain or (domains.pop() if len(domains) == 1 else None)
+
+    def title(self) -> str:
+        """Titled for the plans' domain: 苏州市（Suzhou）知识产权规划指标进展."""
+        return report_title(self.region, self.region_en, self.plan_domain(), self.lang)
+
+    def header_html(self) -> str:
+        """Title, the plans (English title first in an English report) and what the report shows."""
+        def plan(p) -> str:
+            extra = "; ".join(esc(x) for x in (p.document_number, p.issued) if x)
+            if self.lang == "zh" or not p.title_en:
+                return f"<li>{src(p.title_zh, self.lang)} {src(p.document_number or '', self.lang)} ({esc(p.issued or '')})</li>"
+            return f"<li>{esc(p.title_en)} ({src(p.title_zh, self.lang)}{'; ' + src(extra, self.lang) if extra else ''})</li>"
+
+        items = "".join(plan(p) for p in self.plans())
+        return f"<h1>{src(self.title(), self.lang)}</h1><ul class='plans'>{items}</ul>" + section("intro", self.lang)
+
+    def section_html(self, name: str) -> str:
+        """A section's heading and the sentence under it (headline, risk, charts, checks, sources)."""
+        return section(name, self.lang, on=fmt_prob(self.thresholds.on_track, ()),
+                       at=fmt_prob(self.thresholds.at_risk, ()))
+
+    thresholds: Thresholds = Thresholds()
+
+    def counts(self) -> dict[str, int]:
+        """Verdicts per status (repeats already merged; conflicting values count once each)."""
+        c = self.assessment["status"].value_counts().to_dict()
+        return {s: int(c.get(s, 0)) for s in STATUSES}
+
+    def target_years(self) -> int:
+        """Distinct target years: (indicator, breakdown, year), whatever the number of clauses."""
+        return int(len(self.assessment.drop_duplicates(["indicator", "breakdown", "year"])))
+
+    def data_year(self) -> int | None:
+        """The region's own latest actual (not the nation's), within ``as_of``."""
+        f = self.actuals.frame
+        f = f[(f["region"] == self.region) & f["indicator"].isin(self.indicators())]
+        if self.as_of is not None:
+            f = f[f["year"] <= self.as_of]
+        return int(f["year"].max()) if len(f) else None
+
+    def judged(self) -> pd.DataFrame:
+        return self.assessment[self.assessment["status"] != "insufficient_data"]
+
+    def needing_data(self) -> pd.DataFrame:
+        return self.assessment[self.assessment["status"] == "insufficient_data"]
+
+    def headline_html(self) -> str:
+        """Target years, how many can be judged and how many need data, and the region's own data year."""
+        t = WORDS[self.lang]
+        c = self.counts()
+        years = self.target_years()
+        judged = int(len(self.judged().drop_duplicates(["indicator", "breakdown", "year"])))
+        need = years - judged
+        parts = " ".join(f'{badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES if s != "insufficient_data")
+        dy = self.data_year()
+        asof = t["data_as_of"].format(year=dy) if dy is not None else t["no_local_data"]
+        sep, lp, rp = ("，", "（", "）") if self.lang == "zh" else (", ", " (", ")")
+        lead = f"{years} {t['target_years']}{sep}{t['judged'].format(n=judged)}{sep}{t['need_data'].format(n=need)}"
+        if len(self.assessment) > years:
+            lead += sep + t["conflicts"].format(n=len(self.assessment) - years)
+        return f'<p class="headline">{esc(lead)}{lp}{esc(asof)}{rp}: {parts}</p>'
+
+    def undated_html(self) -> str:
+        """Targets without a year and standing rules of the region's plans: in the report, not nowhere."""
+        t = self.catalog.select(region=self.region, domain=self.domain)
+        t = t[(t["kind"] == "rule") | ((t["kind"] == "target") & t["year"].isna())]
+        if t.empty:
+            return ""
+        w = WORDS[self.lang]
+        rows = "".join(f"<tr><td>{self.indicator_html(r.indicator, r.breakdown if isinstance(r.breakdown, str) else '')}"
+                       f"</td><td>{self._written(r)}</td><td>{src(r.clause, self.lang)}</td>"
+                       f"<td>{src(r.year_note, self.lang)}</td></tr>" for r in t.itertuples())
+        head = "".join(f"<th>{esc(w[k])}</th>" for k in ("indicator", "target", "clause", "year_note"))
+        return (f'<h3>{esc(w["undated"])}</h3>{TABLE % "undated"}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{rows}</tbody></table>")
+
+    def _written(self, r) -> str:
+        """A target as the plan wrote it (zh), or as a number in English words (en; the plan's words
+        when it has no number)."""
+        if self.lang == "zh" or pd.isna(r.value):
+            return src(r.written, self.lang)
+        high = None if pd.isna(r.value_high) else r.value_high
+        return esc(fmt_target(r.comparator, r.value, r.unit, self.lang, high))
+
+    def data_needed_html(self) -> str:
+        """One line per indicator (and breakdown) whose target years need data, with the command
+        that writes the pre-filled template: what a planner should collect, at a glance."""
+        t = WORDS[self.lang]
+        need = self.needing_data()
+        if need.empty:
+            return ""
+        items = []
+        for (k, b), g in need.groupby(["indicator", "breakdown"], sort=False):
+            years = t["list_sep"].join(str(y) for y in sorted(set(g["year"])))
+            items.append(f"<li>{self.indicator_html(k, b)}: {esc(t['data_needed_years'].format(years=years))}</li>")
+        cmd = f"indicators template --region {self.region} -o {self.region}.xlsx"
+        return (f'<h3>{esc(t["data_needed"])}</h3><p>{esc(t["data_needed_lead"])} <code>{src(cmd, self.lang)}</code></p>'
+                f'<ul class="data-needed">{"".join(items)}</ul>')
+
+    def indicator_label(self, indicator: str, breakdown: str = "") -> str:
+        ind = self.catalog.vocabulary[indicator]
+        name = ind.zh if self.lang == "zh" else ind.en
+        if breakdown:
+            name += f"（{breakdown}）" if self.lang == "zh" else f" ({breakdown})"
+        return name
+
+    def indicator_html(self, indicator: str, breakdown: str = "") -> str:
+        """The indicator's name in the report's language; the breakdown as the plan wrote it."""
+        return src(self.indicator_label(indicator, breakdown), self.lang)
+
+    def risk_table_html(self, rows: pd.DataFrame | None = None) -> str:
+        """The judged target years, most urgent first; those needing data follow as a short list."""
+        t = WORDS[self.lang]
+        if self.assessment.empty:
+            return f"<p>{esc(t['no_targets'])}</p>"
+        a = self.judged() if rows is None else rows
+        if a.empty:
+            return f"<p>{esc(t['no_judged'])}</p>" + (self.data_needed_html() + self.undated_html()
+                                                      if rows is None else "")
+        head = "".join(f"<th>{esc(t[k])}</th>" for k in ("indicator", "year", "target", "clause", "status", "p",
+                                                          "explanation"))
+        body = []
+        for r in by_urgency(a).itertuples():
+            p = "" if pd.isna(r.p_meet) or r.status in ("met", "missed") else fmt_prob(r.p_meet, tuple(self.thresholds))
+            proxy = f" <small>{esc(t['proxy'])}</small>" if pd.notna(r.proxy_region) else ""
+            body.append(f'<tr class="status-{esc(r.status)}"><td>{self.indicator_html(r.indicator, r.breakdown)}'
+                        f"</td><td>{esc(r.year)}</td>"
+                        f"<td>{esc(fmt_target(r.comparator, r.target, r.unit, self.lang, r.target_high))}</td>"
+                        f"<td>{src(r.clause, self.lang)}</td><td>{badge(r.status, self.lang)}{proxy}</td>"
+                        f"<td>{esc(p)}</td><td>{src(r.explanation, self.lang)}</td></tr>")
+        table = f'{TABLE % "risk"}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        return table + (self.data_needed_html() + self.undated_html() if rows is None else "")
+
+    def indicators(self) -> list[str]:
+        return list(dict.fromkeys(self.assessment["indicator"]))
+
+    def chart(self, indicator: str, ax=None):
+        a = self.assessment[self.assessment["indicator"] == indicator]
+        ind = self.catalog.vocabulary[indicator]
+        targets = self.catalog.select(region=self.region, indicator=indicator, domain=self.domain)
+        targets = targets[targets["year"].notna() & targets["kind"].isin(["target", "baseline"])]
+        frame = self.actuals.frame
+        if self.as_of is not None:
+            frame = frame[frame["year"] <= self.as_of]
+        series = frame[(frame["region"] == self.region) & (frame["indicator"] == indicator)]
+        total = a[a["breakdown"] == ""]
+        definition = total["definition"].dropna().iloc[0] if total["definition"].notna().any() else None
+        path = (self.paths or {}).get((self.region, indicator))
+        if path is None:
+            path = pd.DataFrame(columns=["year", "forecast", "lo80", "hi80", "proxy"])
+            if len(total) and len(SeriesStore(series).get(self.region, indicator, "", definition)[0]):
+                path = forecast_path(self.catalog, self.actuals, self.region, indicator, int(total["year"].max()),
+                                     self.as_of, definition=definition)
+        return plot_indicator(series, a, targets, path, self.indicator_label(indicator), ind.unit, self.lang, ax=ax,
+                              parent=self.parent_context(indicator))
+
+    def parent_context(self, indicator: str) -> tuple[str, pd.DataFrame] | None:
+        """The nearest parent region's own series of the indicator (a district sees how its
+        province moves), labelled with the parent and the definition it is published in."""
+        frame = self.actuals.frame
+        if self.as_of is not None:
+            frame = frame[frame["year"] <= self.as_of]
+        store = SeriesStore(frame[frame["indicator"] == indicator])
+        for parent in self.catalog.regions.ancestors(self.region):
+            rows, definition = store.get(parent, indicator, "")
+            if len(rows) >= 2:
+                name = parent if self.lang == "zh" else self.catalog.regions.en(parent)
+                words = WORDS[self.lang]
+                label = words["parent_series"].format(
+                    parent=name, definition=definition_label(definition, self.lang) or words["same_definition"])
+                return label, pd.DataFrame({"year": rows.year, "value": rows.value})
+        return None
+
+    def charted(self) -> list[str]:
+        """Indicators worth a chart: with a local actual, a verdict or a parent's series. The rest
+        are in the data-needed list, not drawn as empty axes."""
+        frame = self.actuals.frame
+        local = set(frame.loc[frame["region"] == self.region, "indicator"])
+        judged = set(self.judged()["indicator"])
+        return [k for k in self.indicators() if k in local or k in judged or self.parent_context(k) is not None]
+
+    def chart_image(self, indicator: str, dpi: int = 90):
+        """The chart as an embedded PNG (drawn once, no second 'tight' layout pass)."""
+        import io
+
+        import matplotlib.pyplot as plt
+        from IPython.display import Image
+
+        ax = self.chart(indicator)
+        lines = ax.get_title(loc="left").count("\n") + 1  # a long title wraps: room for every line
+        ax.figure.subplots_adjust(left=0.1, right=0.98, top=0.9 - 0.065 * (lines - 1), bottom=0.12)
+        buf = io.BytesIO()
+        ax.figure.savefig(buf, format="png", dpi=dpi)
+        plt.close(ax.figure)
+        return Image(data=buf.getvalue(), format="png")
+
+    def checks_html(self) -> str:
+        """The findings of check_plans about the region's plans, each said from its numbers."""
+        t = WORDS[self.lang]
+        f = check_plans(self.catalog, region=self.region)
+        if f.empty:
+            return f"<p>{esc(t['none'])}</p>"
+        head = "".join(f"<th>{esc(t[k])}</th>" for k in ("check", "year", "indicator", "detail", "clauses"))
+        rows = "".join(f"<tr><td>{esc(CHECK_LABELS[self.lang].get(r.check, r.check))}</td><td>{esc(r.year)}</td>"
+                       f"<td>{self._check_indicators(r.indicator)}</td><td>{esc(self._check_sentence(r))}</td>"
+                       f"<td>{src(r.clauses, self.lang)}</td></tr>" for r in f.itertuples())
+        return f'{TABLE % "checks"}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+    def _check_indicators(self, keys: str) -> str:
+        vocab = self.catalog.vocabulary
+        names = [self.indicator_label(k) if k in vocab else k for k in str(keys).split(", ")]
+        return src(WORDS[self.lang]["list_sep"].join(names), self.lang)
+
+    def _check_sentence(self, r) -> str:
+        return check_sentence(r.check, r.indicator, r.stated, r.computed, r.difference, r.unit, r.clauses, self.lang)
+
+    def sources_html(self) -> str:
+        t = WORDS[self.lang]
+        items = []
+        for i, r in enumerate(self.assessment.itertuples(), start=1):
+            items.append(f"<li id='fn{i}'>{esc(r.year)} {self.indicator_html(r.indicator)}: {esc(r.plan)}, "
+                         f"{src(r.clause, self.lang)} — “{src(r.quote, self.lang)}”</li>")
+        out = f"<h4>{esc(t['plan'])}</h4><ol class='sources'>{''.join(items)}</ol>"
+        used = self.actuals.frame[(self.actuals.frame["region"] == self.region)
+                                  & self.actuals.frame["indicator"].isin(self.indicators())]
+        used = used.assign(label=used["source_title"].fillna(used["file"].map(lambda f: Path(str(f)).name)))
+        srcs = used.drop_duplicates(["label", "source_url"])
+        if len(srcs):
+            li = "".join(f"<li>{src(r.label, self.lang)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
+            out += f"<h4>{esc(t['actual_sources'])}</h4><ul class='sources'>{li}</ul>"
+        return out
+

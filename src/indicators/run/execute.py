@@ -1,0 +1,212 @@
+"""Executing the report notebooks: papermill in a worker, on a local process pool or a Dask cluster.
+
+A worker reads nothing from the client's disk and writes nothing the client reads: it gets the
+notebook as text and the context (computed once by the client) as bytes or a path, and sends back
+the executed notebook and its HTML as text. When a cell fails, the worker names it as papermill's
+``PapermillExecutionError`` does: its index, its execution count, its first line and its tags.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from ..parallel import dask_client
+from .publish import export_html
+
+__all__ = ["execute", "stable_cell_ids", "kernel_name", "on_pool", "on_dask", "describe_cell"]
+
+_STDERR_LOCK = threading.Lock()
+
+
+def kernel_name() -> str:
+    """The project's kernel (``indicators``) when registered, else python3."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    return "indicators" if "indicators" in specs else "python3"
+
+
+def execute(job: dict, context: bytes | str) -> dict:
+    """Worker (a pool process or a Dask worker): execute one notebook with papermill, export it.
+
+    Reads nothing from the client's disk and writes nothing the client reads: the notebook comes as
+    text, the context as bytes (or, in the local pool, the path of the client's file), and the
+    executed notebook and its HTML go back as text. The client writes and publishes them."""
+    import nbformat
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="indicators-") as tmp:
+        tmp = Path(tmp)
+        params = dict(job["parameters"])
+        if isinstance(context, bytes):
+            (tmp / "context.pickle").write_bytes(context)
+            context = str(tmp / "context.pickle")
+        params["context"] = context
+        (tmp / "input.ipynb").write_text(job["notebook_text"], encoding="utf-8")
+        out_nb, log = tmp / "executed.ipynb", tmp / "kernel.log"
+        error, cell = _papermill_quietly(job, params, tmp / "input.ipynb", out_nb, log)
+        nb_text = html_text = None
+        if out_nb.exists():
+            nb = nbformat.read(out_nb, as_version=4)
+            if cell is not None:
+                cell["tags"] = _failed_cell_tags(nb, cell)
+            stable_cell_ids(nb)
+            nb.metadata["title"] = job["title"]
+            if error is None:
+                html_text = export_html(nb)
+            nb_text = nbformat.writes(nb)
+        log_text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    return {"key": job["key"], "region": job.get("region"), "error": error, "cell": cell, "html_text": html_text,
+            "notebook_text": nb_text, "log_text": log_text, "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _papermill_quietly(job: dict, params: dict, notebook: Path, out_nb: Path, log: Path):
+    """``_papermill`` with the kernel's own chatter (transport warnings, shutdown notices) sent to a
+    log, not the terminal; fd 2 is process-wide, so only one thread of a worker redirects it at a time."""
+    redirect = _STDERR_LOCK.acquire(blocking=False)
+    if redirect:
+        saved_stderr = os.dup(2)
+        with open(log, "ab") as f:
+            os.dup2(f.fileno(), 2)
+    try:
+        return _papermill(job, params, notebook, out_nb, cwd=notebook.parent)
+    finally:
+        if redirect:
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
+            _STDERR_LOCK.release()
+
+
+def stable_cell_ids(nb) -> None:
+    """Papermill gives the cells it adds (injected parameters, error markers) random ids, which
+    nbconvert writes into the page (id="cell-id=..."): name them by tag and position instead, so two
+    runs give byte-identical pages. The notebook's own cells keep their committed ids."""
+    seen = set()
+    for i, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{i}"
+        if cell.get("id") in seen:  # never two cells with one id
+            cell["id"] = f"cell-{i}"
+        seen.add(cell.get("id"))
+
+
+def _papermill(job: dict, params: dict, notebook: Path, out_nb: Path, cwd: Path) -> tuple[str | None, dict | None]:
+    """(error, failed cell): a cell error is final, a kernel that fails to start gets one retry."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    error = None
+    for _attempt in range(2):
+        try:
+            pm.execute_notebook(str(notebook), str(out_nb), parameters=params,
+                                kernel_name=job.get("kernel") or kernel_name(), progress_bar=False, cwd=str(cwd),
+                                execution_timeout=job["timeout"], start_timeout=120)
+            return None, None
+        except PapermillExecutionError as exc:  # a cell failed: no retry, keep the executed notebook
+            return f"{exc.ename}: {exc.evalue}", _failed_cell(exc)
+        except Exception as exc:  # kernel did not start or died: try once more
+            error = f"{type(exc).__name__}: {exc}"
+    return error, None
+
+
+def _failed_cell(exc) -> dict:
+    """The cell papermill names: its index in the executed notebook (the injected parameters cell
+    counted), its execution count and its first line of code."""
+    lines = [ln.strip() for ln in str(exc.source or "").splitlines() if ln.strip()]
+    return {"index": exc.cell_index, "exec_count": exc.exec_count, "first_line": lines[0][:80] if lines else "",
+            "tags": []}
+
+
+def _failed_cell_tags(nb, cell: dict) -> list[str]:
+    """The tags of the failed cell, found in the stored notebook by its error output (papermill adds
+    marker cells before it, so its index there is no longer papermill's)."""
+    for c in nb.cells:
+        if c.get("cell_type") == "code" and c.get("execution_count") == cell["exec_count"] and any(
+                o.get("output_type") == "error" for o in c.get("outputs", [])):
+            return [t for t in c.get("metadata", {}).get("tags", []) if t != "papermill-error-cell-tag"]
+    return []
+
+
+def describe_cell(cell: dict | None) -> str:
+    """'cell 4 (In [3], tag charts): rep = region_report(...)', or '' when no cell is known."""
+    if not cell:
+        return ""
+    where = f"In [{cell['exec_count']}]" + (f", tag {', '.join(cell['tags'])}" if cell.get("tags") else "")
+    return f"cell {cell['index']} ({where}): {cell['first_line']}"
+
+
+def on_pool(jobs_list: list[dict], context_file: Path, jobs: int):
+    """The default: worker processes of this machine, reading the context from the staging file.
+
+    Each worker leads its own process group and dies with the client (``_worker_start``); when the
+    client stops early (an error, SIGTERM, Ctrl-C) the workers and their kernels are killed, not
+    waited for, so no process outlives the run."""
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_start)
+    finished = False
+    try:
+        futures = {pool.submit(execute, j, str(context_file)): j for j in jobs_list}
+        for fut in as_completed(futures):
+            yield futures[fut], fut
+        pool.shutdown(wait=True)
+        finished = True
+    finally:
+        if not finished:
+            _kill_workers(pool)
+
+
+def _worker_start() -> None:
+    """In a pool worker: its own process group (so it can be killed as one) and SIGKILL when the
+    client dies, even by kill -9 (Linux PR_SET_PDEATHSIG). Its kernels, which jupyter_client starts
+    in their own session, exit when their parent goes (ipykernel's parent poller)."""
+    import ctypes
+    import signal
+
+    os.setpgrp()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    # the client turns SIGTERM/SIGINT into cleanup; a worker just stops
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL every worker's process group and every kernel it started, then drop the pool."""
+    import signal
+
+    import psutil
+
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    victims = []
+    for w in workers:
+        with contextlib.suppress(psutil.Error):
+            victims += psutil.Process(w.pid).children(recursive=True)
+    for w in workers:
+        with contextlib.suppress(OSError):
+            os.killpg(w.pid, signal.SIGKILL)
+    for v in victims:
+        with contextlib.suppress(psutil.Error):
+            v.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def on_dask(jobs_list: list[dict], context_bytes: bytes, scheduler: str, jobs: int):
+    """A Dask cluster (``parallel.dask_client``): the context is scattered once to every worker; no
+    shared disk. Results are yielded as they arrive."""
+    from distributed import as_completed as dask_completed
+
+    with dask_client(scheduler, jobs) as client:
+        context = client.scatter(context_bytes, broadcast=True)
+        futures = {client.submit(execute, j, context, pure=False, key=f"indicators-{j['key']}-{uuid.uuid4().hex}"): j
+                   for j in jobs_list}
+        for fut in dask_completed(list(futures)):
+            yield futures[fut], fut
