@@ -112,7 +112,7 @@ def test_a_ratio_cell_stays_readable():
     "=1+1", "=SUM(A1:A3)", "@SUM(A1)", "+cmd|' /C calc'!A616", "-1+2",
     "#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#N/A N/A", "-1.#IND",
     # trailing text, two numbers, wrong grouping, signs that are no percent
-    "1abc", "12 apples", "16030 1582", "9.61 1", "1,2", "12,34", "1,234 567", "1  234", "64.18‰", "2740‱",
+    "1abc", "12 apples", "16030 1582", "9.61 1", "1,2", "12,34", "1, 234", "0,100", "0 100", "1,234 567", "1  234", "64.18‰", "2740‱",
     # comparator words and ranges are plan text, not a cell
     "约45%", "达到70%以上", "1-2", "5.", "1e", "e5",
     # overflow and non-finite numbers and words

@@ -41,7 +41,8 @@ MIN_ABS = Decimal(10) ** -9
 # ``arabic`` can refuse a malformed one instead of the text being read as a shorter number.
 NUMBER_TOKEN = r"(?:[0-9]+(?:[, ][0-9]+)*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+")
+# grouped by three, one separator, no leading 0 (0,100 may be a European 0.1): else plain digits
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+|[0-9]+")
 _ARABIC = re.compile(r"(?P<sign>[+\-\u2212]?)(?P<int>[0-9][0-9, ]*)?(?:\.(?P<frac>[0-9]+))?"
                      r"(?:[eE](?P<exp>[+-]?[0-9]+))?")
 
@@ -66,12 +67,15 @@ def prepare(text: str) -> str:
     return spaces(s.strip())
 
 
+_KEEP = frozenset("0123456789,")
+
+
 def spaces(text: str) -> str:
-    """Whitespace dropped, except one space between two digits, which stays for ``arabic`` to read as
-    a thousands separator or refuse (16030 1582 is two numbers, not 160301582)."""
+    """Whitespace dropped, except between two digits (or a digit and a comma), where it stays for
+    ``arabic`` to read as a thousands separator or refuse (16030 1582 and 1, 234 are two numbers)."""
     def keep(m: re.Match) -> str:
         s, a, b = m.string, m.start(), m.end()
-        between = a > 0 and b < len(s) and s[a - 1].isdigit() and s[b].isdigit()
+        between = a > 0 and b < len(s) and s[a - 1] in _KEEP and s[b] in _KEEP  # 1 234, or 1, 234 (refused)
         return m.group(0) if between else ""
     return re.sub(r"\s+", keep, text)
 
