@@ -191,6 +191,36 @@ def test_the_draft_skips_two_numbers_instead_of_reading_the_second():
     assert d.skipped[0][0] == "16030 1582个" and "not one number" in d.skipped[0][1]
 
 
+def _xlsx(path: Path, values: list) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["region", "indicator", "year", "value"])
+    for i, v in enumerate(values):
+        ws.append([REGION, COUNT, 1990 + i, v])
+    wb.save(path)
+    return path
+
+
+def test_excel_cells_go_through_the_same_reader(tmp_path, capsys):
+    # text cells as a planner may type them into Excel, and real numbers (4120.0 is shown as 4120)
+    f = _xlsx(tmp_path / "in.xlsx", ["16030 1582", "1abc", "64.18‰", "万六四零", 4120.0, "4.12E+3", 12])
+    rc, probs = _validate(capsys, f)
+    errors = probs[probs["severity"] == "error"]
+    assert rc == 1 and list(errors["row"]) == ["2", "3", "4", "5"]
+    assert set(errors["code"]) == {"value.not_a_number"}
+
+
+@pytest.mark.xfail(strict=True, reason="readers._cell_text maps an Excel error cell (TYPE_ERROR) to a blank; "
+                   "it must pass its text (#DIV/0!) to the number reader, which refuses it (tables engineer)")
+def test_an_excel_error_value_is_an_error_not_a_blank(tmp_path, capsys):
+    f = _xlsx(tmp_path / "err.xlsx", ["#DIV/0!", "#N/A", 5])  # openpyxl stores these as error cells
+    rc, probs = _validate(capsys, f)
+    errors = probs[probs["severity"] == "error"]
+    assert rc == 1 and list(errors["row"]) == ["2", "3"]
+
+
 # --- years: the same grammar -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw,year", [(2019, 2019), ("2019", 2019), ("2019年", 2019), ("2019.0", 2019),
