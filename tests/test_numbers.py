@@ -326,3 +326,13 @@ def test_a_number_inside_other_text_is_refused(junk, d, lead):
     for text in (f"{lead}{d}{junk}", f"{lead}{junk}{d}") if lead else (f"{d}{junk}",):
         with pytest.raises(ParseError):
             read_value(text)
+
+
+@FAST
+@given(d=st.decimals(min_value=Decimal("-999999999999"), max_value=Decimal("999999999999"), allow_nan=False,
+                     allow_infinity=False, places=4))
+def test_the_fast_path_for_plain_cells_reads_what_the_grammar_reads(d):
+    from indicators.parse import _cell_number, prepare
+
+    text = f"{d:f}"
+    assert read_value(text) == _cell_number(prepare(text), None)
