@@ -118,7 +118,7 @@ def test_a_ratio_cell_stays_readable():
     # overflow and non-finite numbers and words
     "1" + "0" * 39, "9" * 309, "1e400", "1e-400", "1e99999", "inf", "-inf", "Infinity", "1e15",
     # malformed Chinese numerals and ambiguous short forms
-    "四千二万千四万三", "万六四零", "一千五", "两万三", "二〇二〇", "三点五", "十十",
+    "四千二万千四万三", "万六四零", "一千五", "两万三", "二〇二〇", "三点五", "十十", "十两", "两十",
 ])
 def test_anything_else_in_a_cell_is_refused(text):
     with pytest.raises(ParseError):

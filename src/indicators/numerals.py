@@ -61,7 +61,7 @@ def fold_variants(text: str) -> str:
 
 def prepare(text: str) -> str:
     """Text as the number reader sees it: NFKC (full-width digits, ％, ：), simplified characters,
-    whitespace dropped except a single space between two digits (a separator, or two numbers)."""
+    whitespace dropped except between digits (see ``spaces``)."""
     s = fold_variants(unicodedata.normalize("NFKC", str(text)))
     s = s.replace("∶", ":").replace("—", "-").replace("～", "~").replace("〜", "~")
     return spaces(s.strip())
@@ -128,14 +128,14 @@ CHINESE_CHARS = "".join(_DIGITS) + "〇" + "".join(_UNITS) + "".join(_BIG)
 
 def _grammar() -> re.Pattern:
     """The numeral grammar as one regular expression, built from its parts so each rule is visible."""
-    d = "[一二两三四五六七八九]"
+    d, d2 = "[一二三四五六七八九]", "[一二两三四五六七八九]"  # 两 only before 百, 千, 万, 亿 (十两 is ten taels)
     tens = f"(?:{d}十{d}?|零{d})"  # what may follow 百: 五十, 五十五, 零五
-    hundreds = f"(?:{d}百{tens}?|零{d}十{d}?|零{d})"  # what may follow 千
-    head = f"(?:{d}?千{hundreds}?|{d}?百{tens}?|{d}?十{d}?|{d})"  # 一 may be dropped: 十二, 千, 百
+    hundreds = f"(?:{d2}百{tens}?|零{d}十{d}?|零{d})"  # what may follow 千
+    head = f"(?:{d2}?千{hundreds}?|{d2}?百{tens}?|{d}?十{d}?|{d2})"  # 一 may be dropped: 十二, 千, 百
     # after 万 or 亿: every unit written; a lone last digit needs 零 (两万三 may mean 23000 or 20003)
-    low = f"(?:{d}千{hundreds}?|{d}百{tens}?|{d}十{d}?|零(?:{d}百{tens}?|{d}十{d}?|{d}))"
+    low = f"(?:{d2}千{hundreds}?|{d2}百{tens}?|{d}十{d}?|零(?:{d2}百{tens}?|{d}十{d}?|{d}))"
     # after 亿: a 万 part (一亿五千万, 一亿零五万), or a low part with 零 for the empty 万 place (一亿零五千)
-    low_wan = f"(?:零?(?:{d}千{hundreds}?|{d}百{tens}?|{d}十{d}?|{d})万{low}?|零{d}千{hundreds}?|{low})"
+    low_wan = f"(?:零?(?:{d2}千{hundreds}?|{d2}百{tens}?|{d}十{d}?|{d2})万{low}?|零{d2}千{hundreds}?|{low})"
     wan = f"(?:{head}?万{low}?|{head})"
     return re.compile(f"{head}?亿{low_wan}?|{wan}|零")
 
