@@ -26,7 +26,7 @@ from indicators.units import UnitError
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("one_catalog")]
 
 LONG = settings(max_examples=1000, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
-DOOR = settings(max_examples=80, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+DOOR = settings(max_examples=50, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 
 NUMBERISH = st.text(alphabet=st.sampled_from(list("0123456789012345.,+-−eE %万亿个 ") + ["０", "５", "\u2009", "\u00a0",
                                                                                           "．", "％"]), max_size=14)

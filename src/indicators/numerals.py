@@ -9,7 +9,8 @@ A number is read exactly or refused, never guessed. The grammar:
   large numbers into CSV). Full-width digits read as digits (NFKC).
 - Chinese: a numeral by the grammar ``[S亿][S万][S]`` where each ``S`` is a section below 10,000
   (``[d千][d百][d十][d]``, units descending, ``零`` only where a place is skipped), so up to
-  9999亿9999万9999 (万亿 is not read). A leading unit may drop its 一 (十二, 千, 万). Refused: units
+  9999亿9999万9999 (万亿 is not read). A leading unit may drop its 一 (十二, 千, 万); 两 stands only
+  before 百, 千, 万, 亿 (两万, not 十两). Refused: units
   out of order or repeated (四千二万千四万三), bare digit strings (万六四零, 二〇二〇), and the
   colloquial short forms whose reading is ambiguous (一千五, 两万三: 1500 or 1005?). Decimals in
   words (三点五) are refused: the plans write decimals in Arabic digits.
