@@ -10,10 +10,10 @@ A number is read exactly or refused, never guessed. The grammar:
 - Chinese: a numeral by the grammar ``[S亿][S万][S]`` where each ``S`` is a section below 10,000
   (``[d千][d百][d十][d]``, units descending, ``零`` only where a place is skipped), so up to
   9999亿9999万9999 (万亿 is not read). A leading unit may drop its 一 (十二, 千, 万); 两 stands only
-  before 百, 千, 万, 亿 (两万, not 十两). Refused: units
-  out of order or repeated (四千二万千四万三), bare digit strings (万六四零, 二〇二〇), and the
-  colloquial short forms whose reading is ambiguous (一千五, 两万三: 1500 or 1005?). Decimals in
-  words (三点五) are refused: the plans write decimals in Arabic digits.
+  before 百, 千, 万, 亿 (两万, not 十两). Refused: units out of order or repeated (四千二万千四万三),
+  bare digit strings (万六四零, 二〇二〇), and the colloquial short forms whose reading is
+  ambiguous (一千五, 两万三: 1500 or 1005?). Decimals in words (三点五) are refused: the plans write
+  decimals in Arabic digits.
 - Magnitudes and finiteness: a value must be finite, below 10^15 in size (national education
   spending is about 6 x 10^12 yuan) and, if not zero, at least 10^-9: a 40-digit number, a run of
   309 digits (float inf) or 1e-400 (float 0) is refused instead of becoming inf or 0.
