@@ -9,10 +9,11 @@ A number is read exactly or refused, never guessed. The grammar:
   large numbers into CSV). Full-width digits read as digits (NFKC).
 - Chinese: a numeral by the grammar ``[S亿][S万][S]`` where each ``S`` is a section below 10,000
   (``[d千][d百][d十][d]``, units descending, ``零`` only where a place is skipped), so up to
-  9999亿9999万9999 (万亿 is not read). A leading unit may drop its 一 (十二, 千, 万). Refused: units
-  out of order or repeated (四千二万千四万三), bare digit strings (万六四零, 二〇二〇), and the
-  colloquial short forms whose reading is ambiguous (一千五, 两万三: 1500 or 1005?). Decimals in
-  words (三点五) are refused: the plans write decimals in Arabic digits.
+  9999亿9999万9999 (万亿 is not read). A leading unit may drop its 一 (十二, 千, 万); 两 stands only
+  before 百, 千, 万, 亿 (两万, not 十两). Refused: units out of order or repeated (四千二万千四万三),
+  bare digit strings (万六四零, 二〇二〇), and the colloquial short forms whose reading is
+  ambiguous (一千五, 两万三: 1500 or 1005?). Decimals in words (三点五) are refused: the plans write
+  decimals in Arabic digits.
 - Magnitudes and finiteness: a value must be finite, below 10^15 in size (national education
   spending is about 6 x 10^12 yuan) and, if not zero, at least 10^-9: a 40-digit number, a run of
   309 digits (float inf) or 1e-400 (float 0) is refused instead of becoming inf or 0.
@@ -41,7 +42,8 @@ MIN_ABS = Decimal(10) ** -9
 # ``arabic`` can refuse a malformed one instead of the text being read as a shorter number.
 NUMBER_TOKEN = r"(?:[0-9]+(?:[, ][0-9]+)*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
-_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+")
+# grouped by three, one separator, no leading 0 (0,100 may be a European 0.1): else plain digits
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+|[0-9]+")
 _ARABIC = re.compile(r"(?P<sign>[+\-\u2212]?)(?P<int>[0-9][0-9, ]*)?(?:\.(?P<frac>[0-9]+))?"
                      r"(?:[eE](?P<exp>[+-]?[0-9]+))?")
 
@@ -60,18 +62,21 @@ def fold_variants(text: str) -> str:
 
 def prepare(text: str) -> str:
     """Text as the number reader sees it: NFKC (full-width digits, ％, ：), simplified characters,
-    whitespace dropped except a single space between two digits (a separator, or two numbers)."""
+    whitespace dropped except between digits (see ``spaces``)."""
     s = fold_variants(unicodedata.normalize("NFKC", str(text)))
     s = s.replace("∶", ":").replace("—", "-").replace("～", "~").replace("〜", "~")
     return spaces(s.strip())
 
 
+_KEEP = frozenset("0123456789,")
+
+
 def spaces(text: str) -> str:
-    """Whitespace dropped, except one space between two digits, which stays for ``arabic`` to read as
-    a thousands separator or refuse (16030 1582 is two numbers, not 160301582)."""
+    """Whitespace dropped, except between two digits (or a digit and a comma), where it stays for
+    ``arabic`` to read as a thousands separator or refuse (16030 1582 and 1, 234 are two numbers)."""
     def keep(m: re.Match) -> str:
         s, a, b = m.string, m.start(), m.end()
-        between = a > 0 and b < len(s) and s[a - 1].isdigit() and s[b].isdigit()
+        between = a > 0 and b < len(s) and s[a - 1] in _KEEP and s[b] in _KEEP  # 1 234, or 1, 234 (refused)
         return m.group(0) if between else ""
     return re.sub(r"\s+", keep, text)
 
@@ -124,14 +129,14 @@ CHINESE_CHARS = "".join(_DIGITS) + "〇" + "".join(_UNITS) + "".join(_BIG)
 
 def _grammar() -> re.Pattern:
     """The numeral grammar as one regular expression, built from its parts so each rule is visible."""
-    d = "[一二两三四五六七八九]"
+    d, d2 = "[一二三四五六七八九]", "[一二两三四五六七八九]"  # 两 only before 百, 千, 万, 亿 (十两 is ten taels)
     tens = f"(?:{d}十{d}?|零{d})"  # what may follow 百: 五十, 五十五, 零五
-    hundreds = f"(?:{d}百{tens}?|零{d}十{d}?|零{d})"  # what may follow 千
-    head = f"(?:{d}?千{hundreds}?|{d}?百{tens}?|{d}?十{d}?|{d})"  # 一 may be dropped: 十二, 千, 百
+    hundreds = f"(?:{d2}百{tens}?|零{d}十{d}?|零{d})"  # what may follow 千
+    head = f"(?:{d2}?千{hundreds}?|{d2}?百{tens}?|{d}?十{d}?|{d2})"  # 一 may be dropped: 十二, 千, 百
     # after 万 or 亿: every unit written; a lone last digit needs 零 (两万三 may mean 23000 or 20003)
-    low = f"(?:{d}千{hundreds}?|{d}百{tens}?|{d}十{d}?|零(?:{d}百{tens}?|{d}十{d}?|{d}))"
+    low = f"(?:{d2}千{hundreds}?|{d2}百{tens}?|{d}十{d}?|零(?:{d2}百{tens}?|{d}十{d}?|{d}))"
     # after 亿: a 万 part (一亿五千万, 一亿零五万), or a low part with 零 for the empty 万 place (一亿零五千)
-    low_wan = f"(?:零?(?:{d}千{hundreds}?|{d}百{tens}?|{d}十{d}?|{d})万{low}?|零{d}千{hundreds}?|{low})"
+    low_wan = f"(?:零?(?:{d2}千{hundreds}?|{d2}百{tens}?|{d}十{d}?|{d2})万{low}?|零{d2}千{hundreds}?|{low})"
     wan = f"(?:{head}?万{low}?|{head})"
     return re.compile(f"{head}?亿{low_wan}?|{wan}|零")
 

@@ -28,23 +28,9 @@ from .numerals import (CHINESE_CHARS, NUMBER_TOKEN, ParseError, arabic, checked,
                        prepare, shown)
 from .units import MAGNITUDES, UNIT_WORDS
 
-__all__ = [
-    "ParseError",
-    "Quantity",
-    "parse_quantity",
-    "read_value",
-    "read_year",
-    "comparator_from_words",
-    "parse_chinese_numeral",
-    "normalise_text",
-    "fold_variants",
-    "prepare",
-    "squash",
-    "clean_float",
-    "BLANKS",
-    "closest_passage",
-    "quote_mismatch",
-]
+__all__ = ["ParseError", "Quantity", "parse_quantity", "read_value", "read_year", "comparator_from_words",
+           "parse_chinese_numeral", "normalise_text", "fold_variants", "prepare", "squash", "clean_float", "BLANKS",
+           "closest_passage", "quote_mismatch"]
 
 
 # Words that set the comparator, checked in this order (以内 beats 达到 in 达到...以内).
@@ -64,6 +50,7 @@ _RANGE_RE = re.compile(rf"^(?P<lo>{_NUM})(?P<mag1>[千万亿百]*)(?P<u1>[^\d.]*
 _NUMBER_RE = re.compile(rf"(?P<num>{_NUM})(?P<rest>.*)$")
 _CELL_RE = re.compile(rf"(?P<sign>[+\-\u2212]?)(?P<num>{_NUM})(?P<rest>[^0-9]*)")
 _RANGE_SIGNS = "-~—–至到"
+_PLAIN = re.compile(r"-?[0-9]{1,15}(?:\.([0-9]{1,15}))?")  # float() of it is Decimal's reading, below 10^15
 _HALF_WORDS = ("一半", "过半", "半数")
 _PARITY_WORDS = ("大体相当", "基本相当")
 _FRACTION_RE = re.compile(r"(?P<d>[0-9]+|[一二两三四五六七八九十]+)分之(?P<n>[0-9]+|[一二两三四五六七八九十]+)")
@@ -297,7 +284,11 @@ def read_value(raw: object) -> Quantity:
     """One table cell read strictly: the WHOLE cell is a ratio (17:1), a number with an optional
     magnitude and unit word (45%, 2.26万, 4.12E+3, 1,234), or a Chinese numeral (一千五百人). Comparator
     words, ranges, formulas (=1+1), Excel error values (#DIV/0!) and anything else raise ParseError."""
-    s = prepare(_as_text(raw))
+    text = _as_text(raw).strip()
+    plain = _PLAIN.fullmatch(text)
+    if plain and (text.strip("-0.") == "" or abs(float(text)) >= 1e-9):  # the common cell, same value
+        return Quantity(value=float(text), decimals=len(plain.group(1) or ""))
+    s = prepare(text)
     parts, pm = None, _PARTS_RE.search(s)
     if pm and pm.end() == len(s):  # 91.3%(126/138): the stated parts close the cell
         parts, s = (_to_float(pm.group("n")), _to_float(pm.group("d"))), s[: pm.start()]
