@@ -1,4 +1,4 @@
-"""How close is the closed-form theta (``indicators.forecast.batch.theta``) to statsmodels' ThetaModel?
+"""How close is the closed-form theta (``indicators.forecast.models.theta_many``) to statsmodels' ThetaModel?
 
 On the 645 yearly M3 series, each cut to its last 8-20 points (planning-length histories long enough
 for theta), both forecast 1-6 years ahead. Printed: the largest and 99th-percentile relative
@@ -40,7 +40,7 @@ def m3_cuts(seed: int = 20261201) -> list[np.ndarray]:
 
 
 def compare(series: list[np.ndarray], h: int = 6) -> dict:
-    from indicators.forecast.batch import ses_alpha, theta
+    from indicators.forecast.models import ses_alpha, theta_many as theta
 
     t0 = time.perf_counter()
     ref = [statsmodels_theta(y, h) for y in series]

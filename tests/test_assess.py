@@ -10,7 +10,8 @@ import indicators
 from indicators.forecast import ladder as fc
 from indicators.forecast import models
 from indicators.actuals.load import ACTUAL_COLUMNS
-from indicators.verdicts.assess import Thresholds, assess, meets_interval, pace
+from indicators.verdicts.assess import assess, meets_interval, pace
+from indicators.rules import Thresholds
 
 from conftest import write_plan
 
@@ -233,17 +234,6 @@ def test_proxy_interpolates_the_parent_and_skips_small_counts(tmp_path):
     assert share["forecast"] == pytest.approx(56.0, abs=0.5) and share["p_meet"] > 0.5
     # one school does not follow the city's growth rate
     assert r.loc["sec_voc_schools", "status"] == "insufficient_data"
-
-
-def test_forecast_frame_is_one_forecast_per_series():
-    # two made-up series in one long table: the batch path forecasts each group on its own
-    long = pd.DataFrame({"region": ["A"] * 3 + ["B"] * 3, "indicator": ["x"] * 6, "definition": ["standard"] * 6,
-                         "year": [2019, 2020, 2021] * 2, "value": [10.0, 12, 15, 5.0, 5, 5]})
-    out = fc.forecast_frame(long, {"x": "count"}, until=2023)
-    assert out.groupby("region")["year"].apply(list).to_dict() == {"A": [2022, 2023], "B": [2022, 2023]}
-    one = fc.fit_forecast([2019, 2020, 2021], [10.0, 12, 15], [2022, 2023], unit="count")
-    assert np.allclose(out[out["region"] == "A"]["forecast"], one.median)
-    assert np.allclose(out[out["region"] == "B"]["forecast"], 5.0)
 
 
 def test_assess_in_worker_processes_gives_the_same_table():

@@ -11,7 +11,7 @@ import yaml
 
 import indicators
 from indicators.errors import CatalogError
-from indicators.parse import squash
+from indicators.text import squash
 from indicators.plans.catalog import CATALOG_DIR, SOURCES_DIR
 
 SEEDS = ["000_7649a304b59ffd58.txt", "001_6c78920ece41fbe4.txt", "002_4305ea7b79186ddc.txt",

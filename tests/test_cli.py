@@ -80,7 +80,7 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 
-from indicators.cli.output import text_width  # noqa: E402
+from indicators.text import text_width  # noqa: E402
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import indicators as I
-from indicators.forecast import batch
+from indicators.forecast import batch, models
 from indicators.forecast import ladder as F
 
 
@@ -126,13 +126,13 @@ def test_theta_is_ses_with_drift_and_agrees_with_statsmodels():
             ref = np.asarray(res.forecast(4))
             lo, hi = (np.asarray(a) for a in res.prediction_intervals(4, alpha=0.2).T.values)
         z = y[None, :]
-        alpha = batch.ses_alpha(z)[0]
+        alpha = models.ses_alpha(z)[0]
         sse_ours = batch._ses(z, np.array([[alpha]]))[0][0, 0]
         sse_sm = batch._ses(z, np.array([[float(res.params["alpha"])]]))[0][0, 0]
         assert sse_ours <= sse_sm * (1 + 1e-9)  # never a worse least-squares fit than statsmodels'
         if abs(alpha - float(res.params["alpha"])) > 1e-3:
             continue  # statsmodels stopped in a local minimum: a different (worse) alpha
-        loc, scale = batch.theta(z, np.arange(1.0, 5.0)[None, :])
+        loc, scale = models.theta_many(z, np.arange(1.0, 5.0)[None, :])
         assert np.allclose(loc[0], ref, rtol=1e-4)
         ratio = scale[0] * 1.2815515655446004 / ((hi - lo) / 2)
         assert np.all((ratio > 0.7) & (ratio < 2.0))  # sigma^2 without the ARIMA likelihood fit

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_numbers import COUNT, REGION, formal_chinese, formats
 
-from indicators.cli import main
+from indicators.cli.main import main
 from indicators.numerals import CHINESE_CHARS, chinese
 from indicators.parse import ParseError, parse_quantity, read_value
 from indicators.units import UnitError

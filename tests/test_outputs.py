@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from conftest import write_plan
 from indicators.cli.main import main
-from indicators.cli.output import emit, to_csv_text, to_json_text, to_xlsx_bytes
+from indicators.cli.output import emit
+from indicators.writing import to_csv_text, to_json_text, to_xlsx_bytes
 from indicators.safe_text import cell_text, chart_text, clean_text, sheet_title
 
 pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue

@@ -85,7 +85,7 @@ def test_notebook_threshold_parameters_are_the_library_defaults():
 
     import nbformat
 
-    from indicators.verdicts.assess import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+    from indicators.rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 
     for name in ("overview", "region_report"):
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)

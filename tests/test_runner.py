@@ -181,7 +181,8 @@ def test_run_takes_the_options_assess_takes(tmp_path):
 
     from conftest import write_plan
     from indicators.actuals.load import load_actuals
-    from indicators.verdicts.assess import Thresholds, assess
+    from indicators.verdicts.assess import assess
+    from indicators.rules import Thresholds
     from indicators.plans.catalog import load_catalog
 
     plans = tmp_path / "plans"

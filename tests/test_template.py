@@ -4,7 +4,8 @@ gives a trend. Values typed into it here are made up for the test."""
 import pytest
 from openpyxl import load_workbook
 
-from indicators.actuals.load import load_actuals, template
+from indicators.actuals.load import load_actuals
+from indicators.actuals.template import template
 from indicators.cli.main import main
 
 REGION = "茌平区"

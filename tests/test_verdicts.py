@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 import indicators
 from indicators.forecast import ladder as fc
 from indicators.actuals.load import ACTUAL_COLUMNS, load_actuals, read_actuals_file
-from indicators.verdicts.assess import Thresholds, assess
+from indicators.verdicts.assess import assess
+from indicators.rules import Thresholds
 from indicators.cli.main import main
 from indicators.words.explain import fmt_num, fmt_prob
 from indicators.forecast.ladder import NONNEGATIVE_UNITS, SeriesError

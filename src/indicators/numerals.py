@@ -26,9 +26,10 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .errors import IndicatorsError
+from .text import fold_variants
 
 __all__ = ["ParseError", "MAX_ABS", "MIN_ABS", "NUMBER_TOKEN", "arabic", "chinese", "checked", "decimals",
-           "fold_variants", "prepare", "shown", "spaces"]
+           "prepare", "shown", "spaces"]
 
 
 class ParseError(IndicatorsError, ValueError):
@@ -46,18 +47,6 @@ NUMBER_TOKEN = r"(?:[0-9]+(?:[, ][0-9]+)*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9
 _GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+|[0-9]+")
 _ARABIC = re.compile(r"(?P<sign>[+\-\u2212]?)(?P<int>[0-9][0-9, ]*)?(?:\.(?P<frac>[0-9]+))?"
                      r"(?:[eE](?P<exp>[+-]?[0-9]+))?")
-
-
-# Traditional and variant forms that change how a number or its comparator reads (萬 is 万).
-_VARIANTS = str.maketrans(
-    "萬億與達個於內門項場臺間種條處單員數總額級點並過為費兩幾約將專層業職參學輸實訓證書師當體規劃畫長發現經驗佔貼補產階畢養術設區縣範辦團對應務勞動從開護",
-    "万亿与达个于内门项场台间种条处单员数总额级点并过为费两几约将专层业职参学输实训证书师当体规划画长发现经验占贴补产阶毕养术设区县范办团对应务劳动从开护",
-)
-
-
-def fold_variants(text: str) -> str:
-    """Traditional and variant characters as their simplified forms (萬 -> 万, 與 -> 与), same length."""
-    return str(text).translate(_VARIANTS)
 
 
 def prepare(text: str) -> str:

@@ -24,12 +24,12 @@ import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass
 
-from .numerals import (CHINESE_CHARS, NUMBER_TOKEN, ParseError, arabic, checked, chinese, decimals, fold_variants,
-                       prepare, shown)
+from .numerals import CHINESE_CHARS, NUMBER_TOKEN, ParseError, arabic, checked, chinese, decimals, prepare, shown
+from .text import normalise_text, squash
 from .units import MAGNITUDES, UNIT_WORDS
 
 __all__ = ["ParseError", "Quantity", "parse_quantity", "read_value", "read_year", "comparator_from_words",
-           "parse_chinese_numeral", "normalise_text", "fold_variants", "prepare", "squash", "clean_float", "BLANKS",
+           "parse_chinese_numeral", "prepare", "clean_float", "BLANKS",
            "closest_passage", "quote_mismatch"]
 
 
@@ -69,17 +69,6 @@ class Quantity:
     ratio: tuple[float, float] | None = None
     parts: tuple[float, float] | None = None
     decimals: int = 0  # digits after the point as written: 91.3% -> 1, used for rounding checks
-
-
-def squash(text: str) -> str:
-    """Remove all whitespace: how quotes are compared with their source."""
-    return re.sub(r"\s+", "", str(text))
-
-
-def normalise_text(text: str) -> str:
-    """Whitespace removed and full-width forms folded (：→:, （→(, ％→%, ２→2)."""
-    s = fold_variants(unicodedata.normalize("NFKC", squash(text)))
-    return s.replace("∶", ":").replace("—", "-").replace("～", "~").replace("〜", "~")
 
 
 def comparator_from_words(text: str) -> str:

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from .errors import IndicatorsError
+from .text import normalise_text
 
 __all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
            "ratio_to_value", "ratio_reading", "to_canonical", "MONEY_OR_COUNT_UNITS", "NONNEGATIVE_UNITS",
@@ -129,7 +130,6 @@ UNIT_WORDS = frozenset(_WORDS)
 def lookup_unit(text: str) -> Unit:
     """Resolve a unit string such as ``万元``, ``万人``, ``人次``, ``%`` or ``10k_yuan``; full-width and
     traditional forms read as the number parser reads them (％ is %, 萬人 is 万人)."""
-    from .parse import normalise_text  # parse imports this module
 
     s = normalise_text(text)
     if s.startswith("(") and s.endswith(")") or s.startswith("（") and s.endswith("）"):

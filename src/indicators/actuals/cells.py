@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import Problem, Severity
-from ..parse import BLANKS, ParseError, clean_float, normalise_text, read_value, read_year
+from ..parse import BLANKS, ParseError, clean_float, read_value, read_year
+from ..text import normalise_text
 from ..plans.regions import Regions
 from ..units import UnitError, to_canonical
 from ..plans.vocabulary import Indicator, Vocabulary

@@ -31,11 +31,10 @@ from .derive import derive
 from ..errors import IndicatorsError, Problem, Severity, ValidationError
 from .files import read_actuals_file
 from ..plans.catalog import Catalog
-from .template import template
 from ..provenance import PACKAGE
 
 __all__ = ["Actuals", "load_actuals", "read_actuals_file", "bundled_data_dir", "ACTUAL_COLUMNS",
-           "derive", "template", "as_actuals_table", "baselines_as_actuals", "SERIES_KEY", "LAYERS"]
+           "derive", "as_actuals_table", "baselines_as_actuals", "SERIES_KEY", "LAYERS"]
 
 
 def bundled_data_dir() -> Path:

@@ -11,7 +11,7 @@ import pandas as pd
 from .table import ACTUAL_COLUMNS
 from ..errors import IndicatorsError
 from .layouts import label_unit
-from ..cli.output import emit, to_xlsx_bytes, write_atomic
+from ..writing import to_csv_text, to_xlsx_bytes, write_atomic
 from ..parse import clean_float
 from ..plans.catalog import Catalog
 from ..safe_text import sheet_title
@@ -110,7 +110,7 @@ def write_template(frame: pd.DataFrame, fmt: str, layout: str, region: str, outp
     stands in a title row above the table (readers skip it), so the region is still in the file,
     and validating needs --input-region. A CSV has no sheet name: --input-region too."""
     if fmt != "xlsx":
-        emit(frame, "csv", output)
+        write_atomic(output, to_csv_text(frame).encode("utf-8"))
         return False
     if layout == "long":
         write_atomic(output, to_xlsx_bytes(frame, "actuals"))

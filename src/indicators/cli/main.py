@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from .help import COMMAND_HELP, HELP, help_lang
-from ..verdicts.assess import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 from ..errors import IndicatorsError, ValidationError
 from .output import emit
 
@@ -191,7 +191,7 @@ def cmd_actuals(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from ..actuals.load import template
+    from ..actuals.template import template
     from ..actuals.template import write_template
 
     cat = _catalog(args)
@@ -207,7 +207,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_assess(args) -> int:
-    from ..verdicts.assess import Thresholds, assess
+    from ..verdicts.assess import assess
+    from ..rules import Thresholds
 
     cat = _catalog(args)
     act = _actuals(args, cat)

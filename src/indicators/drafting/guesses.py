@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..parse import fold_variants
+from ..text import fold_variants
 from ..units import UnitError, conversion_factor
 from ..plans.vocabulary import Vocabulary
 

@@ -349,7 +349,7 @@ def write_backtest(catalog, out, quick: bool = False) -> tuple[str, str]:
     import time
     from pathlib import Path
 
-    from ..cli.output import to_csv_text, write_atomic
+    from ..writing import to_csv_text, write_atomic
 
     start = time.perf_counter()
     real, m3, last = load_inputs(catalog, quick=quick)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..verdicts.assess import Thresholds
+from ..rules import Thresholds
 from ..forecast.ladder import CANDIDATES
 
 __all__ = ["accuracy_table", "choice_table", "brier_score", "brier_table", "reliability_table", "tidy_reliability",

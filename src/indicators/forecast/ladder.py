@@ -12,7 +12,7 @@ n       candidates
         ``weighted`` (recency-weighted linear trend; its interval is computed here because
         statsmodels' WLS prediction interval ignores the weights)
 >= 5    ``loglinear`` (OLS on log values) for strictly positive money and counts
->= 8    ``theta`` (SES with drift, closed form in ``batch.theta``; statsmodels' ThetaModel is its
+>= 8    ``theta`` (SES with drift, closed form in ``models.theta_many``; statsmodels' ThetaModel is its
         reference in the tests), guarded: a forecast that leaves a plausible envelope
         falls back to the next best candidate
 ======  ==========================================================================================
@@ -87,7 +87,7 @@ from ..errors import IndicatorsError
 from .models import WEIGHT_DECAY, recency_weights
 from ..units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS
 
-__all__ = ["Forecast", "fit_forecast", "forecast_frame", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
+__all__ = ["Forecast", "fit_forecast", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
            "WEIGHT_DECAY", "transform_for", "SeriesError", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
            "SCALE_FLOOR", "P_LIMIT", "recency_weights", "rank_key", "lower_for"]
 
@@ -381,18 +381,3 @@ def fit_forecast(years, values, horizon_years, unit: str = "count", model: str |
     return None
 
 
-def forecast_frame(actuals: pd.DataFrame, unit_of: dict[str, str], until: int) -> pd.DataFrame:
-    """Forecast every series (region, indicator, definition) of a long actuals table up to ``until``,
-    all at once (``batch.fit_many``)."""
-    from .batch import fit_many
-
-    keys, series, units, horizons = [], [], [], []
-    for key, g in actuals.groupby(["region", "indicator", "definition"], sort=True):
-        keys.append(key)
-        series.append((g["year"], g["value"]))
-        units.append(unit_of.get(key[1], "count"))
-        horizons.append(range(int(g["year"].max()) + 1, until + 1))
-    out = [fc.frame().assign(region=k[0], indicator=k[1], definition=k[2])
-           for k, fc in zip(keys, fit_many(series, units, horizons)) if fc is not None]
-    cols = ["region", "indicator", "definition", "year", "forecast", "lo80", "hi80", "lo95", "hi95", "model"]
-    return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import Problem
 from .schema import BAD, PLAN, TARGET, as_year, check, shown, unit_range
-from ..parse import ParseError, Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch, squash
+from ..parse import ParseError, Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch
+from ..text import squash
 from .regions import Regions
 from .safe_yaml import LineLoader, load_yaml, read_text
 from ..units import UnitError, ratio_reading, to_canonical

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import CatalogError, Problem
-from ..parse import normalise_text
+from ..text import normalise_text
 from .schema import INDICATOR, check, control_character, shown
 from .safe_yaml import BoundedLoader, load_yaml
 from ..units import CANONICAL_UNITS

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..verdicts.assess import STATUSES, Thresholds
+from ..rules import STATUSES, Thresholds
 from ..words.explain import WORDS, fmt_prob, status_label
 from .plots import status_heatmap
 from .html import TABLE, badge, by_urgency, esc, section, src

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib import font_manager
 
 from ..words.explain import CHART_WORDS, STATUS_LABELS, definition_label, unit_name
-from ..cli.output import wrap_text
+from ..text import wrap_text
 from ..safe_text import chart_text
 
 __all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path",

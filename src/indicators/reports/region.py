@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..actuals.load import Actuals
-from ..verdicts.assess import STATUSES, SeriesStore, Thresholds, forecast_path
+from ..verdicts.assess import SeriesStore, forecast_path
+from ..rules import STATUSES, Thresholds
 from ..plans.checks import check_plans
 from ..words.explain import CHECK_LABELS, WORDS, check_sentence, definition_label, fmt_prob, fmt_target, report_title
 from .plots import plot_indicator

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..verdicts.assess import Thresholds
 from ..errors import IndicatorsError, Problem, ValidationError
 from ..parallel import scheduler_from_env

@@ -40,14 +40,12 @@ from ..parallel import map_ordered, scheduler_from_env
 from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
 from ..plans.catalog import Catalog
+from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK, STATUSES, Thresholds
 
 __all__ = ["Thresholds", "assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "STATUSES",
            "DEFAULT_ON_TRACK", "DEFAULT_AT_RISK", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",
            "dated_targets", "inside"]
 
-STATUSES = ("met", "missed", "on_track", "at_risk", "off_track", "insufficient_data")
-DEFAULT_ON_TRACK = 0.7
-DEFAULT_AT_RISK = 0.3
 DEFAULT_SHARE_TOLERANCE = 2.0      # percentage points
 DEFAULT_RELATIVE_TOLERANCE = 0.05  # 5% of the target value
 
@@ -59,24 +57,6 @@ ASSESS_COLUMNS = [
     "pace_category", "anticipated_progress", "reach_year", "years_late", "plausibility", "model", "proxy_region",
     "explanation", "explanation_zh", "explanation_en", "target_id", "quote",
 ]
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """p_meet at or above ``on_track``: on track; at or above ``at_risk``: at risk; below: off track."""
-
-    on_track: float = DEFAULT_ON_TRACK
-    at_risk: float = DEFAULT_AT_RISK
-
-    def status(self, p: float) -> str:
-        if p >= self.on_track:
-            return "on_track"
-        if p >= self.at_risk:
-            return "at_risk"
-        return "off_track"
-
-    def __iter__(self):
-        return iter((self.on_track, self.at_risk))
 
 
 def meets_interval(value: float, comparator: str, direction: str, unit: str, value_high: float | None = None,

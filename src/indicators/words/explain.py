@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+
 __all__ = ["STATUS_LABELS", "UNIT_WORDS", "UNIT_NAMES", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "unit_word", "unit_name", "definition_label", "report_title", "explain"]
@@ -348,10 +350,9 @@ def _pace_clause(r: dict, ph: dict, v: dict) -> str:
 
 
 def _default_thresholds(thresholds):
-    """The status thresholds stated once, in ``assess`` (imported here late: assess imports explain)."""
+    """The status thresholds stated once, in ``rules``."""
     if thresholds is not None:
         return tuple(thresholds)
-    from ..verdicts.assess import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 
     return DEFAULT_ON_TRACK, DEFAULT_AT_RISK
 
