@@ -49,7 +49,7 @@ def test_switch_points_current_at_a_complete_set_and_keeps_the_one_before(tmp_pa
     assert (out / "index.html").read_text(encoding="utf-8") == sets.REDIRECT
     assert 'url=current/index.html' in sets.REDIRECT and 'href="current/index.html"' in sets.REDIRECT
     assert (out / "README.md").read_text(encoding="utf-8") == "tracked by git"
-    assert sorted(p.name for p in out.iterdir()) == [".lock", "README.md", "current", "index.html", "sets"][1:]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "current", "index.html", "sets"]
 
 
 def test_the_redirect_page_is_written_only_when_it_changes(tmp_path):
@@ -93,8 +93,7 @@ def test_an_old_layout_out_is_migrated_and_files_the_tool_does_not_make_stay(tmp
     assert sets.previous_set(out) == out  # an earlier version's pages: the set failed regions keep from
     notes = []
     sets.switch(_staged(out, "new"), out, "s1", notes)
-    assert sorted(p.name for p in out.iterdir()) == [".lock", "README.md", "backtest.csv", "current", "index.html",
-                                                    "sets"][1:]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "backtest.csv", "current", "index.html", "sets"]
     assert (out / "backtest.csv").read_text(encoding="utf-8") == "kept\n"
     assert any("earlier version" in n for n in notes)
     assert sets.previous_set(out) == (out / "sets" / "s1").resolve()

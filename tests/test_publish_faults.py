@@ -169,9 +169,10 @@ def test_a_region_whose_kernel_dies_or_hangs_keeps_its_previous_page(good, tmp_p
     index = now["files"]["index.html"].decode("utf-8")
     made = re.search(r"保留 (.+?) 运行生成的页面", index)
     assert made and f'<a class="kept" href="{page}">' in index
-    # kept twice, it still names the run that made it
-    assert made.group(1) == re.search(rb'"time": "([^"]+)"', first["files"]["run.json"]).group(1).decode()
-    assert json.loads(now["files"]["run.json"])["failed"][0]["kept_from"] == made.group(1)
+    # the time of the run that made the page, not of the one that kept it (kept twice: still the first)
+    made_by = json.loads(before["files"]["run.json"])["pages"][page]
+    meta = json.loads(now["files"]["run.json"])
+    assert made.group(1) == made_by != meta["time"] and meta["failed"][0]["kept_from"] == made_by
     _no_orphans(marker)
 
 
@@ -208,3 +209,16 @@ def test_a_full_disk_fails_cleanly_and_keeps_the_set(good):
     assert code == 1 and "publish.disk_full" in err and "Traceback" not in err, err
     assert _snapshot(out) == before and _leftovers(out) == []
     _no_orphans(marker)
+
+
+def test_two_runs_racing_both_publish(good):
+    """The old swap crashed the second run with `OSError: Directory not empty`; now the second waits
+    for the lock (only around the switch: both execute their notebooks at the same time)."""
+    out, first, _ = good
+    runs = [_start(out) for _ in range(2)]
+    results = [(proc.communicate(timeout=900)[1], proc.returncode, marker) for proc, marker in runs]
+    for err, code, marker in results:
+        assert code == 0 and "Traceback" not in err, err
+        _no_orphans(marker)
+    _assert_complete(out, first)
+    assert _leftovers(out) == [] and len(list((out / "sets").iterdir())) == 2
