@@ -127,7 +127,7 @@ def _nbconvert(notebook: Path, *args: str) -> str:
 
 @pytest.mark.slow
 def test_nbconvert_template_gives_the_page_indicators_run_gives(planner_run):
-    from indicators.run.runner import export_html
+    from indicators.run.page import export_html
 
     page = _nbconvert(planner_run, "--template", "indicators")
     assert page == export_html(nbformat.read(planner_run, as_version=4))  # one look, one home

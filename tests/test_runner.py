@@ -15,7 +15,8 @@ import pytest
 import indicators
 from indicators.cli.main import main
 from indicators.errors import ValidationError
-from indicators.run.runner import export_html, run, slug
+from indicators.run.runner import run, slug
+from indicators.run.page import export_html
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,7 +226,7 @@ def test_cells_papermill_adds_get_stable_ids():
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from indicators.run.runner import stable_cell_ids
+    from indicators.run.execute import stable_cell_ids
 
     ids = []
     for _ in range(2):

@@ -1,10 +1,11 @@
-"""Modules and functions over the size limits of issue 10, found with ``ast``.
+"""A report of the longest modules and functions, found with ``ast``: a hint where a module may hold
+more than one idea, never a reason to split one (the house is split by concept, not by size).
 
     python tools/sizes.py [--modules 400] [--functions 60] [DIR]
 
 Prints one line per module over the module limit (its line count) and per function over the
-function limit (its first line and length, decorators included), and exits 1 when there is any.
-Defaults: ``src/indicators``, 400 lines per module, 60 per function. Used by tests/test_project.py.
+function limit (its first line and length, decorators included). Always exits 0: it is a report.
+Defaults: ``src/indicators``, 400 lines per module, 60 per function.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"function {rel}:{first} {name}: {length} lines (> {args.functions})")
     if not big_modules and not big_functions:
         print(f"no module over {args.modules} lines, no function over {args.functions}")
-    return 1 if big_modules or big_functions else 0
+    return 0
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..parallel import dask_client
-from .publish import export_html
+from .page import export_html
 
 __all__ = ["execute", "stable_cell_ids", "kernel_name", "on_pool", "on_dask", "describe_cell"]
 

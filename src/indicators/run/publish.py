@@ -1,4 +1,4 @@
-"""Publishing a run: the offline HTML page of a notebook, the index, PDFs and the pages kept.
+"""Publishing a run: the index, PDFs and the pages kept.
 
 Everything here happens on the client after the workers are done: a worker's result is written
 into the staging directory (a failed region's executed notebook and kernel log under ``failed/``),
@@ -15,38 +15,14 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from ..provenance import PACKAGE
 
-__all__ = ["export_html", "PAGE_CSS", "TEMPLATES", "page", "keep", "keep_previous", "page_times", "index_html", "pdfs",
+from .execute import describe_cell
+from .page import page
+
+__all__ = ["keep", "keep_previous", "page_times", "index_html", "pdfs",
            "BROWSERS"]
 
-# the nbconvert template that gives the reports their look (installed as share/jupyter/nbconvert/templates/
-# indicators, so `jupyter nbconvert --to html --template indicators` gives the same page)
-TEMPLATES = PACKAGE / "jupyter" / "nbconvert" / "templates"
-PAGE_CSS = (TEMPLATES / "indicators" / "indicators.css").read_text(encoding="utf-8")
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-
-
-def page(title: str, body: str, lang: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
-            f"<style>\n{PAGE_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
-
-
-def export_html(nb, title: str | None = None, lang: str | None = None) -> str:
-    """One self-contained page with the ``indicators`` nbconvert template: inputs, prompts and stderr
-    hidden, images embedded, our stylesheet inlined, no script from any host. ``title`` is stored in
-    the notebook's metadata (so nbconvert on the executed notebook gives the same page); ``lang`` is
-    taken from the papermill parameters unless given."""
-    from nbconvert import HTMLExporter
-
-    if title:
-        nb.metadata["title"] = title
-    if lang:
-        nb.metadata.setdefault("papermill", {}).setdefault("parameters", {}).setdefault("lang", lang)
-    exporter = HTMLExporter(template_name="indicators", extra_template_basedirs=[str(TEMPLATES)])
-    body, _ = exporter.from_notebook_node(nb)
-    return body
 
 
 def pdfs(result) -> None:
@@ -137,7 +113,6 @@ def _report_row(r: dict, counts: dict, zh: bool) -> str:
 def _failed_row(r: dict, zh: bool) -> str:
     """A failed region: the error, the cell that raised it (as papermill names it) and the kept notebook."""
     from ..verdicts.assess import STATUSES
-    from .execute import describe_cell
     from ..words.explain import INDEX_WORDS
 
     cell = describe_cell(r.get("cell"))

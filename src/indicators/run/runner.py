@@ -31,13 +31,13 @@ from ..verdicts.assess import Thresholds
 from ..errors import IndicatorsError, Problem, ValidationError
 from ..parallel import scheduler_from_env
 from ..words.explain import INDEX_WORDS
-from .execute import describe_cell, kernel_name, on_dask, on_pool, stable_cell_ids  # noqa: F401 (stable_cell_ids: API)
+from .execute import describe_cell, kernel_name, on_dask, on_pool
 from ..provenance import input_records, plan_dir_record, shown_path
 from . import sets
-from .publish import PAGE_CSS, export_html, index_html, keep, keep_previous, page_times, pdfs  # noqa: F401 (API)
+from .publish import index_html, keep, keep_previous, page_times, pdfs
 from ..provenance import PACKAGE
 
-__all__ = ["run", "RunResult", "notebooks_dir", "slug", "export_html", "PAGE_CSS"]
+__all__ = ["run", "RunResult", "notebooks_dir", "slug"]
 
 DEFAULT_TIMEOUT = 600  # seconds per cell
 
