@@ -266,6 +266,10 @@ def test_probability_rounding_keeps_the_side_of_the_threshold():
         shown = fmt_prob(p)
         if shown[0] not in "<>":
             assert Thresholds().status(float(shown.rstrip("%")) / 100) == Thresholds().status(p), (p, shown)
+    # other thresholds keep their own sides; None: a probability that decides no status
+    assert fmt_prob(0.6956, Thresholds(0.8, 0.5)) == "70%" and fmt_prob(0.7996, Thresholds(0.8, 0.5)) == "79.96%"
+    assert fmt_prob(0.6956, None) == "70%"
+    assert Thresholds().between(0.6956, 0.70) == 0.7 and Thresholds().between(0.65, 0.66) is None
 
 
 def _assess_one(tmp_path, indicator, written, quote, pairs, unit, year=2023, as_of=2021):

@@ -15,8 +15,6 @@ STATUSES = ("met", "missed", "on_track", "at_risk", "off_track", "insufficient_d
 
 
 DEFAULT_ON_TRACK = 0.7
-
-
 DEFAULT_AT_RISK = 0.3
 
 
@@ -34,5 +32,11 @@ class Thresholds:
             return "at_risk"
         return "off_track"
 
-    def __iter__(self):
-        return iter((self.on_track, self.at_risk))
+    def between(self, p: float, q: float) -> float | None:
+        """The threshold that separates two readings of one probability (``p`` and ``q``, the same
+        probability rounded for print), or None: a printed probability never crosses one, so 0.6956
+        reads 69.6% (at risk) with a 0.7 threshold, never 70%."""
+        for th in (self.on_track, self.at_risk):
+            if (p >= th) != (q >= th):
+                return th
+        return None

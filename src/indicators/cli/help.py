@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+
 __all__ = ["HELP", "COMMAND_HELP", "help_lang"]
 
 COMMAND_HELP = {
@@ -69,8 +71,8 @@ HELP = {
         "draft_output": "规划 YAML 的路径（默认：与文本同目录）",
         "check": "列出仍需确认的条目",
         "as_of": "只用截至此年份的实际数据（默认：最新年份）",
-        "on_track": "达标概率不低于此值为“有望达标”（0.7）",
-        "at_risk": "达标概率不低于此值为“存在风险”，低于则为“难以达标”（0.3）",
+        "on_track": f"达标概率不低于此值为“有望达标”（{DEFAULT_ON_TRACK}）",
+        "at_risk": f"达标概率不低于此值为“存在风险”，低于则为“难以达标”（{DEFAULT_AT_RISK}）",
         "jobs": "并行的工作进程数：run 执行笔记本，assess 按地区分工（2）",
         "out": "报告输出目录（reports）",
         "run_domain": "要判断和报告的规划领域（默认 vocational；all 表示全部）",
@@ -110,8 +112,8 @@ HELP = {
         "draft_output": "plan YAML to write (default: beside the source)",
         "check": "list the entries still to confirm",
         "as_of": "use only actuals up to this year (default: the latest actual year)",
-        "on_track": "p_meet at or above this: on track (0.7)",
-        "at_risk": "p_meet at or above this: at risk, below: off track (0.3)",
+        "on_track": f"p_meet at or above this: on track ({DEFAULT_ON_TRACK})",
+        "at_risk": f"p_meet at or above this: at risk, below: off track ({DEFAULT_AT_RISK})",
         "jobs": "worker processes: notebooks in parallel for run, regions split between them for assess (2)",
         "out": "directory for the reports (reports)",
         "run_domain": "plan domain to assess and report on (default vocational; 'all' for every)",

@@ -224,7 +224,7 @@ def cmd_assess(args) -> int:
                        "latest_value", "forecast", "p_meet", "status", "explanation"]]
     from .tables import assess_screen
 
-    shown, fit = _screen(args, assess_screen, frame, cat, tuple(th))
+    shown, fit = _screen(args, assess_screen, frame, cat, th)
     emit(shown, args.format, args.output, fit)
     return 0
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..rules import Thresholds
+
 from ..words.explain import CHECK_LABELS, KIND_LABELS, WORDS, check_sentence, fmt_num, fmt_prob, fmt_target, status_label
 
 __all__ = ["targets_screen", "assess_screen", "checks_screen"]
@@ -43,7 +45,8 @@ def targets_screen(frame: pd.DataFrame, catalog, lang: str) -> tuple[pd.DataFram
     return _headed(out, lang), fit
 
 
-def assess_screen(frame: pd.DataFrame, catalog, lang: str, thresholds=(0.7, 0.3)) -> tuple[pd.DataFrame, dict]:
+def assess_screen(frame: pd.DataFrame, catalog, lang: str, thresholds: Thresholds = Thresholds()
+                  ) -> tuple[pd.DataFrame, dict]:
     """Region, indicator name, year, target, latest actual, forecast, probability, status label,
     explanation, clause; on a narrow terminal the clause, latest and forecast go first (the
     explanation says them) and the explanation wraps."""
@@ -55,7 +58,7 @@ def assess_screen(frame: pd.DataFrame, catalog, lang: str, thresholds=(0.7, 0.3)
         "target": [fmt_target(r.comparator, r.target, r.unit, lang, r.target_high) for r in frame.itertuples()],
         "latest": latest,
         "forecast": [fmt_num(v, u) if pd.notna(v) else "" for v, u in zip(frame["forecast"], frame["unit"])],
-        "p": [fmt_prob(p, tuple(thresholds)) for p in frame["p_meet"]],
+        "p": [fmt_prob(p, thresholds) for p in frame["p_meet"]],
         "status": frame["status"].map(lambda s: status_label(s, lang)),
         "explanation": frame["explanation"], "clause": frame["clause"]})
     fit = dict(drop=tuple(WORDS[lang][c] for c in ("clause", "latest", "forecast", "region")),

@@ -110,11 +110,10 @@ class Overview:
         a = by_urgency(a).sort_values(["year", "p_meet", "region"], kind="stable")
         if a.empty:
             return f"<p>{esc(t['none'])}</p>"
-        th = tuple(self.thresholds)
         head = "".join(f"<th>{esc(t[k])}</th>" for k in ("region", "year", "indicator", "status", "p", "explanation"))
         rows = "".join(f'<tr><td class="nowrap">{src(self.region_name(r.region), self.lang)}</td><td>{esc(r.year)}</td>'
                        f"<td>{src(self._label(r.indicator, r.breakdown), self.lang)}</td>"
-                       f"<td>{badge(r.status, self.lang)}</td><td>{esc(fmt_prob(r.p_meet, th))}</td>"
+                       f"<td>{badge(r.status, self.lang)}</td><td>{esc(fmt_prob(r.p_meet, self.thresholds))}</td>"
                        f"<td>{src(r.explanation, self.lang)}</td></tr>" for r in a.itertuples())
         return f'{TABLE % "risk"}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 

@@ -62,8 +62,8 @@ class RegionReport:
 
     def section_html(self, name: str) -> str:
         """A section's heading and the sentence under it (headline, risk, charts, checks, sources)."""
-        return section(name, self.lang, on=fmt_prob(self.thresholds.on_track, ()),
-                       at=fmt_prob(self.thresholds.at_risk, ()))
+        return section(name, self.lang, on=fmt_prob(self.thresholds.on_track, None),
+                       at=fmt_prob(self.thresholds.at_risk, None))
 
     thresholds: Thresholds = Thresholds()
 
@@ -167,7 +167,7 @@ class RegionReport:
                                                           "explanation"))
         body = []
         for r in by_urgency(a).itertuples():
-            p = "" if pd.isna(r.p_meet) or r.status in ("met", "missed") else fmt_prob(r.p_meet, tuple(self.thresholds))
+            p = "" if pd.isna(r.p_meet) or r.status in ("met", "missed") else fmt_prob(r.p_meet, self.thresholds)
             proxy = f" <small>{esc(t['proxy'])}</small>" if pd.notna(r.proxy_region) else ""
             body.append(f'<tr class="status-{esc(r.status)}"><td>{self.indicator_html(r.indicator, r.breakdown)}'
                         f"</td><td>{esc(r.year)}</td>"

@@ -288,8 +288,7 @@ def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
                  p_meet=1.0 if ok else 0.0)
     else:
         _forecast_verdict(r, tr, ind, s, t, y, year, low, high, catalog, store, horizons, fits, thresholds)
-    ths = (thresholds.on_track, thresholds.at_risk)
-    r["explanation_zh"], r["explanation_en"] = explain(r, "zh", ths), explain(r, "en", ths)
+    r["explanation_zh"], r["explanation_en"] = explain(r, "zh", thresholds), explain(r, "en", thresholds)
     r["explanation"] = r[f"explanation_{lang}"]
     return r
 

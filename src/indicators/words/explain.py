@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
+from ..rules import Thresholds
 
 __all__ = ["STATUS_LABELS", "UNIT_WORDS", "UNIT_NAMES", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
@@ -299,10 +299,10 @@ def fmt_change(v, relative: bool, unit: str, lang: str) -> str:
     return f"{sign}{fmt_num(a, unit)}"
 
 
-def fmt_prob(p, thresholds=None) -> str:
-    """A probability in percent that stays on the same side of every status threshold as ``p``:
-    0.6956 with a 0.7 threshold reads 69.6%, never 70%; the ends read <1% and >99%."""
-    thresholds = _default_thresholds(thresholds)
+def fmt_prob(p, thresholds: Thresholds | None = Thresholds()) -> str:
+    """A probability in percent that stays on the same side of every status threshold as ``p``
+    (``Thresholds.between``); the ends read <1% and >99%. ``thresholds`` None: a probability that
+    decides no status (a threshold itself, printed in a sentence)."""
     if not _finite(p):
         return ""
     p = float(p)
@@ -312,9 +312,9 @@ def fmt_prob(p, thresholds=None) -> str:
         return ">99%"
     for decimals in (0, 1, 2):
         shown = round(p * 100, decimals)
-        if all((p >= th) == (shown / 100 >= th) for th in thresholds):
+        if thresholds is None or thresholds.between(p, shown / 100) is None:
             return f"{shown:.{decimals}f}%"
-    th = next(th for th in thresholds if (p >= th) != (round(p * 100, 2) / 100 >= th))
+    th = thresholds.between(p, round(p * 100, 2) / 100)
     return f"{math.floor(p * 10000) / 100:.2f}%" if p < th else f"{math.ceil(p * 10000) / 100:.2f}%"
 
 
@@ -349,15 +349,7 @@ def _pace_clause(r: dict, ph: dict, v: dict) -> str:
     return ""
 
 
-def _default_thresholds(thresholds):
-    """The status thresholds stated once, in ``rules``."""
-    if thresholds is not None:
-        return tuple(thresholds)
-
-    return DEFAULT_ON_TRACK, DEFAULT_AT_RISK
-
-
-def explain(r: dict, lang: str = "zh", thresholds=None) -> str:
+def explain(r: dict, lang: str = "zh", thresholds: Thresholds = Thresholds()) -> str:
     """One plain sentence per verdict, built from the phrase table of ``lang`` only."""
     ph = _PHRASES[lang]
     unit, rel = r["unit"], r["change_unit"] == "percent_per_year"
