@@ -212,8 +212,6 @@ def test_excel_cells_go_through_the_same_reader(tmp_path, capsys):
     assert set(errors["code"]) == {"value.not_a_number"}
 
 
-@pytest.mark.xfail(strict=True, reason="readers._cell_text maps an Excel error cell (TYPE_ERROR) to a blank; "
-                   "it must pass its text (#DIV/0!) to the number reader, which refuses it (tables engineer)")
 def test_an_excel_error_value_is_an_error_not_a_blank(tmp_path, capsys):
     f = _xlsx(tmp_path / "err.xlsx", ["#DIV/0!", "#N/A", 5])  # openpyxl stores these as error cells
     rc, probs = _validate(capsys, f)
