@@ -103,7 +103,8 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     inp = _read_inputs(regions, actuals, plans, input_region, progress)
     scheduler = scheduler_from_env(scheduler)
     # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask)
-    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act)
+    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act,
+                        regions=inp.regions)  # only the regions asked for are judged and charted
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
