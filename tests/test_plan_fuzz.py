@@ -18,7 +18,7 @@ from indicators.errors import CatalogError
 
 pytestmark = pytest.mark.slow
 
-SETTINGS = settings(derandomize=True, max_examples=150, deadline=None,
+SETTINGS = settings(derandomize=True, max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 BASE = {
@@ -98,7 +98,7 @@ def test_hostile_yaml_text_fails_cleanly(raw, tail):
     _check(raw + tail)
 
 
-@settings(derandomize=True, max_examples=60, deadline=None)
+@settings(derandomize=True, max_examples=30, deadline=None)
 @given(st.binary(max_size=200))
 def test_random_bytes_fail_cleanly(data):
     _check(data)
