@@ -74,3 +74,16 @@ def test_region_resolution_among_many_is_fast():
     assert regions.resolve(" 合成01234 ", among=names)[0] == "合成01234区"
     assert regions.merged(Regions({})).ancestors("合成01234区") == ["聊城市"]  # merging checks for cycles
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_a_target_an_asked_plan_states_for_another_region_is_kept(tmp_path):
+    plans, actuals = many_regions.write_files(tmp_path, 3)
+    f = plans / "synthetic_00000_2024.yaml"
+    other = many_regions.district(1)
+    f.write_text(f.read_text(encoding="utf-8").replace(
+        "kind: target, clause: 一, quote: 到2026年双师型教师比例达到60%以上}",
+        f"kind: target, clause: 一, quote: 到2026年双师型教师比例达到60%以上, region: {other}}}"), encoding="utf-8")
+    cat = indicators.load_catalog([plans], env=False, bundled=False)
+    ctx = build_context(catalog=cat, act=load_actuals([actuals], catalog=cat), regions=[many_regions.district(0)])
+    assert set(ctx.assessment["region"]) == {many_regions.district(0), other}
+    assert set(ctx.assessment["plan"]) == {"synthetic_00000_2024"}  # not the other region's own plan

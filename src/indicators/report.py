@@ -94,8 +94,11 @@ def only_regions(catalog: Catalog, regions: list[str] | None) -> Catalog:
     region's verdict still reads its parents' series."""
     if regions is None:
         return catalog
+    asked = set(regions)
+    # a target an asked region's plan states for another place stays: the overview lists it as before
+    plans = {p.id for p in catalog.plans.values() if p.region in asked}
     t = catalog.targets
-    return replace(catalog, targets=t[t["region"].isin(set(regions))].reset_index(drop=True))
+    return replace(catalog, targets=t[t["region"].isin(asked) | t["plan"].isin(plans)].reset_index(drop=True))
 
 
 def save_context(ctx: Context, path: Path) -> None:
