@@ -18,7 +18,7 @@ from indicators.errors import CatalogError
 
 pytestmark = pytest.mark.slow
 
-SETTINGS = settings(derandomize=True, max_examples=50, deadline=None,
+SETTINGS = settings(derandomize=True, max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 BASE = {
