@@ -140,7 +140,7 @@ def _read_period(r: _Reading, row: str) -> tuple[int | None, int] | None:
     if not (isinstance(period, list) and len(period) == 2 and as_year(period[1])
             and (period[0] is None or as_year(period[0]))):
         r.problems.append(Problem(r.file, "plan.bad_period", "two years, e.g. [2020, 2022] (the first may be null)",
-                                  row=row, column="period", value=period))
+                                  row=row, column="period", value=shown(period)))
         return None
     return as_year(period[0]), as_year(period[1])
 
@@ -281,9 +281,9 @@ def _read_value(t: dict, ind: Indicator | None, bad) -> dict:
     if written is not None:
         try:
             v["q"] = parse_quantity(str(written))
-        except ParseError as exc:
+        except (ParseError, ValueError, ArithmeticError) as exc:  # any text: read exactly or refused
             if t.get("value") is None:
-                bad("written", "target.unreadable_number", str(exc), written)
+                bad("written", "target.unreadable_number", str(exc)[:200], shown(written))
     if ind is None or (v["q"] is None and t.get("value") is None):
         return v
     try:
