@@ -251,3 +251,31 @@ def test_the_command_line_exits_1_without_a_traceback(tmp_path, capsys, text):
     d = _dir(tmp_path, textwrap.dedent(text))
     assert main(["targets", "--plans", str(d)]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text,code,column", [
+    ("new_thing:\n  zh: [新, 指标]\n  en: New\n  unit: count\n  direction: higher_is_better\n", "field.wrong_type", "zh"),
+    ('new_thing:\n  zh: "新\\0指标"\n  en: New\n  unit: count\n  direction: higher_is_better\n',
+     "field.control_character", "zh"),
+    ("new_thing:\n  zh: 新\n  en: New\n  unit: {a: 1}\n  direction: higher_is_better\n", "field.wrong_type", "unit"),
+    ("new_thing:\n  zh: 新\n  en: New\n  unit: count\n  direction: higher_is_better\n  aliases: [[a]]\n",
+     "field.wrong_type", "aliases"),
+])
+def test_a_planner_vocabulary_with_wrong_types(tmp_path, text, code, column):
+    d = _dir(tmp_path)
+    (d / "indicators.yaml").write_text(text, encoding="utf-8")
+    assert _one(d, code, column).file.endswith("indicators.yaml")
+
+
+@pytest.mark.parametrize("text,code", [
+    ("测试区: [district]\n", "region.not_mapping"),
+    ("测试区:\n  en: T\n  level: district\n  parent: 聊城市\n  colour: red\n", "region.unknown_field"),
+    ("测试区:\n  en: [T]\n  level: district\n  parent: 聊城市\n", "field.wrong_type"),
+    ("测试区:\n  en: T\n  level: district\n  parent: {聊城市: 1}\n", "field.wrong_type"),
+    ("- 测试区\n", "region.not_mapping"),
+    ("测试区:\n  en: T\n  level: district\n  parent: 测试区\n", "region.parent_cycle"),
+])
+def test_a_planner_regions_file_with_wrong_shapes(tmp_path, text, code):
+    d = _dir(tmp_path)
+    (d / "regions.yaml").write_text(text, encoding="utf-8")
+    assert _one(d, code).file.endswith("regions.yaml")

@@ -62,14 +62,15 @@ class Catalog:
 
     def plans_frame(self) -> pd.DataFrame:
         rows = []
+        # counted once for every plan: one pass over the targets, not one per plan (10,000 plans)
+        kinds = self.targets.groupby(["plan", "kind"]).size().to_dict()
         for p in self.plans.values():
-            t = self.targets[self.targets["plan"] == p.id]
             rows.append({
                 "plan": p.id, "region": p.region, "region_en": self.regions.en(p.region), "level": p.level,
                 "title_zh": p.title_zh, "title_en": p.title_en, "document_number": p.document_number,
                 "issued": p.issued, "period": f"{p.period[0] or '?'}-{p.period[1]}" if p.period else None,
-                "domain": p.domain, "targets": int((t["kind"] == "target").sum()),
-                "baselines": int((t["kind"] == "baseline").sum()), "rules": int((t["kind"] == "rule").sum()),
+                "domain": p.domain, "targets": int(kinds.get((p.id, "target"), 0)),
+                "baselines": int(kinds.get((p.id, "baseline"), 0)), "rules": int(kinds.get((p.id, "rule"), 0)),
                 "source": p.source,
             })
         return pd.DataFrame(rows)

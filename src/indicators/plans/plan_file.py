@@ -26,7 +26,7 @@ __all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS", "Line
 
 COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")
-# the fields, their types, ranges and which are required: plan_schema.PLAN and plan_schema.TARGET
+# the fields, their types, ranges and which are required: schema.PLAN and schema.TARGET
 # a year_note that says only this is a target for the plan period: dated at the period's end
 _PERIOD_ONLY_NOTE = re.compile(r"^no year stated; plan period (\d{4})-(\d{4})$")
 
@@ -141,7 +141,7 @@ def _read_period(r: _Reading, row: str) -> tuple[int | None, int] | None:
     if not (isinstance(period, list) and len(period) == 2 and as_year(period[1])
             and (period[0] is None or as_year(period[0]))):
         r.problems.append(Problem(r.file, "plan.bad_period", "two years, e.g. [2020, 2022] (the first may be null)",
-                                  row=row, column="period", value=period))
+                                  row=row, column="period", value=shown(period)))
         return None
     return as_year(period[0]), as_year(period[1])
 
@@ -224,7 +224,7 @@ def _target_fields(r: _Reading, t: dict, i: int, line, bad) -> dict:
 
 def _check_fields(r: _Reading, t: dict, bad) -> Indicator | None:
     """The indicator key (with the closest keys when unknown); required and known fields are
-    ``plan_schema.check``'s."""
+    ``schema.check``'s."""
     key = t.get("indicator")
     ind = r.vocab.indicators.get(key) if key else None
     if key and ind is None:
@@ -241,7 +241,7 @@ def _read_year(r: _Reading, t: dict, bad) -> tuple[int | None, str | None, bool]
         return None, t.get("year_note"), False
     if "year" not in t:
         bad("year", "target.no_year", "a year, or null with a year_note")
-    year = t.get("year")  # a whole year in range, or None: plan_schema.TARGET
+    year = t.get("year")  # a whole year in range, or None: schema.TARGET
     if year is None and not t.get("year_note"):
         bad("year_note", "target.no_year_note", "a year_note saying why the year is null")
     year_note = t.get("year_note")
@@ -282,9 +282,9 @@ def _read_value(t: dict, ind: Indicator | None, bad) -> dict:
     if written is not None:
         try:
             v["q"] = parse_quantity(str(written))
-        except ParseError as exc:
+        except (ParseError, ValueError, ArithmeticError) as exc:  # any text: read exactly or refused
             if t.get("value") is None:
-                bad("written", "target.unreadable_number", str(exc), written)
+                bad("written", "target.unreadable_number", str(exc)[:200], shown(written))
     if ind is None or (v["q"] is None and t.get("value") is None):
         return v
     try:
@@ -338,7 +338,7 @@ def _value_from_file(v: dict, t: dict, bad) -> None:
 
 
 def _read_tolerance(t: dict) -> float | None:
-    """The band's half-width: plan_schema.TARGET has refused a negative (it would invert the band),
+    """The band's half-width: schema.TARGET has refused a negative (it would invert the band),
     infinite or NaN one."""
     tol = t.get("tolerance")
     return None if tol is None else float(tol)

@@ -2,7 +2,7 @@
 
 A district rarely publishes yearly statistics; its parents often do. The chain of parents lets the
 risk module borrow a parent's trend, and tells a chart where context data comes from. A regions.yaml
-is checked against ``plan_schema.REGION``; parents must not form a cycle, and a planner's file may
+is checked against ``schema.REGION``; parents must not form a cycle, and a planner's file may
 not redefine a bundled region unless the entry says ``override: true`` (as the vocabulary does).
 """
 
@@ -170,7 +170,7 @@ def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = fro
 
 
 def _read_region(path: Path, name, entry, problems: list[Problem]) -> Region | None:
-    """One entry of a regions.yaml, checked against ``plan_schema.REGION`` (None when unusable)."""
+    """One entry of a regions.yaml, checked against ``schema.REGION`` (None when unusable)."""
     f = str(path)
     if not isinstance(name, str) or not name.strip() or control_character(name, prose=False):
         problems.append(Problem(f, "field.wrong_type", "a region name: text without control characters",

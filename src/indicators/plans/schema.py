@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..units import NONNEGATIVE_UNITS
@@ -75,14 +74,16 @@ def shown(value, n: int = 60):
     return value
 
 
+# control characters (Unicode Cc), bidi embeddings and overrides, lone surrogates; prose may keep \t \n \r
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL_IN_NAME = re.compile("[\t\n\r]|" + _CONTROL.pattern)
+
+
 def control_character(s: str, prose: bool) -> str | None:
     """The first control character in ``s`` (NUL, escape, a bidi override...), as U+XXXX; prose may
     hold tabs and newlines."""
-    for ch in s:
-        cat = unicodedata.category(ch)
-        if (cat == "Cc" and not (prose and ch in "\t\n\r")) or cat == "Cs" or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
-            return f"U+{ord(ch):04X}"
-    return None
+    m = (_CONTROL if prose else _CONTROL_IN_NAME).search(s)
+    return None if m is None else f"U+{ord(m.group()):04X}"
 
 
 def as_year(v) -> int | None:

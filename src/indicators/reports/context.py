@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,13 +21,14 @@ from .region import RegionReport
 from ..plans.catalog import Catalog, load_catalog
 
 __all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc",
-           "by_urgency", "as_paths"]
+           "by_urgency", "as_paths", "only_regions"]
 
 
 @dataclass
 class Context:
     """Everything the report notebooks share, computed once per run: the catalogue, actuals, the
-    assessment of every dated target (all domains) and the forecast path drawn in each chart.
+    assessment of every dated target of the regions asked for (all domains) and the forecast path
+    drawn in each chart.
 
     The runner pickles one Context and passes its path to every notebook; a notebook opened by
     hand computes its own (same function, same numbers). ``thresholds`` are those the assessment
@@ -40,6 +41,7 @@ class Context:
     as_of: int | None
     lang: str
     thresholds: Thresholds = Thresholds()
+    regions: list[str] | None = None  # the regions asked for (None: every region with a plan)
 
 
 def as_paths(value) -> list[Path]:
@@ -58,9 +60,7 @@ def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=Thre
     catalog = catalog or load_catalog(as_paths(plans) or None)
     act = act or load_actuals(as_paths(actuals), catalog=catalog, region=input_region)
     th = Thresholds(on_track, at_risk)
-    a = assess(catalog, act, as_of=as_of, domain=None, lang=lang, thresholds=th)
-    if regions is not None:
-        a = a[a["region"].isin(regions)].reset_index(drop=True)
+    a = _typed(assess(only_regions(catalog, regions), act, as_of=as_of, domain=None, lang=lang, thresholds=th))
     if as_of is None and len(act.frame):
         as_of = int(act.frame["year"].max())
     paths = {}
@@ -68,7 +68,37 @@ def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=Thre
         definition = g["definition"].dropna().iloc[0] if g["definition"].notna().any() else None
         paths[(region, indicator)] = forecast_path(catalog, act, region, indicator, int(g["year"].max()), as_of,
                                                    definition=definition)
-    return Context(catalog, act, a, paths, as_of, lang, th)
+    return Context(catalog, act, a, paths, as_of, lang, th, None if regions is None else list(regions))
+
+
+# the assessment's float columns: in a few regions' rows one may hold nothing but None
+_FLOAT_COLUMNS = {"target", "target_high", "meet_low", "meet_high", "tolerance_used", "latest_value", "forecast", "lo80",
+                  "hi80", "lo95", "hi95", "p_meet", "required_change", "historical_change", "pace_ratio",
+                  "anticipated_progress"}
+
+
+def _typed(a: pd.DataFrame) -> pd.DataFrame:
+    """The column types the whole catalogue's assessment has: a column that is all None in the rows
+    of the regions asked for is NaN (float or text), as it is when every region is judged, so a page
+    reads the same whichever regions the run was asked for."""
+    for c in a.columns:
+        if a[c].dtype == object and a[c].isna().all():
+            a[c] = a[c].astype("float64" if c in _FLOAT_COLUMNS else "str")
+    return a
+
+
+def only_regions(catalog: Catalog, regions: list[str] | None) -> Catalog:
+    """The catalogue with the targets of ``regions`` only, so a run for one region of 10,000 judges
+    and charts one region's targets (the verdicts are per region: the same rows as filtering the
+    whole assessment). Plans, regions and vocabulary stay whole, and so do the actuals: a thin
+    region's verdict still reads its parents' series."""
+    if regions is None:
+        return catalog
+    asked = set(regions)
+    # a target an asked region's plan states for another place stays: the overview lists it as before
+    plans = {p.id for p in catalog.plans.values() if p.region in asked}
+    t = catalog.targets
+    return replace(catalog, targets=t[t["region"].isin(asked) | t["plan"].isin(plans)].reset_index(drop=True))
 
 
 def save_context(ctx: Context, path: Path) -> None:
@@ -87,7 +117,8 @@ def _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=No
     th = Thresholds(on_track, at_risk)
     if th != ctx.thresholds or lang != ctx.lang:
         # the notebook's own parameters win: the same inputs never give two answers
-        ctx.assessment = assess(ctx.catalog, ctx.actuals, as_of=ctx.as_of, domain=None, lang=lang, thresholds=th)
+        ctx.assessment = _typed(assess(only_regions(ctx.catalog, ctx.regions), ctx.actuals, as_of=ctx.as_of,
+                                       domain=None, lang=lang, thresholds=th))
         ctx.thresholds, ctx.lang = th, lang
     return ctx
 

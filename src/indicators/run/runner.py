@@ -109,7 +109,8 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     inp = _read_inputs(regions, actuals, plans, input_region, progress)
     scheduler = scheduler_from_env(scheduler)
     # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask)
-    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act)
+    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act,
+                        regions=inp.regions)  # only the regions asked for are judged and charted
     result = RunResult(out=out / "current")
     # planner rows that match no region are named, never silently left out
     result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
