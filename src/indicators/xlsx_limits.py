@@ -144,8 +144,11 @@ def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
             return ""
         return z.read(info).decode("utf-8", "replace") if info.file_size < 4 * 2 ** 20 else ""
 
-    targets = dict(re.findall(r"<Relationship\b[^>]*?\bId=\"([^\"]+)\"[^>]*?\bTarget=\"([^\"]+)\"",
-                              text("xl/_rels/workbook.xml.rels")))
+    targets = {}
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", text("xl/_rels/workbook.xml.rels")):
+        rid, target = re.search(r"\bId=\"([^\"]*)\"", tag), re.search(r"\bTarget=\"([^\"]*)\"", tag)
+        if rid and target:
+            targets[rid.group(1)] = target.group(1)
     names = {}
     for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", text("xl/workbook.xml")):
         name, rid = re.search(r"\bname=\"([^\"]*)\"", tag), re.search(r"\br:id=\"([^\"]*)\"", tag)
