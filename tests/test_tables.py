@@ -343,3 +343,13 @@ def test_a_folder_named_like_a_table_is_refused(tmp_path, catalog, capsys):
     (tmp_path / "dir.csv").mkdir()
     _, probs = _read(tmp_path / "dir.csv", catalog)
     assert _codes(probs) == ["file.unknown_type"]
+
+
+def test_an_error_label_is_reported_and_rendered(tmp_path, catalog, capsys):
+    # found by the fuzz test: an error value in a row without a name reached the problems table, whose
+    # rendering copies every value, and the copy raised TypeError
+    f = _book(tmp_path / "label.xlsx", [["指标", "2019年"], ["#REF!", 3], [None, "#DIV/0!"]])
+    _, probs = _read(f, catalog)
+    assert [(p.code, p.value) for p in probs] == [("layout.no_label", "#DIV/0!"), ("indicator.unknown", "#REF!")]
+    rc, out, err = _validate(capsys, f)
+    assert rc == 1 and sorted(out["code"]) == ["indicator.unknown", "layout.no_label"] and "Traceback" not in err
