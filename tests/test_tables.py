@@ -119,6 +119,14 @@ def test_gbk_is_read_as_before_even_when_short(tmp_path, encoding):
     assert _regions_read(_csv(tmp_path / "gb2.csv", [REGION, "东阿县", "聊城市"], encoding)) == [REGION, "东阿县", "聊城市"]
 
 
+def test_every_bundled_region_in_a_short_gbk_file_is_read_as_gbk(tmp_path, catalog):
+    # charset-normalizer alone takes most of these one-row GBK files for Big5 (上海市 -> 奻漆庈)
+    names = sorted({r.name for r in catalog.regions})
+    assert len(names) > 50
+    for k, name in enumerate(names):
+        assert _regions_read(_csv(tmp_path / f"{k}.csv", [name], "gbk")) == [name]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
 def test_unicode_text_with_a_bom_is_read(tmp_path, encoding):
     f = tmp_path / "u.csv"
