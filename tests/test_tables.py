@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from indicators.actuals import read_actuals_file
 from indicators.cli import main
 from indicators.readers import read_tables
-from indicators.xlsx_limits import MAX_CELLS, MAX_UNCOMPRESSED
+from indicators.xlsx_limits import MAX_CELLS, MAX_SHARED_STRINGS, MAX_UNCOMPRESSED
 
 REGION = "茌平区"
 SCHOOLS = "中职学校数量"          # a count: sec_voc_schools
@@ -326,6 +326,23 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path, catalog):
     _, probs = _read(f, catalog)
     (p,) = probs
     assert p.code == "file.too_large" and "MB uncompressed" in p.expected
+
+
+def test_a_huge_shared_strings_table_is_refused(tmp_path, catalog):
+    ok = _book(tmp_path / "ok.xlsx", [["指标", "2019年"], [SCHOOLS, 3]])
+    f = tmp_path / "strings.xlsx"
+    with zipfile.ZipFile(ok) as zin, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for info in zin.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                zout.writestr(info.filename, zin.read(info))
+        with zout.open("xl/sharedStrings.xml", "w") as part:
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for _ in range(MAX_SHARED_STRINGS // 2 ** 20 + 1):
+                part.write(b" " * 2 ** 20)
+            part.write(b"</sst>")
+    _, probs = _read(f, catalog)
+    (p,) = probs
+    assert p.code == "file.too_large" and "shared strings" in p.expected
 
 
 @pytest.mark.slow  # builds a 2-million-cell sheet (a few seconds)

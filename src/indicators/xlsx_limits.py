@@ -18,10 +18,11 @@ from pathlib import Path
 
 from .errors import Problem
 
-__all__ = ["Measured", "measure_workbook", "MAX_CELLS", "MAX_UNCOMPRESSED", "MAX_PARTS"]
+__all__ = ["Measured", "measure_workbook", "MAX_CELLS", "MAX_UNCOMPRESSED", "MAX_SHARED_STRINGS", "MAX_PARTS"]
 
 MAX_CELLS = 2_000_000              # cells in the used ranges of all sheets together (1M rows x 2 columns)
 MAX_UNCOMPRESSED = 300 * 2 ** 20   # bytes of all parts inflated: a 2-million-cell workbook is ~100 MB
+MAX_SHARED_STRINGS = 100 * 2 ** 20  # bytes of the shared text table, held whole in memory by openpyxl
 MAX_PARTS = 10_000                 # files inside the zip
 _CHUNK = 2 ** 20
 
@@ -74,6 +75,10 @@ def _sizes(f: str, infos: list[zipfile.ZipInfo]) -> Problem | None:
     if total > MAX_UNCOMPRESSED:
         return _too_large(f, f"at most {MAX_UNCOMPRESSED // 2 ** 20} MB uncompressed (this workbook inflates to "
                           f"{total / 2 ** 20:,.0f} MB); {_HOW}", value=f"{total:,} bytes")
+    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if strings > MAX_SHARED_STRINGS:
+        return _too_large(f, f"at most {MAX_SHARED_STRINGS // 2 ** 20} MB of text in the workbook's shared "
+                          f"strings (it has {strings / 2 ** 20:,.0f} MB); {_HOW}", value=f"{strings:,} bytes")
     return None
 
 
