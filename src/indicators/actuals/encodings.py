@@ -4,8 +4,9 @@ UTF-8 (with or without BOM) and GBK/GB18030 are what Chinese planners' tools wri
 BOM is Excel's "Unicode text"; Big5 is traditional Chinese and is read too. Every other encoding is
 refused with its name, because reading it as GB18030 would give mojibake region names: GB18030
 decodes almost any bytes, so "it decodes" proves nothing. Which encoding a file is in is told by
-charset-normalizer (a maintained detector, better than our own byte statistics); a short GBK file
-it takes for something else is still read as GBK if every character is a common simplified one.
+charset-normalizer (a maintained detector, better than our own byte statistics), after one check of
+our own: a file of common simplified characters is GBK, which the detector, on a short file, takes
+for Big5.
 """
 
 from __future__ import annotations
@@ -50,9 +51,11 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _common_simplified(data):
+        return data.decode("gb18030"), "gb18030"
     guess = charset_normalizer.from_bytes(data).best()
     codec = guess.encoding if guess is not None else None
-    if codec in _GB or (codec not in _BIG5 and _common_simplified(data)):
+    if codec in _GB:
         return _strict(data, "gb18030"), "gb18030"
     if codec in _BIG5:
         for big5 in ("cp950", "big5hkscs"):  # cp950 is what Windows writes; HKSCS adds Hong Kong characters
@@ -71,20 +74,25 @@ def _strict(data: bytes, codec: str) -> str:
 
 
 def _common_simplified(data: bytes) -> bool:
-    """GB18030 text whose every non-ASCII character is in GB2312 (the 6,763 common simplified
-    characters and the usual punctuation) and which holds Chinese: Big5, Shift-JIS or Latin-1 bytes
-    decoded as GB18030 almost always give characters outside it (their second bytes fall below 0xA1)."""
+    """GB18030 text whose every non-ASCII character is a GB2312 hanzi (the 6,763 common simplified
+    characters, rows 0xB0-0xF7) or CJK or full-width punctuation (rows 0xA1, 0xA3). charset-normalizer
+    takes a short GBK file for Big5 (both are valid), so this is asked first. Other encodings' bytes
+    decoded as GB18030 fall outside it: Big5, Shift-JIS and Latin-1 second bytes below 0xA1, and Big5's
+    common characters (first bytes 0xA4-0xAF) in GB2312's kana, Greek and box-drawing rows."""
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return False
-    wide = [ch for ch in text if ord(ch) > 0x7F]
+    wide = {ch for ch in text if ord(ch) > 0x7F}
     if not any("\u4e00" <= ch <= "\u9fff" for ch in wide):
         return False
-    try:
-        "".join(wide).encode("gb2312")
-    except UnicodeEncodeError:
-        return False
+    for ch in wide:
+        try:
+            lead = ch.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            return False
+        if not (0xB0 <= lead <= 0xF7 or lead in (0xA1, 0xA3)):
+            return False
     return True
 
 

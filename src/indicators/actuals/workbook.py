@@ -38,6 +38,9 @@ class Unreadable(str):
         self.why = why
         return self
 
+    def __getnewargs__(self):  # copy and pickle (a Problem's value is deep-copied by asdict) rebuild it whole
+        return str(self), self.why
+
     def problem(self, where: dict, column: str) -> Problem:
         """The refusal of this text in a value cell, with what to change in Excel."""
         if self.why == "date":

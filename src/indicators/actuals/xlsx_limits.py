@@ -18,10 +18,11 @@ from pathlib import Path
 
 from ..errors import Problem
 
-__all__ = ["Measured", "measure_workbook", "MAX_CELLS", "MAX_UNCOMPRESSED", "MAX_PARTS"]
+__all__ = ["Measured", "measure_workbook", "MAX_CELLS", "MAX_UNCOMPRESSED", "MAX_SHARED_STRINGS", "MAX_PARTS"]
 
 MAX_CELLS = 2_000_000              # cells in the used ranges of all sheets together (1M rows x 2 columns)
 MAX_UNCOMPRESSED = 300 * 2 ** 20   # bytes of all parts inflated: a 2-million-cell workbook is ~100 MB
+MAX_SHARED_STRINGS = 100 * 2 ** 20  # bytes of the shared text table, held whole in memory by openpyxl
 MAX_PARTS = 10_000                 # files inside the zip
 _CHUNK = 2 ** 20
 
@@ -29,10 +30,13 @@ _HOW = ("delete the rows and columns beyond the table (Ctrl+End in Excel shows t
         "save again, split the workbook, or save the table as CSV")
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Za-z$]*\d*)(?::([A-Za-z$]*\d*))?\"")
-_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
-_ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d{1,7})\"")
-_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
+# a row's r is its number (r="7"), a cell's its reference (r="B7"); nothing else in a sheet has an r
+_ROW = re.compile(rb" r=\"[A-Z]{0,3}(\d{1,7})\"")
+_COLUMN = re.compile(rb" r=\"([A-Z]{1,3})\d")
+_ANY_ROW = re.compile(rb"\sr=\"[A-Z]{0,3}(\d{1,7})\"")
+_ANY_COLUMN = re.compile(rb"\sr=\"([A-Z]{1,3})\d")
+_ANY_CELL = re.compile(rb"<\w+:c[\s/>]")
+_FORMULA = re.compile(rb"<\w+:f[\s/>]")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
@@ -71,6 +75,10 @@ def _sizes(f: str, infos: list[zipfile.ZipInfo]) -> Problem | None:
     if total > MAX_UNCOMPRESSED:
         return _too_large(f, f"at most {MAX_UNCOMPRESSED // 2 ** 20} MB uncompressed (this workbook inflates to "
                           f"{total / 2 ** 20:,.0f} MB); {_HOW}", value=f"{total:,} bytes")
+    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if strings > MAX_SHARED_STRINGS:
+        return _too_large(f, f"at most {MAX_SHARED_STRINGS // 2 ** 20} MB of text in the workbook's shared "
+                          f"strings (it has {strings / 2 ** 20:,.0f} MB); {_HOW}", value=f"{strings:,} bytes")
     return None
 
 
@@ -95,23 +103,40 @@ def _scan(z: zipfile.ZipFile, info: zipfile.ZipInfo, out: Measured, budget: int)
     """(last row, last column, number of cells) of one sheet; stops as soon as the budget is exceeded.
     The dimension element comes first in a sheet, so a declared A1:XFD1048576 is refused unread."""
     rows = cols = count = 0
-    tail = b""
+    tail, first = b"", True
     with z.open(info) as part:
         while chunk := part.read(_CHUNK):
             data = tail + chunk
             cut = data.rfind(b"<")  # an element cut by the chunk boundary is read with the next chunk
             data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
-            if rows == 0 and (d := _DIMENSION.search(data)):
+            if first and (d := _DIMENSION.search(data)):
                 rows, cols = _corner(d.group(2) or d.group(1))
-            for m in _CELL.finditer(data):
-                cols, rows = max(cols, _column(m.group(1))), max(rows, int(m.group(2)))
-            for m in _ROW.finditer(data):  # a row may give its number and leave its cells unnumbered
-                rows, cols = max(rows, int(m.group(1))), max(cols, 1)
-            count += len(_ANY_CELL.findall(data))
-            out.formulas = out.formulas or _FORMULA.search(data) is not None
+            first = False
+            r, c = _extent(data)
+            rows, cols, count = max(rows, r), max(cols, c), count + _cells(data)
+            out.formulas = out.formulas or _has_formula(data)
             if max(rows * cols, count) > budget:
                 break
     return rows, cols, count
+
+
+def _extent(data: bytes) -> tuple[int, int]:
+    """The last row and column referenced in a chunk (map and set: no Python loop per cell). Cells are
+    written ``<c r="B7"``; a reference after another blank (tab, newline) is read by a slower expression."""
+    general = b"\tr=" in data or b"\nr=" in data or b"\rr=" in data
+    rows = max(map(int, (_ANY_ROW if general else _ROW).findall(data)), default=0)
+    letters = set((_ANY_COLUMN if general else _COLUMN).findall(data))
+    return rows, max(map(_column, letters), default=1 if rows else 0)
+
+
+def _has_formula(data: bytes) -> bool:
+    return any(b"<f" + end in data for end in (b">", b" ", b"/")) or (b":f" in data and bool(_FORMULA.search(data)))
+
+
+def _cells(data: bytes) -> int:
+    """Cell elements in a chunk, counted in C (bytes.count); a namespace prefix (<x:c>) by regex."""
+    n = sum(data.count(b"<c" + end) for end in (b" ", b"/", b">", b"\n", b"\t", b"\r"))
+    return n + (len(_ANY_CELL.findall(data)) if b":c" in data else 0)
 
 
 def _corner(ref: bytes) -> tuple[int, int]:
@@ -144,8 +169,11 @@ def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
             return ""
         return z.read(info).decode("utf-8", "replace") if info.file_size < 4 * 2 ** 20 else ""
 
-    targets = dict(re.findall(r"<Relationship\b[^>]*?\bId=\"([^\"]+)\"[^>]*?\bTarget=\"([^\"]+)\"",
-                              text("xl/_rels/workbook.xml.rels")))
+    targets = {}
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", text("xl/_rels/workbook.xml.rels")):
+        rid, target = re.search(r"\bId=\"([^\"]*)\"", tag), re.search(r"\bTarget=\"([^\"]*)\"", tag)
+        if rid and target:
+            targets[rid.group(1)] = target.group(1)
     names = {}
     for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", text("xl/workbook.xml")):
         name, rid = re.search(r"\bname=\"([^\"]*)\"", tag), re.search(r"\br:id=\"([^\"]*)\"", tag)
