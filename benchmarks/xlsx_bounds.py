@@ -30,7 +30,7 @@ from openpyxl import Workbook
 CHILD = """
 import json, re, sys, time
 from pathlib import Path
-from indicators.readers import read_tables
+from indicators.actuals.files import read_tables
 import openpyxl
 def hwm():
     return int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024

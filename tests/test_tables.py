@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from indicators.actuals import read_actuals_file
-from indicators.cli import main
-from indicators.readers import read_tables
-from indicators.xlsx_limits import MAX_CELLS, MAX_SHARED_STRINGS, MAX_UNCOMPRESSED
+from indicators.actuals.load import read_actuals_file
+from indicators.cli.main import main
+from indicators.actuals.files import read_tables
+from indicators.actuals.xlsx_limits import MAX_CELLS, MAX_SHARED_STRINGS, MAX_UNCOMPRESSED
 
 REGION = "茌平区"
 SCHOOLS = "中职学校数量"          # a count: sec_voc_schools

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from indicators.actuals import read_actuals_file
-from indicators.cli import main
+from indicators.actuals.load import read_actuals_file
+from indicators.cli.main import main
 from indicators.errors import CHECKS
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("one_catalog")]
