@@ -316,3 +316,18 @@ def test_a_corrupt_notebook_stops_the_run_before_any_work(tmp_path, monkeypatch,
     err = capsys.readouterr().err
     assert "overview.ipynb" in err and "file.bad_notebook" in err and "Traceback" not in err
     assert not out.exists()  # nothing was made
+
+
+def test_the_index_holds_no_control_character_from_a_name():
+    from types import SimpleNamespace
+
+    from indicators.run.publish import index_html
+
+    result = SimpleNamespace(reports=[{"key": "x", "region": "茌平\x00区", "region_en": "Chi\x07ping", "html": "x.html"}],
+                             failed=[{"key": "y", "region": "环\x1b翠区", "error": "boom\x00", "cell": None,
+                                      "notebook": None}])
+    meta = {"inputs": [{"path": "a\x00.csv", "sha256": "0" * 64}], "parameters": {"region": "茌平\x00区"},
+            "time": "2026-12-02 06:00:00 UTC", "version": "0.1.0"}
+    page = index_html(result, meta, {}, "zh")
+    assert "茌平区" in page and "环翠区" in page
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in page)

@@ -5,9 +5,8 @@ the plain page the index is written in. A worker makes report pages with it; the
 
 from __future__ import annotations
 
-import html
-
 from ..provenance import PACKAGE
+from ..reports.html import esc
 
 __all__ = ["export_html", "PAGE_CSS", "TEMPLATES", "page"]
 
@@ -21,7 +20,7 @@ PAGE_CSS = (TEMPLATES / "indicators" / "indicators.css").read_text(encoding="utf
 
 def page(title: str, body: str, lang: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{esc(title)}</title>\n'
             f"<style>\n{PAGE_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 

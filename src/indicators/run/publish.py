@@ -9,13 +9,13 @@ the complete staging directory in.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from ..reports.html import esc
 from .execute import describe_cell
 from .page import page
 
@@ -73,30 +73,30 @@ def keep(r: dict, job: dict, staging: Path) -> None:
 
 def index_html(result, meta: dict, summary: dict, lang: str) -> str:
     """The index page: one row per report with its status counts, one per failure, the run's metadata."""
-    from ..verdicts.assess import STATUSES
+    from ..rules import STATUSES
     from ..words.explain import INDEX_WORDS, STATUS_LABELS
     from ..reports.plots import STATUS_COLORS
 
     zh = lang == "zh"
     head = "".join(f'<th><span class="badge" style="background:{STATUS_COLORS[s]}">'
-                   f"{html.escape(STATUS_LABELS[lang][s])}</span></th>" for s in STATUSES)
+                   f"{esc(STATUS_LABELS[lang][s])}</span></th>" for s in STATUSES)
     rows = [_report_row(r, summary.get(r["region"], {}), zh) for r in
             sorted(result.reports, key=lambda r: (r["key"] != "overview", r["region"] or ""))]
     rows += [_failed_row(r, zh) for r in result.failed]
-    files = "".join(f"<li><code>{html.escape(f['path'])}</code> sha256 {f['sha256']}</li>" for f in meta["inputs"])
-    params = html.escape(json.dumps(meta["parameters"], ensure_ascii=False))
+    files = "".join(f"<li><code>{esc(f['path'])}</code> sha256 {f['sha256']}</li>" for f in meta["inputs"])
+    params = esc(json.dumps(meta["parameters"], ensure_ascii=False))
     w = INDEX_WORDS[lang]
     title = w["title"]
-    body = (f"<h1>{html.escape(title)}</h1>"
+    body = (f"<h1>{esc(title)}</h1>"
             f'<table class="index"><thead><tr><th>{w["report"]}</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
-            f'<h2>{w["run"]}</h2><p class="meta">{html.escape(meta["time"])} · indicators '
-            f'{html.escape(meta["version"])} · {params}</p><ul class="meta">{files}</ul>')
+            f'<h2>{w["run"]}</h2><p class="meta">{esc(meta["time"])} · indicators '
+            f'{esc(meta["version"])} · {params}</p><ul class="meta">{files}</ul>')
     return page(title, body, lang)
 
 
 def _report_row(r: dict, counts: dict, zh: bool) -> str:
-    from ..verdicts.assess import STATUSES
+    from ..rules import STATUSES
     from ..words.explain import INDEX_WORDS
 
     w = INDEX_WORDS["zh" if zh else "en"]
@@ -107,22 +107,22 @@ def _report_row(r: dict, counts: dict, zh: bool) -> str:
         cells = f'<td colspan="{len(STATUSES)}">{w["no_dated"]}</td>'
     else:
         cells = "".join(f"<td>{counts.get(s, '')}</td>" for s in STATUSES)
-    return f'<tr><td><a href="{html.escape(Path(r["html"]).name)}">{html.escape(name)}</a></td>{cells}</tr>'
+    return f'<tr><td><a href="{esc(Path(r["html"]).name)}">{esc(name)}</a></td>{cells}</tr>'
 
 
 def _failed_row(r: dict, zh: bool) -> str:
     """A failed region: the error, the cell that raised it (as papermill names it) and the kept notebook."""
-    from ..verdicts.assess import STATUSES
+    from ..rules import STATUSES
     from ..words.explain import INDEX_WORDS
 
     cell = describe_cell(r.get("cell"))
     w = INDEX_WORDS["zh" if zh else "en"]
-    return (f'<tr class="failed"><td>{html.escape(r["region"] or r["key"])} — '
-            f'{w["failed"]}: {html.escape(r["error"] or "")} '
-            + (f'({w["failed_cell"]} <code>{html.escape(cell)}</code>) ' if cell else "")
-            + (f'(<code>failed/{html.escape(Path(r["notebook"]).name)}</code>)' if r["notebook"] else "")
-            + (f' · <a class="kept" href="{html.escape(Path(r["kept"]).name)}">'
-               f'{html.escape(w["kept"].format(time=r["kept_time"]))}</a>' if r.get("kept") else "") + '</td>'
+    return (f'<tr class="failed"><td>{esc(r["region"] or r["key"])} — '
+            f'{w["failed"]}: {esc(r["error"] or "")} '
+            + (f'({w["failed_cell"]} <code>{esc(cell)}</code>) ' if cell else "")
+            + (f'(<code>failed/{esc(Path(r["notebook"]).name)}</code>)' if r["notebook"] else "")
+            + (f' · <a class="kept" href="{esc(Path(r["kept"]).name)}">'
+               f'{esc(w["kept"].format(time=r["kept_time"]))}</a>' if r.get("kept") else "") + '</td>'
             f'<td colspan="{len(STATUSES)}"></td></tr>')
 
 
