@@ -259,8 +259,10 @@ def test_huge_floats_and_out_of_range_dates_never_raise(tmp_path, catalog, capsy
                lambda n, d: d.replace(b">-1234.5678<", b">-1E999<").replace(b">1234.5678<", b">1E999<"))
     frame, probs = _read(f, catalog)
     assert all(p.code.startswith("value.") for p in probs)
-    # the date Excel cannot show, and the infinities (no number)
-    assert [p.value for p in probs if p.code == "value.not_a_number"] == ["#VALUE!", "inf", "-inf"]
+    # numbers beyond the reader's bounds (10^15 in size, 10^-9 above zero), the date Excel cannot
+    # show and the infinities: each refused with its cell, none read as a number
+    assert [p.value for p in probs if p.code == "value.not_a_number"] == [
+        "1.79e+308", "-1.79e+308", "4.94e-322%", "#VALUE!", "1.79e+308", "-1.79e+308", "1e+16", "inf", "-inf"]
     # each stored number is passed on as text that reads back to it exactly (the number reader decides)
     (grid,), _ = read_tables(f)
     assert [float(grid.cells.iat[2, j]) for j in (1, 2, 3)] == [1.79e308, -1.79e308, 1e16]
