@@ -9,7 +9,7 @@ import pytest
 
 from indicators.errors import IndicatorsError
 from indicators.units import (
-    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, UnitError, conversion_factor, lookup_unit, ratio_reading,
+    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, UnitError, WrittenUnit, conversion_factor, lookup_unit, ratio_reading,
     ratio_to_value,
 )
 
@@ -46,7 +46,7 @@ def test_every_canonical_unit_is_itself_and_converts_to_itself_by_one(name):
 
 @pytest.mark.parametrize("text", [" 万 元 ", "万元\u3000", "(万元)", "（万元）", "\t万元\n"])
 def test_whitespace_and_one_pair_of_brackets_are_ignored(text):
-    assert lookup_unit(text) == Unit("万元", "money", 1e4)
+    assert lookup_unit(text) == WrittenUnit("万元", "money", 1e4)
 
 
 def test_every_unit_word_takes_every_magnitude_prefix():
