@@ -4,13 +4,14 @@ Values here are arithmetic on units (1万人 = 10,000 persons), not statistics.
 """
 
 import math
+import re
 
 import pytest
 
 from indicators.errors import IndicatorsError
 from indicators.units import (
-    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, UnitError, WrittenUnit, conversion_factor, lookup_unit, ratio_reading,
-    ratio_to_value,
+    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, UnitError, WrittenUnit, conversion_factor, lookup_unit,
+    ratio_reading, ratio_to_value, unit_of,
 )
 
 # --- lookup ------------------------------------------------------------------------------------
@@ -198,3 +199,19 @@ def test_reading_and_value_agree():
     for a, b in [(1, 20), (1, 17.5), (2, 35), (0.5, 9)]:
         value = ratio_to_value(a, b, "students_per_teacher")
         assert ratio_reading(a, b, "students_per_teacher").startswith(f"{a:g}:{b:g} read as {value:g} students")
+
+
+def test_square_metres_reads_as_an_area_that_cannot_be_negative():
+    # the regression: voc_school_floor_area's unit had no words and no floor at zero
+    from indicators.forecast import batch, ladder
+    from indicators.words.explain import fmt_target
+
+    assert fmt_target(">=", 12000, "square_metres", "zh") == "≥12,000平方米"
+    assert fmt_target(">=", 12000, "square_metres", "en") == "≥12,000 square metres"
+    years, falling = [2018, 2019, 2020, 2021], [4000.0, 3000.0, 2000.0, 1000.0]
+    f = ladder.fit_forecast(years, falling, [2023], unit="square_metres")
+    assert f.lower == 0.0 and f.interval(0.95)[0][0] == 0.0       # censored: the band stops at zero
+    (g,) = batch.fit_many([(years, falling)], ["square_metres"], [[2023]])
+    assert g.lower == 0.0
+    free = ladder.fit_forecast(years, falling, [2023], unit="index")  # a unit that may be negative
+    assert free.lower is None and free.interval(0.95)[0][0] < 0

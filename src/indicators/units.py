@@ -86,7 +86,7 @@ CANONICAL_UNITS: dict[str, Unit] = {
         _unit("10k_yuan", "money", "money", "万元", " x 10,000 yuan", en_name="10,000 yuan", factor=1e4, **_COUNT),
         _unit("usd", "money_usd", "money", "美元", " USD", **_COUNT),
         _unit("mu", "area_mu", "area", "亩", " mu", **_COUNT),
-        Unit("square_metres", "area_m2", 1.0, "area"),
+        _unit("square_metres", "area_m2", "area", "平方米", " square metres", nonnegative=True),
         _unit("multiple", "multiple", "multiple", "倍", " times", nonnegative=True),
         _unit("years", "years", "duration", "年", " years", nonnegative=True),
         _unit("months", "months", "duration", "个月", " months", nonnegative=True),
