@@ -87,7 +87,8 @@ shares = st.lists(st.floats(0, 100, allow_nan=False), min_size=2, max_size=9)
 
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(values=histories, unit=st.sampled_from(sorted(n for n, u in CANONICAL_UNITS.items() if u.nonnegative and not u.is_share)), model=st.sampled_from(ALL_MODELS + (None,)))
+@given(values=histories,
+       unit=st.sampled_from(sorted(n for n, u in CANONICAL_UNITS.items() if u.nonnegative and not u.is_share)), model=st.sampled_from(ALL_MODELS + (None,)))
 def test_property_nonnegative_quantities_stay_nonnegative(values, unit, model):
     years = list(range(2025 - len(values), 2025))
     f = fc.fit_forecast(years, values, [2025, 2027], unit=unit, model=model)

@@ -10,7 +10,7 @@ A value written in unit ``u`` converts to canonical unit ``c`` as
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import IndicatorsError
 from .text import normalise_text
@@ -39,11 +39,14 @@ class Unit:
     nonnegative: bool = False          # cannot be negative: forecasts censored at zero, targets checked
     model_scale: str | None = None     # forecast on "logit" (shares) or "log" (positive ratios), else as is
     relative: bool = False             # moves by relative growth (pace in %/year, log-linear, proxies scale)
-    words: dict | None = None          # per language, written right after a number ("" for none)
-    names: dict | None = None          # per language, the unit standing alone (chart titles, templates)
+    # per language, written right after a number ("" for none); None: the unit's name is shown
+    words: dict | None = field(default=None, compare=False)
+    # per language, the unit standing alone (chart titles, templates)
+    names: dict | None = field(default=None, compare=False)
     decimals: int | None = None        # fixed decimals; None: about three significant digits
     sign: str = ""                     # written onto every number of the unit (the % of a share)
-    step_words: dict | None = None     # per language, how a difference is said, when not like a value
+    # per language, how a difference is said when not like a value (shares: points)
+    step_words: dict | None = field(default=None, compare=False)
 
     @property
     def is_share(self) -> bool:
@@ -67,7 +70,7 @@ def _unit(name, dimension, kind, zh, en, en_name=None, zh_name=None, factor=1.0,
                 **facts)
 
 
-_COUNT = dict(nonnegative=True, relative=True)
+_GROWS = dict(nonnegative=True, relative=True)  # counts, money and mu: never negative, grow by percentages
 
 # Canonical units an indicator may declare in indicators.yaml: one record each.
 CANONICAL_UNITS: dict[str, Unit] = {
@@ -77,15 +80,16 @@ CANONICAL_UNITS: dict[str, Unit] = {
               decimals=1, sign="%", step_words={"zh": " 个百分点", "en": " points"}),
         _unit("students_per_teacher", "students_per_teacher", "ratio", "生/师", " students per teacher",
               nonnegative=True, model_scale="log"),
-        _unit("ratio", "ratio", "ratio", "", "", zh_name="比", en_name="ratio", nonnegative=True, model_scale="log"),
-        _unit("persons", "number", "count", "人", " persons", **_COUNT),
-        _unit("count", "number", "count", "个", "", en_name="count", **_COUNT),
-        _unit("person_days", "person_days", "count", "人日", " person-days", **_COUNT),
-        _unit("person_times", "person_times", "count", "人次", " person-times", **_COUNT),
-        _unit("yuan", "money", "money", "元", " yuan", **_COUNT),
-        _unit("10k_yuan", "money", "money", "万元", " x 10,000 yuan", en_name="10,000 yuan", factor=1e4, **_COUNT),
-        _unit("usd", "money_usd", "money", "美元", " USD", **_COUNT),
-        _unit("mu", "area_mu", "area", "亩", " mu", **_COUNT),
+        _unit("ratio", "ratio", "ratio", "", "", zh_name="比", en_name="ratio", nonnegative=True,
+              model_scale="log"),
+        _unit("persons", "number", "count", "人", " persons", **_GROWS),
+        _unit("count", "number", "count", "个", "", en_name="count", **_GROWS),
+        _unit("person_days", "person_days", "count", "人日", " person-days", **_GROWS),
+        _unit("person_times", "person_times", "count", "人次", " person-times", **_GROWS),
+        _unit("yuan", "money", "money", "元", " yuan", **_GROWS),
+        _unit("10k_yuan", "money", "money", "万元", " x 10,000 yuan", en_name="10,000 yuan", factor=1e4, **_GROWS),
+        _unit("usd", "money_usd", "money", "美元", " USD", **_GROWS),
+        _unit("mu", "area_mu", "area", "亩", " mu", **_GROWS),
         _unit("square_metres", "area_m2", "area", "平方米", " square metres", nonnegative=True),
         _unit("multiple", "multiple", "multiple", "倍", " times", nonnegative=True),
         _unit("years", "years", "duration", "年", " years", nonnegative=True),

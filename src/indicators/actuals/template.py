@@ -78,7 +78,8 @@ def _long_template(catalog: Catalog, region: str, series: list[tuple[str, str]],
         for y in years:
             v = values.get((k, b, y))
             rows.append({"region": region, "indicator": k, "indicator_zh": ind.zh, "breakdown": b, "year": y,
-                         "value": None if v is None else clean_float(float(v)), "unit": unit_of(ind.unit).name_in("zh")})
+                         "value": None if v is None else clean_float(float(v)),
+                         "unit": unit_of(ind.unit).name_in("zh")})
     return pd.DataFrame(rows)
 
 

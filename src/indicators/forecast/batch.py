@@ -223,7 +223,8 @@ def _floor(g: _Group, code: np.ndarray) -> np.ndarray:
     pct = np.where(code[:, None] == 1, F.SCALE_FLOOR["share"] / (100 * p * (1 - p)), F.SCALE_FLOOR["share"])
     sd = np.maximum(F.SCALE_FLOOR["relative"] * np.abs(last), F.SCALE_FLOOR["absolute_min"])
     other = np.where(code[:, None] == 2, sd / np.maximum(np.abs(last), 1e-9), sd)
-    return np.where(_facts(g.units, "is_share").astype(bool)[:, None], pct, other) * np.sqrt(np.where(np.isfinite(g.h), g.h, 1.0))
+    share = _facts(g.units, "is_share").astype(bool)
+    return np.where(share[:, None], pct, other) * np.sqrt(np.where(np.isfinite(g.h), g.h, 1.0))
 
 
 def _group_forecasts(g: _Group, model: str | None) -> list:

@@ -88,7 +88,8 @@ from .models import WEIGHT_DECAY, recency_weights
 from ..units import unit_of
 
 __all__ = ["Forecast", "fit_forecast", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
-           "WEIGHT_DECAY", "transform_for", "SeriesError", "SCALE_FLOOR", "P_LIMIT", "recency_weights", "rank_key", "lower_for"]
+           "WEIGHT_DECAY", "transform_for", "SeriesError", "SCALE_FLOOR", "P_LIMIT",
+           "recency_weights", "rank_key", "lower_for"]
 
 MIN_N_SELECT = 6
 MAX_H = 3           # rolling-origin errors are scored 1..MAX_H years ahead
@@ -257,9 +258,10 @@ def _inverse(z: np.ndarray, transform: str | None) -> np.ndarray:
 
 def candidates_for(n: int, unit: str, values: np.ndarray) -> list[str]:
     """The ladder's candidates for a series of ``n`` points (``MODELS``: minimum history, units)."""
-    values = np.asarray(values)
+    values, u = np.asarray(values), unit_of(unit)
     return [m.name for m in MODELS.values()
-            if n >= m.min_n and (m.unit_needs is None or getattr(unit_of(unit), m.unit_needs)) and (not m.positive or np.all(values > 0))]
+            if n >= m.min_n and (m.unit_needs is None or getattr(u, m.unit_needs))
+            and (not m.positive or np.all(values > 0))]
 
 
 def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str):
