@@ -303,3 +303,14 @@ def test_a_unit_added_as_one_record_is_worded_and_censored_everywhere(hectares):
     assert en["explanation"].startswith("2023 target ≥12 hectares"), en["explanation"]
     # falling 3 a year from 3: the straight line is below zero by 2023, the band stops at zero
     assert zh["status"] == "off_track" and zh["lo95"] == 0.0 and zh["forecast"] >= 0
+    # and to the report's chart: its title names the unit in the reader's language
+    import matplotlib.pyplot as plt
+
+    from indicators.reports.plots import plot_indicator
+
+    for lang, word in (("zh", "公顷"), ("en", "hectares")):
+        ax = plot_indicator(act.assign(definition="standard"), pd.DataFrame(columns=["year", "target", "status"]),
+                            pd.DataFrame({"year": [2023], "value": [12.0], "clause": ["一"]}), pd.DataFrame(),
+                            "测试绿地面积", "hectares", lang)
+        assert word in ax.get_title(loc="left"), ax.get_title(loc="left")
+        plt.close(ax.figure)
