@@ -58,10 +58,11 @@ Bounds and floors (what the quantity can be):
 * **Ratios above zero.** Students per teacher (and other ratios of positive counts) are modelled
   on the log scale, so every quantile is a positive ratio.
 * **Never below zero.** Counts, persons, money and ratios such as students per teacher cannot be
-  negative: their distribution is censored at zero (``Forecast.lower``): the probability the model
-  gives to negative values is the probability of zero. Every quantile is a possible value (an
-  interval that would cross zero starts at zero), the median and the probability of meeting any
-  positive target are unchanged. Shares stay inside 0-100% through the logit scale.
+  negative (``units.Unit.nonnegative``): their distribution is censored at zero
+  (``Forecast.lower``): the probability the model gives to negative values is the probability of
+  zero. Every quantile is a possible value (an interval that would cross zero starts at zero), the
+  median and the probability of meeting any positive target are unchanged. Shares stay inside
+  0-100% through the logit scale.
 * **A flat past is not certainty.** The per-year sd is floored at ``SCALE_FLOOR`` of the
   indicator's unit (0.5 percentage points for shares, 1% of the level otherwise, at least 0.5
   unit), growing with sqrt(h) like a random walk. (0, 0, 0) no longer gives a zero-width interval,
