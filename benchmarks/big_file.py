@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import indicators as I
+from indicators.units import unit_of
 
 SEED = 20261202
 
@@ -48,7 +49,7 @@ def write_file(path: Path, rows: int) -> int:
         for region, ind, breakdown, year in cells:
             if n >= rows:
                 break
-            value = round(rng.uniform(1, 99), 1) if ind.unit == "percent" else rng.randint(0, 500_000)
+            value = round(rng.uniform(1, 99), 1) if unit_of(ind.unit).is_share else rng.randint(0, 500_000)
             w.writerow([region, ind.key, breakdown, year, value])
             n += 1
     return n

@@ -34,6 +34,7 @@ import pandas as pd
 
 import indicators as I
 from indicators.plans.regions import Region, Regions
+from indicators.units import unit_of
 
 SEED = 20261201
 
@@ -49,7 +50,7 @@ def _templates(cat, act: pd.DataFrame):
             continue
         t, v = y["year"].to_numpy(), y["value"].to_numpy(float)
         gaps.append((np.diff(t) - 1).sum() / max(t[-1] - t[0], 1))
-        rel = np.all(v > 0) and cat.vocabulary[ind].unit != "percent"
+        rel = np.all(v > 0) and not unit_of(cat.vocabulary[ind].unit).is_share
         steps = np.diff(np.log(v)) / np.diff(t) if rel else np.diff(v) / np.diff(t)
         out.setdefault(ind, []).append((v[0], steps, rel))
     return np.array(lengths), float(np.mean(gaps)), out
@@ -98,7 +99,7 @@ def _one_series(rng, cat, region, ind, temps, lengths, gap_rate, target_rows, ac
     moves = rng.choice(steps, size=n - 1) * np.diff(years)
     path = np.concatenate([[0.0], np.cumsum(moves)])
     values = level * np.exp(path) if rel else level + path
-    if unit == "percent":
+    if unit_of(unit).is_share:
         values = np.clip(values, 0.5, 99.5)
     values = np.maximum(values, 0.0)
     breakdown = f"合成{len(target_rows)}"
@@ -108,7 +109,7 @@ def _one_series(rng, cat, region, ind, temps, lengths, gap_rate, target_rows, ac
     for h in sorted(rng.choice(np.arange(1, 7), size=int(rng.integers(1, 4)), replace=False)):
         growth = rng.choice(steps) * h
         target = float(values[-1] * np.exp(growth) if rel else values[-1] + growth)
-        target = min(max(target, 0.0), 100.0) if unit == "percent" else max(target, 0.0)
+        target = min(max(target, 0.0), 100.0) if unit_of(unit).is_share else max(target, 0.0)
         target_rows.append(dict(plan="synthetic", region=region, region_en=region, indicator=ind,
                                 indicator_zh=ind, indicator_en=ind, year=last + int(h), value=round(target, 2),
                                 comparator=">=" if direction == "higher_is_better" else "<=", unit=unit,

@@ -210,13 +210,3 @@ def test_to_canonical_reads_a_ratio_through_ratio_to_value_and_refuses_other_dim
     assert to_canonical(None, None, "students_per_teacher", ratio=(1, 20)) == 20.0
     with pytest.raises(UnitError, match="measures person_times"):
         to_canonical(5.0, "人次", "person_days")
-
-
-def test_unit_families_are_stated_once_in_units():
-    import indicators.forecast.ladder as forecast
-    import indicators.units as units
-
-    assert forecast.MONEY_OR_COUNT_UNITS is units.MONEY_OR_COUNT_UNITS
-    assert forecast.NONNEGATIVE_UNITS is units.NONNEGATIVE_UNITS
-    assert units.MONEY_OR_COUNT_UNITS < units.NONNEGATIVE_UNITS <= set(units.CANONICAL_UNITS)
-    assert "usd" in units.MONEY_OR_COUNT_UNITS and "percent" not in units.NONNEGATIVE_UNITS

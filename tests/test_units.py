@@ -4,13 +4,14 @@ Values here are arithmetic on units (1万人 = 10,000 persons), not statistics.
 """
 
 import math
+import re
 
 import pytest
 
 from indicators.errors import IndicatorsError
 from indicators.units import (
-    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, UnitError, conversion_factor, lookup_unit, ratio_reading,
-    ratio_to_value,
+    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, UnitError, WrittenUnit, conversion_factor, lookup_unit,
+    ratio_reading, ratio_to_value, unit_of,
 )
 
 # --- lookup ------------------------------------------------------------------------------------
@@ -46,7 +47,7 @@ def test_every_canonical_unit_is_itself_and_converts_to_itself_by_one(name):
 
 @pytest.mark.parametrize("text", [" 万 元 ", "万元\u3000", "(万元)", "（万元）", "\t万元\n"])
 def test_whitespace_and_one_pair_of_brackets_are_ignored(text):
-    assert lookup_unit(text) == Unit("万元", "money", 1e4)
+    assert lookup_unit(text) == WrittenUnit("万元", "money", 1e4)
 
 
 def test_every_unit_word_takes_every_magnitude_prefix():
@@ -198,3 +199,118 @@ def test_reading_and_value_agree():
     for a, b in [(1, 20), (1, 17.5), (2, 35), (0.5, 9)]:
         value = ratio_to_value(a, b, "students_per_teacher")
         assert ratio_reading(a, b, "students_per_teacher").startswith(f"{a:g}:{b:g} read as {value:g} students")
+
+
+# --- the Unit record: one per canonical unit ----------------------------------------------------
+
+def _vocabulary_units() -> set[str]:
+    """Every unit the bundled vocabulary (catalog/indicators.yaml) declares, read from the file."""
+    import yaml
+
+    from indicators.plans.catalog import CATALOG_DIR
+
+    entries = yaml.safe_load((CATALOG_DIR / "indicators.yaml").read_text(encoding="utf-8"))
+    return {e["unit"] for e in entries.values()}
+
+
+@pytest.mark.parametrize("name", sorted(_vocabulary_units() | set(CANONICAL_UNITS)))
+def test_every_unit_has_a_record_with_words_a_kind_and_a_format_in_both_languages(name):
+    from indicators.words.explain import fmt_num, fmt_target
+
+    u = CANONICAL_UNITS[name]            # a vocabulary unit without a record fails here
+    assert u is unit_of(name) and u.name == name
+    assert u.kind in {"share", "ratio", "count", "money", "area", "duration", "multiple"}
+    assert u.model_scale in (None, "logit", "log") and u.decimals in (None, 0, 1, 2, 3)
+    for lang in ("zh", "en"):
+        # declared words, not the name shown for want of them (square_metres printed "12,000square_metres")
+        assert u.words is not None and u.names is not None and u.names[lang].strip(), lang
+        word = u.word(lang)
+        assert word == "" or (word.startswith(" ") if lang == "en" else not re.search("[A-Za-z_]", word)), word
+        shown = fmt_target(">=", 12000, name, lang)
+        assert shown == "≥" + fmt_num(12000, name) + word and "_" not in shown, shown
+    if u.step_words:
+        assert u.decimals is not None and set(u.step_words) == {"zh", "en"}
+
+
+def test_what_the_records_say_about_quantities():
+    kinds = {name: u.kind for name, u in CANONICAL_UNITS.items()}
+    assert [n for n, k in kinds.items() if k == "share"] == ["percent"]
+    # money and counts move by relative growth; shares, ratios and durations by absolute steps
+    assert {n for n, u in CANONICAL_UNITS.items() if u.relative} >= {n for n, k in kinds.items()
+                                                                      if k in ("money", "count")}
+    assert not any(CANONICAL_UNITS[n].relative for n in ("percent", "students_per_teacher", "ratio", "years"))
+    # the scale a forecast is modelled on: logit keeps a share in 0-100, log keeps a ratio above 0
+    assert {n: u.model_scale for n, u in CANONICAL_UNITS.items() if u.model_scale} == {
+        "percent": "logit", "students_per_teacher": "log", "ratio": "log"}
+    assert all(u.nonnegative for u in CANONICAL_UNITS.values())
+    # a unit outside the table claims nothing: any sign, its own scale, its name as its word
+    other = unit_of("index")
+    assert (other.kind, other.nonnegative, other.relative, other.model_scale, other.word("en")) == (
+        "other", False, False, None, "index")
+
+
+def test_square_metres_reads_as_an_area_that_cannot_be_negative():
+    # the regression: voc_school_floor_area's unit had no words and no floor at zero
+    from indicators.forecast import batch, ladder
+    from indicators.words.explain import fmt_target
+
+    assert fmt_target(">=", 12000, "square_metres", "zh") == "≥12,000平方米"
+    assert fmt_target(">=", 12000, "square_metres", "en") == "≥12,000 square metres"
+    years, falling = [2018, 2019, 2020, 2021], [4000.0, 3000.0, 2000.0, 1000.0]
+    f = ladder.fit_forecast(years, falling, [2023], unit="square_metres")
+    assert f.lower == 0.0 and f.interval(0.95)[0][0] == 0.0       # censored: the band stops at zero
+    (g,) = batch.fit_many([(years, falling)], ["square_metres"], [[2023]])
+    assert g.lower == 0.0
+    free = ladder.fit_forecast(years, falling, [2023], unit="index")  # a unit that may be negative
+    assert free.lower is None and free.interval(0.95)[0][0] < 0
+
+
+# --- adding a unit is one record -----------------------------------------------------------------
+
+@pytest.fixture
+def hectares(monkeypatch, tmp_path):
+    """A test-only unit (one record) and a planner's vocabulary entry and plan that use it; the
+    monkeypatch takes the record out again. The numbers are made up for the test."""
+    import indicators
+    from conftest import write_plan
+
+    monkeypatch.setitem(CANONICAL_UNITS, "hectares", Unit(
+        "hectares", "area_ha", 1.0, "area", nonnegative=True, words={"zh": "公顷", "en": " hectares"},
+        names={"zh": "公顷", "en": "hectares"}))
+    (tmp_path / "indicators.yaml").write_text(
+        "test_green_area:\n  zh: 测试绿地面积\n  en: Test green area\n  unit: hectares\n"
+        "  direction: higher_is_better\n", encoding="utf-8")
+    write_plan(tmp_path, "green_2020", "测试区", "2023年测试绿地面积达到12。",
+               [("test_green_area", 2023, "达到12", "2023年测试绿地面积达到12")],
+               regions_yaml="测试区:\n  en: Test District\n  level: district\n  parent: 聊城市\n")
+    return indicators.load_catalog([tmp_path], env=False)
+
+
+def test_a_unit_added_as_one_record_is_worded_and_censored_everywhere(hectares):
+    import pandas as pd
+
+    from indicators.actuals.load import ACTUAL_COLUMNS
+    from indicators.verdicts.assess import assess
+
+    act = pd.DataFrame([dict.fromkeys(ACTUAL_COLUMNS) | {
+        "region": "测试区", "indicator": "test_green_area", "definition": "standard", "year": y, "value": v,
+        "unit": "hectares", "origin": "test", "file": "test"} for y, v in [(2019, 9.0), (2020, 6.0), (2021, 3.0)]],
+        columns=ACTUAL_COLUMNS)
+    act["year"] = act["year"].astype("int64")
+    zh = assess(hectares, act, plan="green_2020", domain=None, lang="zh").iloc[0]
+    en = assess(hectares, act, plan="green_2020", domain=None, lang="en").iloc[0]
+    assert zh["explanation"].startswith("2023 目标 ≥12公顷"), zh["explanation"]
+    assert en["explanation"].startswith("2023 target ≥12 hectares"), en["explanation"]
+    # falling 3 a year from 3: the straight line is below zero by 2023, the band stops at zero
+    assert zh["status"] == "off_track" and zh["lo95"] == 0.0 and zh["forecast"] >= 0
+    # and to the report's chart: its title names the unit in the reader's language
+    import matplotlib.pyplot as plt
+
+    from indicators.reports.plots import plot_indicator
+
+    for lang, word in (("zh", "公顷"), ("en", "hectares")):
+        ax = plot_indicator(act.assign(definition="standard"), pd.DataFrame(columns=["year", "target", "status"]),
+                            pd.DataFrame({"year": [2023], "value": [12.0], "clause": ["一"]}), pd.DataFrame(),
+                            "测试绿地面积", "hectares", lang)
+        assert word in ax.get_title(loc="left"), ax.get_title(loc="left")
+        plt.close(ax.figure)

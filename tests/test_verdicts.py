@@ -20,7 +20,8 @@ from indicators.verdicts.assess import assess
 from indicators.rules import Thresholds
 from indicators.cli.main import main
 from indicators.words.explain import fmt_num, fmt_prob
-from indicators.forecast.ladder import NONNEGATIVE_UNITS, SeriesError
+from indicators.forecast.ladder import SeriesError
+from indicators.units import CANONICAL_UNITS, unit_of
 
 from conftest import write_plan
 
@@ -86,7 +87,8 @@ shares = st.lists(st.floats(0, 100, allow_nan=False), min_size=2, max_size=9)
 
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(values=histories, unit=st.sampled_from(sorted(NONNEGATIVE_UNITS)), model=st.sampled_from(ALL_MODELS + (None,)))
+@given(values=histories,
+       unit=st.sampled_from(sorted(n for n, u in CANONICAL_UNITS.items() if u.nonnegative and not u.is_share)), model=st.sampled_from(ALL_MODELS + (None,)))
 def test_property_nonnegative_quantities_stay_nonnegative(values, unit, model):
     years = list(range(2025 - len(values), 2025))
     f = fc.fit_forecast(years, values, [2025, 2027], unit=unit, model=model)
@@ -411,9 +413,9 @@ def test_the_bundled_assessment_has_no_impossible_number(catalog, tmp_path):
         a = assess(catalog, act, domain=None)
         fcst = a[a["forecast"].notna()]
         assert len(fcst)
-        nonneg = fcst["unit"].isin(NONNEGATIVE_UNITS)
+        nonneg = fcst["unit"].map(lambda u: unit_of(u).nonnegative).astype(bool)
         assert (fcst.loc[nonneg, "lo95"] >= 0).all()
-        share = fcst["unit"] == "percent"
+        share = fcst["unit"].map(lambda u: unit_of(u).is_share).astype(bool)
         assert ((fcst.loc[share, "lo95"] >= 0) & (fcst.loc[share, "hi95"] <= 100)).all()
         assert (fcst["hi80"] > fcst["lo80"]).all()
         assert ((fcst["p_meet"] > 0) & (fcst["p_meet"] < 1)).all()

@@ -16,7 +16,7 @@ from ..errors import Problem, Severity
 from ..parse import BLANKS, ParseError, clean_float, read_value, read_year
 from ..text import normalise_text
 from ..plans.regions import Regions
-from ..units import UnitError, to_canonical
+from ..units import UnitError, to_canonical, unit_of
 from ..plans.vocabulary import Indicator, Vocabulary
 
 __all__ = ["Cell", "cell_to_row", "is_blank", "YEAR_RANGE"]
@@ -156,7 +156,8 @@ def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
 def _plausible(c: Cell, ind: Indicator, value: float, from_ratio: bool) -> None:
     """Shares within 0-100% and in percent, counts and amounts not negative."""
     raw, key = c.value_raw, c.indicator_name  # the label the planner typed, not the internal key
-    if ind.unit == "percent":
+    unit = unit_of(ind.unit)
+    if unit.is_share:
         if not 0 <= value <= 100:
             raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.share_out_of_range",
                                    expected=f"{key} is a percentage between 0 and 100"))
@@ -166,6 +167,6 @@ def _plausible(c: Cell, ind: Indicator, value: float, from_ratio: bool) -> None:
                                    expected=f"{key} is in percent: {raw} looks like a fraction; "
                                    f"multiply by 100 ({clean_float(value * 100):g})"
                                    + (" or format the cell as percent" if c.sheet is not None else "")))
-    if value < 0 and ind.unit != "percent":
+    if value < 0 and unit.nonnegative:
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.negative",
                                expected=f"{key} is a count or amount and cannot be negative"))

@@ -15,6 +15,7 @@ from ..writing import to_csv_text, to_xlsx_bytes, write_atomic
 from ..parse import clean_float
 from ..plans.catalog import Catalog
 from ..safe_text import sheet_title
+from ..units import unit_of
 
 if TYPE_CHECKING:
     from .load import Actuals
@@ -69,8 +70,6 @@ def _dated_targets(catalog: Catalog, region: str) -> pd.DataFrame:
 
 def _long_template(catalog: Catalog, region: str, series: list[tuple[str, str]], years: list[int],
                    known: pd.DataFrame) -> pd.DataFrame:
-    from ..words.explain import unit_name
-
     values = known.drop_duplicates(["indicator", "breakdown", "year"], keep="last").set_index(
         ["indicator", "breakdown", "year"])["value"]
     rows = []
@@ -79,7 +78,8 @@ def _long_template(catalog: Catalog, region: str, series: list[tuple[str, str]],
         for y in years:
             v = values.get((k, b, y))
             rows.append({"region": region, "indicator": k, "indicator_zh": ind.zh, "breakdown": b, "year": y,
-                         "value": None if v is None else clean_float(float(v)), "unit": unit_name(ind.unit, "zh")})
+                         "value": None if v is None else clean_float(float(v)),
+                         "unit": unit_of(ind.unit).name_in("zh")})
     return pd.DataFrame(rows)
 
 
@@ -97,10 +97,8 @@ def _wide(catalog: Catalog, long: pd.DataFrame, series: list[tuple[str, str]], w
 
 def _row_label(ind) -> str:
     """Indicator name with its unit in brackets, as plan annexes write rows: 培训规模（人日）."""
-    from ..words.explain import unit_name
-
     name, unit = label_unit(ind.zh)
-    return f"{name}（{unit or unit_name(ind.unit, 'zh')}）"
+    return f"{name}（{unit or unit_of(ind.unit).name_in('zh')}）"
 
 
 def write_template(frame: pd.DataFrame, fmt: str, layout: str, region: str, output: Path) -> bool:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from ..text import fold_variants
-from ..units import UnitError, conversion_factor
+from ..units import UnitError, conversion_factor, unit_of
 from ..plans.vocabulary import Vocabulary
 
 __all__ = ["plan_period", "year_for", "indicator_names", "rank_indicators", "subject_of", "DEADLINE", "YEAR_RANGE",
@@ -91,9 +91,9 @@ def indicator_names(vocab: Vocabulary) -> list[tuple[str, str]]:
 
 def _fits(unit_written: str, canonical: str, is_share: bool) -> bool:
     if is_share:
-        return canonical == "percent"
+        return unit_of(canonical).is_share
     if not unit_written:
-        return canonical in ("count", "persons")
+        return unit_of(canonical).dimension == "number"  # a bare number counts things or persons
     try:
         conversion_factor(unit_written, canonical)
         return True
@@ -114,7 +114,7 @@ def rank_indicators(context: str, at: int, names, vocab: Vocabulary, unit_writte
     ctx_bigrams = _bigrams(context)
     for name, key in names:
         ind = vocab[key]
-        if is_ratio and ind.unit not in ("percent", "students_per_teacher", "ratio"):
+        if is_ratio and unit_of(ind.unit).kind not in ("share", "ratio"):
             continue
         if not is_ratio and not _fits(unit_written, ind.unit, is_share):
             continue

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..units import MONEY_OR_COUNT_UNITS, POSITIVE_RATIO_UNITS
+from ..units import unit_of
 
 __all__ = ["drift_stats", "shrunk_slope", "model_scale"]
 
@@ -27,9 +27,10 @@ __all__ = ["drift_stats", "shrunk_slope", "model_scale"]
 def model_scale(unit: str, y: np.ndarray) -> str | None:
     """The scale drifts are pooled on: logit for shares, log for positive quantities, else None
     (an index or a count of years has no common scale across regions: not pooled)."""
-    if unit == "percent":
+    u = unit_of(unit)
+    if u.model_scale == "logit":
         return "logit"
-    if (unit in MONEY_OR_COUNT_UNITS or unit in POSITIVE_RATIO_UNITS) and np.all(y > 0):
+    if (u.relative or u.model_scale == "log") and np.all(y > 0):
         return "log"
     return None
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import ladder as F
 from .models import theta_many
+from ..units import unit_of
 
 __all__ = ["fit_many"]
 
@@ -71,11 +72,17 @@ _FITS = {"naive": _naive, "drift": _drift, "linear": _linear, "weighted": _weigh
 
 # --- transforms per row ---------------------------------------------------------------------------
 
+def _facts(units: np.ndarray, fact: str) -> np.ndarray:
+    """One fact of each row's ``units.Unit`` (asked once per distinct unit)."""
+    names, rows = np.unique(np.asarray(units, dtype=str), return_inverse=True)
+    return np.array([getattr(unit_of(str(n)), fact) for n in names], dtype=object)[rows.reshape(-1)]
+
+
 def _codes(units: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per row: 0 original scale, 1 logit (shares), 2 log (positive ratios), as ``transform_for``."""
     pos = np.all(y > 0, axis=1)
-    ratio = np.isin(units, list(F.POSITIVE_RATIO_UNITS)) & pos
-    return np.where(units == "percent", 1, np.where(ratio, 2, 0))
+    scale = _facts(units, "model_scale")
+    return np.where(scale == "logit", 1, np.where((scale == "log") & pos, 2, 0))
 
 
 _NAMES = {0: None, 1: "logit", 2: "log"}
@@ -118,8 +125,8 @@ class _Group:
         for j, m in enumerate(F.CANDIDATES):
             spec = F.MODELS[m]
             ok = np.full(s, n >= spec.min_n)
-            if spec.units is not None:
-                ok &= np.isin(self.units, list(spec.units))
+            if spec.unit_needs is not None:
+                ok &= _facts(self.units, spec.unit_needs).astype(bool)
             if spec.positive:
                 ok &= self.positive
             out[:, j] = ok
@@ -213,10 +220,11 @@ def _floor(g: _Group, code: np.ndarray) -> np.ndarray:
     """``forecast._floor_scale`` per row."""
     last = g.y[:, -1:]
     p = np.clip(last, F.EPS_SHARE, 100 - F.EPS_SHARE) / 100
-    pct = np.where(code[:, None] == 1, F.SCALE_FLOOR["percent"] / (100 * p * (1 - p)), F.SCALE_FLOOR["percent"])
+    pct = np.where(code[:, None] == 1, F.SCALE_FLOOR["share"] / (100 * p * (1 - p)), F.SCALE_FLOOR["share"])
     sd = np.maximum(F.SCALE_FLOOR["relative"] * np.abs(last), F.SCALE_FLOOR["absolute_min"])
     other = np.where(code[:, None] == 2, sd / np.maximum(np.abs(last), 1e-9), sd)
-    return np.where((g.units == "percent")[:, None], pct, other) * np.sqrt(np.where(np.isfinite(g.h), g.h, 1.0))
+    share = _facts(g.units, "is_share").astype(bool)
+    return np.where(share[:, None], pct, other) * np.sqrt(np.where(np.isfinite(g.h), g.h, 1.0))
 
 
 def _group_forecasts(g: _Group, model: str | None) -> list:

@@ -58,10 +58,11 @@ Bounds and floors (what the quantity can be):
 * **Ratios above zero.** Students per teacher (and other ratios of positive counts) are modelled
   on the log scale, so every quantile is a positive ratio.
 * **Never below zero.** Counts, persons, money and ratios such as students per teacher cannot be
-  negative: their distribution is censored at zero (``Forecast.lower``): the probability the model
-  gives to negative values is the probability of zero. Every quantile is a possible value (an
-  interval that would cross zero starts at zero), the median and the probability of meeting any
-  positive target are unchanged. Shares stay inside 0-100% through the logit scale.
+  negative (``units.Unit.nonnegative``): their distribution is censored at zero
+  (``Forecast.lower``): the probability the model gives to negative values is the probability of
+  zero. Every quantile is a possible value (an interval that would cross zero starts at zero), the
+  median and the probability of meeting any positive target are unchanged. Shares stay inside
+  0-100% through the logit scale.
 * **A flat past is not certainty.** The per-year sd is floored at ``SCALE_FLOOR`` of the
   indicator's unit (0.5 percentage points for shares, 1% of the level otherwise, at least 0.5
   unit), growing with sqrt(h) like a random walk. (0, 0, 0) no longer gives a zero-width interval,
@@ -85,17 +86,17 @@ import pandas as pd
 from . import models
 from ..errors import IndicatorsError
 from .models import WEIGHT_DECAY, recency_weights
-from ..units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS
+from ..units import unit_of
 
 __all__ = ["Forecast", "fit_forecast", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
-           "WEIGHT_DECAY", "transform_for", "SeriesError", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
-           "SCALE_FLOOR", "P_LIMIT", "recency_weights", "rank_key", "lower_for"]
+           "WEIGHT_DECAY", "transform_for", "SeriesError", "SCALE_FLOOR", "P_LIMIT",
+           "recency_weights", "rank_key", "lower_for"]
 
 MIN_N_SELECT = 6
 MAX_H = 3           # rolling-origin errors are scored 1..MAX_H years ahead
 EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
 # per-year sd floor in the indicator's own unit: shares in points, the rest relative to the level
-SCALE_FLOOR = {"percent": 0.5, "relative": 0.01, "absolute_min": 0.5}
+SCALE_FLOOR = {"share": 0.5, "relative": 0.01, "absolute_min": 0.5}
 P_LIMIT = 0.001  # no forecast probability is closer to 0 or 1 than this
 
 
@@ -106,7 +107,7 @@ class Model:
     name: str
     min_n: int                         # fewest points it is fitted to
     fit: Callable                      # (t, z, years) -> (loc, scale, df) on the model scale
-    units: frozenset | None = None     # units it applies to (None: any)
+    unit_needs: str | None = None      # the fact of ``units.Unit`` a unit needs for it (None: any unit)
     positive: bool = False             # needs strictly positive values
     floored: bool = False              # interval never narrower than the random walk's
 
@@ -116,7 +117,7 @@ MODELS: dict[str, Model] = {m.name: m for m in (
     Model("drift", 2, models.drift),
     Model("linear", 3, models.linear, floored=True),
     Model("weighted", 3, models.weighted, floored=True),
-    Model("loglinear", 5, models.linear, units=MONEY_OR_COUNT_UNITS, positive=True, floored=True),
+    Model("loglinear", 5, models.linear, unit_needs="relative", positive=True, floored=True),
     Model("theta", 8, models.theta, floored=True),
 )}
 CANDIDATES = tuple(MODELS)
@@ -229,9 +230,10 @@ class Forecast:
 def transform_for(unit: str, values: np.ndarray, model: str) -> str | None:
     """logit for shares; log for log-linear and for ratios (students per teacher), which are
     positive by definition and move in proportion; else the original scale."""
-    if unit == "percent":
+    scale = unit_of(unit).model_scale
+    if scale == "logit":
         return "logit"
-    if model == "loglinear" or (unit in POSITIVE_RATIO_UNITS and np.all(np.asarray(values) > 0)):
+    if model == "loglinear" or (scale == "log" and np.all(np.asarray(values) > 0)):
         return "log"
     return None
 
@@ -257,9 +259,10 @@ def _inverse(z: np.ndarray, transform: str | None) -> np.ndarray:
 
 def candidates_for(n: int, unit: str, values: np.ndarray) -> list[str]:
     """The ladder's candidates for a series of ``n`` points (``MODELS``: minimum history, units)."""
-    values = np.asarray(values)
+    values, u = np.asarray(values), unit_of(unit)
     return [m.name for m in MODELS.values()
-            if n >= m.min_n and (m.units is None or unit in m.units) and (not m.positive or np.all(values > 0))]
+            if n >= m.min_n and (m.unit_needs is None or getattr(u, m.unit_needs))
+            and (not m.positive or np.all(values > 0))]
 
 
 def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str):
@@ -322,8 +325,8 @@ def clean_series(years, values, what: str = "series") -> tuple[np.ndarray, np.nd
 
 def _floor_scale(unit: str, last: float, transform: str | None, h: np.ndarray) -> np.ndarray:
     """The smallest per-horizon sd on the model scale (``SCALE_FLOOR``, see the module docstring)."""
-    if unit == "percent":
-        sd = SCALE_FLOOR["percent"]
+    if unit_of(unit).is_share:
+        sd = SCALE_FLOOR["share"]
         p = np.clip(last, EPS_SHARE, 100 - EPS_SHARE) / 100
         sd_model = sd / (100 * p * (1 - p)) if transform == "logit" else sd
     else:
@@ -334,7 +337,7 @@ def _floor_scale(unit: str, last: float, transform: str | None, h: np.ndarray) -
 
 def lower_for(unit: str, transform: str | None) -> float | None:
     """Censoring point on the model scale: zero for quantities that cannot be negative."""
-    return 0.0 if unit in NONNEGATIVE_UNITS and transform is None else None
+    return 0.0 if unit_of(unit).nonnegative and transform is None else None
 
 
 def fit_forecast(years, values, horizon_years, unit: str = "count", model: str | None = None) -> Forecast | None:

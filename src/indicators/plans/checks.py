@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..parse import ParseError, parse_quantity
 from .catalog import Catalog
+from ..units import unit_of
 
 __all__ = ["check_plans", "FINDING_COLUMNS"]
 
@@ -80,7 +81,7 @@ def _stated_ratios(t: pd.DataFrame) -> list[dict]:
         n, dnm = r["numerator"], r["denominator"]
         if not dnm:
             continue
-        computed = n / dnm * (100 if r["unit"] == "percent" else 1)
+        computed = n / dnm * (100 if unit_of(r["unit"]).is_share else 1)
         f = _finding("stated_ratio", r, r["value"], computed, r["clause"],
                      f"{r['written']}: {_fmt(n)}/{_fmt(dnm)} = {computed:.4g}, stated {r['value']:g}",
                      tol=0.5 * 10 ** (-int(r["decimals"] or 0)))

@@ -19,7 +19,7 @@ from ..parse import ParseError, Quantity, clean_float, comparator_from_words, pa
 from ..text import squash
 from .regions import Regions
 from .safe_yaml import LineLoader, load_yaml, read_text
-from ..units import UnitError, ratio_reading, to_canonical
+from ..units import UnitError, ratio_reading, to_canonical, unit_of
 from .vocabulary import Indicator, Vocabulary
 
 __all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS", "LineLoader"]
@@ -318,7 +318,7 @@ def _value_from_text(v: dict, q: Quantity, ind: Indicator) -> None:
     if q.ratio:
         v["value"] = clean_float(to_canonical(None, None, ind.unit, ratio=q.ratio))
         v["reading"] = ratio_reading(*q.ratio, ind.unit)
-        v["unit_written"] = v["unit_written"] or ("ratio" if ind.unit != "percent" else "a:b")
+        v["unit_written"] = v["unit_written"] or ("a:b" if unit_of(ind.unit).is_share else "ratio")
     else:
         v["value"] = clean_float(to_canonical(q.value, v["unit_written"], ind.unit))
         if q.value_high is not None:

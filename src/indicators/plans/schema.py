@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..units import NONNEGATIVE_UNITS
+from ..units import unit_of
 
 __all__ = ["Field", "PLAN", "TARGET", "REGION", "INDICATOR", "YEARS", "check", "unit_range", "shown", "as_year", "BAD"]
 
@@ -177,8 +177,9 @@ def unit_range(value: float | None, unit: str | None) -> tuple[str, str] | None:
         return None
     if not math.isfinite(value):
         return "target.bad_value", "a finite number"
-    if unit == "percent" and not 0 <= value <= 100:
+    u = unit_of(unit)
+    if u.is_share and not 0 <= value <= 100:
         return "value.share_out_of_range", "a share between 0 and 100 (percent)"
-    if unit in NONNEGATIVE_UNITS and value < 0:
+    if u.nonnegative and value < 0:
         return "value.negative", f"a value of at least 0 ({unit})"
     return None

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
-from ..words.explain import CHART_WORDS, STATUS_LABELS, definition_label, unit_name
+from ..units import unit_of
+from ..words.explain import CHART_WORDS, STATUS_LABELS, definition_label
 from ..text import wrap_text
 from ..safe_text import chart_text
 
@@ -95,7 +96,7 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
         ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
     # the unit goes in the title: a rotated one-character CJK y-label (个) reads like an arrow
     # a long title wraps to the axes' width instead of being cut at the figure's edge
-    title = words["title"].format(name=indicator_name, unit=unit_name(unit, lang).strip())
+    title = words["title"].format(name=indicator_name, unit=unit_of(unit).name_in(lang).strip())
     ax.set_title(wrap_title(title, ax, 11), fontsize=11, loc="left")
     ax.grid(alpha=0.3)
     years = pd.concat([actuals["year"], targets["year"], forecasts["year"] if len(forecasts) else actuals["year"]])
@@ -111,11 +112,9 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
 def _draw_parent(ax, parent: tuple, unit: str, handles: list, labels: list, years: pd.Series) -> None:
     """The parent region's series in grey: on the same axis for shares and ratios, on its own
     right-hand axis for levels (a province's counts dwarf a district's)."""
-    from ..units import MONEY_OR_COUNT_UNITS
-
     label, rows = parent
     rows = rows.sort_values("year")
-    other = ax.twinx() if unit in MONEY_OR_COUNT_UNITS else ax
+    other = ax.twinx() if unit_of(unit).relative else ax
     line, = other.plot(rows["year"], rows["value"], color="#9aa0a6", lw=1.2, ls=":", marker=".", ms=4,
                        label=chart_text(label), zorder=1)
     if other is not ax:

@@ -35,7 +35,7 @@ from ..actuals.definitions import choose_definition, definition_in_force, issued
 from ..words.explain import explain
 from ..forecast.batch import fit_many
 from ..forecast.ladder import fit_forecast
-from ..units import NONNEGATIVE_UNITS
+from ..units import unit_of
 from ..parallel import map_ordered, scheduler_from_env
 from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
@@ -70,16 +70,16 @@ def _meets(value, comparator, direction, unit, value_high=None, tolerance=None):
     """(low, high, tolerance used): the tolerance only when a band decides."""
     high_v = value if value_high is None or pd.isna(value_high) else value_high
     if tolerance is None or pd.isna(tolerance):
-        tolerance = DEFAULT_SHARE_TOLERANCE if unit == "percent" else abs(value) * DEFAULT_RELATIVE_TOLERANCE
+        tolerance = DEFAULT_SHARE_TOLERANCE if unit_of(unit).is_share else abs(value) * DEFAULT_RELATIVE_TOLERANCE
     if comparator == ">=" or (comparator == "==" and direction == "higher_is_better"):
         return value, None, None
     if comparator == "<=" or (comparator == "==" and direction == "lower_is_better"):
         return None, high_v, None
     low = value - tolerance
-    if unit == "percent" or unit in NONNEGATIVE_UNITS:
+    if unit_of(unit).nonnegative:
         low = max(low, 0.0)  # a band never reaches below what the quantity can be
     high = high_v + tolerance
-    if unit == "percent":
+    if unit_of(unit).is_share:
         high = min(high, 100.0)
     return low, high, float(tolerance)
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..forecast.models import recency_weights
-from ..units import MONEY_OR_COUNT_UNITS
+from ..units import unit_of
 
 __all__ = ["PACE_WINDOW", "PACE_CUTOFFS", "annual_change", "weighted_trend", "pace", "fastest_changes",
            "is_relative", "desired_direction"]
@@ -36,7 +36,7 @@ PACE_CUTOFFS = (0.95, 0.60, 0.0)
 
 def is_relative(unit: str) -> bool:
     """Money and counts move by percentages; shares and ratios by absolute steps."""
-    return unit in MONEY_OR_COUNT_UNITS
+    return unit_of(unit).relative
 
 
 def desired_direction(direction: str, comparator: str) -> int:

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from ..forecast.ladder import Forecast, _forward, fit_forecast
-from ..units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS
+from ..units import unit_of
 from .pace import pace
 
 __all__ = ["parent_forecast", "parent_change", "MIN_RELATIVE_PROXY"]
@@ -47,9 +47,9 @@ def parent_forecast(store, regions, region: str, indicator: str, breakdown: str,
         if not t[0] <= y0_year <= t[-1]:
             continue  # no parent value to anchor the child's latest actual on
         p0 = float(np.interp(y0_year, t, y))
-        if unit in MONEY_OR_COUNT_UNITS and y0_value < MIN_RELATIVE_PROXY:
+        if unit_of(unit).relative and y0_value < MIN_RELATIVE_PROXY:
             return None
-        if unit != "percent" and p0 <= 0:
+        if not unit_of(unit).is_share and p0 <= 0:
             continue
         fc = _parent_fit(t, y, y0_year, year, unit, parent)
         if fc is None:
@@ -88,7 +88,7 @@ def shift_to(parent: Forecast, parent_value: float, child_value: float, unit: st
     if parent.transform == "logit":
         d = float(_forward(np.asarray([child_value]), "logit")[0] - _forward(np.asarray([parent_value]), "logit")[0])
         return dataclasses.replace(parent, loc=parent.loc + d, model=model, last_value=child_value)
-    if unit in NONNEGATIVE_UNITS:
+    if unit_of(unit).nonnegative:
         k = child_value / parent_value
         if parent.transform == "log":
             return dataclasses.replace(parent, loc=parent.loc + math.log(k), model=model, last_value=child_value)

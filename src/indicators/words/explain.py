@@ -1,7 +1,8 @@
 """Every word the product prints, in Chinese and English, and the sentence per target year.
 
-This module is the one home of status names, unit words, comparators, definition labels, report
-captions and the phrase tables of the explanation. A number a planner reads is formatted here too:
+This module is the one home of status names, comparators, definition labels, report
+captions and the phrase tables of the explanation (a unit's words live in its record,
+``units.Unit``). A number a planner reads is formatted here too:
 no scientific notation, probabilities as "<1%" / ">99%" at the ends, and rounding that never moves
 a probability across the threshold that decided its status.
 """
@@ -11,35 +12,17 @@ from __future__ import annotations
 import math
 
 from ..rules import Thresholds
+from ..units import unit_of
 
-__all__ = ["STATUS_LABELS", "UNIT_WORDS", "UNIT_NAMES", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
+__all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
-           "unit_word", "unit_name", "definition_label", "report_title", "explain"]
+           "definition_label", "report_title", "explain"]
 
 STATUS_LABELS = {
     "zh": {"met": "已达标", "missed": "未达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标",
            "insufficient_data": "数据不足"},
     "en": {"met": "met", "missed": "missed", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
            "insufficient_data": "no data"},
-}
-
-# after a number: 45 个, 45 persons (percent is written as %)
-UNIT_WORDS = {
-    "zh": {"percent": "%", "students_per_teacher": "生/师", "ratio": "", "persons": "人", "count": "个",
-           "person_days": "人日", "person_times": "人次", "yuan": "元", "10k_yuan": "万元", "mu": "亩", "multiple": "倍",
-           "years": "年", "months": "个月", "days": "天", "usd": "美元"},
-    "en": {"percent": "%", "students_per_teacher": " students per teacher", "ratio": "", "persons": " persons",
-           "count": "", "person_days": " person-days", "person_times": " person-times", "yuan": " yuan",
-           "10k_yuan": " x 10,000 yuan", "mu": " mu", "multiple": " times", "years": " years", "months": " months",
-           "days": " days", "usd": " USD"},
-}
-# a unit on its own (chart titles, template rows)
-UNIT_NAMES = {
-    "zh": {**UNIT_WORDS["zh"], "ratio": "比"},
-    "en": {"percent": "%", "students_per_teacher": "students per teacher", "ratio": "ratio", "persons": "persons",
-           "count": "count", "person_days": "person-days", "person_times": "person-times", "yuan": "yuan",
-           "10k_yuan": "10,000 yuan", "mu": "mu", "multiple": "times", "years": "years", "months": "months",
-           "days": "days", "usd": "USD"},
 }
 
 CMP = {"zh": {">=": "≥", "<=": "≤", "==": "", "~": "约"}, "en": {">=": "≥", "<=": "≤", "==": "", "~": "about "}}
@@ -168,7 +151,7 @@ def check_sentence(check: str, indicator: str, stated, computed, difference, uni
     """One finding of check_plans said from its numbers, in ``lang``."""
     ph = CHECK_SENTENCES[lang]
     v = dict(stated=fmt_target("==", stated, unit, lang), computed=fmt_target("==", computed, unit, lang),
-             difference=fmt_change(abs(difference), False, unit, lang).lstrip("+") if unit == "percent"
+             difference=fmt_change(abs(difference), False, unit, lang).lstrip("+") if unit_of(unit).step_words
              else fmt_target("==", abs(difference) if _finite(difference) else difference, unit, lang),
              clauses=clauses)
     if check in ("conflict", "override"):
@@ -245,14 +228,6 @@ def status_label(status: str, lang: str) -> str:
     return STATUS_LABELS[lang].get(status, status)
 
 
-def unit_word(unit: str, lang: str) -> str:
-    return UNIT_WORDS[lang].get(unit, unit)
-
-
-def unit_name(unit: str, lang: str) -> str:
-    return UNIT_NAMES[lang].get(unit, unit)
-
-
 def definition_label(definition: str | None, lang: str) -> str | None:
     if definition in (None, "", "standard"):
         return None
@@ -271,9 +246,10 @@ def fmt_num(v, unit: str) -> str:
     if not _finite(v):
         return "—"
     v = float(v)
-    if unit == "percent":
-        s = f"{v:.1f}"
-        return ("0.0" if s == "-0.0" else s) + "%"
+    u = unit_of(unit)
+    if u.decimals is not None:
+        s = f"{v:.{u.decimals}f}"
+        return (s[1:] if s.startswith("-") and float(s) == 0 else s) + u.sign
     a = abs(v)
     if a >= 1000:
         s = f"{v:,.0f}"
@@ -294,8 +270,9 @@ def fmt_change(v, relative: bool, unit: str, lang: str) -> str:
     a = abs(float(v))
     if relative:
         return f"{sign}{a:.1f}%"
-    if unit == "percent":
-        return f"{sign}{a:.1f} " + ("个百分点" if lang == "zh" else "points")
+    u = unit_of(unit)
+    if u.step_words:
+        return f"{sign}{a:.{u.decimals}f}{u.step_words[lang]}"
     return f"{sign}{fmt_num(a, unit)}"
 
 
@@ -320,7 +297,7 @@ def fmt_prob(p, thresholds: Thresholds | None = Thresholds()) -> str:
 
 def fmt_target(comparator: str, value, unit: str, lang: str, value_high=None) -> str:
     """≥70.0%, ≤20 生/师, about 45.0%, 1–2 个."""
-    word = "" if unit == "percent" else unit_word(unit, lang)
+    word = unit_of(unit).word(lang)
     num = fmt_num(value, unit)
     if _finite(value_high) and value_high != value:
         num = f"{num}–{fmt_num(value_high, unit)}"
@@ -333,8 +310,8 @@ def _tolerance_text(r: dict, unit: str, lang: str) -> str:
     if not (_finite(low) and _finite(high)) or not _finite(r.get("tolerance_used")) or not r["tolerance_used"]:
         return ""
     tol = r["tolerance_used"]
-    tol_s = (f"{tol:.1f} 个百分点" if lang == "zh" else f"{tol:.1f} points") if unit == "percent" \
-        else fmt_num(tol, unit) + unit_word(unit, lang)
+    u = unit_of(unit)
+    tol_s = f"{tol:.{u.decimals}f}{u.step_words[lang]}" if u.step_words else fmt_num(tol, unit) + u.word(lang)
     return _PHRASES[lang]["band"].format(tol=tol_s, lo=fmt_num(low, unit), hi=fmt_num(high, unit))
 
 
