@@ -21,7 +21,8 @@ from indicators.actuals.cells import Cell, cell_to_row
 from indicators.cli.main import main
 from indicators.errors import CatalogError
 from indicators.numerals import chinese
-from indicators.parse import ParseError, parse_quantity, read_value, read_year
+from indicators.errors import ParseError
+from indicators.parse import parse_quantity, read_value, read_year
 
 pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue
 

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from indicators.errors import IndicatorsError
+from indicators.errors import IndicatorsError, UnitError
 from indicators.units import (
-    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, UnitError, conversion_factor, lookup_unit, ratio_reading,
+    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, conversion_factor, lookup_unit, ratio_reading,
     ratio_to_value,
 )
 

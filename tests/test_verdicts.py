@@ -20,7 +20,8 @@ from indicators.verdicts.assess import assess
 from indicators.rules import Thresholds
 from indicators.cli.main import main
 from indicators.words.explain import fmt_num, fmt_prob
-from indicators.forecast.ladder import NONNEGATIVE_UNITS, SeriesError
+from indicators.errors import SeriesError
+from indicators.forecast.ladder import NONNEGATIVE_UNITS
 
 from conftest import write_plan
 

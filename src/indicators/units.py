@@ -10,16 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .errors import IndicatorsError
+from .errors import UnitError
 from .text import normalise_text
 
-__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
+__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "Unit", "lookup_unit", "conversion_factor", "MAGNITUDES",
            "ratio_to_value", "ratio_reading", "to_canonical", "MONEY_OR_COUNT_UNITS", "NONNEGATIVE_UNITS",
            "POSITIVE_RATIO_UNITS"]
-
-
-class UnitError(IndicatorsError, ValueError):
-    """A unit the table does not know, or one that cannot convert to the wanted unit."""
 
 
 @dataclass(frozen=True)

@@ -83,12 +83,12 @@ import numpy as np
 import pandas as pd
 
 from . import models
-from ..errors import IndicatorsError
+from ..errors import SeriesError
 from .models import WEIGHT_DECAY, recency_weights
 from ..units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS
 
 __all__ = ["Forecast", "fit_forecast", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
-           "WEIGHT_DECAY", "transform_for", "SeriesError", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
+           "WEIGHT_DECAY", "transform_for", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
            "SCALE_FLOOR", "P_LIMIT", "recency_weights", "rank_key", "lower_for"]
 
 MIN_N_SELECT = 6
@@ -120,10 +120,6 @@ MODELS: dict[str, Model] = {m.name: m for m in (
     Model("theta", 8, models.theta, floored=True),
 )}
 CANDIDATES = tuple(MODELS)
-
-
-class SeriesError(IndicatorsError, ValueError):
-    """A series that cannot be forecast as given (two values for one year)."""
 
 
 def rank_key(cv: np.ndarray) -> np.ndarray:

@@ -20,7 +20,8 @@ import math
 
 import pandas as pd
 
-from ..parse import ParseError, parse_quantity
+from ..errors import ParseError
+from ..parse import parse_quantity
 from .catalog import Catalog
 
 __all__ = ["check_plans", "FINDING_COLUMNS"]

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import ParseError, Problem, UnitError
 from .schema import BAD, PLAN, TARGET, as_year, check, shown, unit_range
-from ..parse import ParseError, Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch
+from ..parse import Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch
 from ..text import squash
 from .regions import Regions
 from .safe_yaml import LineLoader, load_yaml, read_text
-from ..units import UnitError, ratio_reading, to_canonical
+from ..units import ratio_reading, to_canonical
 from .vocabulary import Indicator, Vocabulary
 
 __all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS", "LineLoader"]
