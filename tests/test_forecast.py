@@ -127,8 +127,8 @@ def test_theta_is_ses_with_drift_and_agrees_with_statsmodels():
             lo, hi = (np.asarray(a) for a in res.prediction_intervals(4, alpha=0.2).T.values)
         z = y[None, :]
         alpha = models.ses_alpha(z)[0]
-        sse_ours = batch._ses(z, np.array([[alpha]]))[0][0, 0]
-        sse_sm = batch._ses(z, np.array([[float(res.params["alpha"])]]))[0][0, 0]
+        sse_ours = models._ses(z, np.array([[alpha]]))[0][0, 0]
+        sse_sm = models._ses(z, np.array([[float(res.params["alpha"])]]))[0][0, 0]
         assert sse_ours <= sse_sm * (1 + 1e-9)  # never a worse least-squares fit than statsmodels'
         if abs(alpha - float(res.params["alpha"])) > 1e-3:
             continue  # statsmodels stopped in a local minimum: a different (worse) alpha

@@ -15,13 +15,15 @@ from hypothesis import strategies as st
 
 import indicators
 from indicators.forecast import ladder as fc
-from indicators.actuals.load import ACTUAL_COLUMNS, load_actuals, read_actuals_file
+from indicators.actuals.files import read_actuals_file
+from indicators.actuals.load import load_actuals
+from indicators.actuals.table import ACTUAL_COLUMNS
 from indicators.verdicts.assess import assess
 from indicators.rules import Thresholds
 from indicators.cli.main import main
 from indicators.words.explain import fmt_num, fmt_prob
 from indicators.errors import SeriesError
-from indicators.forecast.ladder import NONNEGATIVE_UNITS
+from indicators.units import NONNEGATIVE_UNITS
 
 from conftest import write_plan
 
@@ -226,7 +228,7 @@ def test_a_total_never_decides_a_breakdown_target(tmp_path, catalog, capsys):
 
 @pytest.mark.slow
 def test_the_report_shows_the_breakdown(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="茌平区")
@@ -238,7 +240,7 @@ def test_the_report_shows_the_breakdown(catalog):
 
 @pytest.mark.slow
 def test_repeats_count_once_and_cite_every_clause(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="环翠区")
@@ -361,7 +363,7 @@ def test_notebook_parameters_win_over_a_precomputed_context(tmp_path):
 
 @pytest.mark.slow
 def test_the_headline_gives_the_regions_own_data_year(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="茌平区")
@@ -421,7 +423,7 @@ def test_the_bundled_assessment_has_no_impossible_number(catalog, tmp_path):
 
 @pytest.mark.slow
 def test_undated_targets_and_rules_are_in_the_report(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     rep = RegionReport("环翠区", catalog, act, assess(catalog, act, region="环翠区"), None, "zh", "vocational")

@@ -30,7 +30,7 @@ from .text import normalise_text, squash
 from .units import MAGNITUDES, UNIT_WORDS
 
 __all__ = ["Quantity", "parse_quantity", "read_value", "read_year", "comparator_from_words",
-           "parse_chinese_numeral", "prepare", "clean_float", "BLANKS",
+           "parse_chinese_numeral", "clean_float", "BLANKS",
            "closest_passage", "quote_mismatch"]
 
 

@@ -156,7 +156,7 @@ def _actuals(args, catalog, files=None):
 
 def cmd_validate(args) -> int:
     """Only the checks: every problem in every file, as one table; exit 1 if any is an error."""
-    from ..actuals.load import read_actuals_file
+    from ..actuals.files import read_actuals_file
     from ..errors import problems_frame
 
     cat = _catalog(args)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import ladder as F
-from .models import theta_many
+from .models import WEIGHT_DECAY, theta_many
+from ..units import POSITIVE_RATIO_UNITS
 
 __all__ = ["fit_many"]
 
@@ -58,7 +59,7 @@ def _linear(t, z, h):
 
 
 def _weighted(t, z, h):
-    return _ols(t, z, h, F.WEIGHT_DECAY ** (t[:, -1:] - t))
+    return _ols(t, z, h, WEIGHT_DECAY ** (t[:, -1:] - t))
 
 
 def _theta(t, z, h):
@@ -74,7 +75,7 @@ _FITS = {"naive": _naive, "drift": _drift, "linear": _linear, "weighted": _weigh
 def _codes(units: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per row: 0 original scale, 1 logit (shares), 2 log (positive ratios), as ``transform_for``."""
     pos = np.all(y > 0, axis=1)
-    ratio = np.isin(units, list(F.POSITIVE_RATIO_UNITS)) & pos
+    ratio = np.isin(units, list(POSITIVE_RATIO_UNITS)) & pos
     return np.where(units == "percent", 1, np.where(ratio, 2, 0))
 
 

@@ -84,12 +84,10 @@ import pandas as pd
 
 from . import models
 from ..errors import SeriesError
-from .models import WEIGHT_DECAY, recency_weights
 from ..units import MONEY_OR_COUNT_UNITS, NONNEGATIVE_UNITS, POSITIVE_RATIO_UNITS
 
 __all__ = ["Forecast", "fit_forecast", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
-           "WEIGHT_DECAY", "transform_for", "NONNEGATIVE_UNITS", "MONEY_OR_COUNT_UNITS",
-           "SCALE_FLOOR", "P_LIMIT", "recency_weights", "rank_key", "lower_for"]
+           "transform_for", "SCALE_FLOOR", "P_LIMIT", "rank_key", "lower_for"]
 
 MIN_N_SELECT = 6
 MAX_H = 3           # rolling-origin errors are scored 1..MAX_H years ahead

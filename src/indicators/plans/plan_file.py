@@ -22,7 +22,7 @@ from .safe_yaml import LineLoader, load_yaml, read_text
 from ..units import ratio_reading, to_canonical
 from .vocabulary import Indicator, Vocabulary
 
-__all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS", "LineLoader"]
+__all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS"]
 
 COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")

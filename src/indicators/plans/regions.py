@@ -9,7 +9,7 @@ not redefine a bundled region unless the entry says ``override: true`` (as the v
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CatalogError, Problem, RegionError

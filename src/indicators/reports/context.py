@@ -13,15 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..actuals.load import Actuals, load_actuals
-from ..verdicts.assess import Thresholds, assess, forecast_path
+from ..verdicts.assess import assess, forecast_path
+from ..rules import Thresholds
 from .plots import use_cjk_font
-from .html import by_urgency, esc
 from .overview import Overview
 from .region import RegionReport
 from ..plans.catalog import Catalog, load_catalog
 
-__all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc",
-           "by_urgency", "as_paths"]
+__all__ = ["Context", "region_report", "overview", "build_context", "save_context", "as_paths"]
 
 
 @dataclass

@@ -73,7 +73,7 @@ def keep(r: dict, job: dict, staging: Path) -> None:
 
 def index_html(result, meta: dict, summary: dict, lang: str) -> str:
     """The index page: one row per report with its status counts, one per failure, the run's metadata."""
-    from ..verdicts.assess import STATUSES
+    from ..rules import STATUSES
     from ..words.explain import INDEX_WORDS, STATUS_LABELS
     from ..reports.plots import STATUS_COLORS
 
@@ -96,7 +96,7 @@ def index_html(result, meta: dict, summary: dict, lang: str) -> str:
 
 
 def _report_row(r: dict, counts: dict, zh: bool) -> str:
-    from ..verdicts.assess import STATUSES
+    from ..rules import STATUSES
     from ..words.explain import INDEX_WORDS
 
     w = INDEX_WORDS["zh" if zh else "en"]
@@ -112,7 +112,7 @@ def _report_row(r: dict, counts: dict, zh: bool) -> str:
 
 def _failed_row(r: dict, zh: bool) -> str:
     """A failed region: the error, the cell that raised it (as papermill names it) and the kept notebook."""
-    from ..verdicts.assess import STATUSES
+    from ..rules import STATUSES
     from ..words.explain import INDEX_WORDS
 
     cell = describe_cell(r.get("cell"))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..version import __version__
-from ..verdicts.assess import Thresholds
+from ..rules import Thresholds
 from ..errors import IndicatorsError, Problem, ValidationError
 from ..parallel import scheduler_from_env
 from ..words.explain import INDEX_WORDS
