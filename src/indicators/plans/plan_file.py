@@ -50,8 +50,9 @@ class Plan:
 
 
 def plan_files(directory: Path) -> list[Path]:
-    """The plan YAMLs of a directory (its local indicators.yaml and regions.yaml are not plans)."""
-    return sorted(p for p in directory.glob("*.yaml") if p.name not in ("indicators.yaml", "regions.yaml"))
+    """The plan YAMLs of a directory (its indicators.yaml, regions.yaml and relations.yaml are not plans)."""
+    return sorted(p for p in directory.glob("*.yaml") if p.name not in ("indicators.yaml", "regions.yaml",
+                                                                         "relations.yaml"))
 
 
 @dataclass
