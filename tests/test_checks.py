@@ -1,5 +1,7 @@
 """Plan checks report discrepancies with their size and clauses, and never edit a number."""
 
+import pytest
+
 import indicators
 from indicators.plans.checks import check_plans
 
@@ -73,6 +75,7 @@ def test_the_checks_follow_relations_yaml(catalog, tmp_path, monkeypatch):
     assert after["detail"].tolist() == before[before["check"].isin(kept)]["detail"].tolist()
 
 
+@pytest.mark.slow  # loads the whole bundled data twice
 def test_the_derived_actuals_follow_relations_yaml(tmp_path, monkeypatch):
     from indicators.actuals.load import load_actuals
 
@@ -88,8 +91,6 @@ def test_the_derived_actuals_follow_relations_yaml(tmp_path, monkeypatch):
 
 
 def test_a_malformed_relations_file_lists_every_problem(tmp_path):
-    import pytest
-
     from indicators.errors import CatalogError
     from indicators.plans.relations import load_relations
 
