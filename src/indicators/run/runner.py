@@ -108,13 +108,15 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     out = Path(out).resolve()
     inp = _read_inputs(regions, actuals, plans, input_region, progress)
     scheduler = scheduler_from_env(scheduler)
-    # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask)
-    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act)
+    base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
+            "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
+    # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask); it
+    # records the parameters the notebooks get, so that a notebook given others recomputes
+    ctx = build_context(base["plans"], base["actuals"], as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk,
+                        catalog=inp.catalog, act=inp.act)
     result = RunResult(out=out / "current")
     # planner rows that match no region are named, never silently left out
     result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
-    base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
-            "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
     with sets.os_errors(out), sets.interruptible():
         sets.restore_old_layout(out, result.notes)
         staging = sets.staging_dir(out)
