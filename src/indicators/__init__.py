@@ -28,7 +28,7 @@ from .units import conversion_factor, lookup_unit  # noqa: E402
 
 
 def run(*args, **kwargs):
-    """Execute the report notebooks and publish HTML reports (see ``indicators.runner.run``)."""
+    """Execute the report notebooks and publish HTML reports (see ``indicators.run.runner.run``)."""
     from .run.runner import run as _run
 
     return _run(*args, **kwargs)

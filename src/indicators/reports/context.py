@@ -1,8 +1,8 @@
 """What the report notebooks show, as a few calls: the notebooks stay thin and all logic lives here.
 
 ``region_report`` and ``overview`` are what the notebooks call; the pages themselves are built in
-``report_region`` (one region) and ``report_overview`` (all regions), from HTML pieces in
-``report_html``. ``Context`` is what the runner computes once for every notebook of a run.
+``reports.region`` (one region) and ``reports.overview`` (all regions), from HTML pieces in
+``reports.html``. ``Context`` is what the runner computes once for every notebook of a run.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ class Context:
     assessment of every dated target (all domains) and the forecast path drawn in each chart.
 
     The runner pickles one Context and passes its path to every notebook; a notebook opened by
-    hand computes its own (same function, same numbers). ``thresholds``, ``plans``, ``actuals`` and
-    ``as_of_asked`` are what the context was made from (``as_of`` is the year it resolved to): a
+    hand computes its own (same function, same numbers). ``thresholds``, ``plans``, ``actual_files``
+    and ``as_of_asked`` are what the context was made from (``as_of`` is the year it resolved to): a
     notebook given other parameters recomputes what they change (``_context``), never shows the
     context's numbers under its own parameters."""
 
