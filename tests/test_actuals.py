@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from indicators.actuals.load import bundled_data_dir, load_actuals, read_actuals_file
+from indicators.actuals.files import read_actuals_file
+from indicators.actuals.load import bundled_data_dir, load_actuals
 from indicators.cli.main import main
 from indicators.errors import ValidationError
 

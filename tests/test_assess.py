@@ -9,7 +9,7 @@ import pytest
 import indicators
 from indicators.forecast import ladder as fc
 from indicators.forecast import models
-from indicators.actuals.load import ACTUAL_COLUMNS
+from indicators.actuals.table import ACTUAL_COLUMNS
 from indicators.verdicts.assess import assess, meets_interval, pace
 from indicators.rules import Thresholds
 

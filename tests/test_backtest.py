@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from indicators.evaluation import backtest as bt
+from indicators.evaluation import scoring
 from indicators.cli.main import main
 
 
@@ -18,7 +19,7 @@ def test_mase_of_a_perfect_forecaster_is_zero():
     # an exact straight line: drift forecasts it without error at every origin and horizon
     e = bt.evaluate_series(_series(3.0 + 2.0 * np.arange(10)), models=("drift",))
     assert len(e) == sum(min(3, 10 - k) for k in range(2, 10))
-    assert bt.mase(e["scaled_error"]) == pytest.approx(0.0, abs=1e-9)
+    assert scoring.mase(e["scaled_error"]) == pytest.approx(0.0, abs=1e-9)
     assert np.allclose(e["scale"], 2.0) and e["hit80"].all()
 
 
@@ -28,7 +29,7 @@ def test_mase_of_naive_on_a_random_walk_is_about_one():
     y = 100 + np.cumsum(np.random.default_rng(20261121).normal(0, 1, 300))
     e = bt.evaluate_series(_series(y, start=1700), models=("naive",), horizons=(1,), min_train=20)
     assert len(e) == 280
-    assert bt.mase(e["scaled_error"]) == pytest.approx(1.0, abs=0.15)
+    assert scoring.mase(e["scaled_error"]) == pytest.approx(1.0, abs=0.15)
 
 
 def test_mase_scale_is_per_year_and_flat_histories_are_skipped():
@@ -42,12 +43,12 @@ def test_mase_scale_is_per_year_and_flat_histories_are_skipped():
 def test_brier_score_by_hand():
     p, outcome = [0.9, 0.2, 0.5, 1.0], [1, 0, 1, 0]
     # (0.1^2 + 0.2^2 + 0.5^2 + 1^2) / 4 = (0.01 + 0.04 + 0.25 + 1) / 4
-    assert bt.brier_score(p, outcome) == pytest.approx(0.325)
-    assert bt.brier_score([1, 0], [1, 0]) == 0.0
+    assert scoring.brier_score(p, outcome) == pytest.approx(0.325)
+    assert scoring.brier_score([1, 0], [1, 0]) == 0.0
 
 
 def test_reliability_table_bins():
-    r = bt.reliability_table([0.05, 0.1, 0.15, 0.95, 1.0], [0, 1, 0, 1, 1]).set_index("bin")
+    r = scoring.reliability_table([0.05, 0.1, 0.15, 0.95, 1.0], [0, 1, 0, 1, 1]).set_index("bin")
     assert len(r) == 10 and r["n"].sum() == 5
     assert r.loc["[0.0,0.1)", "n"] == 1 and r.loc["[0.0,0.1)", "observed"] == 0.0
     assert r.loc["[0.1,0.2)", "n"] == 2 and r.loc["[0.1,0.2)", "mean_p"] == pytest.approx(0.125)
@@ -83,7 +84,7 @@ def test_run_backtest_is_deterministic_in_process():
     m3 = [bt.Series("m3", "x", tuple(range(2000, 2006)), tuple(10 + np.cumsum(rng.gamma(2, 1, 6))), "count")]
     one = bt.run_backtest(real, m3)["tidy"]
     two = bt.run_backtest(real, m3)["tidy"]
-    assert one.equals(two) and list(one.columns) == bt.TIDY_COLUMNS
+    assert one.equals(two) and list(one.columns) == scoring.TIDY_COLUMNS
 
 
 @pytest.mark.slow
@@ -92,7 +93,7 @@ def test_cli_backtest_quick_writes_the_tidy_csv(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "== goals ==" in out and "reliability" in out
     frame = pd.read_csv(tmp_path / "backtest.csv")
-    assert list(frame.columns) == bt.TIDY_COLUMNS
+    assert list(frame.columns) == scoring.TIDY_COLUMNS
     assert set(frame["section"]) == {"config", "accuracy", "ladder_choice", "flags", "flags_by_ambition",
                                      "reliability", "flags_status", "goals"}
     assert set(frame["dataset"]) == {"real", "m3"}

@@ -152,7 +152,7 @@ def test_overview_in_english_names_regions_in_english(site):
 def test_reports_are_titled_for_their_domain(site, catalog):
     from indicators.actuals.load import load_actuals
     from indicators.verdicts.assess import assess
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals(catalog=catalog)
     for lang, ip, voc in (("zh", "苏州市（Suzhou）知识产权规划指标进展", "茌平区（Chiping District）职业教育规划指标进展"),

@@ -168,3 +168,32 @@ def test_readme_lists_every_module_under_its_package():
             continue
         actual.setdefault(".".join(m.split(".")[:-1]), set()).add(p.name)
     assert listed == actual
+
+
+def re_exports(path: Path) -> list[str]:
+    """Names a module imports and does not use, or lists in ``__all__``: kept for importers that should
+    import them from where they are defined (the shims left by a split)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {a.asname or a.name for node in tree.body if isinstance(node, ast.ImportFrom) and node.module != "__future__"
+                for a in node.names}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    exported = {e.value for node in tree.body if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets) for e in node.value.elts}
+    return sorted((imported - used) | (imported & exported))
+
+
+def test_re_exports_are_found():
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        shim = Path(d) / "shim.py"
+        shim.write_text('from .table import ACTUAL_COLUMNS, LAYERS, typed\n\n__all__ = ["LAYERS", "f"]\n\n'
+                        'def f(x):\n    return typed(x, LAYERS)\n', encoding="utf-8")
+        assert re_exports(shim) == ["ACTUAL_COLUMNS", "LAYERS"]
+
+
+def test_no_module_re_exports_a_name_it_does_not_use():
+    """Importers import a name from the module that defines it; only ``indicators/__init__.py``, the
+    public API, gathers names from elsewhere."""
+    found = {name: re_exports(path) for name, path in modules().items() if path != PACKAGE / "__init__.py"}
+    assert {name: names for name, names in found.items() if names} == {}

@@ -202,3 +202,53 @@ def test_notebook_output_is_readable_under_nbconvert_default_template(planner_ru
         assert drv.execute_script(style, drv.find_element(By.ID, "probe"), "textAlign") == "right"
     finally:
         drv.quit()
+
+
+# --- a notebook given the runner's context honours its own plans, actuals and as_of
+
+@pytest.fixture(scope="module")
+def saved_context(tmp_path_factory, catalog):
+    """The context the runner would write, for the bundled inputs (as_of: the latest year)."""
+    from indicators.reports.context import build_context, save_context
+
+    ctx = build_context(as_of=None, lang="zh")
+    path = tmp_path_factory.mktemp("ctx") / "context.pickle"
+    save_context(ctx, path)
+    return ctx, path
+
+
+@pytest.mark.slow  # assesses the bundled data three times
+def test_a_context_is_used_as_is_for_its_own_parameters(saved_context):
+    from indicators.reports.context import region_report
+
+    ctx, path = saved_context
+    rep = region_report("茌平区", context=str(path))
+    assert rep.as_of == ctx.as_of
+    want = ctx.assessment[ctx.assessment["region"] == "茌平区"]
+    assert len(rep.assessment) and set(rep.assessment["target_id"]) <= set(want["target_id"])
+
+
+@pytest.mark.slow
+def test_a_notebook_with_another_as_of_than_its_context_recomputes(saved_context):
+    from indicators.reports.context import overview
+
+    ctx, path = saved_context
+    assert ctx.as_of_asked is None and ctx.as_of > 2018
+    assert (ctx.assessment["latest_year"].dropna() > 2018).any()
+    ov = overview(context=str(path), as_of=2018, domain="all")
+    assert len(ov.assessment) == len(ctx.assessment)
+    assert set(ov.assessment["as_of"]) == {2018}
+    assert (ov.assessment["latest_year"].dropna() <= 2018).all()  # no actual after as_of judged
+
+
+@pytest.mark.slow
+def test_a_notebook_with_other_actuals_than_its_context_reads_them(saved_context, tmp_path):
+    from indicators.reports.context import region_report
+
+    ctx, path = saved_context
+    mine = tmp_path / "mine.csv"
+    mine.write_text("region,indicator,year,value,unit\n茌平区,sec_voc_schools,2031,7,count\n", encoding="utf-8")
+    rep = region_report("茌平区", context=str(path), actuals=str(mine))
+    f = rep.actuals.frame
+    assert ((f["year"] == 2031) & (f["indicator"] == "sec_voc_schools") & (f["value"] == 7)).any()
+    assert not (ctx.actuals.frame["year"] == 2031).any()

@@ -21,7 +21,8 @@ from indicators.actuals.cells import Cell, cell_to_row
 from indicators.cli.main import main
 from indicators.errors import CatalogError
 from indicators.numerals import chinese
-from indicators.parse import ParseError, parse_quantity, read_value, read_year
+from indicators.errors import ParseError
+from indicators.parse import parse_quantity, read_value, read_year
 
 pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue
 
@@ -330,7 +331,8 @@ def test_a_number_inside_other_text_is_refused(junk, d, lead):
 @given(d=st.decimals(min_value=Decimal("-999999999999"), max_value=Decimal("999999999999"), allow_nan=False,
                      allow_infinity=False, places=4))
 def test_the_fast_path_for_plain_cells_reads_what_the_grammar_reads(d):
-    from indicators.parse import _cell_number, prepare
+    from indicators.numerals import prepare
+    from indicators.parse import _cell_number
 
     text = f"{d:f}"
     assert read_value(text) == _cell_number(prepare(text), None)

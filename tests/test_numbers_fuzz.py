@@ -20,8 +20,8 @@ from test_numbers import COUNT, REGION, formal_chinese, formats
 
 from indicators.cli.main import main
 from indicators.numerals import CHINESE_CHARS, chinese
-from indicators.parse import ParseError, parse_quantity, read_value
-from indicators.units import UnitError
+from indicators.errors import ParseError, UnitError
+from indicators.parse import parse_quantity, read_value
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("one_catalog")]
 

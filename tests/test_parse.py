@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.parse import ParseError, comparator_from_words, parse_chinese_numeral, parse_quantity
-from indicators.units import MAGNITUDES, UnitError, conversion_factor, lookup_unit
+from indicators.errors import ParseError, UnitError
+from indicators.parse import comparator_from_words, parse_chinese_numeral, parse_quantity
+from indicators.units import MAGNITUDES, conversion_factor, lookup_unit
 
 decimals = st.decimals(min_value=Decimal("0.1"), max_value=Decimal("999"), places=1, allow_nan=False,
                        allow_infinity=False)

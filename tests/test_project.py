@@ -49,3 +49,22 @@ def test_notebook_threshold_parameters_are_the_library_defaults():
         values = {t.id: ast.literal_eval(node.value) for node in ast.parse(cell.source).body
                   if isinstance(node, ast.Assign) for t in node.targets}
         assert (values["on_track"], values["at_risk"]) == (DEFAULT_ON_TRACK, DEFAULT_AT_RISK), name
+
+
+def test_readme_says_which_commands_take_format_and_output():
+    """The README names the commands that take ``--format table|csv|json`` and ``-o FILE``, and those
+    that write into ``--out DIR``: both sets as the parser has them."""
+    from indicators.cli.main import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices
+    opts = {name: {o for a in p._actions for o in a.option_strings} for name, p in sub.items()}
+    choices = {name: next((a.choices for a in p._actions if "--format" in a.option_strings), None)
+               for name, p in sub.items()}
+    tables = {n for n, c in choices.items() if c and {"table", "csv", "json"} <= set(c) and "-o" in opts[n]} - {"draft"}
+    out_dir = {n for n, o in opts.items() if "--out" in o and "--format" not in o}
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = re.search(r"and `--lang zh\|en`\. ((?:`[a-z-]+`, )+`[a-z-]+`) and `([a-z-]+)` take `--format table\|csv\|json`", readme)
+    assert said, "the README sentence about --format is gone"
+    assert set(re.findall(r"`([a-z-]+)`", said.group(1))) | {said.group(2)} == tables
+    said_out = re.search(r"`([a-z-]+)` and `([a-z-]+)` write into `--out DIR`", readme)
+    assert said_out and set(said_out.groups()) == out_dir == {"run", "backtest"}

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from indicators.run import sets
-from indicators.errors import CHECKS
+from indicators.errors import CHECKS, PublishError, ValidationError
 from indicators.run.runner import RunResult, _notebook_texts, _publish
-from indicators.run.sets import PublishError
 
 
 def _staged(out: Path, text: str) -> Path:
@@ -307,7 +306,7 @@ def test_a_corrupt_notebook_stops_the_run_before_any_work(tmp_path, monkeypatch,
     nbdir.mkdir()
     (nbdir / "overview.ipynb").write_text('{"cells": [', encoding="utf-8")  # cut short: not JSON
     (nbdir / "region_report.ipynb").write_text("{}", encoding="utf-8")  # JSON, but not a notebook
-    with pytest.raises(sets.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         _notebook_texts(nbdir)
     assert [p.code for p in exc.value.problems] == ["file.bad_notebook"] * 2
     monkeypatch.setenv("INDICATORS_NOTEBOOKS", str(nbdir))

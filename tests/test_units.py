@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from indicators.errors import IndicatorsError
+from indicators.errors import IndicatorsError, UnitError
 from indicators.units import (
-    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, UnitError, WrittenUnit, conversion_factor, lookup_unit,
+    CANONICAL_UNITS, MAGNITUDES, UNIT_WORDS, Unit, WrittenUnit, conversion_factor, lookup_unit,
     ratio_reading, ratio_to_value, unit_of,
 )
 

@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 
 import indicators
 from indicators.forecast import ladder as fc
-from indicators.actuals.load import ACTUAL_COLUMNS, load_actuals, read_actuals_file
+from indicators.actuals.files import read_actuals_file
+from indicators.actuals.load import load_actuals
+from indicators.actuals.table import ACTUAL_COLUMNS
 from indicators.verdicts.assess import assess
 from indicators.rules import Thresholds
 from indicators.cli.main import main
 from indicators.words.explain import fmt_num, fmt_prob
-from indicators.forecast.ladder import SeriesError
+from indicators.errors import SeriesError
 from indicators.units import CANONICAL_UNITS, unit_of
 
 from conftest import write_plan
@@ -227,7 +229,7 @@ def test_a_total_never_decides_a_breakdown_target(tmp_path, catalog, capsys):
 
 @pytest.mark.slow
 def test_the_report_shows_the_breakdown(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="茌平区")
@@ -239,7 +241,7 @@ def test_the_report_shows_the_breakdown(catalog):
 
 @pytest.mark.slow
 def test_repeats_count_once_and_cite_every_clause(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="环翠区")
@@ -366,7 +368,7 @@ def test_notebook_parameters_win_over_a_precomputed_context(tmp_path):
 
 @pytest.mark.slow
 def test_the_headline_gives_the_regions_own_data_year(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     a = assess(catalog, act, region="茌平区")
@@ -426,7 +428,7 @@ def test_the_bundled_assessment_has_no_impossible_number(catalog, tmp_path):
 
 @pytest.mark.slow
 def test_undated_targets_and_rules_are_in_the_report(catalog):
-    from indicators.reports.context import RegionReport
+    from indicators.reports.region import RegionReport
 
     act = load_actuals([], catalog=catalog)
     rep = RegionReport("环翠区", catalog, act, assess(catalog, act, region="环翠区"), None, "zh", "vocational")

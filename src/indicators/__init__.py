@@ -17,17 +17,18 @@ from .version import __version__  # noqa: E402,F401
 
 from .actuals.load import Actuals, load_actuals  # noqa: E402
 from .plans.checks import check_plans  # noqa: E402
-from .errors import CHECKS, CatalogError, IndicatorsError, Problem, Severity, ValidationError  # noqa: E402
+from .errors import CatalogError, IndicatorsError, ParseError, Problem, Severity, UnitError, ValidationError  # noqa: E402
 from .forecast.ladder import Forecast, fit_forecast  # noqa: E402
-from .parse import ParseError, Quantity, parse_quantity  # noqa: E402
+from .parse import Quantity, parse_quantity  # noqa: E402
 from .verdicts.assess import assess  # noqa: E402
 from .rules import Thresholds
-from .plans.catalog import Catalog, Plan, load_catalog  # noqa: E402
-from .units import UnitError, conversion_factor, lookup_unit  # noqa: E402
+from .plans.plan_file import Plan  # noqa: E402
+from .plans.catalog import Catalog, load_catalog  # noqa: E402
+from .units import conversion_factor, lookup_unit  # noqa: E402
 
 
 def run(*args, **kwargs):
-    """Execute the report notebooks and publish HTML reports (see ``indicators.runner.run``)."""
+    """Execute the report notebooks and publish HTML reports (see ``indicators.run.runner.run``)."""
     from .run.runner import run as _run
 
     return _run(*args, **kwargs)

@@ -10,7 +10,8 @@ from enum import Enum
 
 import pandas as pd
 
-__all__ = ["Problem", "Severity", "CHECKS", "IndicatorsError", "ValidationError", "CatalogError", "problems_frame"]
+__all__ = ["Problem", "Severity", "CHECKS", "IndicatorsError", "ValidationError", "CatalogError", "PublishError",
+           "ParseError", "UnitError", "SeriesError", "RegionError", "DecodeRefusal", "problems_frame"]
 
 
 class Severity(str, Enum):
@@ -63,6 +64,9 @@ CHECKS: dict[str, str] = {
     "publish.io_error": "writable output",
     "publish.locked": "no other run publishing",
     "publish.read_only": "writable output",
+    "relations.field_missing": "relation fields present",
+    "relations.not_mapping": "mapping of relation kinds",
+    "relations.unknown_kind": "known kind of relation",
     "region.level_mismatch": "level agrees with regions.yaml",
     "region.missing": "region given",
     "region.no_english_name": "English name present",
@@ -153,7 +157,41 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 class IndicatorsError(Exception):
-    """Base class: anything the command line reports as a clear error and a non-zero exit."""
+    """Base class: anything the command line reports as a clear error and a non-zero exit.
+
+    Every error of the package is declared in this module, so one look shows them all and the
+    round-trip test (tests/test_errors.py) can pickle each: a worker process that raises one reports
+    it to the client intact. A subclass whose ``__init__`` takes other arguments than the message
+    says how to rebuild itself in ``__reduce__``."""
+
+
+class ParseError(IndicatorsError, ValueError):
+    """Text that does not hold a number in any form the parser knows (``numerals``, ``parse``)."""
+
+
+class UnitError(IndicatorsError, ValueError):
+    """A unit the table does not know, or one that cannot convert to the wanted unit (``units``)."""
+
+
+class SeriesError(IndicatorsError, ValueError):
+    """A series that cannot be forecast as given: two values for one year (``forecast.ladder``)."""
+
+
+class RegionError(IndicatorsError):
+    """A region name that matches no known region (or several); the message lists the closest
+    (``plans.regions``)."""
+
+
+class DecodeRefusal(IndicatorsError):
+    """A file that is not text in an encoding we read; ``looks_like`` names the encoding detected
+    (``actuals.encodings``). The actuals loader turns it into a ``file.unknown_encoding`` problem."""
+
+    def __init__(self, looks_like: str | None):
+        self.looks_like = looks_like
+        super().__init__(looks_like or "no known encoding")
+
+    def __reduce__(self):
+        return (type(self), (self.looks_like,))
 
 
 class ValidationError(IndicatorsError):
@@ -192,3 +230,9 @@ class CatalogError(ValidationError):
     """A malformed catalogue file: unknown indicator, missing direction, bad comparator, lost quote."""
 
     title = "catalogue failed to load"
+
+
+class PublishError(ValidationError):
+    """The reports could not be published; the previous set is still current (``run.sets``)."""
+
+    title = "publishing failed (the previous reports are still in place)"

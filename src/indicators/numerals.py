@@ -25,15 +25,11 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from .errors import IndicatorsError
+from .errors import ParseError
 from .text import fold_variants
 
-__all__ = ["ParseError", "MAX_ABS", "MIN_ABS", "NUMBER_TOKEN", "arabic", "chinese", "checked", "decimals",
+__all__ = ["MAX_ABS", "MIN_ABS", "NUMBER_TOKEN", "arabic", "chinese", "checked", "decimals",
            "prepare", "shown", "spaces"]
-
-
-class ParseError(IndicatorsError, ValueError):
-    """Text that does not hold a number in any form the parser knows."""
 
 
 MAX_ABS = Decimal(10) ** 15

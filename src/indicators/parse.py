@@ -24,12 +24,13 @@ import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass
 
-from .numerals import CHINESE_CHARS, NUMBER_TOKEN, ParseError, arabic, checked, chinese, decimals, prepare, shown
+from .errors import ParseError
+from .numerals import CHINESE_CHARS, NUMBER_TOKEN, arabic, checked, chinese, decimals, prepare, shown
 from .text import normalise_text, squash
 from .units import MAGNITUDES, UNIT_WORDS
 
-__all__ = ["ParseError", "Quantity", "parse_quantity", "read_value", "read_year", "comparator_from_words",
-           "parse_chinese_numeral", "prepare", "clean_float", "BLANKS",
+__all__ = ["Quantity", "parse_quantity", "read_value", "read_year", "comparator_from_words",
+           "parse_chinese_numeral", "clean_float", "BLANKS",
            "closest_passage", "quote_mismatch"]
 
 

@@ -12,15 +12,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .errors import IndicatorsError
+from .errors import UnitError
 from .text import normalise_text
 
-__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "UnitError", "Unit", "WrittenUnit", "unit_of", "lookup_unit",
+__all__ = ["CANONICAL_UNITS", "UNIT_WORDS", "Unit", "WrittenUnit", "unit_of", "lookup_unit",
            "conversion_factor", "MAGNITUDES", "ratio_to_value", "ratio_reading", "to_canonical"]
-
-
-class UnitError(IndicatorsError, ValueError):
-    """A unit the table does not know, or one that cannot convert to the wanted unit."""
 
 
 @dataclass(frozen=True)

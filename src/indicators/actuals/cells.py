@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import Problem, Severity
-from ..parse import BLANKS, ParseError, clean_float, read_value, read_year
+from ..errors import ParseError, Problem, Severity, UnitError
+from ..parse import BLANKS, clean_float, read_value, read_year
 from ..text import normalise_text
 from ..plans.regions import Regions
-from ..units import UnitError, to_canonical, unit_of
+from ..units import to_canonical, unit_of
 from ..plans.vocabulary import Indicator, Vocabulary
 
 __all__ = ["Cell", "cell_to_row", "is_blank", "YEAR_RANGE"]

@@ -2,7 +2,8 @@
 
 A derived value is only computed where no published value exists for the same series and year,
 so a published figure always wins. Definitions are never mixed: a share or ratio is computed
-within one definition (or with a ``standard`` denominator).
+within one definition (or with a ``standard`` denominator). Which indicators are computed from
+which is data, in ``catalog/relations.yaml`` (``shares``, ``ratios``, ``rebuild``).
 """
 
 from __future__ import annotations
@@ -11,18 +12,9 @@ import pandas as pd
 
 from .table import table
 from ..parse import clean_float
+from ..plans.relations import load_relations
 
-__all__ = ["derive", "DERIVED_SHARES", "DERIVED_RATIOS", "REBUILD"]
-
-# (result indicator, numerator, denominator): shares from enrollment, ratios from counts.
-DERIVED_SHARES = [
-    ("voc_share_of_senior_secondary_enrollment", "sec_voc_new_enrollment", "general_hs_new_enrollment"),
-    ("voc_share_of_senior_secondary_students", "sec_voc_students", "general_hs_students"),
-]
-DERIVED_RATIOS = [("sec_voc_student_teacher_ratio", "sec_voc_students", "sec_voc_fulltime_teachers")]
-# Rebuild excl_technician national series before 2021: total incl. technician schools minus technician schools.
-REBUILD = [("sec_voc_new_enrollment", "technician_school_new_enrollment"),
-           ("sec_voc_students", "technician_school_students")]
+__all__ = ["derive"]
 
 
 def derive(frame: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataFrame:
@@ -32,7 +24,7 @@ def derive(frame: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataF
     figure always wins; derived rows are kept beside published ones otherwise discarded.
     """
     frame = frame[frame["breakdown"] == ""]  # parts and totals are whole-region figures
-    out = _rebuilt_without_technician(frame)
+    out = _rebuilt_in_newer_definition(frame)
     rebuilt = pd.concat([frame, table(out)], ignore_index=True) if out else frame
     out += _shares_and_ratios(rebuilt)
     result = table(out)
@@ -41,30 +33,33 @@ def derive(frame: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataF
     return result
 
 
-def _rebuilt_without_technician(frame: pd.DataFrame) -> list[dict]:
-    """Consistent excl_technician series from incl_technician totals minus technician schools."""
+def _rebuilt_in_newer_definition(frame: pd.DataFrame) -> list[dict]:
+    """Series continued in their newer definition (``rebuild`` of ``catalog/relations.yaml``): the
+    total in the older definition minus the part it no longer counts (technician schools)."""
     base = frame.set_index(["region", "indicator", "definition", "year"])["value"]
     base = base[~base.index.duplicated()]
     out = []
-    for total, tech in REBUILD:
-        t = frame[(frame["indicator"] == total) & (frame["definition"] == "incl_technician")]
+    for rel in load_relations()["rebuild"]:
+        total, tech, old, new = rel["total"], rel["minus"], rel["from"], rel["to"]
+        t = frame[(frame["indicator"] == total) & (frame["definition"] == old)]
         for r in t.itertuples():
             tv = base.get((r.region, tech, "standard", r.year))
-            if tv is None or base.get((r.region, total, "excl_technician", r.year)) is not None:
+            if tv is None or base.get((r.region, total, new, r.year)) is not None:
                 continue
-            out.append({**_derived_row(r.region, total, "excl_technician", r.year, r.value - tv),
-                        "derivation": f"{total}[incl_technician] {r.value:g} - {tech} {tv:g} (rebuilt without "
-                                      f"technician schools to continue the post-2021 definition)"})
+            out.append({**_derived_row(r.region, total, new, r.year, r.value - tv),
+                        "derivation": f"{total}[{old}] {r.value:g} - {tech} {tv:g} ({rel['why']})"})
     return out
 
 
 def _shares_and_ratios(rebuilt: pd.DataFrame) -> list[dict]:
-    """Vocational shares of senior-secondary enrollment and students, student-teacher ratios."""
+    """Shares (vocational of senior-secondary enrollment and students) and ratios (students per
+    teacher) of ``catalog/relations.yaml``."""
     idx = rebuilt.set_index(["region", "indicator", "definition", "year"])["value"]
     idx = idx[~idx.index.duplicated()]
+    rel = load_relations()
     out = []
-    for result, num, den in DERIVED_SHARES + DERIVED_RATIOS:
-        share = (result, num, den) in DERIVED_SHARES
+    for share, result, num, den in ([(True, r["result"], r["part"], r["rest"]) for r in rel["shares"]]
+                                    + [(False, r["result"], r["numerator"], r["denominator"]) for r in rel["ratios"]]):
         n = rebuilt[rebuilt["indicator"] == num]
         for r in n.itertuples():
             d = idx.get((r.region, den, "standard", r.year))

@@ -15,7 +15,9 @@ import codecs
 
 import charset_normalizer
 
-__all__ = ["decode", "DecodeRefusal"]
+from ..errors import DecodeRefusal
+
+__all__ = ["decode"]
 
 # byte-order marks, longest first: a UTF-32 LE mark starts with the UTF-16 LE one
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -32,14 +34,6 @@ _FAMILIES = (
     ({"latin_1", "iso8859_15", "cp1252", "cp850", "cp857", "cp437", "cp1250", "cp775", "mac_roman", "cp858",
       "iso8859_2", "mac_latin2", "cp852"}, "Latin-1 or another Western single-byte encoding"),
 )
-
-
-class DecodeRefusal(Exception):
-    """The file is not text in an encoding we read; ``looks_like`` names the encoding detected."""
-
-    def __init__(self, looks_like: str | None):
-        self.looks_like = looks_like
-        super().__init__(looks_like or "no known encoding")
 
 
 def decode(data: bytes) -> tuple[str, str]:

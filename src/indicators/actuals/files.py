@@ -16,8 +16,8 @@ import pandas as pd
 
 from .table import CELL_KEY, table
 from .cells import Cell, cell_to_row
-from .encodings import DecodeRefusal, decode
-from ..errors import Problem
+from .encodings import decode
+from ..errors import DecodeRefusal, Problem
 from ..plans.regions import Regions
 from .sheets import Grid, sheet_cells
 from .workbook import Unreadable, read_workbook

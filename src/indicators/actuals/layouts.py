@@ -13,9 +13,8 @@ import re
 import pandas as pd
 
 from .cells import Cell, is_blank
-from ..errors import Problem
+from ..errors import Problem, UnitError
 from ..text import normalise_text
-from ..units import UnitError
 
 __all__ = ["long_cells", "wide_cells", "is_long", "value_positions", "header_year", "label_unit", "LONG_REQUIRED", "LONG_OPTIONAL",
            "BREAKDOWN_HEADERS"]

@@ -26,15 +26,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .table import ACTUAL_COLUMNS, CELL_KEY, LAYERS, SERIES_KEY, as_actuals_table, table, typed
+from .table import CELL_KEY, SERIES_KEY, table, typed
 from .derive import derive
 from ..errors import IndicatorsError, Problem, Severity, ValidationError
 from .files import read_actuals_file
 from ..plans.catalog import Catalog
 from ..provenance import PACKAGE
 
-__all__ = ["Actuals", "load_actuals", "read_actuals_file", "bundled_data_dir", "ACTUAL_COLUMNS",
-           "derive", "as_actuals_table", "baselines_as_actuals", "SERIES_KEY", "LAYERS"]
+__all__ = ["Actuals", "load_actuals", "bundled_data_dir", "baselines_as_actuals"]
 
 
 def bundled_data_dir() -> Path:

@@ -1,7 +1,9 @@
 """Command line: ``indicators <command>``. Every command takes ``--plans DIR`` for planner plans
 and ``--lang zh|en``: tables and explanations in Chinese by default, help in the user's locale
-(``cli_help``). Screen tables fit the terminal (``cli_tables``); ``--wide``, CSV and JSON give every
-column.
+(``cli.help``). The commands that print a table (``_out_args``: plans, targets, check-plans,
+actuals, validate, assess) take ``--format`` and ``-o``; screen tables fit the terminal
+(``cli.tables``); ``--wide``, CSV and JSON give every column. ``template`` and ``draft`` have their
+own ``--format``/``-o``; ``run`` and ``backtest`` write into ``--out DIR``.
 
 Errors in inputs are printed as a table (file, row, column, value, what was expected) on stderr
 with exit status 1; nothing is written when a command fails.
@@ -156,7 +158,7 @@ def _actuals(args, catalog, files=None):
 
 def cmd_validate(args) -> int:
     """Only the checks: every problem in every file, as one table; exit 1 if any is an error."""
-    from ..actuals.load import read_actuals_file
+    from ..actuals.files import read_actuals_file
     from ..errors import problems_frame
 
     cat = _catalog(args)
@@ -347,7 +349,7 @@ COMMANDS = {
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    """The parser with every help text in ``lang`` (cli_help)."""
+    """The parser with every help text in ``lang`` (``cli.help``)."""
     h, words = HELP[lang], COMMAND_HELP[lang]
     parser = argparse.ArgumentParser(prog="indicators", description=words["_description"], add_help=False)
     parser.add_argument("-h", "--help", action="help", help=h["help"])

@@ -27,9 +27,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .guesses import DEADLINE, YEAR_RANGE, indicator_names, plan_period, rank_indicators, subject_of, year_for
-from ..units import UnitError, lookup_unit
+from ..errors import ParseError, UnitError
+from ..units import lookup_unit
 from ..numerals import NUMBER_TOKEN
-from ..parse import ParseError, comparator_from_words, parse_quantity
+from ..parse import comparator_from_words, parse_quantity
 from ..text import fold_variants
 from ..plans.vocabulary import Vocabulary
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..errors import UnitError
 from ..text import fold_variants
-from ..units import UnitError, conversion_factor, unit_of
+from ..units import conversion_factor, unit_of
 from ..plans.vocabulary import Vocabulary
 
 __all__ = ["plan_period", "year_for", "indicator_names", "rank_indicators", "subject_of", "DEADLINE", "YEAR_RANGE",

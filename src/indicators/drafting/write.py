@@ -129,7 +129,7 @@ def draft_plan(source: Path | str, region: str, out: Path | str | None = None, p
 
 def check_draft(path: Path | str) -> list[dict]:
     """Entries of a plan file still marked ``confirmed: false``: position, line, indicator, written."""
-    from ..plans.plan_file import LineLoader
+    from ..plans.safe_yaml import LineLoader
 
     path = Path(path)
     doc = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 - SafeLoader subclass

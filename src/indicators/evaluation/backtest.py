@@ -39,13 +39,12 @@ import pandas as pd
 from ..verdicts.assess import inside, meets_interval
 from ..forecast.batch import fit_many
 from ..verdicts.pace import weighted_trend
-from .scoring import (BINS, GOALS, HORIZONS, MODELS, TIDY_COLUMNS, accuracy_table, brier_score, brier_table,  # noqa: F401
-                      choice_table, format_report, goals_table, mase, reliability_table, status_table, tidy_reliability)
+from .scoring import (HORIZONS, MODELS, TIDY_COLUMNS, accuracy_table, brier_table, choice_table, format_report,
+                      goals_table, status_table, tidy_reliability)
 
 __all__ = ["Series", "real_series", "load_m3_yearly", "load_inputs", "evaluate_series", "evaluate_many",
-           "accuracy_table", "choice_table", "flag_cases", "brier_table", "reliability_table",
-           "status_table", "goals_table", "run_backtest", "write_backtest", "format_report", "brier_score", "mase", "mase_scale",
-           "SEED", "HORIZONS", "MODELS", "AMBITIONS", "LEVEL", "TIDY_COLUMNS", "M3_LENGTHS", "QUICK"]
+           "flag_cases", "run_backtest", "write_backtest", "mase_scale",
+           "SEED", "AMBITIONS", "LEVEL", "M3_LENGTHS", "QUICK"]
 
 SEED = 20261121                    # fixed seed of the M3 truncation lengths
 LEVEL = 0.8                        # the interval the reports print

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ladder as F
-from .models import theta_many
+from .models import WEIGHT_DECAY, theta_many
 from ..units import unit_of
 
 __all__ = ["fit_many"]
@@ -59,7 +59,7 @@ def _linear(t, z, h):
 
 
 def _weighted(t, z, h):
-    return _ols(t, z, h, F.WEIGHT_DECAY ** (t[:, -1:] - t))
+    return _ols(t, z, h, WEIGHT_DECAY ** (t[:, -1:] - t))
 
 
 def _theta(t, z, h):

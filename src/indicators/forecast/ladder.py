@@ -84,13 +84,11 @@ import numpy as np
 import pandas as pd
 
 from . import models
-from ..errors import IndicatorsError
-from .models import WEIGHT_DECAY, recency_weights
+from ..errors import SeriesError
 from ..units import unit_of
 
 __all__ = ["Forecast", "fit_forecast", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
-           "WEIGHT_DECAY", "transform_for", "SeriesError", "SCALE_FLOOR", "P_LIMIT",
-           "recency_weights", "rank_key", "lower_for"]
+           "transform_for", "SCALE_FLOOR", "P_LIMIT", "rank_key", "lower_for"]
 
 MIN_N_SELECT = 6
 MAX_H = 3           # rolling-origin errors are scored 1..MAX_H years ahead
@@ -121,10 +119,6 @@ MODELS: dict[str, Model] = {m.name: m for m in (
     Model("theta", 8, models.theta, floored=True),
 )}
 CANDIDATES = tuple(MODELS)
-
-
-class SeriesError(IndicatorsError, ValueError):
-    """A series that cannot be forecast as given (two values for one year)."""
 
 
 def rank_key(cv: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from ..errors import CatalogError, Problem
-from .plan_file import COMPARATORS, KINDS, Plan, plan_files, read_plan_file
+from .plan_file import Plan, plan_files, read_plan_file
 from ..provenance import sha256_file
 from .regions import BUNDLED as BUNDLED_REGIONS
 from .regions import Regions, load_regions
@@ -26,8 +26,7 @@ from .vocabulary import BUNDLED as BUNDLED_VOCABULARY
 from .vocabulary import Vocabulary, load_vocabulary
 from ..provenance import PACKAGE
 
-__all__ = ["Plan", "Catalog", "load_catalog", "plan_dirs_from_env", "TARGET_COLUMNS",
-           "COMPARATORS", "KINDS", "CATALOG_DIR", "SOURCES_DIR"]
+__all__ = ["Catalog", "load_catalog", "plan_dirs_from_env", "TARGET_COLUMNS", "CATALOG_DIR", "SOURCES_DIR"]
 
 CATALOG_DIR = PACKAGE / "catalog"
 SOURCES_DIR = PACKAGE / "sources"

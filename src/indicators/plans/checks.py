@@ -7,11 +7,11 @@ Checks
 - ``conflict``: the same region, indicator (or indicator family) and year with different values.
 - ``stated_ratio``: a cell such as ``17:1（3456/202）`` whose numerator/denominator do not round to
   the stated ratio (tolerance: half of the last written digit).
-- ``school_size``: average school size x number of schools vs the students stated in the
-  student-teacher row.
-- ``per_student``: training volume, equipment value and workstations divided by students vs the
-  plan's own per-student rows.
-- ``components``: funding components vs the stated total; sub-volumes vs the total volume.
+- ``school_size``, ``per_student``, ``components`` (parts that add to a total, a sub-volume within
+  its total): the relations of ``catalog/relations.yaml`` (``plans.relations``), which says which
+  indicators each ties together; average school size x number of schools vs the students stated in
+  the student-teacher row, totals divided by those students vs the plan's own per-student rows,
+  funding components vs the stated total, sub-volumes vs the total volume.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ import math
 
 import pandas as pd
 
-from ..parse import ParseError, parse_quantity
+from ..errors import ParseError
+from ..parse import parse_quantity
 from .catalog import Catalog
 from ..units import unit_of
+from .relations import load_relations
 
 __all__ = ["check_plans", "FINDING_COLUMNS"]
 
@@ -100,50 +102,55 @@ def _by_year(t: pd.DataFrame) -> dict:
 
 
 def _derived(t: pd.DataFrame) -> list[dict]:
+    """The arithmetic of ``catalog/relations.yaml`` checked on each plan, region and year."""
+    rel = load_relations()
     out = []
     for (_plan, _region, _year), rows in sorted(_by_year(t).items()):
-        str_row = rows.get("sec_voc_student_teacher_ratio")
-        students = str_row["numerator"] if str_row is not None and not pd.isna(str_row["numerator"]) else None
-        s_clause = str_row["clause"] if str_row is not None else None
+        for r in rel["school_size"]:
+            students, s_row = _students(rows, r["students"])
+            size, schools = rows.get(r["size"]), rows.get(r["schools"])
+            if students and size is not None and schools is not None and schools["value"]:
+                computed = students / schools["value"]
+                out.append(_finding("school_size", size, size["value"], computed, f"{size['clause']}; {s_row['clause']}",
+                                    f"average school size {size['written']} x {schools['written']} school(s) vs "
+                                    f"{_fmt(students)} students stated in the student-teacher ratio {s_row['written']}",
+                                    tol=0.5))
 
-        size, schools = rows.get("sec_voc_avg_students_per_school"), rows.get("sec_voc_schools")
-        if students and size is not None and schools is not None and schools["value"]:
-            computed = students / schools["value"]
-            out.append(_finding("school_size", size, size["value"], computed, f"{size['clause']}; {s_clause}",
-                                f"average school size {size['written']} x {schools['written']} school(s) vs "
-                                f"{_fmt(students)} students stated in the student-teacher ratio {str_row['written']}",
-                                tol=0.5))
-
-        for per, total in (("training_to_students_ratio", "training_person_days"),
-                           ("training_equipment_value_per_student", "training_equipment_value"),
-                           ("training_workstations_per_student", "training_workstations")):
-            pr, tr = rows.get(per), rows.get(total)
+        for r in rel["per_student"]:
+            students, s_row = _students(rows, r["students"])
+            pr, tr = rows.get(r["per_student"]), rows.get(r["total"])
             if students and pr is not None and tr is not None:
                 # per-student rows are in their own canonical unit: money per student in yuan
                 factor = 1e4 if tr["unit"] == "10k_yuan" and pr["unit"] == "yuan" else 1.0
                 computed = tr["value"] * factor / students
-                out.append(_finding("per_student", pr, pr["value"], computed, f"{pr['clause']}; {s_clause}",
+                out.append(_finding("per_student", pr, pr["value"], computed, f"{pr['clause']}; {s_row['clause']}",
                                     f"{tr['indicator']} {tr['written']} / {_fmt(students)} students = "
                                     f"{computed:.3g} vs stated {pr['written']}",
                                     tol=_resolution(pr)))
 
-        total = rows.get("voc_fiscal_funding_total")
-        for parts in (("city_voc_special_funding", "county_voc_special_funding", "province_city_joint_school_funding"),
-                      ("sec_voc_fiscal_funding", "higher_voc_fiscal_funding")):
-            present = [rows[p] for p in parts if p in rows]
+        for r in rel["components"]:
+            total = rows.get(r["total"])
+            present = [rows[p] for p in r["parts"] if p in rows]
             if total is not None and present:
                 computed = sum(p["value"] for p in present)
                 names = " + ".join(f"{p['indicator']} {p['written']}" for p in present)
                 out.append(_finding("components", total, total["value"], computed, total["clause"],
                                     f"total {total['written']} vs {names} = {_fmt(computed)}", tol=0.005))
 
-        total = rows.get("training_person_days")
-        for part in ("subsidised_training_person_days", "special_groups_training_person_days"):
-            pr = rows.get(part)
+        for r in rel["within_total"]:
+            total, pr = rows.get(r["total"]), rows.get(r["part"])
             if total is not None and pr is not None and pr["value"] > total["value"]:
                 out.append(_finding("components", pr, pr["value"], total["value"], pr["clause"],
-                                    f"{part} {pr['written']} exceeds the total training volume {total['written']}"))
+                                    f"{r['part']} {pr['written']} exceeds the total {r['label']} {total['written']}"))
     return [f for f in out if f]
+
+
+def _students(rows: dict, key: str) -> tuple[float | None, pd.Series | None]:
+    """The students a plan states as the numerator of a written ratio (17:1（3456/202）), with its row."""
+    row = rows.get(key)
+    if row is None or pd.isna(row["numerator"]):
+        return None, row
+    return row["numerator"], row
 
 
 def check_plans(catalog: Catalog, plan: str | None = None, region: str | None = None) -> pd.DataFrame:

@@ -13,16 +13,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import ParseError, Problem, UnitError
 from .schema import BAD, PLAN, TARGET, as_year, check, shown, unit_range
-from ..parse import ParseError, Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch
+from ..parse import Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch
 from ..text import squash
 from .regions import Regions
 from .safe_yaml import LineLoader, load_yaml, read_text
-from ..units import UnitError, ratio_reading, to_canonical, unit_of
+from ..units import ratio_reading, to_canonical, unit_of
 from .vocabulary import Indicator, Vocabulary
 
-__all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS", "LineLoader"]
+__all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS"]
 
 COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")
@@ -50,8 +50,9 @@ class Plan:
 
 
 def plan_files(directory: Path) -> list[Path]:
-    """The plan YAMLs of a directory (its local indicators.yaml and regions.yaml are not plans)."""
-    return sorted(p for p in directory.glob("*.yaml") if p.name not in ("indicators.yaml", "regions.yaml"))
+    """The plan YAMLs of a directory (its indicators.yaml, regions.yaml and relations.yaml are not plans)."""
+    return sorted(p for p in directory.glob("*.yaml") if p.name not in ("indicators.yaml", "regions.yaml",
+                                                                         "relations.yaml"))
 
 
 @dataclass

@@ -9,19 +9,16 @@ not redefine a bundled region unless the entry says ``override: true`` (as the v
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CatalogError, IndicatorsError, Problem
+from ..errors import CatalogError, Problem, RegionError
 from .schema import REGION, check, control_character, shown
 from .safe_yaml import BoundedLoader, load_yaml
 from ..provenance import PACKAGE
 
-__all__ = ["Region", "Regions", "RegionError", "load_regions", "LEVELS"]
+__all__ = ["Region", "Regions", "load_regions", "LEVELS"]
 
-
-class RegionError(IndicatorsError):
-    """A region name that matches no known region (or several); the message lists the closest."""
 
 LEVELS = ("national", "province", "city", "district")
 BUNDLED = PACKAGE / "catalog" / "regions.yaml"

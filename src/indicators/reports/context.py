@@ -1,8 +1,8 @@
 """What the report notebooks show, as a few calls: the notebooks stay thin and all logic lives here.
 
 ``region_report`` and ``overview`` are what the notebooks call; the pages themselves are built in
-``report_region`` (one region) and ``report_overview`` (all regions), from HTML pieces in
-``report_html``. ``Context`` is what the runner computes once for every notebook of a run.
+``reports.region`` (one region) and ``reports.overview`` (all regions), from HTML pieces in
+``reports.html``. ``Context`` is what the runner computes once for every notebook of a run.
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..actuals.load import Actuals, load_actuals
-from ..verdicts.assess import Thresholds, assess, forecast_path
+from ..verdicts.assess import assess, forecast_path
+from ..rules import Thresholds
 from .plots import use_cjk_font
-from .html import by_urgency, esc
 from .overview import Overview
 from .region import RegionReport
 from ..plans.catalog import Catalog, load_catalog
 
-__all__ = ["RegionReport", "Overview", "Context", "region_report", "overview", "build_context", "save_context", "esc",
-           "by_urgency", "as_paths", "only_regions"]
+__all__ = ["Context", "region_report", "overview", "build_context", "save_context", "as_paths", "only_regions"]
 
 
 @dataclass
@@ -31,8 +30,10 @@ class Context:
     drawn in each chart.
 
     The runner pickles one Context and passes its path to every notebook; a notebook opened by
-    hand computes its own (same function, same numbers). ``thresholds`` are those the assessment
-    was made with: a notebook asked for others recomputes the verdicts (``_context``)."""
+    hand computes its own (same function, same numbers). ``thresholds``, ``plans``, ``actual_files``
+    and ``as_of_asked`` are what the context was made from (``as_of`` is the year it resolved to): a
+    notebook given other parameters recomputes what they change (``_context``), never shows the
+    context's numbers under its own parameters."""
 
     catalog: Catalog
     actuals: Actuals
@@ -42,6 +43,9 @@ class Context:
     lang: str
     thresholds: Thresholds = Thresholds()
     regions: list[str] | None = None  # the regions asked for (None: every region with a plan)
+    plans: tuple[str, ...] = ()      # plan directories as given (``as_paths``), bundled ones aside
+    actual_files: tuple[str, ...] = ()  # planner files as given, bundled data aside
+    as_of_asked: int | None = None   # the parameter; None: the latest year of the actuals
 
 
 def as_paths(value) -> list[Path]:
@@ -57,6 +61,7 @@ def as_paths(value) -> list[Path]:
 def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=Thresholds.on_track,
                   at_risk=Thresholds.at_risk, regions: list[str] | None = None, catalog: Catalog | None = None,
                   act: Actuals | None = None, input_region: str | None = None) -> Context:
+    asked = as_of
     catalog = catalog or load_catalog(as_paths(plans) or None)
     act = act or load_actuals(as_paths(actuals), catalog=catalog, region=input_region)
     th = Thresholds(on_track, at_risk)
@@ -68,7 +73,8 @@ def build_context(plans=None, actuals=None, as_of=None, lang="zh", on_track=Thre
         definition = g["definition"].dropna().iloc[0] if g["definition"].notna().any() else None
         paths[(region, indicator)] = forecast_path(catalog, act, region, indicator, int(g["year"].max()), as_of,
                                                    definition=definition)
-    return Context(catalog, act, a, paths, as_of, lang, th, None if regions is None else list(regions))
+    return Context(catalog, act, a, paths, as_of, lang, th, None if regions is None else list(regions),
+                   _given(plans), _given(actuals), asked)
 
 
 # the assessment's float columns: in a few regions' rows one may hold nothing but None
@@ -101,6 +107,11 @@ def only_regions(catalog: Catalog, regions: list[str] | None) -> Catalog:
     return replace(catalog, targets=t[t["region"].isin(asked) | t["plan"].isin(plans)].reset_index(drop=True))
 
 
+def _given(value) -> tuple[str, ...]:
+    """Paths as a notebook parameter gives them, in one comparable form."""
+    return tuple(str(p) for p in as_paths(value))
+
+
 def save_context(ctx: Context, path: Path) -> None:
     import pickle
 
@@ -108,12 +119,23 @@ def save_context(ctx: Context, path: Path) -> None:
 
 
 def _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=None) -> Context:
+    """The context a notebook shows: the runner's file when it was made from the notebook's own
+    ``plans``, ``actuals`` and ``as_of`` (thresholds and language are reapplied cheaply), else one
+    computed from the notebook's parameters, so a parameter is never silently ignored."""
     use_cjk_font()
     if not context:
         return build_context(plans, actuals, as_of, lang, on_track, at_risk, regions=regions)
     import pickle
 
     ctx = pickle.loads(Path(context).read_bytes())  # written by this run's runner
+    same_plans = _given(plans) == ctx.plans
+    if not same_plans or _given(actuals) != ctx.actual_files or as_of != ctx.as_of_asked:
+        # other inputs than the context's: recompute from them, reusing what they leave unchanged
+        # (the catalogue when the plans are the same, the actuals when plans and files are)
+        same_act = same_plans and _given(actuals) == ctx.actual_files
+        return build_context(plans, actuals, as_of, lang, on_track, at_risk,
+                             regions=ctx.regions if regions is None else regions,
+                             catalog=ctx.catalog if same_plans else None, act=ctx.actuals if same_act else None)
     th = Thresholds(on_track, at_risk)
     if th != ctx.thresholds or lang != ctx.lang:
         # the notebook's own parameters win: the same inputs never give two answers

@@ -122,8 +122,3 @@ class Overview:
         if not breakdown:
             return name
         return name + (f"（{breakdown}）" if self.lang == "zh" else f" ({breakdown})")
-
-    def summary(self) -> pd.DataFrame:
-        """The coverage table (kept under its old name for notebooks that call it)."""
-        return self.coverage()
-

@@ -19,7 +19,7 @@ from ..words.explain import CHART_WORDS, STATUS_LABELS, definition_label
 from ..text import wrap_text
 from ..safe_text import chart_text
 
-__all__ = ["STATUS_COLORS", "STATUS_LABELS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path",
+__all__ = ["STATUS_COLORS", "use_cjk_font", "plot_indicator", "status_heatmap", "cjk_font_path",
            "wrap_title"]
 
 STATUS_COLORS = {

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..version import __version__
-from ..verdicts.assess import Thresholds
+from ..rules import Thresholds
 from ..errors import IndicatorsError, Problem, ValidationError
 from ..parallel import scheduler_from_env
 from ..words.explain import INDEX_WORDS
@@ -108,14 +108,16 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     out = Path(out).resolve()
     inp = _read_inputs(regions, actuals, plans, input_region, progress)
     scheduler = scheduler_from_env(scheduler)
-    # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask)
-    ctx = build_context(as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk, catalog=inp.catalog, act=inp.act,
+    base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
+            "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
+    # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask); it
+    # records the parameters the notebooks get, so that a notebook given others recomputes
+    ctx = build_context(base["plans"], base["actuals"], as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk,
+                        catalog=inp.catalog, act=inp.act,
                         regions=inp.regions)  # only the regions asked for are judged and charted
     result = RunResult(out=out / "current")
     # planner rows that match no region are named, never silently left out
     result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
-    base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
-            "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
     with sets.os_errors(out), sets.interruptible():
         sets.restore_old_layout(out, result.notes)
         staging = sets.staging_dir(out)

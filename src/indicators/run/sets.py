@@ -31,9 +31,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import Problem, ValidationError
+from ..errors import Problem, PublishError
 
-__all__ = ["PublishError", "fault", "os_errors", "lock", "interruptible", "staging_dir", "new_set_id",
+__all__ = ["fault", "os_errors", "lock", "interruptible", "staging_dir", "new_set_id",
            "previous_set", "switch", "clean_stale", "restore_old_layout", "REDIRECT", "FAULT_ENV", "LOCK_TIMEOUT"]
 
 FAULT_ENV = "INDICATORS_FAULT"
@@ -56,12 +56,6 @@ _EXPECTED = {"publish.disk_full": "free space to write the reports (the disk is 
              "publish.read_only": "a writable output directory (it is read-only or not ours to write)",
              "publish.busy": "an output path no other process holds (it is busy)",
              "publish.io_error": "an output directory the reports can be written to"}
-
-
-class PublishError(ValidationError):
-    """The reports could not be published; the previous set is still current."""
-
-    title = "publishing failed (the previous reports are still in place)"
 
 
 def fault(step: str) -> None:

@@ -25,12 +25,12 @@ target's definition (``proxy.parent_forecast``). Such rows name the parent and i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..actuals.load import Actuals, as_actuals_table
+from ..actuals.load import Actuals
+from ..actuals.table import as_actuals_table
 from ..actuals.definitions import choose_definition, definition_in_force, issued_year
 from ..words.explain import explain
 from ..forecast.batch import fit_many
@@ -40,10 +40,9 @@ from ..parallel import map_ordered, scheduler_from_env
 from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
 from ..plans.catalog import Catalog
-from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK, STATUSES, Thresholds
+from ..rules import Thresholds
 
-__all__ = ["Thresholds", "assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "STATUSES",
-           "DEFAULT_ON_TRACK", "DEFAULT_AT_RISK", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",
+__all__ = ["assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",
            "dated_targets", "inside"]
 
 DEFAULT_SHARE_TOLERANCE = 2.0      # percentage points
