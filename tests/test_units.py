@@ -289,7 +289,7 @@ def hectares(monkeypatch, tmp_path):
 def test_a_unit_added_as_one_record_is_worded_and_censored_everywhere(hectares):
     import pandas as pd
 
-    from indicators.actuals.load import ACTUAL_COLUMNS
+    from indicators.actuals.table import ACTUAL_COLUMNS
     from indicators.verdicts.assess import assess
 
     act = pd.DataFrame([dict.fromkeys(ACTUAL_COLUMNS) | {
