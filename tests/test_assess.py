@@ -10,7 +10,8 @@ import indicators
 from indicators.forecast import ladder as fc
 from indicators.forecast import models
 from indicators.actuals.table import ACTUAL_COLUMNS
-from indicators.verdicts.assess import assess, meets_interval, pace
+from indicators.verdicts.assess import assess, pace
+from indicators.rules import meets_interval
 from indicators.rules import Thresholds
 
 from conftest import write_plan

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..verdicts.assess import inside, meets_interval
+from ..rules import inside, meets_interval
 from ..forecast.batch import fit_many
 from ..verdicts.pace import weighted_trend
 from .scoring import (HORIZONS, MODELS, TIDY_COLUMNS, accuracy_table, brier_table, choice_table, format_report,

@@ -12,11 +12,11 @@ For each dated target of the catalogue, given the actuals known up to ``as_of``:
   and the status follows ``Thresholds``; with no forecast possible the status is
   ``insufficient_data``.
 
-How a target is read (``meets_interval``): ``>=`` / ``<=`` are a floor / ceiling; a plain number
+How a target is read (``rules.meets_interval``): ``>=`` / ``<=`` are a floor / ceiling; a plain number
 (``==``) is read through the indicator's direction (a floor for higher_is_better, a ceiling for
 lower_is_better), and is a band for ``planned`` indicators; ``~`` (左右, 大体相当) is a band. A band
-is the target's own tolerance, else ``DEFAULT_SHARE_TOLERANCE`` (2 points) for shares and
-``DEFAULT_RELATIVE_TOLERANCE`` (5%) otherwise; the sentence states it wherever it decides.
+is the target's own tolerance, else ``rules.DEFAULT_SHARE_TOLERANCE`` (2 points) for shares and
+``rules.DEFAULT_RELATIVE_TOLERANCE`` (5%) otherwise; the sentence states it wherever it decides.
 
 Thin data: with one local actual, the region's latest value is carried along the trend of the
 nearest parent region (district -> city -> province -> nation) that has the indicator in the
@@ -35,18 +35,14 @@ from ..actuals.definitions import choose_definition, definition_in_force, issued
 from ..words.explain import explain
 from ..forecast.batch import fit_many
 from ..forecast.ladder import fit_forecast
-from ..units import unit_of
 from ..parallel import map_ordered, scheduler_from_env
-from .pace import desired_direction, fastest_changes, is_relative, pace, ratio_and_category
+from .pace import fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
 from ..plans.catalog import Catalog
-from ..rules import Thresholds
+from ..rules import Thresholds, desired_direction, inside, meets_band
 
-__all__ = ["assess", "meets_interval", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "DEFAULT_SHARE_TOLERANCE", "DEFAULT_RELATIVE_TOLERANCE",
-           "dated_targets", "inside"]
+__all__ = ["assess", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "dated_targets"]
 
-DEFAULT_SHARE_TOLERANCE = 2.0      # percentage points
-DEFAULT_RELATIVE_TOLERANCE = 0.05  # 5% of the target value
 
 ASSESS_COLUMNS = [
     "plan", "region", "region_en", "domain", "indicator", "indicator_zh", "breakdown", "year", "clause", "target",
@@ -56,36 +52,6 @@ ASSESS_COLUMNS = [
     "pace_category", "anticipated_progress", "reach_year", "years_late", "plausibility", "model", "proxy_region",
     "explanation", "explanation_zh", "explanation_en", "target_id", "quote",
 ]
-
-
-def meets_interval(value: float, comparator: str, direction: str, unit: str, value_high: float | None = None,
-                   tolerance: float | None = None) -> tuple[float | None, float | None]:
-    """The interval [low, high] of outcomes that meet a target (None: unbounded)."""
-    low, high, _ = _meets(value, comparator, direction, unit, value_high, tolerance)
-    return low, high
-
-
-def _meets(value, comparator, direction, unit, value_high=None, tolerance=None):
-    """(low, high, tolerance used): the tolerance only when a band decides."""
-    high_v = value if value_high is None or pd.isna(value_high) else value_high
-    if tolerance is None or pd.isna(tolerance):
-        tolerance = DEFAULT_SHARE_TOLERANCE if unit_of(unit).is_share else abs(value) * DEFAULT_RELATIVE_TOLERANCE
-    if comparator == ">=" or (comparator == "==" and direction == "higher_is_better"):
-        return value, None, None
-    if comparator == "<=" or (comparator == "==" and direction == "lower_is_better"):
-        return None, high_v, None
-    low = value - tolerance
-    if unit_of(unit).nonnegative:
-        low = max(low, 0.0)  # a band never reaches below what the quantity can be
-    high = high_v + tolerance
-    if unit_of(unit).is_share:
-        high = min(high, 100.0)
-    return low, high, float(tolerance)
-
-
-def inside(x: float, low, high) -> bool:
-    """Whether an outcome meets the interval of ``meets_interval``: bounds inclusive, 1e-9 tolerance."""
-    return (low is None or x >= low - 1e-9) and (high is None or x <= high + 1e-9)
 
 
 class Rows:
@@ -259,7 +225,7 @@ def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
     ind = catalog.vocabulary[tr.indicator]
     rel = is_relative(ind.unit)
     year = int(tr.year)
-    low, high, tol = _meets(tr.value, tr.comparator, ind.direction, ind.unit, tr.value_high, tr.tolerance)
+    low, high, tol = meets_band(tr.value, tr.comparator, ind.direction, ind.unit, tr.value_high, tr.tolerance)
     s, definition = store.get(tr.region, tr.indicator, tr.breakdown, tr.definition or None, tr.in_force or None)
     t, y = s.year, s.value
     r = {c: None for c in ASSESS_COLUMNS}

@@ -28,7 +28,7 @@ from ..forecast.models import recency_weights
 from ..units import unit_of
 
 __all__ = ["PACE_WINDOW", "PACE_CUTOFFS", "annual_change", "weighted_trend", "pace", "fastest_changes",
-           "is_relative", "desired_direction"]
+           "is_relative"]
 
 PACE_WINDOW = 5
 PACE_CUTOFFS = (0.95, 0.60, 0.0)
@@ -37,15 +37,6 @@ PACE_CUTOFFS = (0.95, 0.60, 0.0)
 def is_relative(unit: str) -> bool:
     """Money and counts move by percentages; shares and ratios by absolute steps."""
     return unit_of(unit).relative
-
-
-def desired_direction(direction: str, comparator: str) -> int:
-    """+1 when progress means going up, -1 down, 0 when either way can be progress (a band)."""
-    if comparator == ">=" or (comparator == "==" and direction == "higher_is_better"):
-        return 1
-    if comparator == "<=" or (comparator == "==" and direction == "lower_is_better"):
-        return -1
-    return 0
 
 
 def annual_change(y0: float, y1: float, years: float, relative: bool) -> float:
