@@ -184,7 +184,7 @@ class RegionError(IndicatorsError):
 
 class DecodeRefusal(IndicatorsError):
     """A file that is not text in an encoding we read; ``looks_like`` names the encoding detected
-    (``actuals.encodings``). The actuals loader turns it into a ``file.unknown_encoding`` problem."""
+    (``encodings``). The actuals loader turns it into a ``file.unknown_encoding`` problem."""
 
     def __init__(self, looks_like: str | None):
         self.looks_like = looks_like

@@ -1,4 +1,4 @@
-"""Reading one actuals file: CSV (UTF-8, GBK/GB18030, Big5 or UTF-16: ``encodings``) or an Excel
+"""Reading one actuals file: CSV (UTF-8, GBK/GB18030, Big5 or UTF-16: ``indicators.encodings``) or an Excel
 workbook (``workbook``), in the long or wide layout (``layouts``), every cell checked (``cells``).
 
 Reading never stops at the first problem: every problem is collected with file, sheet, row and
@@ -16,7 +16,7 @@ import pandas as pd
 
 from .table import CELL_KEY, table
 from .cells import Cell, cell_to_row
-from .encodings import decode
+from ..encodings import decode
 from ..errors import DecodeRefusal, Problem
 from ..plans.regions import Regions
 from .sheets import Grid, sheet_cells

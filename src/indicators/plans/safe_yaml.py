@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem
+from ..encodings import looks_like
 
 __all__ = ["MAX_BYTES", "MAX_ALIASES", "MAX_EXPANDED_NODES", "BoundedLoader", "LineLoader", "read_text", "load_yaml"]
 
@@ -84,11 +85,9 @@ def read_text(path: Path, expected: str) -> tuple[str | None, list[Problem]]:
 
 
 def _detected_encoding(data: bytes) -> str:
-    """The encoding the bytes look like, to tell the planner what to convert from."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:65536]).best()
-    return f"looks like {best.encoding}" if best is not None else "unknown encoding"
+    """The encoding the bytes look like (``encodings.looks_like``), to tell the planner what to convert from."""
+    name = looks_like(data)
+    return f"looks like {name}" if name else "unknown encoding"
 
 
 def load_yaml(path: Path, expected: str, loader=BoundedLoader) -> tuple[object, list[Problem]]:

@@ -1,4 +1,4 @@
-"""The text of a CSV file in the encoding it was saved in, or a refusal that names that encoding.
+"""The text of a file in the encoding it was saved in, or a refusal that names that encoding.
 
 UTF-8 (with or without BOM) and GBK/GB18030 are what Chinese planners' tools write; UTF-16 with a
 BOM is Excel's "Unicode text"; Big5 is traditional Chinese and is read too. Every other encoding is
@@ -15,9 +15,9 @@ import codecs
 
 import charset_normalizer
 
-from ..errors import DecodeRefusal
+from .errors import DecodeRefusal
 
-__all__ = ["decode"]
+__all__ = ["decode", "looks_like"]
 
 # byte-order marks, longest first: a UTF-32 LE mark starts with the UTF-16 LE one
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -58,6 +58,15 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 continue
     raise DecodeRefusal(_name(codec))
+
+
+def looks_like(data: bytes) -> str | None:
+    """The planner's name of the encoding ``data`` looks like, by the same checks as ``decode``: what a
+    file that must be UTF-8 (a plan, regions or indicators file) was saved in, for the refusal."""
+    try:
+        return _name(decode(data)[1])
+    except DecodeRefusal as refusal:
+        return refusal.looks_like
 
 
 def _strict(data: bytes, codec: str) -> str:
