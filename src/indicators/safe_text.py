@@ -25,11 +25,12 @@ from __future__ import annotations
 import re
 
 __all__ = ["clean_text", "utf8_text", "cell_text", "csv_cell", "needs_quote_prefix", "sheet_title", "chart_text",
-           "FORMULA_START", "SHEET_TITLE_MAX"]
+           "FORMULA_START", "SHEET_TITLE_MAX", "CONTROLS"]
 
 # removed everywhere; tab, LF and CR are kept unless the caller says otherwise
-_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
-_CONTROL = re.compile(f"[{_CONTROLS}]")
+# control characters (Unicode Cc but tab, LF, CR): one class, also what a plan file may not hold (plans.schema)
+CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROLS}\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: what makes a spreadsheet cell a formula

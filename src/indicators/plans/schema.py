@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..safe_text import CONTROLS
 from ..units import unit_of
 
 __all__ = ["Field", "PLAN", "TARGET", "REGION", "INDICATOR", "YEARS", "check", "unit_range", "shown", "as_year", "BAD"]
@@ -75,7 +76,7 @@ def shown(value, n: int = 60):
 
 
 # control characters (Unicode Cc), bidi embeddings and overrides, lone surrogates; prose may keep \t \n \r
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL = re.compile(f"[{CONTROLS}\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _CONTROL_IN_NAME = re.compile("[\t\n\r]|" + _CONTROL.pattern)
 
 
