@@ -1,11 +1,11 @@
 """Actual values, layered: the bundled real statistics, the plans' own baselines, planners' files.
 
-Everything becomes one long table (``actuals_table``) in canonical units, one row per region,
+Everything becomes one long table (``table``) in canonical units, one row per region,
 indicator, breakdown, definition and year, each row keeping its source. The layers, lowest first:
 
 1. bundled published statistics (``data/actuals/*.csv``, the file with the lower prefix wins);
 2. a plan's own baseline, only where no published value exists for that cell;
-3. planners' files (CSV/XLSX, ``readers``), later files overriding earlier ones cell by cell, each
+3. planners' files (CSV/XLSX, ``files``), later files overriding earlier ones cell by cell, each
    override listed;
 
 then series derived from published parts (``derive``). Definitions: a series is identified by
@@ -13,7 +13,7 @@ region, indicator, breakdown and ``definition`` (national secondary-vocational c
 technician schools up to 2020, ``incl_technician``, and not from 2021, ``excl_technician``);
 forecasts never fit across two definitions.
 
-Where else to look: ``readers`` (files, encodings), ``layouts`` (long and wide sheets), ``cells``
+Where else to look: ``files`` (CSV and Excel files; their encoding is ``indicators.encodings``), ``layouts`` (long and wide sheets), ``cells``
 (the checks of one value), ``derive``, ``template`` (an input file to fill).
 """
 

@@ -1,7 +1,7 @@
 """Draft a plan from a plan's text: every number with its unit, sentence, clause and year.
 
-``draft_text`` reads the text into a ``Draft``; ``draft_file.draft_plan`` writes it as a plan YAML
-that loads with ``--include-drafts``; ``draft_guesses`` holds the year and indicator guesses.
+``draft_text`` reads the text into a ``Draft``; ``write.draft_plan`` writes it as a plan YAML
+that loads with ``--include-drafts``; ``guesses`` holds the year and indicator guesses.
 Every entry is ``confirmed: false``: a draft is a proposal for the planner to check against the
 source, never a transcription to trust. The planner confirms an entry by setting
 ``confirmed: true`` (or deleting the line) after checking indicator, year and comparator.

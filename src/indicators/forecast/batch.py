@@ -257,7 +257,7 @@ def _group_forecasts(g: _Group, model: str | None) -> list:
 
 
 def fit_many(series, units, horizons, model: str | None = None) -> list:
-    """``forecast.fit_forecast`` for many series at once: ``series`` is a list of (years, values),
+    """``ladder.fit_forecast`` for many series at once: ``series`` is a list of (years, values),
     ``units`` and ``horizons`` (the years to forecast) one per series; ``model`` forces one candidate
     as ``fit_forecast(model=...)`` does. Returns a Forecast or None per series, in input order."""
     prepared, out = {}, [None] * len(series)
