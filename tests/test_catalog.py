@@ -312,7 +312,39 @@ def test_unconfirmed_entries_are_refused_unless_drafts_are_included(tmp_path):
 def test_period_targets_are_dated_at_the_period_end(catalog):
     t = catalog.select(plan="bozhou_2022", indicator="basic_edu_new_school_places")
     row = t[t["written"].str.contains("2.26")].iloc[0]
-    assert row["year"] == 2024 and "dated at the period's end (2024)" in row["year_note"]
+    assert row["year"] == 2024 and "dated at the period's end (2024)" in row["year_note_en"]
+    assert row["year_note"].endswith("按规划期末（2024 年）判断")
+
+
+def test_a_year_note_is_one_text_or_both_languages(tmp_path):
+    """A planner's note in their own words serves both reports; {zh, en} gives each its own; a note
+    that is neither is refused with the field named. A period-only note in either language dates the
+    target at the period's end."""
+    from indicators.errors import CatalogError
+
+    def plan(note: str) -> Path:
+        d = tmp_path / f"p{abs(hash(note))}"
+        d.mkdir()
+        (d / "testtown_2024.yaml").write_text(
+            "plan:\n  id: testtown_2024\n  title_zh: 测试镇规划\n  region: 茌平区\n  document_number: null\n"
+            "  issued: null\n  period: [2022, 2024]\n  domain: vocational\ntargets:\n"
+            "  - indicator: voc_dual_qualified_teacher_share\n    year: null\n"
+            f"    year_note: {note}\n    written: 75%\n    kind: target\n    clause: 一\n    quote: 75%\n",
+            encoding="utf-8")
+        return d
+
+    cat = indicators.load_catalog([plan("每年检查")], env=False)
+    row = cat.select(plan="testtown_2024").iloc[0]
+    assert (row["year_note"], row["year_note_en"]) == ("每年检查", "每年检查")
+    cat = indicators.load_catalog([plan("{zh: 未写明年份；规划期 2022—2024 年, en: 'no year stated; plan period 2022-2024'}")],
+                                  env=False)
+    row = cat.select(plan="testtown_2024").iloc[0]
+    assert row["year"] == 2024 and row["year_note_en"].endswith("dated at the period's end (2024)")
+    cat = indicators.load_catalog([plan("{zh: 未写明年份；规划期 2022—2024 年}")], env=False)
+    assert cat.select(plan="testtown_2024").iloc[0]["year"] == 2024  # the Chinese note alone dates it too
+    with pytest.raises(CatalogError) as err:
+        indicators.load_catalog([plan("{zh: 每年, fr: chaque année}")], env=False)
+    assert any(p.column == "year_note" and p.code == "field.wrong_type" for p in err.value.problems)
 
 
 def test_select_reads_a_region_as_regions_named_does(catalog):

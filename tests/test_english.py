@@ -94,7 +94,7 @@ def input_texts(catalog, actuals_frame) -> list[str]:
     out += [str(p.region) for p in catalog.plans.values()]
     for p in catalog.plans.values():
         out += [p.title_zh or "", p.document_number or "", str(p.issued or "")]
-    for col in ("clause", "quote", "written", "breakdown", "year_note", "note", "region"):
+    for col in ("clause", "quote", "written", "breakdown", "year_note", "year_note_en", "note", "region"):
         out += [str(v) for v in t[col].dropna()]
     out += [i.en for i in catalog.vocabulary.indicators.values()]
     out += [str(v) for v in actuals_frame["source_title"].dropna().unique()]

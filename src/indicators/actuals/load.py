@@ -140,7 +140,7 @@ def baselines_as_actuals(catalog: Catalog) -> pd.DataFrame:
         "region": r.region, "indicator": r.indicator, "breakdown": r.breakdown if isinstance(r.breakdown, str) else "",
         "definition": definition(r), "year": int(r.year), "value": r.value,
         "unit": r.unit, "value_as_published": r.written, "unit_as_published": r.unit_written,
-        "source_title": f"plan {r.plan} baseline, {r.clause}", "source_url": None, "quote": r.quote,
+        "source_title": f"《{catalog.plans[r.plan].title_zh}》{r.clause}", "source_url": None, "quote": r.quote,
         "note": r.note, "origin": r.target_id, "file": r.file, "row": r.line, "derivation": None, "layer": "baseline",
     } for r in b.itertuples()])
 

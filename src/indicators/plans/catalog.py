@@ -33,7 +33,7 @@ SOURCES_DIR = PACKAGE / "sources"
 
 TARGET_COLUMNS = [
     "plan", "region", "region_en", "indicator", "indicator_zh", "indicator_en", "year", "year_note",
-    "value", "value_high", "comparator", "tolerance", "unit", "unit_written", "written", "kind", "domain",
+    "year_note_en", "value", "value_high", "comparator", "tolerance", "unit", "unit_written", "written", "kind", "domain",
     "direction", "breakdown", "definition", "clause", "quote", "numerator", "denominator", "decimals", "note",
     "target_id", "file", "line",
 ]

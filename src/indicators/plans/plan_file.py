@@ -20,6 +20,7 @@ from ..text import squash
 from .regions import Regions
 from .safe_yaml import LineLoader, load_yaml, read_text
 from ..units import ratio_reading, to_canonical, unit_of
+from ..words.explain import PERIOD_END_NOTE
 from .vocabulary import Indicator, Vocabulary
 
 __all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS"]
@@ -27,8 +28,9 @@ __all__ = ["Plan", "read_plan_file", "plan_files", "COMPARATORS", "KINDS"]
 COMPARATORS = (">=", "<=", "==", "~")
 KINDS = ("target", "baseline", "rule")
 # the fields, their types, ranges and which are required: schema.PLAN and schema.TARGET
-# a year_note that says only this is a target for the plan period: dated at the period's end
-_PERIOD_ONLY_NOTE = re.compile(r"^no year stated; plan period (\d{4})-(\d{4})$")
+# a year_note that says only this is a target for the plan period (in either language): dated at
+# the period's end
+_PERIOD_ONLY_NOTE = re.compile(r"^(?:no year stated; plan period (\d{4})-(\d{4})|未写明年份；规划期 (\d{4})—(\d{4}) 年)$")
 
 
 @dataclass(frozen=True)
@@ -235,21 +237,22 @@ def _check_fields(r: _Reading, t: dict, bad) -> Indicator | None:
     return ind
 
 
-def _read_year(r: _Reading, t: dict, bad) -> tuple[int | None, str | None, bool]:
-    """(year, year_note, dated at the period's end): a target for the plan period is judged at the
-    period's end, not left out of the reports."""
+def _read_year(r: _Reading, t: dict, bad) -> tuple[int | None, dict | None, bool]:
+    """(year, year_note as {zh, en}, dated at the period's end): a target for the plan period is
+    judged at the period's end, not left out of the reports."""
     if "year" in t[BAD]:  # the schema said why
         return None, t.get("year_note"), False
     if "year" not in t:
         bad("year", "target.no_year", "a year, or null with a year_note")
     year = t.get("year")  # a whole year in range, or None: schema.TARGET
-    if year is None and not t.get("year_note"):
+    year_note = t.get("year_note")  # {"zh": ..., "en": ...}: schema.TARGET's words
+    if year is None and not year_note:
         bad("year_note", "target.no_year_note", "a year_note saying why the year is null")
-    year_note = t.get("year_note")
     period = r.plan.period
-    pm = _PERIOD_ONLY_NOTE.match(str(year_note or "")) if year is None and t.get("kind") == "target" else None
-    if pm and period and period[1] == int(pm.group(2)):
-        return period[1], f"{year_note}; dated at the period's end ({period[1]})", True
+    if year is None and t.get("kind") == "target" and year_note and period:
+        ends = {int(m.group(2) or m.group(4)) for m in map(_PERIOD_ONLY_NOTE.match, year_note.values()) if m}
+        if ends == {period[1]}:
+            return period[1], {k: v + PERIOD_END_NOTE[k].format(year=period[1]) for k, v in year_note.items()}, True
     return year, year_note, False
 
 
@@ -353,7 +356,8 @@ def _row(r: _Reading, t: dict, i: int, ind: Indicator | None, year, year_note, c
         "plan": plan.id, "region": tregion, "region_en": r.regions.en(tregion) if tregion else None,
         "indicator": t.get("indicator"), "indicator_zh": ind.zh if ind else None,
         "indicator_en": ind.en if ind else None,
-        "year": year, "year_note": year_note, "value": v["value"], "value_high": v["value_high"],
+        "year": year, "year_note": (year_note or {}).get("zh"), "year_note_en": (year_note or {}).get("en"),
+        "value": v["value"], "value_high": v["value_high"],
         "comparator": comparator, "tolerance": tol, "unit": ind.unit if ind else None,
         "unit_written": v["unit_written"] or None, "written": None if written is None else str(written),
         "kind": t.get("kind"), "domain": t.get("domain", plan.domain),
@@ -364,6 +368,7 @@ def _row(r: _Reading, t: dict, i: int, ind: Indicator | None, year, year_note, c
         "denominator": v["denominator"], "decimals": v["decimals"],
         "note": "; ".join(n for n in (t.get("note") or t.get("value_note"), v["reading"]) if n) or None,
         "target_id": f"{plan.id}#{i}", "file": r.file, "line": line, "_period_dated": period_dated,
+        "_period_end": year if period_dated else None,
     }
 
 
@@ -372,8 +377,11 @@ def _undate_general_aims(rows: list[dict]) -> None:
     period target: leave it undated rather than invent a conflict with the plan's own series."""
     dated = {row["indicator"] for row in rows if row["year"] is not None and not row["_period_dated"]}
     for row in rows:
+        end = row.pop("_period_end")
         if row.pop("_period_dated") and row["indicator"] in dated:
-            row["year"], row["year_note"] = None, row["year_note"].rsplit("; dated at", 1)[0]
+            row["year"] = None
+            for col, lang in (("year_note", "zh"), ("year_note_en", "en")):
+                row[col] = row[col].removesuffix(PERIOD_END_NOTE[lang].format(year=end))
 
 
 def _refuse_unconfirmed(r: _Reading, targets: list) -> None:

@@ -29,7 +29,8 @@ BAD = "__bad__"  # the key under which ``check`` lists the fields it took out
 @dataclass(frozen=True)
 class Field:
     """One field: ``kind`` is name (text without any control character), text (prose: tab and
-    newline allowed), date, year, number, bool, list or any; ``required`` is "value" (present and not
+    newline allowed), words (a text, or the same text in both languages as ``{zh: ..., en: ...}``,
+    read as that mapping), date, year, number, bool, list or any; ``required`` is "value" (present and not
     empty) or "key" (present, may be null); ``low`` is a lower bound for numbers."""
 
     kind: str
@@ -49,7 +50,7 @@ PLAN = {
 TARGET = {
     "indicator": Field("name", "value"), "written": Field("text", "value"), "kind": Field("name", "value"),
     "clause": Field("text", "value"), "quote": Field("text", "value"),
-    "year": Field("year", code="target.bad_year"), "year_note": Field("text"), "unit": Field("text"),
+    "year": Field("year", code="target.bad_year"), "year_note": Field("words"), "unit": Field("text"),
     "comparator": Field("text"), "tolerance": Field("number", code="target.bad_tolerance", low=0.0),
     "tolerance_note": Field("text"), "value": Field("number", code="target.bad_value"),
     "value_high": Field("number", code="target.bad_value"), "value_note": Field("text"),
@@ -111,8 +112,34 @@ def _number(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
+_LANGS = ("zh", "en")
+
+
+def _words(v):
+    """A note for both report languages: a plain text serves both (the planner's own words); a
+    mapping gives each language its own, one standing in for a missing other."""
+    if isinstance(v, dict):
+        v = {k: x for k, x in v.items() if k != "__line__"}  # the reader's note of where it stands
+        if not v or set(v) - set(_LANGS):
+            return v, "a text, or a mapping with the keys zh and en"
+        texts = {}
+        for k in _LANGS:
+            if v.get(k) is not None:
+                text, expected = _conform(Field("text"), v[k])
+                if expected is not None:
+                    return v, f"{k}: {expected}"
+                texts[k] = text
+        if not texts:
+            return v, "a text, or a mapping with the keys zh and en"
+        return {k: texts.get(k, next(iter(texts.values()))) for k in _LANGS}, None
+    text, expected = _conform(Field("text"), v)
+    return ({k: text for k in _LANGS} if expected is None else v), expected
+
+
 def _conform(f: Field, v):
     """(value as the reading uses it, what was expected) — the expectation is None when it fits."""
+    if f.kind == "words":
+        return _words(v)
     if f.kind in ("name", "text"):
         if isinstance(v, (int, float)) and not isinstance(v, bool) and f.kind == "text":
             v = str(v)  # `clause: 3` is the text "3"

@@ -22,6 +22,8 @@ __all__ = ["esc", "src", "badge", "section", "by_urgency", "URGENCY", "TABLE", "
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # a run of them, with the digits, spaces and ASCII punctuation between two of them: 不超过 100 万元
 _CJK_RUN = re.compile(r"{0}(?:[\s\d.,:%()/~+\-]*{0})*".format(CJK.pattern))
+# a run of Latin letters, with the spaces, digits and punctuation between two of them: Chiping District
+_LATIN_RUN = re.compile(r"[A-Za-z]+(?:[\s\d.,'’&/-]*[A-Za-z]+)*")
 
 
 def esc(v) -> str:
@@ -35,20 +37,31 @@ def esc(v) -> str:
 
 
 def src(v, lang: str) -> str:
-    """Text from an input (a region or plan name, a clause, a quote, a breakdown), escaped; in an
-    English report each Chinese run in it is marked ``lang="zh-CN"``: the only Chinese an English
-    report may hold, and what a screen reader or a font picker needs to know."""
-    text = esc(v)
-    if lang == "zh":
-        return text
-    return _CJK_RUN.sub(lambda m: f'<span lang="zh-CN">{m.group(0)}</span>', text)
+    """Text from an input (a region or plan name, a clause, a quote, a breakdown), escaped, with
+    each run in the other language marked: Chinese in an English report ``lang="zh-CN"``, Latin
+    letters in a Chinese one (an English region name, 1+X) ``lang="en"``. Those are the only words
+    of the other language a report may hold, and what a screen reader or a font picker needs."""
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return ""
+    text, run, mark = clean_text(str(v)), *((_LATIN_RUN, "en") if lang == "zh" else (_CJK_RUN, "zh-CN"))
+    out, at = [], 0
+    for m in run.finditer(text):
+        out += [esc(text[at:m.start()]), f'<span lang="{mark}">{esc(m.group(0))}</span>']
+        at = m.end()
+    return "".join(out) + esc(text[at:])
+
+
+# the product's own name where a sentence gives it: a name, shown as code in either language
+TOOL = "<code>indicators</code>"
 
 
 def section(name: str, lang: str, level: int = 2, **values) -> str:
     """A section's heading (with ``id=name``) and the sentence under it, in the report's language."""
     head, lead = SECTIONS[lang][name]
     out = f'<h{level} id="{name}">{esc(head)}</h{level}>' if head else ""
-    return out + (f'<p class="lead">{esc(lead.format(**values))}</p>' if lead else "")
+    if not lead:
+        return out
+    return out + f'<p class="lead">{esc(lead.format(tool="{tool}", **values)).replace("{tool}", TOOL)}</p>'
 
 
 URGENCY = ["off_track", "at_risk", "missed", "on_track", "met", "insufficient_data"]

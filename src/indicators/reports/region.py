@@ -115,7 +115,8 @@ class RegionReport:
         w = WORDS[self.lang]
         rows = "".join(f"<tr><td>{self.indicator_html(r.indicator, r.breakdown if isinstance(r.breakdown, str) else '')}"
                        f"</td><td>{self._written(r)}</td><td>{src(r.clause, self.lang)}</td>"
-                       f"<td>{src(r.year_note, self.lang)}</td></tr>" for r in t.itertuples())
+                       f"<td>{src(r.year_note if self.lang == 'zh' else r.year_note_en, self.lang)}</td></tr>"
+                       for r in t.itertuples())
         head = "".join(f"<th>{esc(w[k])}</th>" for k in ("indicator", "target", "clause", "year_note"))
         return (f'<h3>{esc(w["undated"])}</h3>{TABLE % "undated"}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{rows}</tbody></table>")
@@ -260,19 +261,38 @@ class RegionReport:
     def _check_sentence(self, r) -> str:
         return check_sentence(r.check, r.indicator, r.stated, r.computed, r.difference, r.unit, r.clauses, self.lang)
 
+    def _plan_name(self, plan_id: str) -> str:
+        """A plan as a reader knows it: its title (the English title in an English report, when the
+        plan file gives one), never the catalogue's id."""
+        p = self.catalog.plans.get(plan_id)
+        if p is None:
+            return f"<code>{esc(plan_id)}</code>"
+        if self.lang != "zh" and p.title_en:
+            return esc(p.title_en)
+        return src(f"《{p.title_zh}》", self.lang)
+
+    def _source_label(self, r) -> str:
+        """Where an actual came from: the published source's title; a plan's baseline or a series
+        computed from published parts says so in the report's language."""
+        t = WORDS[self.lang]
+        if r.layer == "derived":
+            return esc(t["derived_source"])
+        label = src(r.label, self.lang)
+        return label + esc(t["baseline_source"]) if r.layer == "baseline" else label
+
     def sources_html(self) -> str:
         t = WORDS[self.lang]
         items = []
         for i, r in enumerate(self.assessment.itertuples(), start=1):
-            items.append(f"<li id='fn{i}'>{esc(r.year)} {self.indicator_html(r.indicator)}: {esc(r.plan)}, "
-                         f"{src(r.clause, self.lang)} — “{src(r.quote, self.lang)}”</li>")
+            items.append(f"<li id='fn{i}'>{esc(r.year)} {self.indicator_html(r.indicator)}: {self._plan_name(r.plan)}"
+                         f"{t['list_sep']}{src(r.clause, self.lang)} — “{src(r.quote, self.lang)}”</li>")
         out = f"<h4>{esc(t['plan'])}</h4><ol class='sources'>{''.join(items)}</ol>"
         used = self.actuals.frame[(self.actuals.frame["region"] == self.region)
                                   & self.actuals.frame["indicator"].isin(self.indicators())]
         used = used.assign(label=used["source_title"].fillna(used["file"].map(lambda f: Path(str(f)).name)))
-        srcs = used.drop_duplicates(["label", "source_url"])
+        srcs = used.drop_duplicates(["label", "source_url", "layer"])
         if len(srcs):
-            li = "".join(f"<li>{src(r.label, self.lang)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
+            li = "".join(f"<li>{self._source_label(r)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
             out += f"<h4>{esc(t['actual_sources'])}</h4><ul class='sources'>{li}</ul>"
         return out
 

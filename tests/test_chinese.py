@@ -1,0 +1,148 @@
+"""A Chinese report is Chinese: every word the product writes is in the word tables' Chinese; Latin
+letters appear only in names that came from an input (an English region name, 1+X in an indicator
+name, a quote), each marked ``lang="en"``, and in codes (``<code>``: the tool's name, a command).
+
+The rule mirrors tests/test_english.py: in the visible text of a Chinese report, every Latin letter
+sits inside an element with ``lang="en"`` or inside ``<code>``, and the text of every ``lang="en"``
+element occurs verbatim in an input (a region's English name, a plan's title, a clause, a quote, a
+breakdown, a written value, a note, an indicator's Chinese name, an actuals source). Product words in
+English ("standing rule", "proxy:drift") are in none of those places, so marking them would fail the
+test as surely as leaving them unmarked. The whole page is checked, sources included.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+LATIN = re.compile(r"[A-Za-z]")
+# 茌平区 has the most targets and a breakdown per major; 聊城市 and 沧州市 the most notes and rules
+REGIONS = ["茌平区", "聊城市", "沧州市"]
+_SITE: dict = {}
+
+
+class _Text(HTMLParser):
+    """The visible text of a page: (unmarked text, runs marked lang="en")."""
+
+    VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.plain: list[str] = []
+        self.marked: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        self.skip += tag in ("style", "script", "title", "code")
+        self.stack.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        self.skip -= tag in ("style", "script", "title", "code")
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        lang = next((lang for _, lang in reversed(self.stack) if lang), None)
+        (self.marked if lang and lang.startswith("en") else self.plain).append(data)
+
+
+def page_text(page: str) -> tuple[str, list[str]]:
+    p = _Text()
+    p.feed(page)
+    return "".join(p.plain), p.marked
+
+
+def input_texts(catalog, actuals_frame) -> list[str]:
+    """Every text that came from an input and may therefore hold Latin letters in a Chinese report."""
+    t = catalog.targets
+    out = [str(r) for r in catalog.regions] + [str(catalog.regions.en(r) or "") for r in catalog.regions]
+    for p in catalog.plans.values():
+        out += [p.title_zh or "", p.document_number or "", str(p.issued or "")]
+    for col in ("clause", "quote", "written", "breakdown", "year_note", "note", "region", "indicator_zh"):
+        out += [str(v) for v in t[col].dropna()]
+    out += [i.zh for i in catalog.vocabulary.indicators.values()]
+    out += [str(v) for v in actuals_frame["source_title"].dropna().unique()]
+    out += [str(v) for v in actuals_frame["source_url"].dropna().unique()]
+    return out
+
+
+def unexplained(plain: str, marked: list[str], inputs: list[str]) -> tuple[list[str], list[str]]:
+    """(Latin letters outside any marked element, marked runs found in no input)."""
+    joined = "\n".join(inputs)
+    return LATIN.findall(plain), [m for m in marked if m not in joined]
+
+
+def test_the_rule_can_fail(catalog):
+    """Unmarked English, and a product word dressed up as a name, are both caught; a code is not."""
+    from indicators.actuals.load import load_actuals
+
+    inputs = input_texts(catalog, load_actuals(catalog=catalog).frame)
+    plain, marked = page_text('<h2>概况</h2><p>standing rule</p><span lang="en">proxy:drift</span>'
+                              '<span lang="en">Chiping District</span><code>indicators template</code>')
+    stray, invented = unexplained(plain, marked, inputs)
+    assert "".join(stray) == "standingrule" and invented == ["proxy:drift"]
+
+
+def test_notes_and_sources_of_a_chinese_report_hold_no_english(catalog):
+    """The undated targets' notes, the sources and the plan names, without running a notebook."""
+    from indicators.actuals.load import load_actuals
+    from indicators.reports.region import RegionReport
+    from indicators.verdicts.assess import assess
+
+    act = load_actuals(catalog=catalog)
+    inputs = input_texts(catalog, act.frame)
+    for region in ("茌平区", "聊城市"):
+        rep = RegionReport(region, catalog, act, assess(catalog, act, region=region), None, "zh", "vocational")
+        html = rep.header_html() + rep.undated_html() + rep.sources_html() + rep.data_needed_html()
+        stray, invented = unexplained(*page_text(html), inputs)
+        assert stray == [] and invented == [], (region, "".join(stray)[:200], invented[:5])
+
+
+def test_every_forecast_model_has_words_in_both_languages():
+    """A sentence names the model that moved a probability: every model of the ladder's registry
+    has a name in the word tables, and a proxy's model reads as its parent's, in Chinese words."""
+    from indicators.forecast.ladder import MODELS
+    from indicators.words.explain import MODEL_LABELS, model_label
+
+    for lang in ("zh", "en"):
+        assert set(MODELS) <= set(MODEL_LABELS[lang]), (lang, set(MODELS) - set(MODEL_LABELS[lang]))
+    for name in MODELS:
+        assert not LATIN.search(model_label(name, "zh")) and not LATIN.search(model_label(f"proxy:{name}", "zh"))
+        assert model_label(f"proxy:{name}", "en") == model_label(name, "en") != name
+
+
+def chinese_site(tmp_path_factory):
+    if "result" not in _SITE:
+        from indicators.run.runner import run
+
+        out = tmp_path_factory.mktemp("site_zh") / "reports"
+        result = run(regions=REGIONS, out=out, jobs=2, progress=False, lang="zh")
+        assert result.ok, result.failed
+        _SITE["result"] = result
+    return _SITE["result"]
+
+
+@pytest.mark.slow  # runs the reports through papermill
+def test_chinese_reports_have_latin_only_in_names_and_codes(tmp_path_factory, catalog):
+    from indicators.actuals.load import load_actuals
+
+    site = chinese_site(tmp_path_factory)
+    inputs = input_texts(catalog, load_actuals(catalog=catalog).frame)
+    pages = [Path(r["html"]) for r in site.reports]
+    assert len(pages) == len(REGIONS) + 1  # the regions and the overview
+    for page in pages:
+        plain, marked = page_text(page.read_text(encoding="utf-8"))
+        assert len(plain) > 300, page.name
+        stray, invented = unexplained(plain, marked, inputs)
+        assert stray == [], f"{page.name}: Latin outside names and codes: {''.join(stray)[:200]}"
+        assert invented == [], f"{page.name}: marked as a name but found in no input: {invented[:10]}"
