@@ -146,3 +146,18 @@ def test_chinese_reports_have_latin_only_in_names_and_codes(tmp_path_factory, ca
         stray, invented = unexplained(plain, marked, inputs)
         assert stray == [], f"{page.name}: Latin outside names and codes: {''.join(stray)[:200]}"
         assert invented == [], f"{page.name}: marked as a name but found in no input: {invented[:10]}"
+
+
+def test_the_command_line_speaks_the_chosen_language(tmp_path, capsys):
+    """The command line's own messages (a region read from part of its name, the plan checks'
+    summary, the template written) come from the word tables: Chinese by default, English on ask."""
+    from indicators.cli.main import main
+
+    assert main(["template", "--region", "茌平", "-o", str(tmp_path / "in.xlsx")]) == 0
+    err = capsys.readouterr().err
+    assert "地区 '茌平' 按 茌平区 理解" in err and "已写入" in err and "fill in" not in err
+    assert main(["check-plans", "--region", "茌平区"]) == 0
+    err = capsys.readouterr().err
+    assert "条核对结果" in err and "冲突" in err and not re.search(r"[A-Za-z]", err)
+    assert main(["check-plans", "--region", "茌平区", "--lang", "en"]) == 0
+    assert "finding(s)" in capsys.readouterr().err

@@ -23,6 +23,7 @@ from .help import COMMAND_HELP, HELP, help_lang
 from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 from ..errors import IndicatorsError, ValidationError
 from .output import emit
+from ..words.explain import CHECK_LABELS, CLI_WORDS, WORDS
 
 __all__ = ["main", "build_parser"]
 
@@ -32,15 +33,20 @@ def _catalog(args):
 
     cat = load_catalog(args.plans or None, include_drafts=getattr(args, "include_drafts", False))
     if getattr(args, "region", None) and isinstance(args.region, str):
-        args.region = _region(cat, args.region)
+        args.region = _region(cat, args.region, args)
     elif getattr(args, "region", None):  # repeatable (assess, run): each resolved
-        args.region = [_region(cat, r) for r in args.region]
+        args.region = [_region(cat, r, args) for r in args.region]
     return cat
 
 
 def _lang(args) -> str:
     """The language of tables and explanations: --lang, else the project's default, Chinese."""
     return getattr(args, "lang", None) or "zh"
+
+
+def _say(args, key: str, **values) -> str:
+    """One of the command line's own messages (``words.explain.CLI_WORDS``) in the user's language."""
+    return CLI_WORDS[_lang(args)][key].format(**values)
 
 
 def _screen(args, screen, frame, cat, *extra):
@@ -50,12 +56,12 @@ def _screen(args, screen, frame, cat, *extra):
     return screen(frame, cat, _lang(args), *extra)
 
 
-def _region(catalog, name: str) -> str:
+def _region(catalog, name: str, args=None) -> str:
     """A region argument as the planner typed it (环翠, "环翠区 ", 威海市环翠区): resolved, or a
     RegionError listing the closest names (exit 1)."""
     region, note = catalog.regions.resolve(name)
     if note:
-        print(f"note: {note}", file=sys.stderr)
+        print(_say(args, "region_read_as", raw=name, region=region), file=sys.stderr)
     return region
 
 
@@ -119,8 +125,9 @@ def cmd_check_plans(args) -> int:
     frame = check_plans(cat, plan=args.plan, region=args.region)
     if args.format == "table":
         counts = frame["check"].value_counts().to_dict()
-        print(f"{len(frame)} finding(s): " + ", ".join(f"{k} {v}" for k, v in counts.items()) +
-              " (information about the plans, not errors)", file=sys.stderr)
+        sep = WORDS[_lang(args)]["list_sep"]
+        print(_say(args, "findings", n=len(frame), counts=sep.join(
+            f"{CHECK_LABELS[_lang(args)].get(k, k)} {v}" for k, v in counts.items())), file=sys.stderr)
         if args.wide:
             frame = frame[["check", "plan", "region", "year", "indicator", "stated", "computed", "difference",
                            "detail"]]
@@ -153,7 +160,7 @@ def _actuals(args, catalog, files=None):
 
     input_region = getattr(args, "input_region", None)
     return load_actuals(files if files is not None else (args.actuals or []), catalog=catalog,
-                        region=_region(catalog, input_region) if input_region else None)
+                        region=_region(catalog, input_region, args) if input_region else None)
 
 
 def cmd_validate(args) -> int:
@@ -186,7 +193,7 @@ def cmd_actuals(args) -> int:
                        "unit_as_published", "source_title"]]
     emit(frame, args.format, args.output)
     if len(act.overrides):
-        print(f"{len(act.overrides)} bundled value(s) overridden by your files:", file=sys.stderr)
+        print(_say(args, "overridden", n=len(act.overrides)), file=sys.stderr)
         print(act.overrides.to_string(index=False), file=sys.stderr)
     _warn(act)
     return 0
@@ -203,8 +210,8 @@ def cmd_template(args) -> int:
     region = str(frame["region"].iloc[0]) if "region" in frame else args.region
     by_sheet = write_template(frame, fmt, args.layout, region, args.output)
     hint = "" if args.layout == "long" or by_sheet else f" --input-region {shlex.quote(region)}"
-    print(f"wrote {args.output}: {len(frame)} row(s); fill in the blanks and run "
-          f"`indicators validate {shlex.quote(str(args.output))}{hint}`", file=sys.stderr)
+    print(_say(args, "template_written", file=args.output, n=len(frame),
+               command=f"indicators validate {shlex.quote(str(args.output))}{hint}"), file=sys.stderr)
     return 0
 
 
@@ -381,12 +388,12 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.render(), file=sys.stderr)
         return 1
     except IndicatorsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_say(args, "error", message=exc), file=sys.stderr)
         return 1
     except BrokenPipeError:  # `indicators targets | head`
         return 0
     except KeyboardInterrupt:  # Ctrl-C before a run set its own handlers (sets.interruptible): no traceback
-        print("interrupted", file=sys.stderr)
+        print(_say(args, "interrupted"), file=sys.stderr)
         return 130
 
 

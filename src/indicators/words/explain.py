@@ -15,7 +15,7 @@ from ..rules import Thresholds
 from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
-           "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label"]
 
 STATUS_LABELS = {
@@ -50,6 +50,20 @@ INDEX_WORDS = {
                no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格", kept="保留 {time} 运行生成的页面"),
     "en": dict(title="Vocational-education plan targets: reports", report="Report", run="Run", overview="Overview",
                no_dated="no dated targets", failed="failed", failed_cell="in", kept="kept from the run of {time}"),
+}
+
+# the command line's own messages on stderr (its tables use WORDS)
+CLI_WORDS = {
+    "zh": dict(region_read_as="提示：地区 {raw!r} 按 {region} 理解",
+               findings="{n} 条核对结果：{counts}（这是关于规划本身的信息，不是错误）",
+               overridden="你的文件覆盖了 {n} 个内置数值：",
+               template_written="已写入 {file}：{n} 行；请填写空白，然后运行 `{command}`",
+               error="错误：{message}", interrupted="已中断"),
+    "en": dict(region_read_as="note: region {raw!r} read as {region}",
+               findings="{n} finding(s): {counts} (information about the plans, not errors)",
+               overridden="{n} bundled value(s) overridden by your files:",
+               template_written="wrote {file}: {n} row(s); fill in the blanks and run `{command}`",
+               error="error: {message}", interrupted="interrupted"),
 }
 
 WORDS = {
