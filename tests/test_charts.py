@@ -297,3 +297,19 @@ def test_heatmap_alt_text_counts_the_cells():
     assert "2 个地区" in zh and "存在风险 2" in zh and "已达标 1" in zh and "数据不足 1" in zh
     en = heatmap_alt(table, "en")
     assert "2 regions by 2 indicators" in en and "at risk 2" in en
+
+
+def test_two_definitions_are_two_lines_and_a_met_target_is_explained():
+    # synthetic: a series published in two definitions, a target met in 2018
+    actuals = pd.DataFrame({"year": [2015, 2016, 2017, 2017, 2018], "value": [30.0, 31.0, 32.0, 36.0, 37.0],
+                            "definition": ["excl_technician"] * 3 + ["incl_technician"] * 2})
+    a = pd.DataFrame({"year": [2018], "target": [35.0], "status": ["met"]})
+    ax = plot_indicator(actuals, a, pd.DataFrame({"year": [2018], "value": [35.0], "clause": ["一"]}), pd.DataFrame(),
+                        "中职招生占比", "percent", "zh")
+    lines = _data_lines(ax)
+    assert len(lines) == 2
+    assert [list(ln.get_xdata()) for ln in lines] == [[2015, 2016, 2017], [2017, 2018]]
+    legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    assert "已达标" in legend
+    faces = {to_hex(c.get_facecolor()[0]) for c in ax.collections if isinstance(c, PathCollection)}
+    assert STATUS_COLORS["met"] in faces

@@ -139,8 +139,8 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
             g = g.sort_values("year")
             label = (b or words["actual"]) + ("" if dfn == "standard" else
                                               words["definition"].format(definition=definition_label(dfn, lang)))
-            # a second definition of the same breakdown: its colour, its own dashed line, never joined
-            line, = ax.plot(g["year"], g["value"], marker="o", color=color[b], lw=1.5, ms=4.5, ls="--" if k else "-",
+            # a second definition of the same breakdown: its colour, its own dash-dotted line, never joined
+            line, = ax.plot(g["year"], g["value"], marker="o", color=color[b], lw=1.5, ms=4.5, ls="-." if k else "-",
                             label=chart_text(label), zorder=4)
             handles.append(line)
     band_statuses: list[str | None] = []
@@ -171,7 +171,7 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     for status in [s for s in _BAND_STATUSES + (None,) if s in band_statuses]:
         text = words["interval"] if status is None else words["interval_status"].format(status=labels_status[status])
         handles.append(Patch(color=STATUS_COLORS.get(status, "#8c959f"), alpha=0.28, lw=0, label=chart_text(text)))
-    _draw_targets(ax, tg, ver, color, words, handles)
+    _draw_targets(ax, tg, ver, color, lang, handles)
     shown = [act["value"], tg["value"], tg["value_high"], fc["lo80"], fc["hi80"]]
     if has_parent:
         handle = _draw_parent(ax, panel, parent, unit, words)
@@ -190,16 +190,19 @@ def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.
     return ax
 
 
-def _draw_targets(ax, tg: pd.DataFrame, ver: pd.DataFrame, color: dict, words: dict, handles: list) -> None:
+def _draw_targets(ax, tg: pd.DataFrame, ver: pd.DataFrame, color: dict, lang: str, handles: list) -> None:
     """A marker per target (one shape per clause), filled with its verdict's colour; a band target
     (1-2 个) as a bar between its ends."""
     if tg.empty:
         return
+    words = CHART_WORDS[lang]
     variants = list(dict.fromkeys(tg["clause"].astype(str)))
     status = {(b, int(y), float(t)): s for b, y, t, s in ver[["breakdown", "year", "target", "status"]]
               .dropna(subset=["year", "target"]).itertuples(index=False)}
+    marked = []
     for r in tg.itertuples():
         s = r.status if isinstance(r.status, str) else status.get((r.breakdown, int(r.year), float(r.value)))
+        marked.append(s)
         edge = color.get(r.breakdown, "black") if r.breakdown else "black"
         if pd.notna(r.value_high) and r.value_high != r.value:
             ax.vlines(r.year, r.value, r.value_high, color=edge, lw=1, zorder=4)
@@ -210,6 +213,10 @@ def _draw_targets(ax, tg: pd.DataFrame, ver: pd.DataFrame, color: dict, words: d
     for j, clause in enumerate(variants):
         handles.append(Line2D([], [], ls="none", marker=_MARKERS[j % len(_MARKERS)], ms=7, mfc="white", mec="black",
                               mew=1.2, label=chart_text(words["target"].format(clause=clause))))
+    # a met or missed target's fill is not a band's colour: say what it means
+    for s in [s for s in ("met", "missed") if s in marked]:
+        handles.append(Line2D([], [], ls="none", marker=_MARKERS[0], ms=7, mfc=STATUS_COLORS[s], mec="black", mew=1.2,
+                              label=chart_text(STATUS_LABELS[lang][s])))
 
 
 def _value_axis(ax, unit: str, values: pd.Series, near: float = 0.5) -> None:
