@@ -313,3 +313,37 @@ def test_two_definitions_are_two_lines_and_a_met_target_is_explained():
     assert "已达标" in legend
     faces = {to_hex(c.get_facecolor()[0]) for c in ax.collections if isinstance(c, PathCollection)}
     assert STATUS_COLORS["met"] in faces
+
+
+def test_the_published_page_keeps_each_charts_alt_text():
+    """A chart displayed in a notebook reaches the offline page (the ``indicators`` nbconvert
+    template) as <img alt="...">, escaped, never nbconvert's placeholder."""
+    import io
+
+    import nbformat
+    from IPython.display import Image
+
+    from indicators.run.page import export_html
+
+    ax = _chart([1.0, 2.0, 2.0], "count", [(2020, 3.0, "一")])
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png")
+    alt = '图表：中职学校数量（个）。最新实际值 2个（2017 年）；"<quoted>" & more。'
+    data, meta = Image(data=buf.getvalue(), format="png", alt=alt)._repr_png_()  # base64 text and {"alt": ...}
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell("display(img)", outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": data}, metadata={"image/png": meta})]))
+    from html.parser import HTMLParser
+
+    class Images(HTMLParser):
+        alts: list = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.alts.append(dict(attrs).get("alt"))
+
+    page = export_html(nb, title="t", lang="zh")
+    reader = Images()
+    reader.feed(page)
+    assert reader.alts == [alt]  # read back as the browser reads it: escaped in the page, whole
+    assert "<quoted>" not in page and "No description" not in page
