@@ -234,11 +234,12 @@ def _value_axis(ax, unit: str, values: pd.Series, near: float = 0.5) -> None:
     bottom, top = ax.get_ylim()
     if u.nonnegative and lo >= 0:
         bottom = 0.0 if lo <= near * hi or hi == 0 else max(bottom, 0.0)
+    top = max(top, hi + 0.05 * (hi - bottom))  # room for a marker at the highest value
     if hi == lo == 0:
         top = 1.0
-    if u.is_share:
-        top = min(top, 100.0) if hi <= 100 else top
-    ax.set_ylim(bottom, max(top, hi))
+    if u.is_share and hi <= 100:
+        top = min(top, 100.0)
+    ax.set_ylim(bottom, top)
 
 
 def _tick(v: float, _pos=None) -> str:

@@ -253,7 +253,7 @@ class RegionReport:
         judged = set(self.judged()["indicator"])
         return [k for k in self.indicators() if k in judged or k in series]
 
-    def chart_image(self, indicator: str, dpi: int = 90):
+    def chart_image(self, indicator: str, dpi: int = 110):
         """The chart as an embedded PNG with its alternative text (the published page's <img alt>)."""
         import io
 
