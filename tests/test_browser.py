@@ -97,7 +97,12 @@ def _images(driver) -> list[dict]:
         lambda d: d.execute_script("return Array.from(document.images).every(i => i.complete)"))
     return driver.execute_script(
         "return Array.from(document.images).map((img, n) => ({n: n, src: img.src.slice(0, 40),"
-        " complete: img.complete, width: img.naturalWidth}))")
+        " complete: img.complete, width: img.naturalWidth, alt: img.getAttribute('alt')}))")
+
+
+def _described(images: list[dict]) -> list[dict]:
+    """Images without an alternative text of their own (nbconvert fills in a placeholder)."""
+    return [i for i in images if not i["alt"] or i["alt"].startswith("No description")]
 
 
 def _remote_requests(driver) -> list[str]:
@@ -199,6 +204,7 @@ def test_region_report_renders_offline(driver, pages, catalog, region):
     assert len(images) == len(region_report(region).charted())
     broken = [i for i in images if not (i["complete"] and i["width"] > 0)]
     assert not broken, f"images that did not load: {broken}"
+    assert _described(images) == [], "every chart says in words what it shows"
     assert _remote_requests(driver) == []
 
     h1 = _visible_heading(driver, region, "职业教育")
@@ -228,12 +234,56 @@ def test_region_report_renders_offline(driver, pages, catalog, region):
     assert _severe(driver) == []
 
 
+def test_chiping_charts_read_in_words_and_fit_the_page(driver, pages):
+    """The 茌平区 charts as a reader meets them: one per indicator with a series, each with an alt
+    text naming the indicator, its latest actual and every target year's verdict, drawn whole at
+    the page's width (a screenshot of the charts section goes to build/screenshots/)."""
+    from indicators.reports.context import region_report
+    from indicators.words.explain import STATUS_LABELS
+
+    out, by_region = pages
+    rep = region_report("茌平区")
+    _open(driver, by_region["茌平区"].as_uri())
+    images = _images(driver)
+    keys = rep.charted()
+    assert len(images) == len(keys) == 3
+    for image, key in zip(images, keys):
+        alt = image["alt"]
+        assert alt.startswith("图表：" + rep.indicator_label(key)), alt
+        assert "最新实际值" in alt
+        for r in rep.assessment[rep.assessment["indicator"] == key].itertuples():
+            assert f"{r.year} 年" in alt and STATUS_LABELS["zh"][r.status] in alt
+    # shown at its own size or smaller, never cut by the page: the whole image is on screen
+    shown = driver.execute_script(
+        "return Array.from(document.images).map(i => {const r = i.getBoundingClientRect();"
+        " return {left: r.left, right: r.right, width: r.width, natural: i.naturalWidth,"
+        " page: document.documentElement.clientWidth};})")
+    for s in shown:
+        assert 0 <= s["left"] and s["right"] <= s["page"] and s["width"] <= s["natural"] + 1, s
+    heading = driver.find_element(By.ID, "charts")
+    driver.execute_script("arguments[0].scrollIntoView()", heading)
+    top = driver.execute_script("return arguments[0].getBoundingClientRect().top + window.scrollY", heading)
+    bottom = driver.execute_script(
+        "const imgs = Array.from(document.images); const r = imgs[imgs.length - 1].getBoundingClientRect();"
+        " return r.bottom + window.scrollY")
+    m = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": top, "width": m["width"], "height": bottom - top + 10, "scale": 1}})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / "chiping-district-charts.png"
+    path.write_bytes(base64.b64decode(shot["data"]))
+    assert path.stat().st_size > 20000
+    assert _severe(driver) == []
+
+
 def test_overview_renders_offline(driver, pages):
     out, by_region = pages
     _open(driver, by_region[None].as_uri())
     assert _severe(driver) == []
     images = _images(driver)
     assert images and all(i["complete"] and i["width"] > 0 for i in images), images
+    assert _described(images) == [] and "热力图" in images[0]["alt"]
     assert _remote_requests(driver) == []
     h1 = _visible_heading(driver, "总览")
     _assert_glyphs_render(driver, h1, h1.text)
@@ -257,6 +307,8 @@ def test_english_report_reads_in_english(driver, english_pages):
 
     _open(driver, english_pages["茌平区"].as_uri())
     assert _severe(driver) == [] and _remote_requests(driver) == []
+    images = _images(driver)
+    assert images and _described(images) == [] and all(i["alt"].startswith("Chart: ") for i in images)
     assert driver.execute_script("return document.documentElement.lang") == "en"
     h1 = _visible_heading(driver, "Chiping District", "vocational-education plan targets")
     _assert_glyphs_render(driver, h1.find_element(By.CSS_SELECTOR, "span[lang='zh-CN']"), "茌平区")

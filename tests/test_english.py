@@ -171,6 +171,8 @@ def _texts(fig) -> list[str]:
         out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
         if ax.get_legend():
             out += [t.get_text() for t in ax.get_legend().get_texts()]
+    for legend in fig.legends:  # a report chart's legend sits below its axes, on the figure
+        out += [t.get_text() for t in legend.get_texts()]
     return out
 
 
@@ -216,7 +218,6 @@ def test_long_chart_titles_wrap_within_the_axes(lang):
     ax = plot_indicator(actuals, pd.DataFrame(columns=["year", "target", "status"]), targets, pd.DataFrame(),
                         name, "percent", lang)
     fig = ax.figure
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.75)
     title = ax.get_title(loc="left")
     assert title.count("\n") >= 1
     assert title.replace("\n", "" if lang == "zh" else " ").startswith(name)  # nothing cut

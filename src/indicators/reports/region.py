@@ -13,7 +13,7 @@ from ..verdicts.assess import SeriesStore, forecast_path
 from ..rules import STATUSES, Thresholds
 from ..plans.checks import check_plans
 from ..words.explain import CHECK_LABELS, WORDS, check_sentence, definition_label, fmt_prob, fmt_target, report_title
-from .plots import plot_indicator
+from .plots import chart_alt, plot_indicator
 from .html import TABLE, badge, by_urgency, esc, section, src
 from ..plans.catalog import Catalog
 
@@ -181,65 +181,94 @@ class RegionReport:
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(self.assessment["indicator"]))
 
-    def chart(self, indicator: str, ax=None):
-        a = self.assessment[self.assessment["indicator"] == indicator]
-        ind = self.catalog.vocabulary[indicator]
-        targets = self.catalog.select(region=self.region, indicator=indicator, domain=self.domain)
-        targets = targets[targets["year"].notna() & targets["kind"].isin(["target", "baseline"])]
+    def _in_window(self) -> pd.DataFrame:
+        """The actuals the report may show: up to ``as_of``."""
         frame = self.actuals.frame
-        if self.as_of is not None:
-            frame = frame[frame["year"] <= self.as_of]
-        series = frame[(frame["region"] == self.region) & (frame["indicator"] == indicator)]
-        total = a[a["breakdown"] == ""]
-        definition = total["definition"].dropna().iloc[0] if total["definition"].notna().any() else None
-        path = (self.paths or {}).get((self.region, indicator))
-        if path is None:
-            path = pd.DataFrame(columns=["year", "forecast", "lo80", "hi80", "proxy"])
-            if len(total) and len(SeriesStore(series).get(self.region, indicator, "", definition)[0]):
-                path = forecast_path(self.catalog, self.actuals, self.region, indicator, int(total["year"].max()),
-                                     self.as_of, definition=definition)
-        return plot_indicator(series, a, targets, path, self.indicator_label(indicator), ind.unit, self.lang, ax=ax,
-                              parent=self.parent_context(indicator))
+        return frame[frame["year"] <= self.as_of] if self.as_of is not None else frame
 
-    def parent_context(self, indicator: str) -> tuple[str, pd.DataFrame] | None:
+    def chart_parts(self, indicator: str) -> dict:
+        """What the chart of ``indicator`` draws, and its alternative text says: the region's own
+        series (every breakdown and definition), the verdicts and targets of the breakdowns that
+        have data or a forecast (a breakdown without any stays in the data-needed list), the
+        forecast path of each breakdown with a forecast verdict, and the parent's series."""
+        a = self.assessment[self.assessment["indicator"] == indicator]
+        frame = self._in_window()
+        series = frame[(frame["region"] == self.region) & (frame["indicator"] == indicator)]
+        drawn = set(series["breakdown"])
+        paths = []
+        for b, g in a.groupby("breakdown", sort=True):
+            path = self._path(indicator, b, g)
+            if len(path):
+                paths.append(path.assign(breakdown=b))
+                drawn.add(b)
+        a = a[a["breakdown"].isin(drawn)]
+        targets = a.rename(columns={"target": "value", "target_high": "value_high"})[
+            ["year", "value", "value_high", "clause", "breakdown", "status"]]
+        forecasts = pd.concat(paths, ignore_index=True) if paths else pd.DataFrame(
+            columns=["year", "forecast", "lo80", "hi80", "proxy", "breakdown"])
+        ind = self.catalog.vocabulary[indicator]
+        return dict(actuals=series, assessment=a, targets=targets, forecasts=forecasts,
+                    indicator_name=self.indicator_label(indicator), unit=ind.unit, lang=self.lang,
+                    parent=self.parent_context(indicator))
+
+    def _path(self, indicator: str, breakdown: str, verdicts: pd.DataFrame) -> pd.DataFrame:
+        """The forecast path of one breakdown: the context's for the total (computed once per run),
+        computed here for a breakdown with a forecast verdict; none for a breakdown only measured."""
+        if breakdown == "" and (self.region, indicator) in (self.paths or {}):
+            return self.paths[(self.region, indicator)]
+        if breakdown != "" and not verdicts["status"].isin(["on_track", "at_risk", "off_track"]).any():
+            return pd.DataFrame()
+        definition = verdicts["definition"].dropna().iloc[0] if verdicts["definition"].notna().any() else None
+        return forecast_path(self.catalog, self.actuals, self.region, indicator, int(verdicts["year"].max()),
+                             self.as_of, breakdown=breakdown, definition=definition)
+
+    def chart(self, indicator: str, ax=None):
+        """The chart of ``indicator`` (``plots.plot_indicator``): its axes."""
+        return plot_indicator(**self.chart_parts(indicator), ax=ax)
+
+    def parent_context(self, indicator: str) -> tuple[str, pd.DataFrame, str, str] | None:
         """The nearest parent region's own series of the indicator (a district sees how its
-        province moves), labelled with the parent and the definition it is published in."""
-        frame = self.actuals.frame
-        if self.as_of is not None:
-            frame = frame[frame["year"] <= self.as_of]
-        store = SeriesStore(frame[frame["indicator"] == indicator])
+        province moves): (label naming the parent and the definition it is published in, its rows,
+        the parent's name, the definition in words) for the chart's panel beside."""
+        store = SeriesStore(self._in_window().pipe(lambda f: f[f["indicator"] == indicator]))
         for parent in self.catalog.regions.ancestors(self.region):
             rows, definition = store.get(parent, indicator, "")
             if len(rows) >= 2:
                 name = parent if self.lang == "zh" else self.catalog.regions.en(parent)
                 words = WORDS[self.lang]
-                label = words["parent_series"].format(
-                    parent=name, definition=definition_label(definition, self.lang) or words["same_definition"])
-                return label, pd.DataFrame({"year": rows.year, "value": rows.value})
+                said = definition_label(definition, self.lang) or words["same_definition"]
+                label = words["parent_series"].format(parent=name, definition=said)
+                return label, pd.DataFrame({"year": rows.year, "value": rows.value}), name, \
+                    label[len(name):].strip() if label.startswith(name) else said
         return None
 
     def charted(self) -> list[str]:
-        """Indicators worth a chart: with a local actual, a verdict or a parent's series. The rest
-        are in the data-needed list, not drawn as empty axes."""
-        frame = self.actuals.frame
-        local = set(frame.loc[frame["region"] == self.region, "indicator"])
+        """Indicators with a series to draw: a verdict judged from data (the region's own or its
+        parent's trend), or a series of the region's own (two years or more of one breakdown and
+        definition). A target year without any of these stays in the data-needed list only: a
+        chart of target markers and one baseline point says nothing the list does not."""
+        frame = self._in_window()
+        local = frame[frame["region"] == self.region]
+        years = local.groupby(["indicator", "breakdown", "definition"], dropna=False)["year"].nunique()
+        series = {k for (k, _, _), n in years.items() if n >= 2}
         judged = set(self.judged()["indicator"])
-        return [k for k in self.indicators() if k in local or k in judged or self.parent_context(k) is not None]
+        return [k for k in self.indicators() if k in judged or k in series]
 
-    def chart_image(self, indicator: str, dpi: int = 90):
-        """The chart as an embedded PNG (drawn once, no second 'tight' layout pass)."""
+    def chart_image(self, indicator: str, dpi: int = 110):
+        """The chart as an embedded PNG with its alternative text (the published page's <img alt>)."""
         import io
 
         import matplotlib.pyplot as plt
         from IPython.display import Image
 
-        ax = self.chart(indicator)
-        lines = ax.get_title(loc="left").count("\n") + 1  # a long title wraps: room for every line
-        ax.figure.subplots_adjust(left=0.1, right=0.98, top=0.9 - 0.065 * (lines - 1), bottom=0.12)
+        parts = self.chart_parts(indicator)
+        ax = plot_indicator(**parts)
         buf = io.BytesIO()
         ax.figure.savefig(buf, format="png", dpi=dpi)
         plt.close(ax.figure)
-        return Image(data=buf.getvalue(), format="png")
+        alt = chart_alt(parts["indicator_name"], parts["unit"], self.lang, parts["actuals"], parts["assessment"],
+                        parts["parent"])
+        return Image(data=buf.getvalue(), format="png", alt=alt)
 
     def checks_html(self) -> str:
         """The findings of check_plans about the region's plans, each said from its numbers."""

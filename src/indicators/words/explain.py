@@ -106,8 +106,9 @@ SECTIONS = {
         intro=("", "本报告由 {tool} 生成：每个规划目标年份的达标状态、达标概率和说明。"),
         headline=("概况", "目标年份按状态计数：已达标、有望达标（概率 ≥ {on}）、存在风险、难以达标（概率 < {at}）、未达标、数据不足。"),
         risk=("风险表", "每行一个目标年份；同一年份的不同数值（规划正文、任务清单和附表不一致时）分别列出，并注明条款。"),
-        charts=("指标图", "圆点为实际值（不同统计口径分开画，不跨口径连线），空心标记为规划目标（不同条款不同形状），实线为预测及其 "
-                          "80% 区间（虚线表示按上级地区趋势推算），彩色圆圈为各目标年份的状态。"),
+        charts=("指标图", "每条实线为一个分项的实际值（不同分项、不同统计口径分开画，互不连线）；虚线为预测，色带为到各目标年份的 "
+                          "80% 区间，颜色为该目标年份的状态；标记为规划目标（不同条款不同形状），填充色为其状态；右侧小图为上级地区"
+                          "的同一指标。只为有数据序列或可判断的指标画图，其余见“需要补充的数据”。"),
         checks=("规划核对", "规划内部的冲突和不一致（只报告，不修改公布的数字）。"),
         sources=("来源", ""),
         overview=("总览", "各地区、各指标最近一个目标年份的状态，以及所有存在风险或难以达标的目标年份（最紧迫的在前）。"),
@@ -121,10 +122,12 @@ SECTIONS = {
                               "(probability < {at}), missed, no data."),
         risk=("Risk table", "One row per target year; different values for the same year (where the plan's text, "
                             "task list and annex disagree) are listed apart, each with its clause."),
-        charts=("Charts", "Dots: actual values (one marker per statistical definition, never joined across "
-                          "definitions); open markers: the plan's targets (one shape per clause); solid line: the "
-                          "forecast with its 80% interval (dashed: projected along a parent region's trend); coloured "
-                          "circles: the status of each target year."),
+        charts=("Charts", "Solid lines: actual values, one line per breakdown (breakdowns and statistical "
+                          "definitions are never joined); dashed line: the forecast; shaded band: its 80% interval "
+                          "up to each target year, coloured by that year's status; markers: the plan's targets (one "
+                          "shape per clause), filled with their status; small panel beside: the parent region's "
+                          "series. Only indicators with a series or a verdict are drawn; the rest are under "
+                          "\"Data needed\"."),
         checks=("Checks of the plan itself", "Conflicts and inconsistencies inside the plans (reported only; the "
                                              "published numbers are never changed)."),
         sources=("Sources", ""),
@@ -183,9 +186,23 @@ def check_sentence(check: str, indicator: str, stated, computed, difference, uni
 # words inside charts
 CHART_WORDS = {
     "zh": dict(actual="实际", forecast="预测", parent_trend="按上级地区趋势推算", interval="80% 区间", target="目标 {clause}",
-               title="{name}（{unit}）", definition="（{definition}）", no_data="数据不足"),
+               title="{name}（{unit}）", definition="（{definition}）", no_data="数据不足",
+               interval_status="80% 区间：{status}", right_axis="{label}（右轴）", parent_panel="对照：{label}",
+               # the image's alternative text: what the chart shows, said in words
+               alt_lead="图表：{title}。", alt_latest="{series}最新实际值 {value}（{year} 年）", alt_no_actual="尚无实际值",
+               alt_target="{year} 年{breakdown}目标 {target}：{status}", alt_interval="（80% 区间 {lo}–{hi}）",
+               alt_parent="右侧小图为对照：{parent}", alt_sep="；", alt_end="。",
+               heatmap_alt="热力图：{regions} 个地区 × {indicators} 个指标，每格为最近一个目标年份的状态（{counts}）。"),
     "en": dict(actual="actual", forecast="forecast", parent_trend="parent region's trend", interval="80% interval",
-               target="target {clause}", title="{name} ({unit})", definition=" ({definition})", no_data="no data"),
+               target="target {clause}", title="{name} ({unit})", definition=" ({definition})", no_data="no data",
+               interval_status="80% interval: {status}", right_axis="{label} (right axis)",
+               parent_panel="For comparison: {label}",
+               alt_lead="Chart: {title}. ", alt_latest="{series}latest actual {value} ({year})",
+               alt_no_actual="no actual yet", alt_target="{year} target{breakdown} {target}: {status}",
+               alt_interval=" (80% interval {lo}–{hi})", alt_parent="beside it, for comparison: {parent}",
+               alt_sep="; ", alt_end=".",
+               heatmap_alt="Heatmap: {regions} regions by {indicators} indicators, each cell the status of the "
+                           "nearest target year ({counts})."),
 }
 
 
