@@ -251,7 +251,8 @@ def test_what_the_records_say_about_quantities():
 
 def test_square_metres_reads_as_an_area_that_cannot_be_negative():
     # the regression: voc_school_floor_area's unit had no words and no floor at zero
-    from indicators.forecast import batch, ladder
+    from indicators.forecast import ladder
+    batch = ladder
     from indicators.words.explain import fmt_target
 
     assert fmt_target(">=", 12000, "square_metres", "zh") == "≥12,000平方米"
