@@ -156,3 +156,7 @@ def test_a_bad_series_is_judged_insufficient_data_with_the_reason(tmp_path):
     assert bad["status"] == "insufficient_data" and bad["status_detail"] == "bad series: duplicate_year"
     assert "同一年份有两个数值" in bad["explanation_zh"] and "two values for one year" in bad["explanation_en"]
     assert r.loc["sec_voc_schools", "status"] in {"on_track", "at_risk", "off_track"}  # the other goes on
+    from indicators.verdicts.assess import forecast_path
+
+    assert forecast_path(cat, act, "测试区", "sec_voc_students", 2024).empty  # no chart line from it either
+    assert len(forecast_path(cat, act, "测试区", "sec_voc_schools", 2024)) == 4

@@ -304,7 +304,7 @@ def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str
     t, y = s.year, s.value
     years = list(range(int(t[-1]) + 1, until + 1))
     rows = [{"year": int(t[-1]), "forecast": y[-1], "lo80": y[-1], "hi80": y[-1], "proxy": len(s) < 2}]
-    own = fit_forecast(t, y, years, ind.unit) if len(s) >= 2 else None
+    own = fit_forecast(t, y, years, ind.unit) if len(s) >= 2 and series_problem(t, y, ind.unit) is None else None
     for yr in years:
         if len(s) >= 2:
             fc = own

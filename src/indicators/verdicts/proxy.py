@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from ..forecast.distribution import Forecast, forward
-from ..forecast.ladder import fit_forecast
+from ..forecast.ladder import fit_forecast, series_problem
 from ..units import unit_of
 from .pace import pace
 
@@ -34,6 +34,10 @@ MIN_RELATIVE_PROXY = 10
 
 @functools.lru_cache(maxsize=4096)
 def _fit_cached(t: tuple, y: tuple, year: int, unit: str):
+    """The parent's forecast; None for a parent series that cannot be forecast as given (the next
+    parent is tried)."""
+    if series_problem(t, y, unit) is not None:
+        return None
     return fit_forecast(np.asarray(t), np.asarray(y), [year], unit)
 
 
