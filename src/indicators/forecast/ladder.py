@@ -54,6 +54,8 @@ References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3r
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .distribution import EPS_SHARE, Forecast, _ppf
@@ -84,32 +86,40 @@ def rank_key(cv: np.ndarray) -> np.ndarray:
 def series_problem(years, values, unit: str) -> tuple[str, str] | None:
     """(code, detail) of what makes a series unfit to forecast, or None. Codes: ``SERIES_PROBLEMS``;
     NaN is a gap, not a problem."""
+    return _prepare(years, values, unit)[0]
+
+
+def _prepare(years, values, unit: str):
+    """(problem, t, y): the ``series_problem`` and the series sorted by year with gaps left out, in
+    one pass (a national batch checks 100,000 series)."""
     t = np.asarray(years, dtype=float)
     y = np.asarray(values, dtype=float)
-    if np.any(np.isinf(t)) or np.any(np.isinf(y)):
-        bad = np.flatnonzero(np.isinf(t) | np.isinf(y))[0]
-        return "infinite", f"an infinite value at position {bad + 1}"
-    keep = np.isfinite(t) & np.isfinite(y)
-    t, y = t[keep], y[keep]
-    ts = np.sort(t)
-    dup = ts[1:][np.diff(ts) == 0]
-    if len(dup):
-        return "duplicate_year", f"more than one value for year {int(dup[0])}"
+    fin = np.isfinite(t) & np.isfinite(y)
+    if not fin.all():
+        inf = np.isinf(t) | np.isinf(y)
+        if inf.any():
+            return ("infinite", f"an infinite value at position {np.flatnonzero(inf)[0] + 1}"), t, y
+        t, y = t[fin], y[fin]
+    order = np.argsort(t, kind="stable")
+    t, y = t[order], y[order]
+    if not len(t):
+        return None, t, y
+    same = np.diff(t) == 0
+    if same.any():
+        return ("duplicate_year", f"more than one value for year {int(t[1:][same][0])}"), t, y
+    nonnegative, share, kind = _unit_checks(unit)
+    if nonnegative and y.min() < 0:
+        return ("negative", f"{y[y < 0][0]:g} in {int(t[y < 0][0])}, a {kind} cannot be negative"), t, y
+    if share and y.max() > 100:
+        return ("above_100", f"{y[y > 100][0]:g} in {int(t[y > 100][0])}, a share is at most 100"), t, y
+    return None, t, y
+
+
+@functools.lru_cache(maxsize=256)
+def _unit_checks(unit: str) -> tuple[bool, bool, str]:
+    """The facts of a unit the input check asks, once per unit."""
     u = unit_of(unit)
-    if u.nonnegative and np.any(y < 0):
-        return "negative", f"{y[y < 0][0]:g} in {int(t[y < 0][0])}, a {u.kind} cannot be negative"
-    if u.is_share and np.any(y > 100):
-        return "above_100", f"{y[y > 100][0]:g} in {int(t[y > 100][0])}, a share is at most 100"
-    return None
-
-
-def _clean(years, values) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (t, y) with missing values left out as gaps (the series has no ``series_problem``)."""
-    t = np.asarray(years, dtype=float)
-    y = np.asarray(values, dtype=float)
-    keep = np.isfinite(t) & np.isfinite(y)
-    order = np.argsort(t[keep], kind="stable")
-    return t[keep][order], y[keep][order]
+    return u.nonnegative, u.is_share, u.kind
 
 
 # --- facts and scales per row -------------------------------------------------------------------------
@@ -266,7 +276,8 @@ def _fit_all(g: _Group, names: list[str], allowed: np.ndarray, guard: bool) -> d
     slack = 1e-9 * np.maximum(np.abs(g.y).max(1, keepdims=True), 1.0)  # a flat past's exp(log(y)) is y
     lo_env = g.y.min(1, keepdims=True) - 3 * move * hh - slack
     hi_env = g.y.max(1, keepdims=True) + 3 * move * hh + slack
-    lower = np.array([_lower(str(u), _NAMES[int(c)]) for u, c in zip(g.units, g.base)], dtype=float)
+    # the censoring point on the model scale: zero for quantities that cannot be negative (NaN: none)
+    lower = np.where(_facts(g.units, "nonnegative").astype(bool) & (g.base == 0), 0.0, np.nan)
     share = _facts(g.units, "is_share").astype(bool)
     for j, name in enumerate(names):
         rows = allowed[:, j]
@@ -306,35 +317,40 @@ def _scatter(a: np.ndarray, rows: np.ndarray, s: int) -> np.ndarray:
     return out
 
 
-def _lower(unit: str, transform: str | None) -> float:
-    """Censoring point on the model scale: zero for quantities that cannot be negative (NaN: none)."""
-    return 0.0 if unit_of(unit).nonnegative and transform is None else np.nan
-
-
 def _group_forecasts(g: _Group, model: str | None) -> list:
+    """Each row's forecast from the first model in its order whose fit is finite and plausible. A
+    model is fitted only to the rows that reach it (the unranked last resorts to almost none)."""
     names = [model] if model is not None else list(MODELS)
     allowed = g.allowed(names)
     place, cv, scored = _order(g, names, allowed, forced=model is not None)
-    fits = _fit_all(g, names, allowed, guard=model is None)
-    tried = np.full(place.shape, np.inf)
-    for j, name in enumerate(names):
-        if name in fits:
-            tried[:, j] = np.where(fits[name][4], place[:, j], np.inf)
-    best = np.argmin(tried, axis=1)
+    s, rows = len(g.t), np.arange(len(g.t))
+    order = np.argsort(place, axis=1, kind="stable")
+    chosen = np.full(s, -1)
+    loc, scale = np.full(g.h.shape, np.nan), np.full(g.h.shape, np.nan)
+    df, code = np.zeros(s), np.zeros(s, int)
+    for step in range(len(names)):
+        j_at = order[:, step]
+        todo = (chosen < 0) & np.isfinite(place[rows, j_at])
+        if not todo.any():
+            break
+        need = np.zeros(allowed.shape, bool)
+        need[rows[todo], j_at[todo]] = True
+        for name, (f_loc, f_scale, f_df, f_code, ok) in _fit_all(g, names, need, guard=model is None).items():
+            take = ok & need[:, names.index(name)]
+            chosen[take] = names.index(name)
+            loc[take], scale[take], df[take], code[take] = f_loc[take], f_scale[take], f_df, f_code[take]
+    censored = _facts(g.units, "nonnegative").astype(bool) & (code == 0)
+    keep = np.isfinite(g.h)
     out = []
-    for i in range(len(g.t)):
-        if not np.isfinite(tried[i, best[i]]):
+    for i in range(s):
+        if chosen[i] < 0:
             out.append(None)
             continue
-        name = names[best[i]]
-        loc, scale, df, code, _ = fits[name]
-        keep = np.isfinite(g.h[i])
-        transform = _NAMES[int(code[i])]
+        k = keep[i]
         cv_i = {} if cv is None else {names[j]: float(cv[i, j]) for j in range(len(names)) if scored[i, j]}
-        low = _lower(str(g.units[i]), transform)
-        out.append(Forecast(model=name, years=g.fy[i, keep].astype(int), loc=loc[i, keep], scale=scale[i, keep],
-                            df=df, transform=transform, last_year=int(g.t[i, -1]), last_value=float(g.y[i, -1]),
-                            n=g.n, cv_error=cv_i, lower=None if np.isnan(low) else low))
+        out.append(Forecast(model=names[chosen[i]], years=g.fy[i, k].astype(int), loc=loc[i, k], scale=scale[i, k],
+                            df=float(df[i]), transform=_NAMES[int(code[i])], last_year=int(g.t[i, -1]),
+                            last_value=float(g.y[i, -1]), n=g.n, cv_error=cv_i, lower=0.0 if censored[i] else None))
     return out
 
 
@@ -350,10 +366,8 @@ def fit_many(series, units, horizons, model: str | None = None) -> list:
         raise KeyError(f"no forecast model {model!r}; registered: {', '.join(MODELS)}")
     prepared, out = {}, [None] * len(series)
     for i, ((years, values), unit, hor) in enumerate(zip(series, units, horizons)):
-        if series_problem(years, values, unit) is not None:
-            continue
-        t, y = _clean(years, values)
-        if len(t) < 2:
+        problem, t, y = _prepare(years, values, unit)
+        if problem is not None or len(t) < 2:
             continue
         fy = sorted({int(v) for v in hor if v > t[-1]})
         if fy:
