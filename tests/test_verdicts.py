@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import indicators
 from indicators.forecast import ladder as fc
+from indicators.forecast.distribution import P_LIMIT
 from indicators.actuals.files import read_actuals_file
 from indicators.actuals.load import load_actuals
 from indicators.actuals.table import ACTUAL_COLUMNS
@@ -50,7 +51,7 @@ def test_counts_never_go_negative():
     f = fc.fit_forecast([2019, 2020, 2021], [900.0, 300.0, 100.0], [2022, 2025], unit="count")
     lo, hi = f.interval(0.8)
     assert (lo >= 0).all() and (f.median >= 0).all() and (hi > lo).all()
-    assert f.prob(2025, None, -1.0) == pytest.approx(fc.P_LIMIT)  # nothing below zero
+    assert f.prob(2025, None, -1.0) == pytest.approx(P_LIMIT)  # nothing below zero
     assert f.cdf(2025, -1.0) == 0.0
 
 
@@ -100,7 +101,7 @@ def test_property_nonnegative_quantities_stay_nonnegative(values, unit, model):
     assert np.all(lo >= 0) and np.all(hi >= lo) and np.all(hi - lo > 0)
     assert np.all(np.isfinite(f.median)) and np.all(f.median >= 0)
     p = f.prob(2027, max(values) * 1.5 + 1, None)
-    assert fc.P_LIMIT <= p <= 1 - fc.P_LIMIT
+    assert P_LIMIT <= p <= 1 - P_LIMIT
 
 
 @pytest.mark.slow
@@ -113,7 +114,7 @@ def test_property_shares_stay_within_0_100(values, model):
         return
     lo, hi = f.interval(0.95)
     assert np.all(lo >= 0) and np.all(hi <= 100) and np.all(hi - lo > 0)
-    assert fc.P_LIMIT <= f.prob(2028, 50.0, None) <= 1 - fc.P_LIMIT
+    assert P_LIMIT <= f.prob(2028, 50.0, None) <= 1 - P_LIMIT
 
 
 def _proxy_plan(tmp_path, indicator, written, quote, year=2022):

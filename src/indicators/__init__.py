@@ -18,7 +18,8 @@ from .version import __version__  # noqa: E402,F401
 from .actuals.load import Actuals, load_actuals  # noqa: E402
 from .plans.checks import check_plans  # noqa: E402
 from .errors import CatalogError, IndicatorsError, ParseError, Problem, Severity, UnitError, ValidationError  # noqa: E402
-from .forecast.ladder import Forecast, fit_forecast  # noqa: E402
+from .forecast.distribution import Forecast  # noqa: E402
+from .forecast.ladder import fit_forecast  # noqa: E402
 from .parse import Quantity, parse_quantity  # noqa: E402
 from .verdicts.assess import assess  # noqa: E402
 from .rules import Thresholds

@@ -174,7 +174,15 @@ class UnitError(IndicatorsError, ValueError):
 
 
 class SeriesError(IndicatorsError, ValueError):
-    """A series that cannot be forecast as given: two values for one year (``forecast.ladder``)."""
+    """A series that cannot be forecast as given (``forecast.ladder.series_problem``): ``code`` is
+    one of ``forecast.ladder.SERIES_PROBLEMS`` (duplicate_year, infinite, negative, above_100)."""
+
+    def __init__(self, message: str, code: str = "duplicate_year"):
+        self.code = code
+        super().__init__(message)
+
+    def __reduce__(self):
+        return (type(self), (self.args[0], self.code))
 
 
 class RegionError(IndicatorsError):

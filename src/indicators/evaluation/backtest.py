@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules import inside, meets_interval
-from ..forecast.batch import fit_many
+from ..forecast.ladder import fit_many
 from ..verdicts.pace import weighted_trend
 from .scoring import (HORIZONS, MODELS, TIDY_COLUMNS, accuracy_table, brier_table, choice_table, format_report,
                       goals_table, status_table, tidy_reliability)
@@ -170,7 +170,7 @@ def evaluate_many(series: list[Series], models: tuple[str, ...] = MODELS, horizo
 
     Each candidate is forced in turn (``fit_forecast(model=m)``; absent when the ladder does not allow
     it at that length) and ``ladder`` is the tool's own choice, exactly as ``assess`` would have made
-    it then. All origins of all series are fitted at once (``batch.fit_many``). ``last_origins``
+    it then. All origins of all series are fitted at once (``ladder.fit_many``). ``last_origins``
     keeps only the latest origins that have a test point.
     """
     cases = [(s, k, future) for s in series for k, future in _origins(s, horizons, min_train, last_origins)]
@@ -196,7 +196,7 @@ def _pool_key(s: Series) -> str:
 def _pooled(cases: list, drift: list) -> list:
     """Drift forecasts whose slope is shrunk toward the pooled drift of all regions' series of the
     same indicator and definition (``pooling``), each pool from data up to the origin's year only."""
-    from ..forecast.ladder import _forward as forward
+    from ..forecast.distribution import forward
     from .pooling import drift_stats, model_scale, shrunk_slope
 
     by_key: dict[str, list[Series]] = {}
@@ -227,7 +227,7 @@ def _with_slope(fc, z_last: float, slope: float, scale: str):
     """The drift forecast moved to another slope (taken on the pooling scale); its spread is kept."""
     import dataclasses
 
-    from ..forecast.ladder import _forward as forward, _inverse as inverse
+    from ..forecast.distribution import forward, inverse
 
     point = inverse(z_last + slope * (fc.years - fc.last_year), scale)
     return dataclasses.replace(fc, loc=forward(point, fc.transform), model="pooled")

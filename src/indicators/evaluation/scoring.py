@@ -12,14 +12,15 @@ import numpy as np
 import pandas as pd
 
 from ..rules import Thresholds
-from ..forecast.ladder import CANDIDATES
+from ..forecast.models import MODELS as REGISTRY
 
 __all__ = ["accuracy_table", "choice_table", "brier_score", "brier_table", "reliability_table", "tidy_reliability",
            "reliability_gap", "status_table", "goals_table", "format_report", "mase", "HORIZONS", "MODELS", "BINS",
            "TIDY_COLUMNS", "GOALS", "FLAG_MODELS"]
 
 HORIZONS = (1, 2, 3)               # years ahead: a plan's targets are typically 1-3 years away
-MODELS = CANDIDATES + ("ladder",)  # every candidate forced, and the ladder's own choice
+CANDIDATES = tuple(REGISTRY)        # every registered model, forced in turn
+MODELS = CANDIDATES + ("ladder",)  # ... and the ladder's own choice
 BINS = np.round(np.linspace(0.0, 1.0, 11), 10)
 TIDY_COLUMNS = ["section", "dataset", "model", "horizon", "metric", "value", "n"]
 GOALS = {"mase_ratio_drift": 0.9, "coverage_low": 0.75, "coverage_high": 0.85, "coverage_h_low": 0.70,

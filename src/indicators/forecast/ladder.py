@@ -1,380 +1,397 @@
-"""Forecasts of short yearly series with honest intervals.
+"""The forecast ladder: every series of a table forecast at once, and one series the same way.
 
-Planning series are short (2-15 points) and often irregular (2014, 2017, 2020). The ladder of
-candidate models grows with the history length ``n``:
+Planning series are short (2-15 points) and often irregular (2014, 2017, 2020); a province or the
+nation has on the order of 100,000 of them. ``fit_many`` groups the series by history length and
+fits every model, every rolling origin and every interval for a whole group with array
+arithmetic; ``fit_forecast`` is ``fit_many`` called with one series. The models are the entries of
+``models.MODELS`` (name, minimum history, unit facts, floor, rank, fit for many series); nothing
+here knows a model by its name.
 
-======  ==========================================================================================
-n       candidates
-======  ==========================================================================================
-1       none: no statistical forecast (the risk module then looks for a parent region's pace)
->= 2    ``naive`` (last value, random walk) and ``drift`` (average annual change), closed form
->= 3    ``linear`` (OLS trend, statsmodels ``get_prediction`` observation intervals) and
-        ``weighted`` (recency-weighted linear trend; its interval is computed here because
-        statsmodels' WLS prediction interval ignores the weights)
->= 5    ``loglinear`` (OLS on log values) for strictly positive money and counts
->= 8    ``theta`` (SES with drift, closed form in ``models.theta_many``; statsmodels' ThetaModel is its
-        reference in the tests), guarded: a forecast that leaves a plausible envelope
-        falls back to the next best candidate
-======  ==========================================================================================
+Which model: the ranked models of the registry, ``shrunk_drift`` first, then ``drift``. From
+``MIN_N_SELECT`` (10) points their rolling-origin mean absolute errors (1-3 years ahead, origins
+with at least 3 points) are compared and the lower is used; with fewer points ``shrunk_drift``. A
+forecast that is not finite or leaves a plausible envelope falls back to the next; the unranked
+models (naive, linear, weighted, loglinear, theta) are the last resort, in registry order, and are
+otherwise fitted when asked for by name (``model=``), as the backtest and
+``benchmarks/forecast_peers.py`` do to compare them.
 
-The candidates are registered once in ``MODELS`` (name, minimum history, units, fit). This module
-fits one series (the reference); ``batch.fit_many`` fits thousands at once with the same numbers.
+Why (decided on the bundled real series and M3 yearly only; M1 and Tourism are out-of-sample
+checks, README "Backtest"): choosing by rolling-origin error among six models (the ladder until
+2026-12) was worse than always using drift in 5 of 6 cells from 8 points (M3 8 points 1.047 x
+drift, Tourism 8 1.102 x): with a handful of origins the lowest past error is mostly noise. Drift
+shrunk by its own evidence beat drift on both decision sets at every length (real 0.930 x, M3 cut
+to 3/5/8/full points 0.929/0.921/0.965/0.984 x). Letting the series' own past errors choose plain
+drift instead changed the real set by less than 0.01 from 10 points (0.933 x) and helped M3 at full
+length (0.981 x); from 6 points it cost the real set (0.938 x) and M3 at 8 points (0.975 x).
 
-Choice: with ``n >= MIN_N_SELECT`` the candidate with the lowest rolling-origin mean absolute
-error (1-3 years ahead, origins with at least 3 points) is used; with fewer points the documented
-default is ``drift`` (n = 2: only one change was seen, and the interval grows with it).
-
-Shares bounded by 0-100% are modelled on the logit scale, so forecasts and intervals stay inside
-the bounds. Every forecast is a location-scale Student-t (or normal) distribution per year on the
-model scale: probabilities come from its CDF, exactly and deterministically (no sampling noise),
-which is equivalent to drawing sample paths with a fixed seed, only without the noise.
-
-Intervals of ``naive`` and ``drift`` (changed after the backtest, ``indicators backtest``):
-
-* **Student-t, not normal.** sigma is estimated from a handful of yearly changes (1-4 degrees of
-  freedom for most planning series), so the predictive distribution of the next values is a
-  Student-t with the residual degrees of freedom: ``len(d)`` for naive (mean of squared changes),
-  ``len(d) - 1`` for drift (changes around their mean; 1 when only one change was seen, whose
-  size is then the only scale). FPP's normal formulas are the large-sample limit. This is the
-  textbook small-sample correction; it has no constant to tune.
-* **Variance floor for drift.** The drift interval is never narrower than the random walk's
-  (``sd_h >= sqrt(mean(d^2) h)``). Smooth series give two or three nearly equal changes, a tiny
-  residual variance around their mean and a needle-thin interval, as if the average change were
-  certain to continue; planning series often bend (policy changes, cohort waves). The floor keeps
-  "the trend may stop" (the naive forecast) within the interval's reach.
-* Evidence: the backtest showed 80% intervals covering 60% (M3 yearly, truncated to 3-10 points)
-  and 57% (bundled series). The floor was chosen on other data, the yearly series of M1 (181) and
-  Tourism (518) truncated the same way, on which the ladder's coverage was 0.61/0.65 before,
-  0.74/0.79 with Student-t alone and 0.83/0.84 with the floor added; M3 and the bundled series,
-  on which the goals are reported, were not used to choose it. Point forecasts are unchanged.
-
-The same floor applies to the trend models (``linear``, ``weighted``, ``loglinear``, ``theta``):
-their own intervals assume the fitted trend holds and covered only 31-58% in the backtest; with
-the random walk's sd as a floor they cover 55-80% (the rest of the gap is the trend itself being
-wrong), the ladder's Brier score improved (0.191 -> 0.189) and point forecasts are unchanged.
+Intervals (``models`` says why each looks as it does): Student-t with the degrees of freedom of
+the variance estimate, the trend models never narrower than the random walk's.
 
 Bounds and floors (what the quantity can be):
 
-* **Ratios above zero.** Students per teacher (and other ratios of positive counts) are modelled
-  on the log scale, so every quantile is a positive ratio.
-* **Never below zero.** Counts, persons, money and ratios such as students per teacher cannot be
-  negative (``units.Unit.nonnegative``): their distribution is censored at zero
-  (``Forecast.lower``): the probability the model gives to negative values is the probability of
-  zero. Every quantile is a possible value (an interval that would cross zero starts at zero), the
-  median and the probability of meeting any positive target are unchanged. Shares stay inside
-  0-100% through the logit scale.
-* **A flat past is not certainty.** The per-year sd is floored at ``SCALE_FLOOR`` of the
-  indicator's unit (0.5 percentage points for shares, 1% of the level otherwise, at least 0.5
-  unit), growing with sqrt(h) like a random walk. (0, 0, 0) no longer gives a zero-width interval,
-  and no forecast probability is closer to 0 or 1 than ``P_LIMIT`` (0.1%).
-* **Gaps and duplicates.** A missing value (NaN) is a gap: the year is left out. Two values for
-  the same year are an input error (``SeriesError``), never averaged or fitted as two points.
+* **Shares** stay inside 0-100% through the logit scale. **Ratios** (students per teacher) are
+  modelled on the log scale, so every quantile is a positive ratio.
+* **Never below zero.** Counts, persons, money and areas (``units.Unit.nonnegative``) are censored
+  at zero (``distribution.Forecast``), and a falling trend stops there: the location is never
+  below zero, so the interval of a count falling to 0 is [0, something], never [0, 0].
+* **A flat past is not certainty.** The per-year sd is floored (``SCALE_FLOOR``), growing with
+  sqrt(h). For shares the floor is on the share scale: the 80% interval reaches at least
+  0.5 x 1.28 x sqrt(h) points to the open side (the side away from 0 or 100), whatever the level;
+  the logit-scale floor it replaced made a share at 99.5% an interval of 0-100%. Otherwise 1% of
+  the level (at least 0.5 unit). No forecast probability is closer to 0 or 1 than ``distribution.P_LIMIT``.
+* **The logit scale invents no spread.** A share's logit-scale sd is at most the sd of the same
+  model fitted to the share in points, carried onto the logit scale at the forecast's level: a
+  share that moved from 99 to 100 gets an 80% interval of 95.6-100 next year, not 8-100 (the logit
+  makes a 1-point move near 100 look like a move from 50 to 90).
+* **A bad series is refused, not fitted**: two values for one year, an infinite value, a negative
+  count or money value, a share above 100 (``series_problem``, with a stable code). In a batch that
+  series gets no forecast and the others go on; one series alone raises ``SeriesError``. A missing
+  value (NaN) is a gap: the year is left out.
 
-References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), 5.5
-(prediction intervals of naive and drift: sd_h = sigma sqrt(h) and sigma sqrt(h (1 + h/T))).
+References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), 5.5 and
+5.10 (time series cross-validation).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Callable
+import functools
 
 import numpy as np
-import pandas as pd
 
-from . import models
+from .distribution import EPS_SHARE, Forecast, _ppf
+from .models import MODELS, random_walk_sd
 from ..errors import SeriesError
 from ..units import unit_of
 
-__all__ = ["Forecast", "fit_forecast", "CANDIDATES", "MODELS", "Model", "MIN_N_SELECT",
-           "transform_for", "SCALE_FLOOR", "P_LIMIT", "rank_key", "lower_for"]
+__all__ = ["fit_many", "fit_forecast", "series_problem", "rank_key", "MIN_N_SELECT", "MAX_H", "SCALE_FLOOR",
+           "SERIES_PROBLEMS"]
 
-MIN_N_SELECT = 6
+MIN_N_SELECT = 10  # the ranked models are compared on their own past errors from this many points
 MAX_H = 3           # rolling-origin errors are scored 1..MAX_H years ahead
-EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
 # per-year sd floor in the indicator's own unit: shares in points, the rest relative to the level
 SCALE_FLOOR = {"share": 0.5, "relative": 0.01, "absolute_min": 0.5}
-P_LIMIT = 0.001  # no forecast probability is closer to 0 or 1 than this
-
-
-@dataclass(frozen=True)
-class Model:
-    """One rung of the ladder: the history it needs, the quantities it fits, and its fit."""
-
-    name: str
-    min_n: int                         # fewest points it is fitted to
-    fit: Callable                      # (t, z, years) -> (loc, scale, df) on the model scale
-    unit_needs: str | None = None      # the fact of ``units.Unit`` a unit needs for it (None: any unit)
-    positive: bool = False             # needs strictly positive values
-    floored: bool = False              # interval never narrower than the random walk's
-
-
-MODELS: dict[str, Model] = {m.name: m for m in (
-    Model("naive", 2, models.naive),
-    Model("drift", 2, models.drift),
-    Model("linear", 3, models.linear, floored=True),
-    Model("weighted", 3, models.weighted, floored=True),
-    Model("loglinear", 5, models.linear, unit_needs="relative", positive=True, floored=True),
-    Model("theta", 8, models.theta, floored=True),
-)}
-CANDIDATES = tuple(MODELS)
+# what makes a series unfit to forecast (``series_problem``); the words are in ``words.explain``
+SERIES_PROBLEMS = ("duplicate_year", "infinite", "negative", "above_100")
 
 
 def rank_key(cv: np.ndarray) -> np.ndarray:
-    """Rolling-origin errors rounded to 40 mantissa bits (about 12 digits), so that two candidates
-    equal up to floating-point noise tie, and the tie goes to the simpler one, in every path."""
+    """Rolling-origin errors rounded to 40 mantissa bits (about 12 digits), so that two models equal
+    up to floating-point noise tie, and the tie goes to the one ranked first."""
     mant, exp = np.frexp(np.asarray(cv, dtype=float))
     return np.ldexp(np.round(mant * 2.0**40) / 2.0**40, exp)
 
 
-def _special():
-    """scipy.special, imported on first use (scipy costs a second to import; notebooks that read a
-    precomputed context never need it)."""
-    global _SPECIAL
-    if _SPECIAL is None:
-        from scipy import special
+# --- input ------------------------------------------------------------------------------------------
 
-        _SPECIAL = special
-    return _SPECIAL
+def series_problem(years, values, unit: str) -> tuple[str, str] | None:
+    """(code, detail) of what makes a series unfit to forecast, or None. Codes: ``SERIES_PROBLEMS``;
+    NaN is a gap, not a problem."""
+    return _prepare(years, values, unit)[0]
 
 
-_SPECIAL = None
-
-
-def _cdf(x: np.ndarray, df: float) -> np.ndarray:
-    """Student-t (or normal) CDF: the ufuncs scipy.stats itself calls, without its per-call overhead."""
-    return _special().stdtr(df, x) if np.isfinite(df) else _special().ndtr(x)
-
-
-def _ppf(q, df: float):
-    return _special().stdtrit(df, q) if np.isfinite(df) else _special().ndtri(q)
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """Predictive distributions for future years on the model scale (location-scale Student-t or
-    normal, censored below at ``lower`` when the quantity cannot go lower), plus their quantiles."""
-
-    model: str
-    years: np.ndarray                      # forecast years
-    loc: np.ndarray                        # location on the model scale
-    scale: np.ndarray                      # scale on the model scale (always > 0)
-    df: float                              # Student-t degrees of freedom (inf: normal)
-    transform: str | None                  # None, "logit" (shares in percent) or "log"
-    last_year: int
-    last_value: float
-    n: int
-    cv_error: dict = field(default_factory=dict)  # rolling-origin MAE of each candidate, when selected
-    lower: float | None = None             # censoring point on the model scale (0 for counts)
-
-    def quantile(self, q: float) -> np.ndarray:
-        out = self.loc + self.scale * float(_ppf(q, self.df))
-        if self.lower is not None:
-            out = np.maximum(out, self.lower)  # censored: the mass below zero sits at zero
-        return _inverse(out, self.transform)
-
-    @property
-    def median(self) -> np.ndarray:
-        """Point forecast: the median, back-transformed (inside 0-100% for shares, >= 0 for counts)."""
-        return self.quantile(0.5)
-
-    def interval(self, level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
-        a = (1 - level) / 2
-        return self.quantile(a), self.quantile(1 - a)
-
-    def cdf(self, year: int, value: float) -> float:
-        """P(Y_year <= value); the probability of a value below ``lower`` is zero."""
-        i = self._index(year)
-        z = _forward(np.asarray([value]), self.transform)[0]
-        if self.lower is not None and z < self.lower:
-            return 0.0
-        return float(_cdf((z - self.loc[i]) / self.scale[i], self.df))
-
-    def prob(self, year: int, low: float | None = None, high: float | None = None) -> float:
-        """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``:
-        a forecast of a year not yet observed is never certain."""
-        p_high = self.cdf(year, high) if high is not None else 1.0
-        p_low = self.cdf(year, low) if low is not None else 0.0
-        return float(min(1.0 - P_LIMIT, max(P_LIMIT, p_high - p_low)))
-
-    def _index(self, year: int) -> int:
-        hits = np.flatnonzero(self.years == year)
-        if not len(hits):
-            raise KeyError(f"no forecast for {year}; forecast years are {self.years.tolist()}")
-        return int(hits[0])
-
-    def at(self, year: int) -> dict:
-        """Median and 80%/95% interval for one year, in the indicator's unit."""
-        i = self._index(year)
-        lo80, hi80 = self.interval(0.8)
-        lo95, hi95 = self.interval(0.95)
-        return dict(forecast=float(self.median[i]), lo80=float(lo80[i]), hi80=float(hi80[i]),
-                    lo95=float(lo95[i]), hi95=float(hi95[i]))
-
-    def frame(self) -> pd.DataFrame:
-        lo80, hi80 = self.interval(0.8)
-        lo95, hi95 = self.interval(0.95)
-        return pd.DataFrame({"year": self.years, "forecast": self.median, "lo80": lo80, "hi80": hi80,
-                             "lo95": lo95, "hi95": hi95, "model": self.model})
-
-
-# --- transforms -------------------------------------------------------------------------------
-
-def transform_for(unit: str, values: np.ndarray, model: str) -> str | None:
-    """logit for shares; log for log-linear and for ratios (students per teacher), which are
-    positive by definition and move in proportion; else the original scale."""
-    scale = unit_of(unit).model_scale
-    if scale == "logit":
-        return "logit"
-    if model == "loglinear" or (scale == "log" and np.all(np.asarray(values) > 0)):
-        return "log"
-    return None
-
-
-def _forward(y: np.ndarray, transform: str | None) -> np.ndarray:
-    y = np.asarray(y, dtype=float)
-    if transform == "logit":
-        p = np.clip(y, EPS_SHARE, 100 - EPS_SHARE) / 100
-        return np.log(p / (1 - p))
-    if transform == "log":
-        return np.log(y)
-    return y
-
-
-def _inverse(z: np.ndarray, transform: str | None) -> np.ndarray:
-    z = np.asarray(z, dtype=float)
-    if transform == "logit":
-        return 100 / (1 + np.exp(-z))
-    if transform == "log":
-        return np.exp(z)
-    return z
-
-
-def candidates_for(n: int, unit: str, values: np.ndarray) -> list[str]:
-    """The ladder's candidates for a series of ``n`` points (``MODELS``: minimum history, units)."""
-    values, u = np.asarray(values), unit_of(unit)
-    return [m.name for m in MODELS.values()
-            if n >= m.min_n and (m.unit_needs is None or getattr(u, m.unit_needs))
-            and (not m.positive or np.all(values > 0))]
-
-
-def _fit_one(model: str, t: np.ndarray, y: np.ndarray, years: np.ndarray, unit: str):
-    """(loc, scale, df, transform) of one candidate on the model scale."""
-    transform = transform_for(unit, y, model)
-    z = _forward(y, transform)
-    loc, scale, df = MODELS[model].fit(t, z, years)
-    if MODELS[model].floored:
-        # as for drift: never narrower than the random walk's interval on the same scale
-        _, rw_scale, _ = models.naive(t, z, years)
-        scale = np.maximum(scale, rw_scale)
-    scale = np.maximum(np.asarray(scale, dtype=float), 1e-9)
-    return np.asarray(loc, dtype=float), scale, float(df), transform
-
-
-def _plausible(model: str, loc, transform, y: np.ndarray, years, t) -> bool:
-    """Envelope guard: within the history's range widened by 3x its largest yearly move per year."""
-    if transform == "logit":
-        return True  # bounded by construction
-    point = _inverse(loc, transform)
-    move = np.max(np.abs(np.diff(y)) / np.diff(t)) if len(y) > 1 else abs(y[-1])
-    h = years - t[-1]
-    lo, hi = y.min() - 3 * move * h, y.max() + 3 * move * h
-    return bool(np.all(np.isfinite(point)) and np.all(point >= lo) and np.all(point <= hi))
-
-
-def rolling_origin_mae(model: str, t: np.ndarray, y: np.ndarray, unit: str, max_h: int = MAX_H,
-                       min_train: int = 3) -> float:
-    """Mean absolute error over origins with >= min_train points, 1..max_h years ahead."""
-    errs = []
-    for k in range(max(min_train, MODELS[model].min_n), len(t)):
-        tt, yy = t[:k], y[:k]
-        if model not in candidates_for(k, unit, yy):
-            return math.inf
-        future = t[k: k + max_h]
-        future = future[future - tt[-1] <= max_h]
-        if not len(future):
-            continue
-        try:
-            loc, _, _, transform = _fit_one(model, tt, yy, future, unit)
-        except (ValueError, np.linalg.LinAlgError):
-            return math.inf
-        errs.extend(np.abs(_inverse(loc, transform) - y[k: k + len(future)]))
-    return float(np.mean(errs)) if errs else math.inf
-
-
-def clean_series(years, values, what: str = "series") -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (t, y) with missing values left out as gaps; two values for one year raise SeriesError."""
+def _prepare(years, values, unit: str):
+    """(problem, t, y): the ``series_problem`` and the series sorted by year with gaps left out, in
+    one pass (a national batch checks 100,000 series)."""
     t = np.asarray(years, dtype=float)
     y = np.asarray(values, dtype=float)
-    keep = np.isfinite(t) & np.isfinite(y)
-    t, y = t[keep], y[keep]
+    fin = np.isfinite(t) & np.isfinite(y)
+    if not fin.all():
+        inf = np.isinf(t) | np.isinf(y)
+        if inf.any():
+            return ("infinite", f"an infinite value at position {np.flatnonzero(inf)[0] + 1}"), t, y
+        t, y = t[fin], y[fin]
     order = np.argsort(t, kind="stable")
     t, y = t[order], y[order]
-    dup = t[1:][np.diff(t) == 0]
-    if len(dup):
-        raise SeriesError(f"{what}: more than one value for year {int(dup[0])}; expected one value per year")
-    return t, y
+    if not len(t):
+        return None, t, y
+    same = np.diff(t) == 0
+    if same.any():
+        return ("duplicate_year", f"more than one value for year {int(t[1:][same][0])}"), t, y
+    nonnegative, share, kind = _unit_checks(unit)
+    if nonnegative and y.min() < 0:
+        return ("negative", f"{y[y < 0][0]:g} in {int(t[y < 0][0])}, a {kind} cannot be negative"), t, y
+    if share and y.max() > 100:
+        return ("above_100", f"{y[y > 100][0]:g} in {int(t[y > 100][0])}, a share is at most 100"), t, y
+    return None, t, y
 
 
-def _floor_scale(unit: str, last: float, transform: str | None, h: np.ndarray) -> np.ndarray:
-    """The smallest per-horizon sd on the model scale (``SCALE_FLOOR``, see the module docstring)."""
-    if unit_of(unit).is_share:
-        sd = SCALE_FLOOR["share"]
-        p = np.clip(last, EPS_SHARE, 100 - EPS_SHARE) / 100
-        sd_model = sd / (100 * p * (1 - p)) if transform == "logit" else sd
-    else:
-        sd = max(SCALE_FLOOR["relative"] * abs(last), SCALE_FLOOR["absolute_min"])
-        sd_model = sd / max(abs(last), 1e-9) if transform == "log" else sd
-    return sd_model * np.sqrt(h)
+@functools.lru_cache(maxsize=256)
+def _unit_checks(unit: str) -> tuple[bool, bool, str]:
+    """The facts of a unit the input check asks, once per unit."""
+    u = unit_of(unit)
+    return u.nonnegative, u.is_share, u.kind
 
 
-def lower_for(unit: str, transform: str | None) -> float | None:
-    """Censoring point on the model scale: zero for quantities that cannot be negative."""
-    return 0.0 if unit_of(unit).nonnegative and transform is None else None
+# --- facts and scales per row -------------------------------------------------------------------------
+
+def _facts(units: np.ndarray, fact: str) -> np.ndarray:
+    """One fact of each row's ``units.Unit`` (asked once per distinct unit)."""
+    names, rows = np.unique(np.asarray(units, dtype=str), return_inverse=True)
+    return np.array([getattr(unit_of(str(n)), fact) for n in names], dtype=object)[rows.reshape(-1)]
+
+
+_LOGIT, _LOG = 1, 2
+_NAMES = {0: None, _LOGIT: "logit", _LOG: "log"}
+
+
+def _codes(units: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per row: 0 original scale, 1 logit (shares), 2 log (positive values of a log-scale unit)."""
+    pos = np.all(y > 0, axis=1)
+    scale = _facts(units, "model_scale")
+    return np.where(scale == "logit", _LOGIT, np.where((scale == "log") & pos, _LOG, 0))
+
+
+def _forward(y: np.ndarray, code: np.ndarray) -> np.ndarray:
+    c = code[:, None]
+    p = np.clip(y, EPS_SHARE, 100 - EPS_SHARE) / 100
+    safe = np.where(y > 0, y, 1.0)
+    return np.where(c == _LOGIT, np.log(p / (1 - p)), np.where(c == _LOG, np.log(safe), y))
+
+
+def _inverse(z: np.ndarray, code: np.ndarray) -> np.ndarray:
+    c = code[:, None]
+    with np.errstate(over="ignore"):
+        return np.where(c == _LOGIT, 100 / (1 + np.exp(-np.where(c == _LOGIT, z, 0))),
+                        np.where(c == _LOG, np.exp(np.where(c == _LOG, z, 0)), z))
+
+
+class _Group:
+    """Series of one history length: years t, values y, units, forecast years fy (NaN-padded)."""
+
+    def __init__(self, t, y, units, fy):
+        self.t, self.y, self.units, self.fy = t, y, units, fy
+        self.h = fy - t[:, -1:]
+        self.n = t.shape[1]
+        self.base = _codes(units, y)
+        self.positive = np.all(y > 0, axis=1)
+        self.consecutive = np.all(np.diff(t, axis=1) == 1, axis=1)
+
+    def code(self, model) -> np.ndarray:
+        return np.where(self.positive, _LOG, 0) if model.log_scale else self.base
+
+    def allowed(self, names: list[str]) -> np.ndarray:
+        """(S, len(names)) booleans: which rows each model may be fitted to."""
+        s = len(self.t)
+        out = np.zeros((s, len(names)), bool)
+        for j, name in enumerate(names):
+            m = MODELS[name]
+            ok = np.full(s, self.n >= m.min_n)
+            if m.needs is not None:
+                ok &= _facts(self.units, m.needs).astype(bool)
+            if m.positive:
+                ok &= self.positive
+            if m.consecutive:
+                ok &= self.consecutive
+            out[:, j] = ok
+        return out
+
+
+# --- choice -------------------------------------------------------------------------------------------
+
+def _cv(g: _Group, names: list[str], allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rolling-origin MAE per row and model, inf where not scored; and which models are scored (those
+    with at least two origins), all on the same origins."""
+    min_n = np.array([MODELS[m].min_n for m in names])
+    scored = allowed & (min_n <= g.n - 2)
+    start = np.maximum(3, np.max(np.where(scored, min_n, 0), axis=1))
+    sums, counts = np.zeros(allowed.shape), np.zeros(allowed.shape)
+    for k in range(3, g.n):
+        fut_t, fut_y = g.t[:, k:k + MAX_H], g.y[:, k:k + MAX_H]
+        hk = fut_t - g.t[:, k - 1:k]
+        use = (hk <= MAX_H) & (k >= start)[:, None]
+        any_future = use.any(axis=1)
+        code = _codes(g.units, g.y[:, :k])
+        for j, name in enumerate(names):
+            rows = scored[:, j] & any_future
+            if not rows.any():
+                continue
+            m = MODELS[name]
+            c = np.where(g.positive, _LOG, 0) if m.log_scale else code
+            z = _forward(g.y[rows, :k], c[rows])
+            loc = m.fit(g.t[rows, :k], z, hk[rows])[0]
+            err = np.abs(_inverse(loc, c[rows]) - fut_y[rows])
+            u = use[rows]
+            sums[rows, j] += np.where(u, err, 0).sum(axis=1)
+            counts[rows, j] += u.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = sums / counts
+    return np.where(scored & (counts > 0) & np.isfinite(cv), cv, np.inf), scored
+
+
+def _order(g: _Group, names: list[str], allowed: np.ndarray, forced: bool):
+    """Place of each model per row (0 is tried first; inf: not tried), the CV table and which were scored."""
+    if forced:
+        return np.where(allowed, 0.0, np.inf), None, None
+    rank = np.array([MODELS[m].rank if MODELS[m].rank is not None else np.inf for m in names], dtype=float)
+    ranked = allowed & np.isfinite(rank)
+    k = len(names)
+    # the last resort when every ranked model fails or leaves the envelope: the others, in registry order
+    rest = np.where(allowed & ~ranked, 2 * k + np.arange(k), np.inf)
+    if g.n >= MIN_N_SELECT:
+        cv, scored = _cv(g, names, ranked)
+        key = rank_key(cv)
+        order = np.lexsort((np.broadcast_to(rank, key.shape), key), axis=1)
+        place = np.empty_like(key)
+        np.put_along_axis(place, order, np.broadcast_to(np.arange(k, dtype=float), key.shape), axis=1)
+        return np.where(scored, place, np.where(ranked, k + rank, rest)), cv, scored
+    return np.where(ranked, rank, rest), None, None
+
+
+# --- fits ---------------------------------------------------------------------------------------------
+
+def _logit_sd(loc: np.ndarray, points: np.ndarray, q: float) -> np.ndarray:
+    """The logit-scale sd whose interval loc +- q sd reaches ``points`` x q percentage points from the
+    share at ``loc`` toward the farther bound (down from a share above 50%, up from one below): a
+    spread stated in points, carried onto the logit scale at the forecast's own level. inf where the
+    farther bound is nearer than that."""
+    p = 1 / (1 + np.exp(-loc))
+    step = q * points / 100
+    with np.errstate(divide="ignore", invalid="ignore"):
+        down = np.where(p - step > 0, loc - np.log((p - step) / (1 - p + step)), np.inf)
+        up = np.where(p + step < 1, np.log((p + step) / (1 - p - step)) - loc, np.inf)
+    return np.where(p >= 0.5, down, up) / q
+
+
+def _floor(h: np.ndarray, last: np.ndarray, share: np.ndarray, code: np.ndarray, loc: np.ndarray,
+           q: float) -> np.ndarray:
+    """The smallest per-year sd on the model scale (``SCALE_FLOOR``, see the module docstring).
+    Shares on the logit scale: ``SCALE_FLOOR["share"]`` x sqrt(h) points at the forecast's level
+    (``_logit_sd``), so the floor means the same number of points at 50% and at 99.5%."""
+    points = SCALE_FLOOR["share"] * np.sqrt(h)
+    logit = code[:, None] == _LOGIT
+    share_logit = _logit_sd(np.where(logit, loc, 0.0), np.minimum(points, 45 / q), q)
+    sd = np.maximum(SCALE_FLOOR["relative"] * np.abs(last), SCALE_FLOOR["absolute_min"])
+    other = np.where(code[:, None] == _LOG, sd / np.maximum(np.abs(last), 1e-9), sd) * np.sqrt(h)
+    return np.where(share[:, None], np.where(logit, share_logit, points), other)
+
+
+def _fit_all(g: _Group, names: list[str], allowed: np.ndarray, guard: bool) -> dict:
+    """Full fits of every allowed model at the forecast years: (loc, scale, df, code, ok) per model.
+    ``ok`` is False where a fit is not finite or (``guard``) leaves the plausible envelope: within the
+    history's range widened by 3x its largest yearly move per year (shares are bounded already)."""
+    out = {}
+    valid = np.isfinite(g.h)
+    hh = np.where(valid, g.h, 1.0)
+    move = np.max(np.abs(np.diff(g.y, axis=1)) / np.diff(g.t, axis=1), axis=1, keepdims=True)
+    slack = 1e-9 * np.maximum(np.abs(g.y).max(1, keepdims=True), 1.0)  # a flat past's exp(log(y)) is y
+    lo_env = g.y.min(1, keepdims=True) - 3 * move * hh - slack
+    hi_env = g.y.max(1, keepdims=True) + 3 * move * hh + slack
+    # the censoring point on the model scale: zero for quantities that cannot be negative (NaN: none)
+    lower = np.where(_facts(g.units, "nonnegative").astype(bool) & (g.base == 0), 0.0, np.nan)
+    share = _facts(g.units, "is_share").astype(bool)
+    for j, name in enumerate(names):
+        rows = allowed[:, j]
+        if not rows.any():
+            continue
+        m = MODELS[name]
+        c = g.code(m)
+        z = _forward(g.y[rows], c[rows])
+        with np.errstate(all="ignore"):
+            loc, scale, df = m.fit(g.t[rows], z, hh[rows])
+            loc, scale = np.array(loc, dtype=float), np.array(scale, dtype=float)
+            if m.floored:
+                scale = np.maximum(scale, random_walk_sd(g.t[rows], z, hh[rows]))
+            # censored at zero: a falling trend stops there (only where the censoring scale is the model's)
+            floor_at = np.where(c[rows] == g.base[rows], lower[rows], np.nan)[:, None]
+            loc = np.where(np.isfinite(floor_at), np.maximum(loc, floor_at), loc)
+            q = float(_ppf(0.9, df))
+            logit = c[rows] == _LOGIT
+            if logit.any():  # the logit scale keeps a share inside 0-100%, but invents no spread in points
+                _, points, _ = m.fit(g.t[rows], g.y[rows], hh[rows])
+                if m.floored:
+                    points = np.maximum(points, random_walk_sd(g.t[rows], g.y[rows], hh[rows]))
+                scale = np.where(logit[:, None], np.minimum(scale, _logit_sd(loc, points, q)), scale)
+            scale = np.maximum(np.maximum(scale, 1e-9), _floor(hh[rows], g.y[rows, -1:], share[rows], c[rows], loc, q))
+        fin = np.isfinite(loc) & np.isfinite(scale) | ~valid[rows]
+        point = _inverse(loc, c[rows])
+        inside = (point >= lo_env[rows]) & (point <= hi_env[rows]) & np.isfinite(point) | ~valid[rows]
+        ok = np.zeros(len(g.t), bool)
+        ok[rows] = fin.all(1) & ((c[rows] == _LOGIT) | inside.all(1) | (not guard))
+        out[name] = (_scatter(loc, rows, len(g.t)), _scatter(scale, rows, len(g.t)), float(df), c, ok)
+    return out
+
+
+def _scatter(a: np.ndarray, rows: np.ndarray, s: int) -> np.ndarray:
+    out = np.full((s, a.shape[1]), np.nan)
+    out[rows] = a
+    return out
+
+
+def _group_forecasts(g: _Group, model: str | None) -> list:
+    """Each row's forecast from the first model in its order whose fit is finite and plausible. A
+    model is fitted only to the rows that reach it (the unranked last resorts to almost none)."""
+    names = [model] if model is not None else list(MODELS)
+    allowed = g.allowed(names)
+    place, cv, scored = _order(g, names, allowed, forced=model is not None)
+    s, rows = len(g.t), np.arange(len(g.t))
+    order = np.argsort(place, axis=1, kind="stable")
+    chosen = np.full(s, -1)
+    loc, scale = np.full(g.h.shape, np.nan), np.full(g.h.shape, np.nan)
+    df, code = np.zeros(s), np.zeros(s, int)
+    for step in range(len(names)):
+        j_at = order[:, step]
+        todo = (chosen < 0) & np.isfinite(place[rows, j_at])
+        if not todo.any():
+            break
+        need = np.zeros(allowed.shape, bool)
+        need[rows[todo], j_at[todo]] = True
+        for name, (f_loc, f_scale, f_df, f_code, ok) in _fit_all(g, names, need, guard=model is None).items():
+            take = ok & need[:, names.index(name)]
+            chosen[take] = names.index(name)
+            loc[take], scale[take], df[take], code[take] = f_loc[take], f_scale[take], f_df, f_code[take]
+    censored = _facts(g.units, "nonnegative").astype(bool) & (code == 0)
+    keep = np.isfinite(g.h)
+    out = []
+    for i in range(s):
+        if chosen[i] < 0:
+            out.append(None)
+            continue
+        k = keep[i]
+        cv_i = {} if cv is None else {names[j]: float(cv[i, j]) for j in range(len(names)) if scored[i, j]}
+        out.append(Forecast(model=names[chosen[i]], years=g.fy[i, k].astype(int), loc=loc[i, k], scale=scale[i, k],
+                            df=float(df[i]), transform=_NAMES[int(code[i])], last_year=int(g.t[i, -1]),
+                            last_value=float(g.y[i, -1]), n=g.n, cv_error=cv_i, lower=0.0 if censored[i] else None))
+    return out
+
+
+# --- entry points -------------------------------------------------------------------------------------
+
+def fit_many(series, units, horizons, model: str | None = None) -> list:
+    """Forecasts of many series at once: ``series`` a list of (years, values), ``units`` and
+    ``horizons`` (the years to forecast) one per series. ``model`` forces one registered model (no
+    choice, no plausibility guard: the backtest scores it as it is). Returns a ``Forecast`` or None per
+    series, in input order: None for fewer than two points, no year to forecast, a model that cannot
+    be fitted to it, or a ``series_problem`` (the other series go on)."""
+    if model is not None and model not in MODELS:
+        raise KeyError(f"no forecast model {model!r}; registered: {', '.join(MODELS)}")
+    prepared, out = {}, [None] * len(series)
+    for i, ((years, values), unit, hor) in enumerate(zip(series, units, horizons)):
+        problem, t, y = _prepare(years, values, unit)
+        if problem is not None or len(t) < 2:
+            continue
+        fy = sorted({int(v) for v in hor if v > t[-1]})
+        if fy:
+            prepared.setdefault(len(t), []).append((i, t, y, unit, fy))
+    for n, items in sorted(prepared.items()):
+        m = max(len(it[4]) for it in items)
+        fy = np.full((len(items), m), np.nan)
+        for r, it in enumerate(items):
+            fy[r, :len(it[4])] = it[4]
+        g = _Group(np.array([it[1] for it in items]), np.array([it[2] for it in items]),
+                   np.array([it[3] for it in items], dtype=object), fy)
+        for it, fc in zip(items, _group_forecasts(g, model)):
+            out[it[0]] = fc
+    return out
 
 
 def fit_forecast(years, values, horizon_years, unit: str = "count", model: str | None = None) -> Forecast | None:
-    """Forecast ``horizon_years`` from a yearly series; None when there is fewer than two points.
+    """Forecast ``horizon_years`` from one yearly series: ``fit_many`` with one series.
 
-    ``model`` forces one candidate (used by the backtest); otherwise the ladder chooses. Missing
-    values are gaps; two values for one year raise ``SeriesError``.
+    None when there are fewer than two points or no year after the last; ``model`` forces one
+    registered model. A series that cannot be forecast as given (``series_problem``: two values for
+    one year, an infinite value, a negative count) raises ``SeriesError`` with its code.
     """
-    t, y = clean_series(years, values)
-    n = len(t)
-    if n < 2:
-        return None
-    fy = np.asarray(sorted({int(v) for v in horizon_years if v > t[-1]}), dtype=float)
-    if not len(fy):
-        return None
-    cands = candidates_for(n, unit, y)
-    cv: dict[str, float] = {}
-    if model is not None:
-        if model not in cands:
-            return None
-        ranked = [model]
-    elif n >= MIN_N_SELECT:
-        # compare on common origins: candidates that can be scored on at least two origins
-        cands = [m for m in cands if MODELS[m].min_n <= n - 2]
-        start = max(3, *(MODELS[m].min_n for m in cands))
-        cv = {m: rolling_origin_mae(m, t, y, unit, min_train=start) for m in cands}
-        key = dict(zip(cands, rank_key(np.array([cv[m] for m in cands]))))
-        ranked = sorted(cands, key=lambda m: (key[m], CANDIDATES.index(m)))
-    else:
-        ranked = ["drift"] + [m for m in cands if m != "drift"]
-    for m in ranked:
-        try:
-            loc, scale, df, transform = _fit_one(m, t, y, fy, unit)
-        except (ValueError, np.linalg.LinAlgError):
-            continue
-        if not (np.all(np.isfinite(loc)) and np.all(np.isfinite(scale))):
-            continue
-        if model is None and not _plausible(m, loc, transform, y, fy, t):
-            continue
-        scale = np.maximum(scale, _floor_scale(unit, float(y[-1]), transform, fy - t[-1]))
-        return Forecast(model=m, years=fy.astype(int), loc=loc, scale=scale, df=df, transform=transform,
-                        last_year=int(t[-1]), last_value=float(y[-1]), n=n, cv_error=cv,
-                        lower=lower_for(unit, transform))
-    return None
-
-
+    problem = series_problem(years, values, unit)
+    if problem is not None:
+        raise SeriesError(f"series: {problem[1]}; expected one finite, possible value per year", code=problem[0])
+    return fit_many([(years, values)], [unit], [horizon_years], model=model)[0]

@@ -33,8 +33,7 @@ from ..actuals.load import Actuals
 from ..actuals.table import as_actuals_table
 from ..actuals.definitions import choose_definition, definition_in_force, issued_year
 from ..words.explain import explain
-from ..forecast.batch import fit_many
-from ..forecast.ladder import fit_forecast
+from ..forecast.ladder import fit_forecast, fit_many, series_problem
 from ..parallel import map_ordered, scheduler_from_env
 from .pace import fastest_changes, is_relative, pace, ratio_and_category
 from .proxy import parent_forecast, parent_change
@@ -207,7 +206,7 @@ def _indexed(act: pd.DataFrame, vocab) -> tuple[SeriesStore, dict]:
 
 
 def _fit_all(targets: pd.DataFrame, store: SeriesStore, horizons: dict, vocab) -> dict:
-    """Every series a verdict forecasts, fitted at once (``batch.fit_many``): keyed like ``fits``."""
+    """Every series a verdict forecasts, fitted at once (``ladder.fit_many``): keyed like ``fits``."""
     todo: dict = {}
     for tr in targets[["region", "indicator", "breakdown", "definition", "in_force", "year"]].itertuples(index=False):
         s, definition = store.get(tr.region, tr.indicator, tr.breakdown, tr.definition or None, tr.in_force or None)
@@ -260,6 +259,10 @@ def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
 
 def _forecast_verdict(r, tr, ind, s, t, y, year, low, high, catalog, store, horizons, fits, thresholds) -> None:
     fc, detail = None, None
+    problem = series_problem(t, y, ind.unit) if len(s) >= 2 and year > t[-1] else None
+    if problem is not None:  # a series that cannot be forecast as given: no verdict from it, and why
+        r.update(status="insufficient_data", status_detail=f"bad series: {problem[0]}", series_problem=problem[0])
+        return
     if len(s) >= 2 and year > t[-1]:
         key = (tr.region, tr.indicator, tr.breakdown, r["definition"])
         if key not in fits:
@@ -301,7 +304,7 @@ def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str
     t, y = s.year, s.value
     years = list(range(int(t[-1]) + 1, until + 1))
     rows = [{"year": int(t[-1]), "forecast": y[-1], "lo80": y[-1], "hi80": y[-1], "proxy": len(s) < 2}]
-    own = fit_forecast(t, y, years, ind.unit) if len(s) >= 2 else None
+    own = fit_forecast(t, y, years, ind.unit) if len(s) >= 2 and series_problem(t, y, ind.unit) is None else None
     for yr in years:
         if len(s) >= 2:
             fc = own

@@ -22,7 +22,8 @@ import math
 
 import numpy as np
 
-from ..forecast.ladder import Forecast, _forward, fit_forecast
+from ..forecast.distribution import Forecast, forward
+from ..forecast.ladder import fit_forecast, series_problem
 from ..units import unit_of
 from .pace import pace
 
@@ -33,6 +34,10 @@ MIN_RELATIVE_PROXY = 10
 
 @functools.lru_cache(maxsize=4096)
 def _fit_cached(t: tuple, y: tuple, year: int, unit: str):
+    """The parent's forecast; None for a parent series that cannot be forecast as given (the next
+    parent is tried)."""
+    if series_problem(t, y, unit) is not None:
+        return None
     return fit_forecast(np.asarray(t), np.asarray(y), [year], unit)
 
 
@@ -64,7 +69,7 @@ def _parent_fit(t, y, y0_year, year, unit, parent):
     fc = _fit_cached(tuple(t), tuple(y), int(t[-1] + year - y0_year), unit)
     if fc is None:
         return None
-    centre = _forward(np.asarray([np.interp(year, t, y)]), fc.transform)
+    centre = forward(np.asarray([np.interp(year, t, y)]), fc.transform)
     return dataclasses.replace(fc, years=np.asarray([year]), loc=centre, scale=fc.scale[-1:],
                                model=f"{fc.model}, centred on {parent}'s actual")
 
@@ -86,7 +91,7 @@ def shift_to(parent: Forecast, parent_value: float, child_value: float, unit: st
     child keeps the parent's growth rate and stays above zero. Anything else is shifted.
     """
     if parent.transform == "logit":
-        d = float(_forward(np.asarray([child_value]), "logit")[0] - _forward(np.asarray([parent_value]), "logit")[0])
+        d = float(forward(np.asarray([child_value]), "logit")[0] - forward(np.asarray([parent_value]), "logit")[0])
         return dataclasses.replace(parent, loc=parent.loc + d, model=model, last_value=child_value)
     if unit_of(unit).nonnegative:
         k = child_value / parent_value

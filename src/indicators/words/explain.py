@@ -15,7 +15,8 @@ from ..rules import Thresholds
 from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
-           "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "KIND_LABELS",
+           "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label"]
 
 STATUS_LABELS = {
@@ -214,6 +215,14 @@ def report_title(region: str, region_en: str, domain: str | None, lang: str) -> 
     return f"{region_en} ({region}): progress on {d + ' ' if d else ''}plan targets"
 
 
+# why a series cannot be forecast (``forecast.ladder.SERIES_PROBLEMS``), in the sentence of its verdict
+SERIES_PROBLEM_WORDS = {
+    "zh": {"duplicate_year": "同一年份有两个数值", "infinite": "有无穷大的数值", "negative": "有不可能为负的负值",
+           "above_100": "有超过 100% 的比例"},
+    "en": {"duplicate_year": "two values for one year", "infinite": "an infinite value",
+           "negative": "a negative value where none is possible", "above_100": "a share above 100%"},
+}
+
 _PHRASES = {
     "zh": dict(
         head="{year} 目标{breakdown} {cmp}{target}{band}", sep="：", end="。",
@@ -222,6 +231,7 @@ _PHRASES = {
         thin="只有 {n} 个实际值（{latest_year} 年 {latest}），上级地区也无可参照的趋势，无法估计达标概率；需每年 {required}",
         thin_met="只有 {n} 个实际值（{latest_year} 年 {latest}，已达到目标水平），上级地区也无可参照的趋势，无法估计达标概率",
         none="尚无实际值，无法估计达标概率。请补充实际数据",
+        bad_series="实际数据无法直接使用（{reason}），无法估计达标概率；请核对数据",
         past="该年未报实际值，",
         forecast="按当前趋势预计 {forecast}（80% 区间 {lo}–{hi}），达标概率 {p}（{status}）",
         proxy="，参照{proxy}的趋势推算（本地只有 {n} 个实际值）",
@@ -242,6 +252,7 @@ _PHRASES = {
         thin_met="only {n} actual value ({latest} in {latest_year}, already at the target) and no parent region with "
                  "a trend, so no probability",
         none="no actual values yet, so no probability. Add actuals to assess it",
+        bad_series="the actuals cannot be used as they are ({reason}), so no probability; check the data",
         past="no actual reported for that year; ",
         forecast="on the current trend {forecast} expected (80% interval {lo}–{hi}), {p} chance of meeting it ({status})",
         proxy=", projected along the trend of {proxy} (only {n} local actual)",
@@ -260,12 +271,13 @@ _PHRASES = {
 }
 
 
-# the forecast models of ``forecast.ladder.MODELS`` as a sentence names them (a proxy's model is the
+# the forecast models of ``forecast.models.MODELS`` as a sentence names them (a proxy's model is the
 # parent's: the sentence says "along the trend of" the parent already)
 MODEL_LABELS = {
-    "zh": {"naive": "保持最新值", "drift": "平均年变化", "linear": "线性趋势", "weighted": "近年加权趋势",
+    "zh": {"naive": "保持最新值", "drift": "平均年变化", "shrunk_drift": "按波动收缩的平均年变化", "linear": "线性趋势", "weighted": "近年加权趋势",
            "loglinear": "按比例增长趋势", "theta": "指数平滑加趋势"},
-    "en": {"naive": "last value held", "drift": "average yearly change", "linear": "linear trend",
+    "en": {"naive": "last value held", "drift": "average yearly change",
+           "shrunk_drift": "average yearly change shrunk by its noise", "linear": "linear trend",
            "weighted": "recency-weighted trend", "loglinear": "proportional growth trend",
            "theta": "exponential smoothing with drift"},
 }
@@ -401,6 +413,8 @@ def explain(r: dict, lang: str = "zh", thresholds: Thresholds = Thresholds()) ->
     if r["status"] == "insufficient_data":
         if not r["n_points"]:
             return head + ph["none"].format(**v) + ph["end"]
+        if r.get("series_problem"):
+            return head + ph["bad_series"].format(reason=SERIES_PROBLEM_WORDS[lang][r["series_problem"]]) + ph["end"]
         return head + (ph["thin_met"] if r.get("latest_meets") else ph["thin"]).format(**v) + ph["end"]
     s = head + (ph["past"] if r["as_of"] is not None and r["year"] <= r["as_of"] else "") + ph["forecast"].format(**v)
     if r["proxy_region"]:
