@@ -274,8 +274,8 @@ _PHRASES = {
 # the forecast models of ``forecast.models.MODELS`` as a sentence names them (a proxy's model is the
 # parent's: the sentence says "along the trend of" the parent already)
 MODEL_LABELS = {
-    "zh": {"naive": "保持最新值", "drift": "平均年变化", "shrunk_drift": "按波动收缩的平均年变化", "linear": "线性趋势", "weighted": "近年加权趋势",
-           "loglinear": "按比例增长趋势", "theta": "指数平滑加趋势"},
+    "zh": {"naive": "保持最新值", "drift": "平均年变化", "shrunk_drift": "按波动收缩的平均年变化", "linear": "线性趋势",
+           "weighted": "近年加权趋势", "loglinear": "按比例增长趋势", "theta": "指数平滑加趋势"},
     "en": {"naive": "last value held", "drift": "average yearly change",
            "shrunk_drift": "average yearly change shrunk by its noise", "linear": "linear trend",
            "weighted": "recency-weighted trend", "loglinear": "proportional growth trend",
