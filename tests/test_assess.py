@@ -164,7 +164,8 @@ def test_assess_statuses_on_synthetic_data(tmp_path):
     assert r.loc["sec_voc_student_teacher_ratio", "status"] == "met"
     # +2 points a year from 44 gives 46 in 2022, above 45: more likely than not
     share = r.loc["voc_share_of_senior_secondary_enrollment"]
-    assert share["status_detail"] == "forecast" and share["p_meet"] > 0.5 and share["forecast"] == pytest.approx(46, abs=0.2)
+    # (the calibrated median: the drift's 46, moved toward 44 as far as past trends fell short of theirs)
+    assert share["status_detail"] == "forecast" and share["p_meet"] > 0.5 and 45 < share["forecast"] <= 46
     # 52% rising 2 a year cannot reach 70% next year
     dual = r.loc["sec_voc_dual_qualified_teacher_share"]
     assert dual["status"] == "off_track" and dual["pace_category"] == "insufficient"
@@ -232,7 +233,8 @@ def test_proxy_interpolates_the_parent_and_skips_small_counts(tmp_path):
     share = r.loc["sec_voc_dual_qualified_teacher_share"]
     # parent 44 in 2019 (interpolated), drift +2 a year -> 50 in 2022: the district 50 + (50 - 44) = 56
     assert share["status_detail"] == "proxy: trend of 聊城市"
-    assert share["forecast"] == pytest.approx(56.0, abs=0.5) and share["p_meet"] > 0.5
+    # (calibrated on provinces carried along the nation's trend: they followed it only in part)
+    assert 50 < share["forecast"] <= 56.0 and share["p_meet"] > 0.5
     # one school does not follow the city's growth rate
     assert r.loc["sec_voc_schools", "status"] == "insufficient_data"
 

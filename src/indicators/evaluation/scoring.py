@@ -16,7 +16,7 @@ from ..forecast.ladder import CANDIDATES
 
 __all__ = ["accuracy_table", "choice_table", "brier_score", "brier_table", "reliability_table", "tidy_reliability",
            "reliability_gap", "status_table", "goals_table", "format_report", "mase", "HORIZONS", "MODELS", "BINS",
-           "TIDY_COLUMNS", "GOALS", "FLAG_MODELS"]
+           "TIDY_COLUMNS", "GOALS", "FLAG_MODELS", "CALIBRATED", "calibration_goals", "format_calibration"]
 
 HORIZONS = (1, 2, 3)               # years ahead: a plan's targets are typically 1-3 years away
 MODELS = CANDIDATES + ("ladder",)  # every candidate forced, and the ladder's own choice
@@ -208,7 +208,35 @@ def goals_table(tidy: pd.DataFrame) -> pd.DataFrame:
     rows += [("goals", "real", m, "all", "brier", v, n) for m, (v, n) in b.items()]
     rows.append(("goals", "real", "ladder", "all", "met_brier_below_both_rules",
                  float(b["ladder"][0] < min(b["latest"][0], b["weighted_trend"][0])), b["ladder"][1]))
+    for dataset in CALIBRATED:
+        if dataset in set(tidy["dataset"]):
+            rows += calibration_goals(tidy, dataset)
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
+
+
+CALIBRATED = ("real_holdout", "real_lopo")  # the calibrated ladder judged on errors it was not fitted on
+
+
+def calibration_goals(tidy: pd.DataFrame, dataset: str) -> list[tuple]:
+    """The calibration's goals on one honest dataset, per horizon 1, 2 and 3: every reliability bin
+    with >= 50 cases within 0.10, 80% coverage 0.75-0.85, and (per horizon and pooled) a Brier score
+    below both simple rules."""
+    rows = []
+    for h in [*(str(h) for h in HORIZONS), "all"]:
+        if h != "all":
+            gap, nbins = reliability_gap(tidy, dataset, h)
+            rows += [("goals", dataset, "ladder", h, "reliability_max_gap", gap, nbins),
+                     ("goals", dataset, "ladder", h, "met_reliability_gap<=0.10",
+                      float(gap <= GOALS["reliability_gap"]), nbins)]
+            cov, n = _pick(tidy, "accuracy", dataset, "ladder", h, "coverage80")
+            rows += [("goals", dataset, "ladder", h, "coverage80", cov, n),
+                     ("goals", dataset, "ladder", h, "met_coverage80_in_0.75-0.85",
+                      float(GOALS["coverage_low"] <= cov <= GOALS["coverage_high"]), n)]
+        b = {m: _pick(tidy, "flags", dataset, m, h, "brier") for m in FLAG_MODELS}
+        rows += [("goals", dataset, m, h, "brier", v, n) for m, (v, n) in b.items()]
+        rows.append(("goals", dataset, "ladder", h, "met_brier_below_both_rules",
+                     float(b["ladder"][0] < min(b["latest"][0], b["weighted_trend"][0])), b["ladder"][1]))
+    return rows
 
 
 def format_report(tidy: pd.DataFrame) -> str:
@@ -249,4 +277,28 @@ def format_report(tidy: pd.DataFrame) -> str:
             st.set_index(["model", "metric"])[["value", "n"]].round(3).to_string(), ""]
     g = tidy[tidy["section"] == "goals"]
     out += ["== goals ==", g.set_index(["dataset", "model", "horizon", "metric"])[["value", "n"]].round(4).to_string(), ""]
+    out += [format_calibration(tidy)]
     return "\n".join(out)
+
+
+def format_calibration(tidy: pd.DataFrame) -> str:
+    """The calibration's goal figures, one line per honest dataset and horizon (what
+    ``benchmarks/calibrate.py`` prints after rebuilding the maps)."""
+    g = tidy[tidy["section"] == "goals"]
+    out = ["== calibrated p_meet and intervals, judged on errors they were not fitted on ==",
+           "dataset       h    max gap (bins>=50)  coverage80   Brier ladder / latest / trend   goals met"]
+    for dataset in CALIBRATED:
+        for h in ("1", "2", "3", "all"):
+            pick = lambda m, metric: _pick(g, "goals", dataset, m, h, metric)[0]  # noqa: E731
+            if math.isnan(pick("ladder", "brier")):
+                continue
+            met = [pick("ladder", m) for m in ("met_reliability_gap<=0.10", "met_coverage80_in_0.75-0.85",
+                                               "met_brier_below_both_rules")]
+            marks = " ".join("-" if math.isnan(v) else ("yes" if v else "NO") for v in met)
+            gap, cov = pick("ladder", "reliability_max_gap"), pick("ladder", "coverage80")
+            gap_s = "" if math.isnan(gap) else f"{gap:.3f}"
+            cov_s = "" if math.isnan(cov) else f"{cov:.3f}"
+            out.append(f"{dataset:13s} {h:4s} {gap_s:>18s}  {cov_s:>10s}   {pick('ladder', 'brier'):.3f} / "
+                       f"{pick('latest', 'brier'):.3f} / {pick('weighted_trend', 'brier'):.3f}"
+                       f"          {marks}")
+    return "\n".join(out) + "\n"

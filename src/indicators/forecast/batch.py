@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import calibration as calib  # calibration seam
 from . import ladder as F
 from .models import WEIGHT_DECAY, theta_many
 from ..units import unit_of
@@ -256,10 +257,11 @@ def _group_forecasts(g: _Group, model: str | None) -> list:
     return out
 
 
-def fit_many(series, units, horizons, model: str | None = None) -> list:
+def fit_many(series, units, horizons, model: str | None = None, calibrated: bool = True) -> list:
     """``ladder.fit_forecast`` for many series at once: ``series`` is a list of (years, values),
     ``units`` and ``horizons`` (the years to forecast) one per series; ``model`` forces one candidate
-    as ``fit_forecast(model=...)`` does. Returns a Forecast or None per series, in input order."""
+    as ``fit_forecast(model=...)`` does. Returns a Forecast or None per series, in input order.
+    ``calibrated=False``: the ladder's raw distributions (what ``evaluation.calibrate`` fits on)."""
     prepared, out = {}, [None] * len(series)
     for i, ((years, values), unit, hor) in enumerate(zip(series, units, horizons)):
         t, y = F.clean_series(years, values)
@@ -276,5 +278,5 @@ def fit_many(series, units, horizons, model: str | None = None) -> list:
         g = _Group(np.array([it[1] for it in items]), np.array([it[2] for it in items]),
                    np.array([it[3] for it in items], dtype=object), fy)
         for it, fc in zip(items, _group_forecasts(g, model)):
-            out[it[0]] = fc
+            out[it[0]] = fc if model is not None or not calibrated else calib.apply(fc, it[3])  # calibration seam
     return out

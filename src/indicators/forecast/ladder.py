@@ -83,6 +83,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from . import calibration as calib  # calibration seam
 from . import models
 from ..errors import SeriesError
 from ..units import unit_of
@@ -167,9 +168,12 @@ class Forecast:
     n: int
     cv_error: dict = field(default_factory=dict)  # rolling-origin MAE of each candidate, when selected
     lower: float | None = None             # censoring point on the model scale (0 for counts)
+    # calibration seam (forecast/calibration.py): per forecast year the map from the model's
+    # probabilities to calibrated ones, read by quantile, cdf and prob; () is the raw model
+    calibration: tuple = ()
 
     def quantile(self, q: float) -> np.ndarray:
-        out = self.loc + self.scale * float(_ppf(q, self.df))
+        out = self.loc + self.scale * _ppf(calib.levels(self.calibration, q, len(self.loc)), self.df)
         if self.lower is not None:
             out = np.maximum(out, self.lower)  # censored: the mass below zero sits at zero
         return _inverse(out, self.transform)
@@ -189,14 +193,17 @@ class Forecast:
         z = _forward(np.asarray([value]), self.transform)[0]
         if self.lower is not None and z < self.lower:
             return 0.0
-        return float(_cdf((z - self.loc[i]) / self.scale[i], self.df))
+        return calib.probability(self.calibration, i, float(_cdf((z - self.loc[i]) / self.scale[i], self.df)))
 
     def prob(self, year: int, low: float | None = None, high: float | None = None) -> float:
         """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``:
         a forecast of a year not yet observed is never certain."""
         p_high = self.cdf(year, high) if high is not None else 1.0
         p_low = self.cdf(year, low) if low is not None else 0.0
-        return float(min(1.0 - P_LIMIT, max(P_LIMIT, p_high - p_low)))
+        if p_high <= 0.0:  # entirely below what the quantity can be (a negative count)
+            return P_LIMIT
+        limit = max(P_LIMIT, calib.floor(self.calibration, self._index(year)))  # calibration seam
+        return float(min(1.0 - limit, max(limit, p_high - p_low)))
 
     def _index(self, year: int) -> int:
         hits = np.flatnonzero(self.years == year)
@@ -372,9 +379,10 @@ def fit_forecast(years, values, horizon_years, unit: str = "count", model: str |
         if model is None and not _plausible(m, loc, transform, y, fy, t):
             continue
         scale = np.maximum(scale, _floor_scale(unit, float(y[-1]), transform, fy - t[-1]))
-        return Forecast(model=m, years=fy.astype(int), loc=loc, scale=scale, df=df, transform=transform,
-                        last_year=int(t[-1]), last_value=float(y[-1]), n=n, cv_error=cv,
-                        lower=lower_for(unit, transform))
+        fc = Forecast(model=m, years=fy.astype(int), loc=loc, scale=scale, df=df, transform=transform,
+                      last_year=int(t[-1]), last_value=float(y[-1]), n=n, cv_error=cv,
+                      lower=lower_for(unit, transform))
+        return fc if model is not None else calib.apply(fc, unit)  # calibration seam: the ladder's choice
     return None
 
 
