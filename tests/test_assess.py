@@ -172,7 +172,8 @@ def test_assess_statuses_on_synthetic_data(tmp_path):
     # one local point: carried along the parent's +10% a year: 5000 * 1.1 = 5500, far below 10000
     prox = r.loc["training_person_days"]
     assert prox["status_detail"].startswith("proxy") and prox["proxy_region"] == "聊城市"
-    assert prox["forecast"] == pytest.approx(5500, rel=0.02) and prox["status"] == "off_track"
+    # (calibrated: provinces followed the nation's trend only in part, so below 5500)
+    assert 5000 < prox["forecast"] <= 5500 and prox["status"] == "off_track"
     assert "聊城市" in prox["explanation"]
     assert r.loc["onsite_training_bases", "status"] == "insufficient_data"
 
@@ -234,7 +235,7 @@ def test_proxy_interpolates_the_parent_and_skips_small_counts(tmp_path):
     # parent 44 in 2019 (interpolated), drift +2 a year -> 50 in 2022: the district 50 + (50 - 44) = 56
     assert share["status_detail"] == "proxy: trend of 聊城市"
     # (calibrated on provinces carried along the nation's trend: they followed it only in part)
-    assert 50 < share["forecast"] <= 56.0 and share["p_meet"] > 0.5
+    assert 50 < share["forecast"] <= 56.0 and (share["p_meet"] > 0.5) == (share["forecast"] > 55.0)
     # one school does not follow the city's growth rate
     assert r.loc["sec_voc_schools", "status"] == "insufficient_data"
 

@@ -45,7 +45,7 @@ from .scoring import (HORIZONS, MODELS, TIDY_COLUMNS, accuracy_table, brier_tabl
 
 __all__ = ["Series", "real_series", "load_m3_yearly", "load_inputs", "evaluate_series", "evaluate_many",
            "flag_cases", "run_backtest", "write_backtest", "mase_scale", "calibration_folds",
-           "calibration_report",
+           "calibration_report", "origin_tables",
            "SEED", "AMBITIONS", "LEVEL", "M3_LENGTHS", "QUICK"]
 
 SEED = 20261121                    # fixed seed of the M3 truncation lengths
@@ -271,7 +271,7 @@ def evaluate_series(series: Series, **kwargs) -> pd.DataFrame:
 
 def flag_cases(series: Series | list[Series], horizons: tuple[int, ...] = HORIZONS,
                ambitions: tuple[float, ...] = AMBITIONS, comparators: tuple[str, ...] = COMPARATORS,
-               folds: dict | None = None) -> pd.DataFrame:
+               folds: dict | None = None, around: str = "outcome") -> pd.DataFrame:
     """Targets with a known outcome, assessed h years before their year; one row per target.
 
     For each year Y with an actual v, targets a*v for each ambition a are posed as floors (>=) and
@@ -284,6 +284,13 @@ def flag_cases(series: Series | list[Series], horizons: tuple[int, ...] = HORIZO
     the question is whether the flag knows on which side of the realised value the year will land.
     ``ladder`` is the raw ladder; ``folds`` add the cases they judge again under their name, with
     ``ladder`` from the fold's calibrated forecast (as in ``evaluate_many``).
+
+    ``around="origin"`` poses the targets around the latest value known at the origin instead (a
+    plan's target is set from its baseline, before the outcome). Posed around the outcome, a target
+    is met exactly when its ambition is <= 1 whatever the forecast said, so even a perfectly
+    calibrated p_meet looks over-confident in the extreme bins when its spread is wide
+    (``tests/test_calibration.py``); posed at the origin, the outcome is as uncertain as the
+    forecast says, and the reliability table measures calibration itself.
     """
     many = [series] if isinstance(series, Series) else list(series)
     cases = []
@@ -301,23 +308,26 @@ def flag_cases(series: Series | list[Series], horizons: tuple[int, ...] = HORIZO
     rows = []
     for (s, j, h, known), fc in zip(cases, fcs):
         if fc is not None:
-            rows += _case_rows(s, j, h, known, fc, ambitions, comparators)
+            rows += _case_rows(s, j, h, known, fc, ambitions, comparators, around=around)
     for name, fold in (folds or {}).items():
         for (s, j, h, known), fc in zip(cases, fcs):
             if fc is not None and fold.keeps(s, fc.last_year):
-                rows += _case_rows(s, j, h, known, fold.forecast(s, fc), ambitions, comparators, name)
+                rows += _case_rows(s, j, h, known, fold.forecast(s, fc), ambitions, comparators, name, around)
     return pd.DataFrame(rows, columns=CASE_COLUMNS)
 
 
-def _case_rows(s: Series, j: int, h: int, known, fc, ambitions, comparators, dataset: str | None = None
-               ) -> list[tuple]:
+def _case_rows(s: Series, j: int, h: int, known, fc, ambitions, comparators, dataset: str | None = None,
+               around: str = "outcome") -> list[tuple]:
     year, actual = int(s.t[j]), float(s.y[j])
     tt, yy = s.t[known], s.y[known]
+    base = actual if around == "outcome" else float(yy[-1])
+    if base == 0:
+        return []  # every multiple of 0 is 0: no ambition levels to pose
     level, slope = weighted_trend(tt, yy)
     projection = level + slope * (year - tt[-1])
     rows = []
     for a in ambitions:
-        target = a * actual
+        target = a * base
         for cmp in comparators:
             low, high = meets_interval(target, cmp, s.direction, s.unit)
             rows.append((dataset or s.dataset, s.key, year, h, int(known.sum()), a, cmp, target,
@@ -354,6 +364,7 @@ def run_backtest(real: list[Series], m3: list[Series], m3_last_origins: int | No
     errors = pd.concat([evaluate_many(real, models=MODELS + ("pooled",), folds=folds),
                         evaluate_many(m3, last_origins=m3_last_origins)], ignore_index=True)
     cases = flag_cases(real, folds=folds)
+    origin = flag_cases(real, folds=folds, around="origin")
     config = pd.DataFrame([
         ("config", "real", "", "all", "series", float(len(real)), len(real)),
         ("config", "m3", "", "all", "series", float(len(m3)), len(m3)),
@@ -367,10 +378,18 @@ def run_backtest(real: list[Series], m3: list[Series], m3_last_origins: int | No
          float(m3_last_origins) if m3_last_origins else math.nan, len(m3)),
     ], columns=TIDY_COLUMNS)
     tidy = pd.concat([config, accuracy_table(errors), choice_table(errors), brier_table(cases),
-                      tidy_reliability(cases), status_table(cases)], ignore_index=True)
+                      tidy_reliability(cases), status_table(cases), origin_tables(origin)], ignore_index=True)
     tidy = pd.concat([tidy, goals_table(tidy)], ignore_index=True)
     tidy["n"] = tidy["n"].astype("int64")
-    return {"tidy": tidy[TIDY_COLUMNS], "errors": errors, "cases": cases}
+    return {"tidy": tidy[TIDY_COLUMNS], "errors": errors, "cases": cases, "origin_cases": origin}
+
+
+def origin_tables(origin: pd.DataFrame) -> pd.DataFrame:
+    """Brier score and reliability of the flags on targets posed at the origin (``flag_cases``,
+    ``around="origin"``): the sections ``flags_origin`` and ``reliability_origin``."""
+    flags = brier_table(origin)
+    flags = flags[flags["section"] == "flags"].assign(section="flags_origin")
+    return pd.concat([flags, tidy_reliability(origin).assign(section="reliability_origin")], ignore_index=True)
 
 
 def calibration_folds(real: list[Series]) -> dict:
@@ -389,7 +408,9 @@ def calibration_report(real: list[Series]) -> tuple[pd.DataFrame, str]:
     folds = calibration_folds(real)
     errors = evaluate_many(real, models=("naive", "drift", "ladder"), folds=folds)
     cases = flag_cases(real, folds=folds)
-    tidy = pd.concat([accuracy_table(errors), brier_table(cases), tidy_reliability(cases)], ignore_index=True)
+    origin = flag_cases(real, folds=folds, around="origin")
+    tidy = pd.concat([accuracy_table(errors), brier_table(cases), tidy_reliability(cases), origin_tables(origin)],
+                     ignore_index=True)
     goals = pd.DataFrame([r for d in CALIBRATED for r in calibration_goals(tidy, d)], columns=TIDY_COLUMNS)
     return goals, format_calibration(goals)
 
