@@ -29,7 +29,7 @@ def main() -> int:
     import indicators
     from indicators.actuals.load import bundled_data_dir, load_actuals
     from indicators.evaluation.backtest import calibration_report, real_series
-    from indicators.evaluation.calibrate import build
+    from indicators.evaluation.calibrate import build, proxy_holdout
     from indicators.forecast import calibration
     from indicators.writing import write_atomic
 
@@ -53,6 +53,8 @@ def main() -> int:
     if not args.no_report:
         _, report = calibration_report(real)
         print(report)
+        print("== the proxy maps, each province judged with the maps of the other 30 ==")
+        print(proxy_holdout(pits).round(3).to_string(index=False))
         print(f"total {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -228,6 +228,9 @@ def test_proxy_errors_are_measured_on_provinces_through_the_nation():
     # A grows 2%/yr against the nation's 5%: its later values sit low in the carried forecasts
     a = pits[(pits["group"] == "A省") & (pits["h"] == 3)]
     assert (a["u"] < 0.5).all()
+    judged = K.proxy_holdout(pits)  # too few provinces for a map: the raw spread is kept
+    assert set(judged["path"]) == {"proxy_trend", "proxy_actual"}
+    assert (judged["coverage80_raw"] == judged["coverage80_lopo"]).all()
 
 
 # --- why the reliability goal cannot be met on targets posed around the outcome ------------

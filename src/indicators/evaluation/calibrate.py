@@ -35,6 +35,7 @@ from ..units import unit_of
 from ..verdicts.proxy import MIN_RELATIVE_PROXY, carry, parent_year
 
 __all__ = ["ladder_pits", "proxy_pits", "fit_calibration", "known_by", "TemporalFold", "LopoFold", "build",
+           "proxy_holdout",
            "provenance", "PIT_COLUMNS", "MIN_CASES", "MIN_SERIES", "HOLDOUT_CUT", "NATION", "COMMAND"]
 
 PIT_COLUMNS = ["path", "series", "group", "origin", "year", "h", "n", "kind", "direction", "u"]
@@ -195,6 +196,24 @@ class LopoFold:
 
     def forecast(self, series, fc):
         return C.apply(C.raw(fc), series.unit, self.table_for(region_of(series)))
+
+
+def proxy_holdout(pits: pd.DataFrame) -> pd.DataFrame:
+    """The proxy maps judged leaving one province out: per path and years ahead, how often the
+    province's value fell inside the 80% interval, raw and calibrated with the maps of the other
+    provinces, and the share below the calibrated 10% quantile."""
+    rows = []
+    proxy = pits[pits["path"].str.startswith("proxy")]
+    calibrated = pd.Series(np.nan, index=proxy.index)
+    for group in sorted(set(proxy["group"])):
+        table = fit_calibration(proxy[proxy["group"] != group])
+        own = proxy[proxy["group"] == group]
+        calibrated[own.index] = [C.probability(((table.map_for(r.path, r.h, C.ANY, r.kind), r.direction),), 0, r.u)
+                                 for r in own.itertuples()]
+    for (path, h), d in proxy.assign(cal=calibrated).groupby(["path", "h"], sort=True):
+        inside = lambda u: float(((u > 0.1) & (u < 0.9)).mean())  # noqa: E731
+        rows.append((path, int(h), len(d), inside(d["u"]), inside(d["cal"]), float((d["cal"] < 0.1).mean())))
+    return pd.DataFrame(rows, columns=["path", "h", "cases", "coverage80_raw", "coverage80_lopo", "below_q10_lopo"])
 
 
 # --- the shipped file -----------------------------------------------------------------------------
