@@ -196,11 +196,12 @@ class Forecast:
         return calib.probability(self.calibration, i, float(_cdf((z - self.loc[i]) / self.scale[i], self.df)))
 
     def prob(self, year: int, low: float | None = None, high: float | None = None) -> float:
-        """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``:
-        a forecast of a year not yet observed is never certain."""
+        """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``, nor
+        than the calibration's evidence allows (``calibration.floor``): a forecast of a year not yet
+        observed is never certain. A range below what the quantity can be gets ``P_LIMIT``."""
         p_high = self.cdf(year, high) if high is not None else 1.0
         p_low = self.cdf(year, low) if low is not None else 0.0
-        if p_high <= 0.0:  # entirely below what the quantity can be (a negative count)
+        if p_high <= 0.0:  # calibration seam: entirely below what the quantity can be (a negative count)
             return P_LIMIT
         limit = max(P_LIMIT, calib.floor(self.calibration, self._index(year)))  # calibration seam
         return float(min(1.0 - limit, max(limit, p_high - p_low)))
