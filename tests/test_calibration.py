@@ -96,15 +96,17 @@ def test_fit_forecast_and_fit_many_give_the_same_calibrated_forecast():
     assert indicators.fit_forecast(t, y, [2021], "percent").calibration  # the public door too
 
 
-def test_calibration_widens_the_ladders_three_year_interval():
-    # the bundled map for 3 years ahead at 6-9 points says the raw interval was too narrow (it covered
-    # 0.66 of outcomes): the calibrated one is wider
+def test_the_calibrated_interval_is_as_wide_as_the_errors_were():
+    # made-up 8-point series, 3 years ahead: the interval is the model's, read at the levels where the
+    # cell's past outcomes fell 10% and 90% of the time: wider exactly when the raw one covered less
     t = np.arange(2012, 2020, dtype=float)
     y = 500 + 10 * (t - 2012) + np.array([3, -4, 5, -2, 1, -3, 4, 0.0])
     fc = F.fit_forecast(t, y, [2022], unit="persons")
     lo, hi = fc.interval(0.8)
     rlo, rhi = C.raw(fc).interval(0.8)
-    assert (hi - lo)[0] > 1.2 * (rhi - rlo)[0]
+    levels = C.levels(fc.calibration, 0.9, 1)[0] - C.levels(fc.calibration, 0.1, 1)[0]
+    assert fc.calibration[0][0] is C.shipped().map_for("ladder", 3, 8, "count")
+    assert ((hi - lo)[0] > (rhi - rlo)[0]) == (levels > 0.8) and abs(levels - 0.8) > 0.01
 
 
 def test_impossible_values_stay_at_the_smallest_probability():
