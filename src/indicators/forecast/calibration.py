@@ -33,6 +33,16 @@ calibrated numbers; ``raw`` takes the maps off again (the backtest scores the ra
 
 The maps ship as ``calibration.json`` next to this module, with their provenance; one command
 rebuilds it: ``python benchmarks/calibrate.py`` (README, "Calibration").
+
+Re-applying the seam on another ladder (every line is marked ``# calibration seam``):
+
+1. ``Forecast`` has the field ``calibration: tuple = ()``; ``quantile`` reads the model at
+   ``levels(self.calibration, q, len(self.loc))`` instead of ``q``; ``cdf`` returns
+   ``probability(self.calibration, i, u)`` of the model's ``u``; ``prob`` keeps ``P_LIMIT`` for a
+   range below what the quantity can be and otherwise limits to ``max(P_LIMIT, floor(...))``.
+2. The ladder's choice leaves ``fit_forecast`` and ``fit_many`` through ``apply(fc, unit)``;
+   a forced model does not, nor ``fit_many(..., calibrated=False)`` (what the fitting reads).
+3. ``make calibration`` refits the maps on the new ladder's errors.
 """
 
 from __future__ import annotations
