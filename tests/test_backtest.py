@@ -95,7 +95,7 @@ def test_cli_backtest_quick_writes_the_tidy_csv(tmp_path, capsys):
     frame = pd.read_csv(tmp_path / "backtest.csv")
     assert list(frame.columns) == scoring.TIDY_COLUMNS
     assert set(frame["section"]) == {"config", "accuracy", "ladder_choice", "flags", "flags_by_ambition",
-                                     "reliability", "flags_status", "goals"}
+                                     "reliability", "flags_status", "goals", "flags_origin", "reliability_origin"}
     assert set(frame["dataset"]) == {"real", "m3", "real_holdout", "real_lopo"}
     # the calibrated datasets have the real rows' sections, metrics and horizons (MASE ratios included)
     key = ["section", "model", "horizon", "metric"]
