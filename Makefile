@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install reports test lab backtest benchmark clean-reports strip-notebooks
+.PHONY: install reports test lab backtest calibration benchmark clean-reports strip-notebooks
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lab: install
 
 backtest: install
 	$(BIN)/python benchmarks/backtest.py
+
+# refit src/indicators/forecast/calibration.json (after any change to the ladder or the bundled actuals)
+calibration: install
+	$(BIN)/python benchmarks/calibrate.py
 
 benchmark: install
 	$(BIN)/python benchmarks/suite.py

@@ -4,7 +4,9 @@
     python benchmarks/backtest.py --quick    # a deterministic sample, seconds (smoke test)
 
 A thin wrapper over ``indicators.evaluation.backtest`` (the same as ``indicators backtest``): prints the
-summary tables and the wall time, and writes reports/backtest.csv (or --out DIR).
+summary tables and the wall time, and writes reports/backtest.csv (or --out DIR). The ``real`` rows
+score the raw ladder; ``real_holdout`` and ``real_lopo`` the calibrated one, judged on errors its maps
+were not fitted on (``benchmarks/calibrate.py`` rebuilds the shipped maps).
 """
 
 from __future__ import annotations

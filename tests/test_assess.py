@@ -163,14 +163,16 @@ def test_assess_statuses_on_synthetic_data(tmp_path):
     assert r.loc["sec_voc_student_teacher_ratio", "status"] == "met"
     # +2 points a year from 44 gives 46 in 2022, above 45: more likely than not
     share = r.loc["voc_share_of_senior_secondary_enrollment"]
-    assert share["status_detail"] == "forecast" and share["p_meet"] > 0.5 and share["forecast"] == pytest.approx(46, abs=0.2)
+    # (the calibrated median: the drift's 46, moved toward 44 as far as past trends fell short of theirs)
+    assert share["status_detail"] == "forecast" and share["p_meet"] > 0.5 and 44 < share["forecast"] <= 46
     # 52% rising 2 a year cannot reach 70% next year
     dual = r.loc["sec_voc_dual_qualified_teacher_share"]
     assert dual["status"] == "off_track" and dual["pace_category"] == "insufficient"
     # one local point: carried along the parent's +10% a year: 5000 * 1.1 = 5500, far below 10000
     prox = r.loc["training_person_days"]
     assert prox["status_detail"].startswith("proxy") and prox["proxy_region"] == "聊城市"
-    assert prox["forecast"] == pytest.approx(5500, rel=0.02) and prox["status"] == "off_track"
+    # (calibrated: provinces followed the nation's trend only in part, so below 5500)
+    assert 5000 < prox["forecast"] <= 5500 and prox["status"] == "off_track"
     assert "聊城市" in prox["explanation"]
     assert r.loc["onsite_training_bases", "status"] == "insufficient_data"
 
@@ -235,8 +237,8 @@ def test_proxy_interpolates_the_parent_and_skips_small_counts(tmp_path):
     logit = lambda p: math.log(p / (100 - p))  # noqa: E731
     expected = 100 / (1 + math.exp(-(parent.loc[0] + logit(50.0) - logit(44.0))))
     assert share["status_detail"] == "proxy: trend of 聊城市"
-    assert 50 < share["forecast"] == pytest.approx(expected, rel=1e-9)
-    assert abs(share["p_meet"] - 0.5) < 0.1  # the forecast lands near the 55% target
+    # (calibrated on provinces carried along the nation's trend: they followed it only in part)
+    assert 50 < share["forecast"] <= 56.0 and (share["p_meet"] > 0.5) == (share["forecast"] > 55.0)
     # one school does not follow the city's growth rate
     assert r.loc["sec_voc_schools", "status"] == "insufficient_data"
 

@@ -95,8 +95,20 @@ def test_cli_backtest_quick_writes_the_tidy_csv(tmp_path, capsys):
     frame = pd.read_csv(tmp_path / "backtest.csv")
     assert list(frame.columns) == scoring.TIDY_COLUMNS
     assert set(frame["section"]) == {"config", "accuracy", "ladder_choice", "flags", "flags_by_ambition",
-                                     "reliability", "flags_status", "goals"}
-    assert set(frame["dataset"]) == {"real", "m3"}
+                                     "reliability", "flags_status", "goals", "flags_origin", "reliability_origin"}
+    assert set(frame["dataset"]) == {"real", "m3", "real_holdout", "real_lopo"}
+    # the calibrated datasets have the real rows' sections, metrics and horizons (MASE ratios included)
+    key = ["section", "model", "horizon", "metric"]
+    real = frame[frame["dataset"] == "real"]
+    for d in ("real_holdout", "real_lopo"):
+        rows = frame[(frame["dataset"] == d) & (frame["section"] != "goals") & (frame["section"] != "config")]
+        assert set(map(tuple, rows[key].values)) <= set(map(tuple, real[key].values))
+        assert {("reliability", "1"), ("reliability", "3"), ("flags", "all"), ("accuracy", "2")} <= set(
+            map(tuple, rows[["section", "horizon"]].values))
+    goals = frame[(frame["section"] == "goals") & (frame["dataset"] == "real_holdout")]
+    assert {"met_reliability_gap<=0.10", "met_coverage80_in_0.75-0.85", "met_brier_below_both_rules"} <= set(
+        goals["metric"])
+    assert "judged on errors they were not fitted on" in out
     acc = frame[frame["section"] == "accuracy"]
     assert {"naive", "drift", "ladder"} <= set(acc["model"]) and {"mase", "coverage80"} <= set(acc["metric"])
     flags = frame[(frame["section"] == "flags") & (frame["metric"] == "brier")]

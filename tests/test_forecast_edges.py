@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import indicators
+from indicators.forecast.calibration import raw
 from indicators.errors import SeriesError
 from indicators.forecast import ladder
 from indicators.forecast.distribution import P_LIMIT
@@ -43,10 +44,13 @@ def test_property_shares_near_the_bounds_keep_sensible_intervals(values):
     years, values = _series(values)
     for fc in _both(years, values, "percent"):
         lo, hi = fc.interval(0.8)
-        assert np.all((lo >= 0) & (hi <= 100))
-        # the floor is on the share scale: at least 0.5 x 1.28 points toward the open side, not 0-100
-        assert np.all(hi - lo >= 0.6) and np.all(hi - lo < 60)
+        assert np.all((lo >= 0) & (hi <= 100)) and np.all(hi > lo)  # calibrated: possible, never a point
+        assert np.all(hi - lo < 60)
         assert abs(fc.median[0] - values[-1]) <= 3.0  # moves of at most 1 point a year stay small
+        # the model's floor is on the share scale: at least 0.5 x 1.28 points toward the open side
+        # (the calibration may narrow it where the backtest found the model's intervals too wide)
+        lo, hi = raw(fc).interval(0.8)
+        assert np.all(hi - lo >= 0.6)
 
 
 def test_a_share_at_100_for_three_years_is_likely_to_stay_high():

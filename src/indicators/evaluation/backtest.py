@@ -39,11 +39,13 @@ import pandas as pd
 from ..rules import inside, meets_interval
 from ..forecast.ladder import fit_many
 from ..verdicts.pace import weighted_trend
+from .calibrate import HOLDOUT_CUT, LopoFold, TemporalFold, ladder_pits, region_of
 from .scoring import (HORIZONS, MODELS, TIDY_COLUMNS, accuracy_table, brier_table, choice_table, format_report,
                       goals_table, status_table, tidy_reliability)
 
 __all__ = ["Series", "real_series", "load_m3_yearly", "load_inputs", "evaluate_series", "evaluate_many",
-           "flag_cases", "run_backtest", "write_backtest", "mase_scale",
+           "flag_cases", "run_backtest", "write_backtest", "mase_scale", "calibration_folds",
+           "calibration_report", "origin_tables",
            "SEED", "AMBITIONS", "LEVEL", "M3_LENGTHS", "QUICK"]
 
 SEED = 20261121                    # fixed seed of the M3 truncation lengths
@@ -165,19 +167,26 @@ def _origins(series: Series, horizons, min_train: int, last_origins: int | None)
 
 
 def evaluate_many(series: list[Series], models: tuple[str, ...] = MODELS, horizons: tuple[int, ...] = HORIZONS,
-                  min_train: int = 2, last_origins: int | None = None, level: float = LEVEL) -> pd.DataFrame:
+                  min_train: int = 2, last_origins: int | None = None, level: float = LEVEL,
+                  folds: dict | None = None) -> pd.DataFrame:
     """Rolling-origin errors: one row per series, origin, model and horizon with an actual.
 
     Each candidate is forced in turn (``fit_forecast(model=m)``; absent when the ladder does not allow
     it at that length) and ``ladder`` is the tool's own choice, exactly as ``assess`` would have made
     it then. All origins of all series are fitted at once (``ladder.fit_many``). ``last_origins``
     keeps only the latest origins that have a test point.
+
+    The series' own dataset holds the raw ladder (no calibration). ``folds`` (name -> a fold of
+    ``calibrate``) add the same rows again under the fold's name for the origins it judges, the
+    ladder's forecast calibrated by the fold's maps, fitted on other errors (``real_holdout``,
+    ``real_lopo``).
     """
     cases = [(s, k, future) for s in series for k, future in _origins(s, horizons, min_train, last_origins)]
     inputs = [(s.t[:k], s.y[:k]) for s, k, _ in cases]
     units = [s.unit for s, _, _ in cases]
     years = [s.t[future] for s, _, future in cases]
-    fits = {m: fit_many(inputs, units, years, model=None if m == "ladder" else m) for m in models if m != "pooled"}
+    fits = {m: fit_many(inputs, units, years, model=None if m == "ladder" else m, calibrated=False)
+            for m in models if m != "pooled"}
     if "pooled" in models:
         fits["pooled"] = _pooled(cases, fits.get("drift") or fit_many(inputs, units, years, model="drift"))
     rows = []
@@ -185,6 +194,14 @@ def evaluate_many(series: list[Series], models: tuple[str, ...] = MODELS, horizo
         for m in models:
             if fits[m][i] is not None:
                 rows += _error_rows(s, k, future, m, fits[m][i], level)
+    for name, fold in (folds or {}).items():
+        for i, (s, k, future) in enumerate(cases):
+            if not fold.keeps(s, int(s.t[k - 1])):
+                continue
+            for m in models:
+                fc = fits[m][i]
+                if fc is not None:
+                    rows += _error_rows(s, k, future, m, fold.forecast(s, fc) if m == "ladder" else fc, level, name)
     return pd.DataFrame(rows, columns=ERROR_COLUMNS)
 
 
@@ -233,14 +250,15 @@ def _with_slope(fc, z_last: float, slope: float, scale: str):
     return dataclasses.replace(fc, loc=forward(point, fc.transform), model="pooled")
 
 
-def _error_rows(s: Series, k: int, future: list[int], m: str, fc, level: float) -> list[tuple]:
+def _error_rows(s: Series, k: int, future: list[int], m: str, fc, level: float, dataset: str | None = None
+                ) -> list[tuple]:
     t, y = s.t, s.y
     scale = mase_scale(t[:k], y[:k])
     point, (lo, hi) = fc.median, fc.interval(level)
     rows = []
     for i, j in enumerate(future):
         err = abs(float(point[i]) - y[j])
-        rows.append((s.dataset, s.key, int(t[k - 1]), k, m, fc.model, int(t[j] - t[k - 1]), int(t[j]), float(y[j]),
+        rows.append((dataset or s.dataset, s.key, int(t[k - 1]), k, m, fc.model, int(t[j] - t[k - 1]), int(t[j]), float(y[j]),
                      float(point[i]), err, scale, err / scale, float(lo[i]), float(hi[i]),
                      bool(lo[i] <= y[j] <= hi[i])))
     return rows
@@ -252,7 +270,8 @@ def evaluate_series(series: Series, **kwargs) -> pd.DataFrame:
 
 
 def flag_cases(series: Series | list[Series], horizons: tuple[int, ...] = HORIZONS,
-               ambitions: tuple[float, ...] = AMBITIONS, comparators: tuple[str, ...] = COMPARATORS) -> pd.DataFrame:
+               ambitions: tuple[float, ...] = AMBITIONS, comparators: tuple[str, ...] = COMPARATORS,
+               folds: dict | None = None, around: str = "outcome") -> pd.DataFrame:
     """Targets with a known outcome, assessed h years before their year; one row per target.
 
     For each year Y with an actual v, targets a*v for each ambition a are posed as floors (>=) and
@@ -263,6 +282,15 @@ def flag_cases(series: Series | list[Series], horizons: tuple[int, ...] = HORIZO
     (``pace.weighted_trend``, ESCAP's anticipated progress) projected to Y meets it, else 0.
     The outcome is whether v meets the target. Ambitions around 1 make the cases hard on purpose:
     the question is whether the flag knows on which side of the realised value the year will land.
+    ``ladder`` is the raw ladder; ``folds`` add the cases they judge again under their name, with
+    ``ladder`` from the fold's calibrated forecast (as in ``evaluate_many``).
+
+    ``around="origin"`` poses the targets around the latest value known at the origin instead (a
+    plan's target is set from its baseline, before the outcome). Posed around the outcome, a target
+    is met exactly when its ambition is <= 1 whatever the forecast said, so even a perfectly
+    calibrated p_meet looks over-confident in the extreme bins when its spread is wide
+    (``tests/test_calibration.py``); posed at the origin, the outcome is as uncertain as the
+    forecast says, and the reliability table measures calibration itself.
     """
     many = [series] if isinstance(series, Series) else list(series)
     cases = []
@@ -276,25 +304,33 @@ def flag_cases(series: Series | list[Series], horizons: tuple[int, ...] = HORIZO
                 if known.sum() >= 2:
                     cases.append((s, j, h, known))
     fcs = fit_many([(s.t[kn], s.y[kn]) for s, _, _, kn in cases], [s.unit for s, *_ in cases],
-                   [[s.t[j]] for s, j, _, _ in cases])
+                   [[s.t[j]] for s, j, _, _ in cases], calibrated=False)
     rows = []
     for (s, j, h, known), fc in zip(cases, fcs):
         if fc is not None:
-            rows += _case_rows(s, j, h, known, fc, ambitions, comparators)
+            rows += _case_rows(s, j, h, known, fc, ambitions, comparators, around=around)
+    for name, fold in (folds or {}).items():
+        for (s, j, h, known), fc in zip(cases, fcs):
+            if fc is not None and fold.keeps(s, fc.last_year):
+                rows += _case_rows(s, j, h, known, fold.forecast(s, fc), ambitions, comparators, name, around)
     return pd.DataFrame(rows, columns=CASE_COLUMNS)
 
 
-def _case_rows(s: Series, j: int, h: int, known, fc, ambitions, comparators) -> list[tuple]:
+def _case_rows(s: Series, j: int, h: int, known, fc, ambitions, comparators, dataset: str | None = None,
+               around: str = "outcome") -> list[tuple]:
     year, actual = int(s.t[j]), float(s.y[j])
     tt, yy = s.t[known], s.y[known]
+    base = actual if around == "outcome" else float(yy[-1])
+    if base == 0:
+        return []  # every multiple of 0 is 0: no ambition levels to pose
     level, slope = weighted_trend(tt, yy)
     projection = level + slope * (year - tt[-1])
     rows = []
     for a in ambitions:
-        target = a * actual
+        target = a * base
         for cmp in comparators:
             low, high = meets_interval(target, cmp, s.direction, s.unit)
-            rows.append((s.dataset, s.key, year, h, int(known.sum()), a, cmp, target,
+            rows.append((dataset or s.dataset, s.key, year, h, int(known.sum()), a, cmp, target,
                          int(inside(actual, low, high)), fc.prob(year, low, high),
                          float(inside(float(yy[-1]), low, high)), float(inside(projection, low, high)), fc.model))
     return rows
@@ -324,12 +360,17 @@ def run_backtest(real: list[Series], m3: list[Series], m3_last_origins: int | No
     ``m3_last_origins`` limits the M3 series to their latest origins (run time); it is recorded
     in the ``config`` rows of the tidy table so a reader knows what was evaluated.
     """
-    errors = pd.concat([evaluate_many(real, models=MODELS + ("pooled",)),
+    folds = calibration_folds(real)
+    errors = pd.concat([evaluate_many(real, models=MODELS + ("pooled",), folds=folds),
                         evaluate_many(m3, last_origins=m3_last_origins)], ignore_index=True)
-    cases = flag_cases(real)
+    cases = flag_cases(real, folds=folds)
+    origin = flag_cases(real, folds=folds, around="origin")
     config = pd.DataFrame([
         ("config", "real", "", "all", "series", float(len(real)), len(real)),
         ("config", "m3", "", "all", "series", float(len(m3)), len(m3)),
+        ("config", "real_holdout", "", "all", "fitted_on_outcomes_up_to", float(HOLDOUT_CUT), len(real)),
+        ("config", "real_holdout", "", "all", "judged_origins_from", float(HOLDOUT_CUT + 1), len(real)),
+        ("config", "real_lopo", "", "all", "regions_left_out", float(len({region_of(s) for s in real})), len(real)),
         ("config", "m3", "", "all", "seed", float(SEED), len(m3)),
         ("config", "m3", "", "all", "min_points", float(M3_LENGTHS[0]), len(m3)),
         ("config", "m3", "", "all", "max_points", float(M3_LENGTHS[1]), len(m3)),
@@ -337,10 +378,41 @@ def run_backtest(real: list[Series], m3: list[Series], m3_last_origins: int | No
          float(m3_last_origins) if m3_last_origins else math.nan, len(m3)),
     ], columns=TIDY_COLUMNS)
     tidy = pd.concat([config, accuracy_table(errors), choice_table(errors), brier_table(cases),
-                      tidy_reliability(cases), status_table(cases)], ignore_index=True)
+                      tidy_reliability(cases), status_table(cases), origin_tables(origin)], ignore_index=True)
     tidy = pd.concat([tidy, goals_table(tidy)], ignore_index=True)
     tidy["n"] = tidy["n"].astype("int64")
-    return {"tidy": tidy[TIDY_COLUMNS], "errors": errors, "cases": cases}
+    return {"tidy": tidy[TIDY_COLUMNS], "errors": errors, "cases": cases, "origin_cases": origin}
+
+
+def origin_tables(origin: pd.DataFrame) -> pd.DataFrame:
+    """Brier score and reliability of the flags on targets posed at the origin (``flag_cases``,
+    ``around="origin"``): the sections ``flags_origin`` and ``reliability_origin``."""
+    flags = brier_table(origin)
+    flags = flags[flags["section"] == "flags"].assign(section="flags_origin")
+    return pd.concat([flags, tidy_reliability(origin).assign(section="reliability_origin")], ignore_index=True)
+
+
+def calibration_folds(real: list[Series]) -> dict:
+    """The honest checks of the calibration: its maps fitted on other errors than they judge
+    (``calibrate.TemporalFold``: known by 2014, judging origins from 2015; ``calibrate.LopoFold``:
+    each region judged with maps of the others). The ladder's PIT values of ``real`` are the data."""
+    pits = ladder_pits(real)
+    return {"real_holdout": TemporalFold(pits), "real_lopo": LopoFold(pits)}
+
+
+def calibration_report(real: list[Series]) -> tuple[pd.DataFrame, str]:
+    """The calibration's goal rows on the real series only (the hold-out and LOPO datasets; no M3),
+    and their text: what ``benchmarks/calibrate.py`` prints after rebuilding the maps."""
+    from .scoring import CALIBRATED, calibration_goals, format_calibration
+
+    folds = calibration_folds(real)
+    errors = evaluate_many(real, models=("naive", "drift", "ladder"), folds=folds)
+    cases = flag_cases(real, folds=folds)
+    origin = flag_cases(real, folds=folds, around="origin")
+    tidy = pd.concat([accuracy_table(errors), brier_table(cases), tidy_reliability(cases), origin_tables(origin)],
+                     ignore_index=True)
+    goals = pd.DataFrame([r for d in CALIBRATED for r in calibration_goals(tidy, d)], columns=TIDY_COLUMNS)
+    return goals, format_calibration(goals)
 
 
 def write_backtest(catalog, out, quick: bool = False) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from ..forecast.models import MODELS as REGISTRY
 
 __all__ = ["accuracy_table", "choice_table", "brier_score", "brier_table", "reliability_table", "tidy_reliability",
            "reliability_gap", "status_table", "goals_table", "format_report", "mase", "HORIZONS", "MODELS", "BINS",
-           "TIDY_COLUMNS", "GOALS", "FLAG_MODELS"]
+           "TIDY_COLUMNS", "GOALS", "FLAG_MODELS", "CALIBRATED", "calibration_goals", "format_calibration"]
 
 HORIZONS = (1, 2, 3)               # years ahead: a plan's targets are typically 1-3 years away
 CANDIDATES = tuple(REGISTRY)        # every registered model, forced in turn
@@ -137,10 +137,11 @@ def tidy_reliability(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def reliability_gap(tidy: pd.DataFrame, dataset: str = "real", horizon: str = "all",
-                    min_n: int = GOALS["reliability_min_n"]) -> tuple[float, int]:
+                    min_n: int = GOALS["reliability_min_n"], section: str = "reliability") -> tuple[float, int]:
     """The largest |observed - mean predicted| of the ladder over bins with at least ``min_n``
-    cases, and the number of such bins."""
-    r = tidy[(tidy["section"] == "reliability") & (tidy["dataset"] == dataset) & (tidy["model"] == "ladder")
+    cases, and the number of such bins (``section``: ``reliability_origin`` for targets posed at the
+    origin)."""
+    r = tidy[(tidy["section"] == section) & (tidy["dataset"] == dataset) & (tidy["model"] == "ladder")
              & (tidy["horizon"] == horizon)]
     mean_p = r[r["metric"].str.startswith("mean_p")].assign(bin=lambda x: x["metric"].str[6:]).set_index("bin")
     obs = r[r["metric"].str.startswith("observed")].assign(bin=lambda x: x["metric"].str[8:]).set_index("bin")
@@ -209,7 +210,41 @@ def goals_table(tidy: pd.DataFrame) -> pd.DataFrame:
     rows += [("goals", "real", m, "all", "brier", v, n) for m, (v, n) in b.items()]
     rows.append(("goals", "real", "ladder", "all", "met_brier_below_both_rules",
                  float(b["ladder"][0] < min(b["latest"][0], b["weighted_trend"][0])), b["ladder"][1]))
+    for dataset in CALIBRATED:
+        if dataset in set(tidy["dataset"]):
+            rows += calibration_goals(tidy, dataset)
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
+
+
+CALIBRATED = ("real_holdout", "real_lopo")  # the calibrated ladder judged on errors it was not fitted on
+
+
+def calibration_goals(tidy: pd.DataFrame, dataset: str) -> list[tuple]:
+    """The calibration's goals on one honest dataset, per horizon 1, 2 and 3: every reliability bin
+    with >= 50 cases within 0.10 (targets posed around the outcome, as the ``real`` rows, and, where
+    measured, posed at the origin), 80% coverage 0.75-0.85, and (per horizon and pooled) a Brier
+    score below both simple rules."""
+    rows = []
+    for h in [*(str(h) for h in HORIZONS), "all"]:
+        if h != "all":
+            gap, nbins = reliability_gap(tidy, dataset, h)
+            rows += [("goals", dataset, "ladder", h, "reliability_max_gap", gap, nbins),
+                     ("goals", dataset, "ladder", h, "met_reliability_gap<=0.10",
+                      float(gap <= GOALS["reliability_gap"]), nbins)]
+            gap, nbins = reliability_gap(tidy, dataset, h, section="reliability_origin")
+            if nbins:
+                rows += [("goals", dataset, "ladder", h, "reliability_origin_max_gap", gap, nbins),
+                         ("goals", dataset, "ladder", h, "met_reliability_origin_gap<=0.10",
+                          float(gap <= GOALS["reliability_gap"]), nbins)]
+            cov, n = _pick(tidy, "accuracy", dataset, "ladder", h, "coverage80")
+            rows += [("goals", dataset, "ladder", h, "coverage80", cov, n),
+                     ("goals", dataset, "ladder", h, "met_coverage80_in_0.75-0.85",
+                      float(GOALS["coverage_low"] <= cov <= GOALS["coverage_high"]), n)]
+        b = {m: _pick(tidy, "flags", dataset, m, h, "brier") for m in FLAG_MODELS}
+        rows += [("goals", dataset, m, h, "brier", v, n) for m, (v, n) in b.items()]
+        rows.append(("goals", dataset, "ladder", h, "met_brier_below_both_rules",
+                     float(b["ladder"][0] < min(b["latest"][0], b["weighted_trend"][0])), b["ladder"][1]))
+    return rows
 
 
 def format_report(tidy: pd.DataFrame) -> str:
@@ -232,6 +267,11 @@ def format_report(tidy: pd.DataFrame) -> str:
     t = t.assign(n=fl[fl["horizon"] == "all"].set_index(["dataset", "model", "metric"])["n"])
     out += ["== flag quality: Brier score by years before the target year (lower is better) ==",
             t.round(4).to_string(), ""]
+    fo = tidy[tidy["section"] == "flags_origin"]
+    if len(fo):
+        t = fo.pivot_table(index=["dataset", "model", "metric"], columns="horizon", values="value", sort=False)
+        out += ["== flag quality, targets posed at the origin (a x latest known value): Brier score ==",
+                t.round(4).to_string(), ""]
     fa = tidy[tidy["section"] == "flags_by_ambition"]
     out += ["== flag quality: Brier score by ambition (target = a x realised value) ==",
             fa.pivot_table(index="metric", columns="model", values="value", sort=False).round(4).to_string(), ""]
@@ -250,4 +290,32 @@ def format_report(tidy: pd.DataFrame) -> str:
             st.set_index(["model", "metric"])[["value", "n"]].round(3).to_string(), ""]
     g = tidy[tidy["section"] == "goals"]
     out += ["== goals ==", g.set_index(["dataset", "model", "horizon", "metric"])[["value", "n"]].round(4).to_string(), ""]
+    out += [format_calibration(tidy)]
     return "\n".join(out)
+
+
+def format_calibration(tidy: pd.DataFrame) -> str:
+    """The calibration's goal figures, one line per honest dataset and horizon (what
+    ``benchmarks/calibrate.py`` prints after rebuilding the maps)."""
+    g = tidy[tidy["section"] == "goals"]
+    out = ["== calibrated p_meet and intervals, judged on errors they were not fitted on ==",
+           "max gap: largest |observed - predicted| over reliability bins with >= 50 cases, targets posed "
+           "around the outcome / at the origin",
+           "dataset       h    max gap outcome / origin  coverage80   Brier ladder / latest / trend   "
+           "goals met (gap outcome, gap origin, coverage, Brier)"]
+    for dataset in CALIBRATED:
+        for h in ("1", "2", "3", "all"):
+            pick = lambda m, metric: _pick(g, "goals", dataset, m, h, metric)[0]  # noqa: E731
+            if math.isnan(pick("ladder", "brier")):
+                continue
+            met = [pick("ladder", m) for m in ("met_reliability_gap<=0.10", "met_reliability_origin_gap<=0.10",
+                                               "met_coverage80_in_0.75-0.85", "met_brier_below_both_rules")]
+            marks = " ".join("-" if math.isnan(v) else ("yes" if v else "NO") for v in met)
+            gaps = [pick("ladder", "reliability_max_gap"), pick("ladder", "reliability_origin_max_gap")]
+            gap_s = " / ".join("-" if math.isnan(v) else f"{v:.3f}" for v in gaps)
+            cov = pick("ladder", "coverage80")
+            cov_s = "" if math.isnan(cov) else f"{cov:.3f}"
+            out.append(f"{dataset:13s} {h:4s} {gap_s:>24s}  {cov_s:>10s}   {pick('ladder', 'brier'):.3f} / "
+                       f"{pick('latest', 'brier'):.3f} / {pick('weighted_trend', 'brier'):.3f}"
+                       f"          {marks}")
+    return "\n".join(out) + "\n"

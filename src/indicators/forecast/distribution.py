@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import calibration as calib  # calibration seam
+
 __all__ = ["Forecast", "forward", "inverse", "P_LIMIT", "EPS_SHARE", "Z80"]
 
 EPS_SHARE = 0.1     # percent: shares are clipped to [0.1, 99.9] before the logit
@@ -86,9 +88,12 @@ class Forecast:
     n: int
     cv_error: dict = field(default_factory=dict)  # rolling-origin MAE of each ranked model, when compared
     lower: float | None = None             # censoring point on the model scale (0 for counts)
+    # calibration seam (forecast/calibration.py): per forecast year the map from the model's
+    # probabilities to calibrated ones, read by quantile, cdf and prob; () is the raw model
+    calibration: tuple = ()
 
     def quantile(self, q: float) -> np.ndarray:
-        out = self.loc + self.scale * float(_ppf(q, self.df))
+        out = self.loc + self.scale * _ppf(calib.levels(self.calibration, q, len(self.loc)), self.df)
         if self.lower is not None:
             out = np.maximum(out, self.lower)  # censored: the mass below zero sits at zero
         return inverse(out, self.transform)
@@ -109,7 +114,8 @@ class Forecast:
         z = forward(np.asarray([value]), self.transform)[0]
         if self.lower is not None and z < self.lower:
             return 0.0
-        return float(_cdf((z - self.loc[i]) / self.scale[i], self.df))
+        u = float(_cdf((z - self.loc[i]) / self.scale[i], self.df))
+        return calib.probability(self.calibration, i, u)  # calibration seam
 
     def _below(self, year: int, value: float) -> float:
         """P(Y_year < value): as ``cdf`` but without the censored mass at ``lower`` itself."""
@@ -119,11 +125,18 @@ class Forecast:
         return self.cdf(year, value)
 
     def prob(self, year: int, low: float | None = None, high: float | None = None) -> float:
-        """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``:
-        a forecast of a year not yet observed is never certain."""
+        """P(low <= Y_year <= high); None is unbounded. Never closer to 0 or 1 than ``P_LIMIT``, nor
+        than the calibration's evidence allows (``calibration.floor``): a forecast of a year not yet
+        observed is never certain. A range holding every possible value (a count at least 0) gets
+        1 - ``P_LIMIT``, a range below what the quantity can be ``P_LIMIT``."""
         p_high = self.cdf(year, high) if high is not None else 1.0
         p_low = self._below(year, low) if low is not None else 0.0
-        return float(min(1.0 - P_LIMIT, max(P_LIMIT, p_high - p_low)))
+        if p_high <= 0.0:  # calibration seam: entirely below what the quantity can be (a negative count)
+            return P_LIMIT
+        if p_high >= 1.0 and p_low <= 0.0:  # every possible value: no model needed to be sure
+            return 1.0 - P_LIMIT
+        limit = max(P_LIMIT, calib.floor(self.calibration, self._index(year)))  # calibration seam
+        return float(min(1.0 - limit, max(limit, p_high - p_low)))
 
     def _index(self, year: int) -> int:
         hits = np.flatnonzero(self.years == year)

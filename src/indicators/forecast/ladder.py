@@ -58,6 +58,7 @@ import functools
 
 import numpy as np
 
+from . import calibration as calib  # calibration seam
 from .distribution import EPS_SHARE, Forecast, _ppf
 from .models import MODELS, random_walk_sd
 from ..errors import SeriesError
@@ -356,12 +357,14 @@ def _group_forecasts(g: _Group, model: str | None) -> list:
 
 # --- entry points -------------------------------------------------------------------------------------
 
-def fit_many(series, units, horizons, model: str | None = None) -> list:
+def fit_many(series, units, horizons, model: str | None = None, calibrated: bool = True) -> list:
     """Forecasts of many series at once: ``series`` a list of (years, values), ``units`` and
     ``horizons`` (the years to forecast) one per series. ``model`` forces one registered model (no
     choice, no plausibility guard: the backtest scores it as it is). Returns a ``Forecast`` or None per
     series, in input order: None for fewer than two points, no year to forecast, a model that cannot
-    be fitted to it, or a ``series_problem`` (the other series go on)."""
+    be fitted to it, or a ``series_problem`` (the other series go on). The ladder's choice is
+    calibrated (``calibration.apply``); ``calibrated=False`` gives the raw model, which is what the
+    calibration is fitted on."""
     if model is not None and model not in MODELS:
         raise KeyError(f"no forecast model {model!r}; registered: {', '.join(MODELS)}")
     prepared, out = {}, [None] * len(series)
@@ -380,7 +383,7 @@ def fit_many(series, units, horizons, model: str | None = None) -> list:
         g = _Group(np.array([it[1] for it in items]), np.array([it[2] for it in items]),
                    np.array([it[3] for it in items], dtype=object), fy)
         for it, fc in zip(items, _group_forecasts(g, model)):
-            out[it[0]] = fc
+            out[it[0]] = fc if model is not None or not calibrated else calib.apply(fc, it[3])  # calibration seam
     return out
 
 

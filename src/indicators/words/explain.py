@@ -234,7 +234,8 @@ _PHRASES = {
         bad_series="实际数据无法直接使用（{reason}），无法估计达标概率；请核对数据",
         past="该年未报实际值，",
         forecast="按当前趋势预计 {forecast}（80% 区间 {lo}–{hi}），达标概率 {p}（{status}）",
-        proxy="，参照{proxy}的趋势推算（本地只有 {n} 个实际值）",
+        proxy="，参照{proxy}的趋势推算（本地只有 {n} 个实际值；概率已计入借用上级趋势的额外不确定性，"
+              "按各省对照全国趋势的实测偏差估计）",
         series="；依据{definition}数据",
         already="；最新实际值（{latest_year} 年 {latest}）已达到目标水平，需保持",
         required="；需每年 {required}", history="，过去每年 {history}",
@@ -255,7 +256,8 @@ _PHRASES = {
         bad_series="the actuals cannot be used as they are ({reason}), so no probability; check the data",
         past="no actual reported for that year; ",
         forecast="on the current trend {forecast} expected (80% interval {lo}–{hi}), {p} chance of meeting it ({status})",
-        proxy=", projected along the trend of {proxy} (only {n} local actual)",
+        proxy=", projected along the trend of {proxy} (only {n} local actual; the probability includes the extra "
+              "uncertainty of borrowing that trend, measured on how far provinces strayed from the national trend)",
         series="; judged on the {definition}",
         already="; the latest actual ({latest} in {latest_year}) already meets it and must be held",
         required="; needs {required} a year", history=", past pace {history}",
@@ -284,7 +286,7 @@ MODEL_LABELS = {
 
 
 def model_label(model: str | None, lang: str) -> str:
-    name = str(model or "").removeprefix("proxy:")
+    name = str(model or "").removeprefix("proxy:").split(",")[0]  # "drift, centred on ..." is drift
     return MODEL_LABELS[lang].get(name, name)
 
 
