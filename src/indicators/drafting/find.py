@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .documents import Document, Place
 from .guesses import DEADLINE, YEAR_RANGE, indicator_names, plan_period, rank_indicators, subject_of, year_for
 from ..errors import ParseError, UnitError
 from ..units import lookup_unit
@@ -74,6 +75,7 @@ class DraftEntry:
     alternatives: list[str] = field(default_factory=list)
     comparator: str | None = None
     new_key: dict | None = None
+    place: Place | None = None  # where the number stands in the original (page, paragraph, table cell)
 
 
 @dataclass
@@ -149,8 +151,11 @@ class _Number:
     is_word: bool
 
 
-def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft:
-    """Every number with a unit in ``text`` as a draft entry (or a skipped number with the reason)."""
+def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: str) -> Draft:
+    """Every number with a unit in the text (a str, or a ``Document`` from ``documents.read_document``,
+    whose places the entries then carry) as a draft entry (or a skipped number with the reason)."""
+    document = source if isinstance(source, Document) else None
+    text = document.text if document is not None else source
     folded, pos = _fold(text)
     doc = _Doc(text=text, folded=folded, pos=pos, vocab=vocab, plan_id=plan_id, period=plan_period(folded),
                deadlines=[(m.start(), int(m.group("y") or m.group("y2"))) for m in DEADLINE.finditer(folded)],
@@ -171,6 +176,9 @@ def draft_text(text: str, vocab: Vocabulary, plan_id: str, region: str) -> Draft
             skipped.append((written, reason))
             continue
         entries += _entries(doc, n, q, written)
+    if document is not None:
+        for e in entries:
+            e.place = document.locate(e.start)
     return Draft(plan=_plan_block(text, plan_id, region, doc.period), entries=entries, skipped=skipped,
                  new_keys=doc.new_keys)
 

@@ -15,7 +15,7 @@ from ..rules import Thresholds
 from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
-           "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "CHECK_SENTENCES", "DOMAIN_NAMES", "PLACE_WORDS", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "definition_label", "report_title", "explain"]
 
 STATUS_LABELS = {
@@ -38,6 +38,14 @@ DEFINITION_LABELS = {
            "excl_ou": "series excluding the Open University's secondary section",
            "excl_shanghai": "series excluding Shanghai", "subsidised_only": "series of subsidised training only",
            "unspecified": "series of unstated coverage"},
+}
+
+# where a quote stands in the original document (drafting.documents.Place)
+PLACE_WORDS = {
+    "zh": dict(page="第{n}页", paragraph="第{n}段", cell="表{table}第{row}行第{column}列", sep="",
+               where="原文位置："),
+    "en": dict(page="page {n}", paragraph="paragraph {n}", cell="table {table} row {row} column {column}", sep=", ",
+               where="in the original: "),
 }
 
 # captions of the reports and the command line
