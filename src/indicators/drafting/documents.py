@@ -10,8 +10,9 @@ stretch stands in the original (page, paragraph, table cell).
 
 The normalised text: line feeds only; one paragraph per line (a PDF's wrapped lines joined again); a
 table row per line, its cells joined by a tab, a table's rows one after another; page furniture, scripts
-and navigation left out; characters otherwise as printed (traditional, full-width), because quotes are
-cut from it verbatim. Control characters are removed (a plan file may not hold them).
+and navigation left out; the pinyin some mirror pages insert after characters (萬(wàn)人) removed;
+characters otherwise as printed (traditional, full-width), because quotes are cut from it verbatim.
+Control characters are removed (a plan file may not hold them).
 
 Every failure is a ``DocumentError`` (a ``ValidationError``) with one ``Problem`` and a stable code:
 ``file.missing``, ``file.empty``, ``file.unreadable``, ``file.too_large``, ``file.unknown_encoding``,
@@ -42,6 +43,15 @@ SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".csv": "text", ".do
             ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html", ".doc": "doc"}
 
 _CONTROL = re.compile(f"[{CONTROLS}\ufeff\ufffe\uffff]")
+# pinyin that some mirror pages insert after characters: 萬(wàn)人, 達(dá)到, 目(mu)前
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,6}[)）]")
+
+
+def _pinyin_page(text: str) -> bool:
+    """A page whose characters carry inserted pinyin: at least three annotations, one with a tone
+    mark (a single "(app)" after a word is left alone)."""
+    found = _PINYIN.findall(text)
+    return len(found) >= 3 and any(not f[1:-1].isascii() for f in found)
 
 
 @dataclass(frozen=True)
@@ -98,13 +108,16 @@ class Document:
 class _Builder:
     """Collects lines of normalised text with their places."""
 
-    def __init__(self):
+    def __init__(self, strip_pinyin: bool = False):
+        self.strip_pinyin = strip_pinyin
         self.parts: list[str] = []
         self.spans: list[tuple[int, int, Place]] = []
         self.n = 0
 
     def add(self, text: str, place: Place, end_line: bool = True) -> None:
         text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        if self.strip_pinyin:
+            text = _PINYIN.sub("", text)
         self.spans.append((self.n, self.n + len(text), place))
         self.parts.append(text)
         self.n += len(text)
@@ -116,6 +129,8 @@ class _Builder:
         """One table row: cells joined by a tab, each cell a span of its own."""
         for k, (text, place) in enumerate(cells):
             text = re.sub(r"\s*\n\s*", "", _CONTROL.sub("", text)).replace("\t", " ").strip()
+            if self.strip_pinyin:
+                text = _PINYIN.sub("", text)
             self.spans.append((self.n, self.n + len(text), place))
             self.parts.append(text)
             self.n += len(text)
@@ -138,7 +153,7 @@ def _is_path(source) -> bool:
     if not isinstance(source, str) or "\n" in source or len(source) > 1024:
         return False
     try:
-        if os.path.isfile(source):
+        if os.path.exists(source):
             return True
     except (OSError, ValueError):
         return False
@@ -214,8 +229,9 @@ def _read_text(name: str, data: bytes) -> Document:
 
 
 def _from_text(text: str, name: str, kind: str, codec: str | None) -> Document:
-    """A plain text: one span per line, its place the line number (the paragraph of a web copy)."""
-    b = _Builder()
+    """A plain text: one span per line, its place the line number (the paragraph of a web copy);
+    pinyin a mirror page inserted after its characters is removed."""
+    b = _Builder(strip_pinyin=_pinyin_page(text))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -274,7 +290,7 @@ def _read_docx(name: str, data: bytes) -> Document:
 # ---- PDF: pdfplumber (pdfminer.six), lines joined into paragraphs, ruled tables as cells ----
 
 _PAGE_NUMBER = re.compile(r"^[\s\-－—–·]*(?:第\s*)?[0-9]+(?:\s*页)?(?:\s*/\s*(?:共\s*)?[0-9]+\s*页?)?[\s\-－—–·]*$")
-_ENDS_SENTENCE = tuple("。；！？：:;!?")
+_ENDS_PARAGRAPH = tuple("。！？!?")
 
 
 def _read_pdf(name: str, data: bytes) -> Document:
@@ -350,18 +366,21 @@ def _inside(obj, bbox) -> bool:
 
 
 def _paragraphs(lines: list[dict], page) -> list[tuple[float, str]]:
-    """Lines joined into paragraphs: a line that reaches the right margin (within two characters)
-    and does not end a sentence goes on in the next line, unless a gap wider than a line lies between."""
+    """Lines joined into paragraphs: a line that reaches the right margin (within two characters) goes
+    on in the next line, unless a gap wider than a line lies between, or it ends a sentence and the
+    next line is indented (a new paragraph's first line)."""
     lines = [ln for ln in lines if ln["text"].strip() and not _PAGE_NUMBER.match(ln["text"])]
     if not lines:
         return []
     right = max(ln["x1"] for ln in lines)
+    left = min(ln["x0"] for ln in lines)
     out: list[tuple[float, str]] = []
     top, text, prev = None, "", None
     for ln in lines:
         size = max((c.get("size", 10) for c in ln.get("chars", [])), default=10)
-        joins = (prev is not None and prev["x1"] >= right - 2 * size and not text.rstrip().endswith(_ENDS_SENTENCE)
-                 and ln["top"] - prev["bottom"] < 1.2 * size)
+        indented = ln["x0"] > left + size
+        joins = (prev is not None and prev["x1"] >= right - 2 * size and ln["top"] - prev["bottom"] < 1.2 * size
+                 and not (text.rstrip().endswith(_ENDS_PARAGRAPH) and indented))
         if joins:
             sep = " " if text[-1:].isascii() and text[-1:].isalnum() and ln["text"][:1].isascii() else ""
             text = text + sep + ln["text"].strip()
@@ -390,7 +409,7 @@ def _read_html(name: str, data: bytes) -> Document:
     xml = trafilatura.extract(html, output_format="xml", include_tables=True, include_comments=False,
                               include_formatting=False, include_links=False, include_images=False,
                               favor_recall=True, with_metadata=True, deduplicate=False)
-    b = _Builder()
+    b = _Builder(strip_pinyin=_pinyin_page(html))
     title = None
     if xml:
         root = etree.fromstring(xml.encode("utf-8"))

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from .documents import Document, Place
 from .guesses import DEADLINE, YEAR_RANGE, indicator_names, plan_period, rank_indicators, subject_of, year_for
 from ..errors import ParseError, UnitError
-from ..units import lookup_unit
+from ..units import UNIT_WORDS, lookup_unit
 from ..numerals import NUMBER_TOKEN
 from ..parse import comparator_from_words, parse_quantity
 from ..text import fold_variants
@@ -38,9 +38,10 @@ from ..plans.vocabulary import Vocabulary
 __all__ = ["draft_text", "DraftEntry", "Draft"]
 
 # folded text: numbers, magnitudes and unit words
-_UNITS = sorted(["%", "人次", "人日", "万人", "人", "名", "个", "所", "家", "项", "门", "座", "处", "条", "支", "件",
-                 "批", "种", "本", "间", "套", "台", "户", "场", "期", "篇", "栋", "元", "美元", "亩", "倍", "平方米",
-                 "m2", "学时", "课时", "节"], key=len, reverse=True)
+# the unit words units.py knows (one list), less those that date rather than count (2025年, 9月, 1日) or
+# are the project's own names (persons, count); 个百分点 is a share's change in points
+_UNITS = sorted({w for w in UNIT_WORDS if not w.isascii() and w not in ("年", "月", "日", "比", "生/师", "单")}
+                | {"%", "m2", "个百分点"}, key=len, reverse=True)
 _NUMBER = re.compile(
     r"(?<![0-9.])(?P<num>" + NUMBER_TOKEN + ")"  # the loose candidate: parse_quantity refuses 16030 1582
     r"(?:(?P<range>[-~—–至到])(?P<hi>[0-9]+(?:\.[0-9]+)?))?"
@@ -86,11 +87,21 @@ class Draft:
     new_keys: dict[str, dict]
 
 
+_SPACE = " \u00a0\u3000\u2002\u2003\u2009"
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
-    """Folded copy of the text (NFKC, traditional -> simplified) and, per folded character, the
-    position of the source character it came from, so matches map back to verbatim slices."""
+    """Folded copy of the text (NFKC, traditional -> simplified, spaces dropped unless between two
+    ASCII letters or digits: 建成 40 所, 4. 5: 5. 5) and, per folded character, the position of the
+    source character it came from, so matches map back to verbatim slices. A space between two digits
+    stays (16030 1582 is two numbers, never one)."""
     out, pos = [], []
     for i, c in enumerate(text):
+        if c in _SPACE:
+            a = out[-1][-1:] if out else ""
+            b = text[i + 1:i + 2]
+            if not (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()):
+                continue
         f = fold_variants(unicodedata.normalize("NFKC", c)).replace("∶", ":")
         out.append(f)
         pos.extend([i] * len(f))
