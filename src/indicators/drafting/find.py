@@ -76,6 +76,7 @@ class DraftEntry:
     alternatives: list[str] = field(default_factory=list)
     comparator: str | None = None
     new_key: dict | None = None
+    unit: str | None = None  # a table cell's unit, from its row label (中职学校数量 (所)) when the cell has none
     place: Place | None = None  # where the number stands in the original (page, paragraph, table cell)
 
 
@@ -173,7 +174,16 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
                names=indicator_names(vocab), paragraphs=[m.start() for m in re.finditer(r"(?:^|\n)\s*\S", folded)])
     entries: list[DraftEntry] = []
     skipped: list[tuple[str, str]] = []
+    rows = _table_rows(folded)
+    for row in rows:
+        entries += _table_entries(doc, row, skipped)
+    in_table = [False] * (len(folded) + 1)
+    for row in rows:
+        for k in range(row.a, row.b):
+            in_table[k] = True
     for hit in _find_numbers(folded):
+        if in_table[hit[0]]:
+            continue
         n = _locate(folded, *hit)
         written = text[pos[n.ws]:pos[n.we]]
         reason = _skip_reason(doc, n)
@@ -187,11 +197,121 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
             skipped.append((written, reason))
             continue
         entries += _entries(doc, n, q, written)
+    entries.sort(key=lambda e: e.start)
     if document is not None:
         for e in entries:
             e.place = document.locate(e.start)
     return Draft(plan=_plan_block(text, plan_id, region, doc.period), entries=entries, skipped=skipped,
                  new_keys=doc.new_keys)
+
+
+_YEAR_CELL = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})(?:年|年度|年底|年末)?(?![0-9])")
+_BASE_WORDS = ("基础", "现状", "基期", "基数", "现有", "基准")
+_CELL_VALUE = re.compile(r"^\s*(?P<v>(?:" + NUMBER_TOKEN + r")(?:\s*:\s*(?:" + NUMBER_TOKEN + r"))?\s*(?:%|‰)?)")
+_LABEL_UNIT = re.compile(r"[(（]\s*(?P<u>[^()（）]{1,6}?)\s*[)）]")
+
+
+@dataclass
+class _Row:
+    """One row of a table under a header with year columns: the row's span (a:b) in the folded text,
+    its cells with their positions, and the header's year (and baseline flag) per column."""
+
+    a: int
+    b: int
+    cells: list[tuple[int, str]]
+    years: dict[int, tuple[int, bool]]
+
+
+def _table_rows(folded: str) -> list[_Row]:
+    """Rows of tab-separated tables (a text copy's tables, and the tables of a Word file, PDF or page as
+    ``documents`` writes them) whose header names a year in at least two columns."""
+    rows: list[_Row] = []
+    years: dict[int, tuple[int, bool]] | None = None
+    start = 0
+    for line in folded.split("\n"):
+        a, b = start, start + len(line)
+        start = b + 1
+        if "\t" not in line:
+            years = None
+            continue
+        cells, k = [], a
+        for c in line.split("\t"):
+            cells.append((k, c))
+            k += len(c) + 1
+        header = _header_years(cells)
+        if header:
+            years = header
+            continue
+        if years is not None and len(cells) >= 2:
+            rows.append(_Row(a, b, cells, years))
+    return rows
+
+
+def _header_years(cells: list[tuple[int, str]]) -> dict[int, tuple[int, bool]]:
+    """{column: (year, is_baseline)} when the row is a header naming at least two years: cells such as
+    2020年, 现有基础（2019年）, or bare 2021, 2022 when no other cell holds a number."""
+    found = {}
+    for j, (_, c) in enumerate(cells):
+        m = _YEAR_CELL.search(c)
+        if j and m and len(c.strip()) <= 16 and (m.group(0).endswith(("年", "年度", "年底", "年末"))
+                                                  or _YEAR_CELL.fullmatch(c.strip())):
+            found[j] = (int(m.group("y")), any(w in c for w in _BASE_WORDS))
+    if len(found) < 2:
+        return {}
+    bare = all(_YEAR_CELL.fullmatch(cells[j][1].strip()) for j in found)
+    others = [c for j, (_, c) in enumerate(cells) if j and j not in found and c.strip()]
+    if bare and any(_CELL_VALUE.match(c) for c in others):
+        return {}  # a row of values of which two look like years (2000, 2010 万元)
+    return found
+
+
+def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
+    """One entry per value cell under a year column: the year from the header, the indicator from the
+    row label, the unit from the cell or the label's parentheses, the whole row as the quote; a cell
+    under 现有基础/现状 is a baseline."""
+    text, pos, folded = doc.text, doc.pos, doc.folded
+    label = row.cells[0][1].strip()
+    lm = _LABEL_UNIT.search(label)
+    label_unit = lm.group("u") if lm and lm.group("u") in UNIT_WORDS | {"%", "万元", "万人", "亿元", "万人次"} else None
+    if label_unit is None and lm:
+        try:
+            lookup_unit(lm.group("u"))
+            label_unit = lm.group("u")
+        except UnitError:
+            pass
+    quote = text[pos[row.a]:pos[row.b]].strip()
+    clause = _clause_label(folded, row.a, sum(1 for p in doc.paragraphs if p <= row.a))
+    out = []
+    for j, (k, cell) in enumerate(row.cells):
+        if j == 0 or j not in row.years or not cell.strip():
+            continue
+        m = _CELL_VALUE.match(cell)
+        if not m:
+            continue
+        vs, ve = k + m.start("v"), k + m.end("v")
+        written = text[pos[vs]:pos[ve]].strip()
+        value_text = folded[vs:ve].strip()
+        is_ratio = ":" in value_text
+        is_share = value_text.endswith("%") or label_unit == "%"
+        unit = None if is_ratio or value_text.endswith(("%", "‰")) else label_unit
+        try:
+            q = parse_quantity(value_text + (unit or ""))
+        except ParseError as exc:
+            skipped.append((written, f"not read: {exc}"))
+            continue
+        unit_written = "" if is_ratio else ("%" if is_share else (unit or ""))
+        ctx = label.replace("师生比", "生师比")
+        ranked = rank_indicators(ctx, len(ctx), doc.names, doc.vocab, unit_written, is_share, is_ratio)
+        year, is_base = row.years[j]
+        n = _Number(vs, ve, vs, ve, row.a, row.b, row.a, row.b, is_ratio, False)
+        if ranked:
+            key, alts, new_key = ranked[0], ranked[1:], None
+        else:
+            key, alts, new_key = _propose_key(doc, n, q, unit_written, is_share, written, subject=label)
+        out.append(DraftEntry(start=pos[vs], written=written, quote=quote, clause=clause, year=year,
+                              year_note=f"table column {year}", kind="baseline" if is_base else "target",
+                              indicator=key, alternatives=alts, new_key=new_key, unit=unit))
+    return out
 
 
 def _find_numbers(folded: str) -> list[tuple[int, int, bool, bool]]:
@@ -255,7 +375,7 @@ def _indicator(doc: _Doc, n: _Number, q, written: str) -> tuple[str, list[str], 
     return _propose_key(doc, n, q, unit_written, is_share, written)
 
 
-def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, written: str):
+def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, written: str, subject: str | None = None):
     """A new key for a concept the vocabulary lacks, named after the words before (or after) the number."""
     text, pos = doc.text, doc.pos
     try:
@@ -266,8 +386,8 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
     if unit == "count" and unit_written in ("人", "名"):
         unit = "persons"
     key = f"new_{doc.plan_id}_{len(doc.new_keys) + 1}"
-    subj = subject_of(fold_variants(text[pos[n.ca]:pos[n.s]]).strip())
-    if len(subj) < 4:  # 创建2-3所国家...示范学校: the name follows the number
+    subj = subject or subject_of(fold_variants(text[pos[n.ca]:pos[n.s]]).strip())
+    if len(subj) < 4 and subject is None:  # 创建2-3所国家...示范学校: the name follows the number
         subj = fold_variants(text[pos[n.we]:pos[n.cb]]).strip()[:24] or subj or written
     new_key = {"zh": subj, "en": f"TODO: English name of {subj}", "unit": unit,
                "direction": "lower_is_better" if q.comparator == "<=" else "higher_is_better"}

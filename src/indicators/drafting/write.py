@@ -63,7 +63,7 @@ def render_draft(d: Draft, source_rel: str) -> str:
         ]
         if e.year_note:
             lines.append(f"    year_note: {_q(e.year_note)}")
-        lines += [f"    written: {_q(e.written)}", f"    kind: {e.kind}"]
+        lines += [f"    written: {_q(e.written)}", *([f"    unit: {_q(e.unit)}"] if e.unit else []), f"    kind: {e.kind}"]
         if e.comparator:
             lines.append(f"    comparator: {_q(e.comparator)}")
         lines += [f"    clause: {_q(e.clause)}", f"    quote: {_q(e.quote)}"]
