@@ -27,7 +27,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .documents import Document, Place
-from .guesses import DEADLINE, YEAR_RANGE, indicator_names, plan_period, rank_indicators, subject_of, year_for
+from .guesses import (DEADLINE, YEAR_RANGE, closest_keys, indicator_names, plan_period, rank_indicators, readable_key,
+                      subject_of, year_for)
 from ..errors import ParseError, UnitError
 from ..units import UNIT_WORDS, lookup_unit
 from ..numerals import NUMBER_TOKEN
@@ -76,6 +77,7 @@ class DraftEntry:
     alternatives: list[str] = field(default_factory=list)
     comparator: str | None = None
     new_key: dict | None = None
+    closest: list[tuple[str, float]] = field(default_factory=list)  # three keys whose names are most alike, 0-1
     unit: str | None = None  # a table cell's unit, from its row label (中职学校数量 (所)) when the cell has none
     place: Place | None = None  # where the number stands in the original (page, paragraph, table cell)
 
@@ -310,7 +312,8 @@ def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
             key, alts, new_key = _propose_key(doc, n, q, unit_written, is_share, written, subject=label)
         out.append(DraftEntry(start=pos[vs], written=written, quote=quote, clause=clause, year=year,
                               year_note=f"table column {year}", kind="baseline" if is_base else "target",
-                              indicator=key, alternatives=alts, new_key=new_key, unit=unit))
+                              indicator=key, alternatives=alts, new_key=new_key, unit=unit,
+                              closest=_closest(doc, n, q, subject=label)))
     return out
 
 
@@ -375,6 +378,18 @@ def _indicator(doc: _Doc, n: _Number, q, written: str) -> tuple[str, list[str], 
     return _propose_key(doc, n, q, unit_written, is_share, written)
 
 
+def _closest(doc: _Doc, n: _Number, q, subject: str | None = None) -> list[tuple[str, float]]:
+    """The three keys whose names are most like the words naming the number (the clause before it, or
+    after it when the clause starts with the number), with their similarity."""
+    folded = doc.folded
+    if subject is None:
+        subject = subject_of(folded[n.ca:n.s].strip())
+        if len(subject) < 4:
+            subject = folded[n.we:n.cb].strip()[:24] or subject
+    unit_written = "" if n.is_ratio else (q.unit or "")
+    return closest_keys(subject, doc.vocab, unit_written, unit_written == "%", n.is_ratio, names=doc.names)
+
+
 def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, written: str, subject: str | None = None):
     """A new key for a concept the vocabulary lacks, named after the words before (or after) the number."""
     text, pos = doc.text, doc.pos
@@ -385,10 +400,11 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
     unit = _UNIT_FOR_NEW.get(dim, "count")
     if unit == "count" and unit_written in ("人", "名"):
         unit = "persons"
-    key = f"new_{doc.plan_id}_{len(doc.new_keys) + 1}"
     subj = subject or subject_of(fold_variants(text[pos[n.ca]:pos[n.s]]).strip())
     if len(subj) < 4 and subject is None:  # 创建2-3所国家...示范学校: the name follows the number
         subj = fold_variants(text[pos[n.we]:pos[n.cb]]).strip()[:24] or subj or written
+    taken = {ind.key for ind in doc.vocab} | set(doc.new_keys)
+    key = readable_key(subj, unit, taken) or f"new_{doc.plan_id}_{len(doc.new_keys) + 1}"
     new_key = {"zh": subj, "en": f"TODO: English name of {subj}", "unit": unit,
                "direction": "lower_is_better" if q.comparator == "<=" else "higher_is_better"}
     doc.new_keys[key] = new_key
@@ -412,13 +428,22 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
         if cw != "==" and not n.is_word:
             comparator = cw
     base = dict(start=doc.pos[s], written=written, quote=doc.text[doc.pos[n.ca]:doc.pos[n.cb]].strip(), clause=clause,
-                indicator=key, alternatives=alts, comparator=comparator, new_key=new_key)
+                indicator=key, alternatives=alts, comparator=comparator, new_key=new_key, closest=_closest(doc, n, q))
     if annual and rng and "每年" in scope:
         a_, b_ = int(rng.group("a")), int(rng.group("b"))
         return [DraftEntry(year=y, year_note=f"每年, {a_}-{b_}: one target per year", kind="target", **base)
                 for y in range(a_, b_ + 1)]
     if annual:
         return [DraftEntry(year=None, year_note="every year (每年 / 年完成); no range stated", kind="rule", **base)]
+    # 2011年至2019年, ... 达到 N 以上: a level to hold in each year of the range (not a total: 共, 累计)
+    span = re.search(r"(?<![0-9(（-])(?P<a>(?:19|20)[0-9]{2})年(?:至|到|—|-|－)(?P<b>(?:19|20)[0-9]{2})年(?![^,，。；;]*努力)",
+                     folded[n.sa:s])
+    level = re.search(r"达到|保持|稳定在|不低于|以上|均", folded[n.ca:n.we]) and not re.search(
+        r"共|累计|总计|合计|新增|建成|新建|培育|创建|打造|完成|其中|[0-9]{4}年", folded[n.ca:n.s])
+    if span and level and 0 < int(span.group("b")) - int(span.group("a")) <= 10:
+        a_, b_ = int(span.group("a")), int(span.group("b"))
+        return [DraftEntry(year=y, year_note=f"{a_}年至{b_}年: the level holds in each year of the range", kind="target",
+                           **base) for y in range(a_, b_ + 1)]
     year, note = year_for(folded, s, n.sa, n.ca, n.cb, doc.period, doc.deadlines)
     return [DraftEntry(year=year, year_note=note, kind="target", **base)]
 

@@ -16,7 +16,7 @@ from ..text import fold_variants
 from ..units import conversion_factor, unit_of
 from ..plans.vocabulary import Vocabulary
 
-__all__ = ["plan_period", "year_for", "indicator_names", "rank_indicators", "subject_of", "DEADLINE", "YEAR_RANGE",
+__all__ = ["plan_period", "year_for", "indicator_names", "rank_indicators", "subject_of", "closest_keys", "canon", "readable_key", "DEADLINE", "YEAR_RANGE",
            "FIVE_YEAR"]
 
 FIVE_YEAR = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
@@ -78,12 +78,26 @@ def year_for(folded: str, i: int, sent_a: int, clause_a: int, clause_b: int, per
     return None, "no year stated in the text"
 
 
+# one spelling per school type, on both sides of the comparison (中等职业学校在校生 finds 中职学校在校生,
+# 高职学校 finds 高职院校): longest first
+_SYNONYMS = (("中等职业教育", "中职"), ("中等职业学校", "中职学校"), ("中等职业院校", "中职学校"),
+             ("中等职业", "中职"), ("高等职业教育", "高职"), ("高等职业学校", "高职院校"), ("高等职业院校", "高职院校"),
+             ("高职学校", "高职院校"), ("高等职业", "高职"), ("职业技术学院", "高职院校"), ("中职院校", "中职学校"))
+
+
+def canon(s: str) -> str:
+    """A name or context with one spelling per school type (see ``_SYNONYMS``)."""
+    for a, b in _SYNONYMS:
+        s = s.replace(a, b)
+    return s
+
+
 def indicator_names(vocab: Vocabulary) -> list[tuple[str, str]]:
     names = []
     for ind in vocab:
         for n in (ind.zh, *ind.aliases):
             f = fold_variants(unicodedata.normalize("NFKC", re.sub(r"[（(][^（）()]*[）)]$", "", str(n))))
-            f = re.sub(r"\s+", "", f)
+            f = canon(re.sub(r"\s+", "", f))
             if len(f) >= 2:
                 names.append((f, ind.key))
     names.sort(key=lambda x: -len(x[0]))
@@ -112,6 +126,8 @@ def rank_indicators(context: str, at: int, names, vocab: Vocabulary, unit_writte
     (at ``at`` in the context): a whole name scores by its length, else the share of its character
     pairs found (at least 60% and two pairs: 高水平中等职业学校 finds 高水平中职学校)."""
     scores: dict[str, float] = {}
+    own = (len(canon(context[:own[0]])), len(canon(context[:own[1]]))) if own[1] < 10**9 else own
+    context, at = canon(context[:at]) + canon(context[at:]), len(canon(context[:at]))
     ctx_bigrams = _bigrams(context)
     for name, key in names:
         ind = vocab[key]
@@ -132,8 +148,28 @@ def rank_indicators(context: str, at: int, names, vocab: Vocabulary, unit_writte
             distance = min(abs(p - at) for p in pos)
             score = len(name) * 6 * len(hit) / len(nb) - distance + (30 if any(own[0] <= p < own[1] for p in pos) else 0)
         scores[key] = max(scores.get(key, -1e9), score)
-    ranked = sorted(scores, key=lambda k: -scores[k])
+    ranked = sorted(scores, key=lambda k: (-scores[k], k))
     return ranked[:3]
+
+
+def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: bool, is_ratio: bool,
+                 n: int = 3, names: list[tuple[str, str]] | None = None) -> list[tuple[str, float]]:
+    """The ``n`` vocabulary keys whose name or alias is most like ``subject`` (the words that name the
+    number), with a similarity 0-1 (difflib's ratio on the folded names), among keys whose unit fits."""
+    from difflib import SequenceMatcher
+
+    subj = canon(fold_variants(unicodedata.normalize("NFKC", re.sub(r"\s+", "", subject))))
+    best: dict[str, float] = {}
+    for name, key in names if names is not None else indicator_names(vocab):
+        ind = vocab[key]
+        if is_ratio and unit_of(ind.unit).kind not in ("share", "ratio"):
+            continue
+        if not is_ratio and not _fits(unit_written, ind.unit, is_share):
+            continue
+        r = SequenceMatcher(None, subj, name, autojunk=False).ratio()
+        best[key] = max(best.get(key, 0.0), r)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(k, round(v, 2)) for k, v in ranked[:n]]
 
 
 def subject_of(clause_text: str) -> str:
@@ -142,3 +178,45 @@ def subject_of(clause_text: str) -> str:
                clause_text)
     s = re.sub(r"(达到|达|超过|不低于|不少于|至少|约|占)$", "", s)
     return s[:24]
+
+
+# words of a concept -> parts of a readable key, longest first (a proposed key reads like the bundled ones)
+_KEY_WORDS = (("高技能人才", "high_skilled_workers"), ("技能人才", "skilled_workers"), ("产教融合", "integration"),
+              ("双师型", "dual_qualified"), ("实训基地", "training_bases"), ("在校生", "students"),
+              ("毕业生", "graduates"), ("专业群", "major_groups"), ("教师", "teachers"), ("中职", "sec_voc"),
+              ("高职", "higher_voc"), ("职业院校", "voc_schools"), ("职业学校", "voc_schools"), ("技工院校", "technician_schools"),
+              ("技师学院", "technician_colleges"), ("本科", "undergrad"), ("国家级", "national"), ("省级", "provincial"),
+              ("市级", "city_level"), ("示范", "demo"), ("高水平", "high_level"), ("特色", "distinctive"),
+              ("重点", "key"), ("新建", "new"), ("新增", "new"), ("培训", "training"), ("企业", "enterprises"),
+              ("专业", "majors"), ("学校", "schools"), ("院校", "schools"), ("基地", "bases"), ("团队", "teams"),
+              ("集团", "groups"), ("课程", "courses"), ("教材", "textbooks"), ("证书", "certificates"),
+              ("就业", "employment"), ("招生", "enrolment"), ("覆盖率", "coverage"), ("比例", "share"),
+              ("经费", "funding"), ("投入", "funding"), ("农民工", "migrant_workers"), ("职工", "workers"),
+              ("竞赛", "competitions"), ("大赛", "competitions"), ("工匠", "craftsmen"), ("平台", "platforms"))
+
+
+def readable_key(subject: str, unit: str, taken) -> str | None:
+    """A key built from the concept's words (新建6所高职学校 -> new_higher_voc_schools; 人次 adds
+    _person_times), or None when no word is known; a number is appended when the key is taken."""
+    s = canon(fold_variants(unicodedata.normalize("NFKC", subject)))
+    parts: list[str] = []
+    i = 0
+    while i < len(s):
+        for zh, en in _KEY_WORDS:
+            if s.startswith(zh, i):
+                if en not in parts:
+                    parts.append(en)
+                i += len(zh)
+                break
+        else:
+            i += 1
+    if not parts:
+        return None
+    extra = {"percent": "share", "yuan": "funding", "person_times": "person_times", "person_days": "person_days"}.get(unit)
+    if extra and extra not in parts:
+        parts.append(extra)
+    key = "_".join(parts)[:60]
+    base, k = key, 2
+    while key in taken:
+        key, k = f"{base}_{k}", k + 1
+    return key

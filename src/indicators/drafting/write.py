@@ -55,6 +55,8 @@ def render_draft(d: Draft, source_rel: str) -> str:
     for e in d.entries:
         if e.alternatives:
             lines.append(f"  # alternatives: {', '.join(e.alternatives)}")
+        if e.closest:
+            lines.append(f"  # closest keys by name: {', '.join(f'{k} {v:.2f}' for k, v in e.closest)}")
         if e.new_key:
             lines.append(f"  # {e.indicator} is a proposed new key (see indicators.yaml beside this file)")
         lines += [
