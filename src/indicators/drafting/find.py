@@ -203,7 +203,8 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
     if document is not None:
         for e in entries:
             e.place = document.locate(e.start)
-    return Draft(plan=_plan_block(text, plan_id, region, doc.period), entries=entries, skipped=skipped,
+    return Draft(plan=_plan_block(text, plan_id, region, doc.period, folded, document.title if document else None),
+                 entries=entries, skipped=skipped,
                  new_keys=doc.new_keys)
 
 
@@ -383,9 +384,7 @@ def _closest(doc: _Doc, n: _Number, q, subject: str | None = None) -> list[tuple
     after it when the clause starts with the number), with their similarity."""
     folded = doc.folded
     if subject is None:
-        subject = subject_of(folded[n.ca:n.s].strip())
-        if len(subject) < 4:
-            subject = folded[n.we:n.cb].strip()[:24] or subject
+        subject = subject_of(folded[max(n.ca, n.s - 30):n.s].strip()) + folded[n.we:n.cb].strip()[:16]
     unit_written = "" if n.is_ratio else (q.unit or "")
     return closest_keys(subject, doc.vocab, unit_written, unit_written == "%", n.is_ratio, names=doc.names)
 
@@ -448,9 +447,83 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
     return [DraftEntry(year=year, year_note=note, kind="target", **base)]
 
 
-def _plan_block(text: str, plan_id: str, region: str, period: tuple) -> dict:
-    doc_no = re.search(r"[\u4e00-\u9fff]{1,8}〔[0-9]{4}〕[0-9]+号", text)
+_PLAN_WORDS = "方案|规划|意见|计划|通知|办法|纲要|决定|措施|要点|规定|细则|目标任务"
+_TITLE_LINE = re.compile(r"^[^。；;,，:：!！?？]{4,60}?(?:" + _PLAN_WORDS + r")(?:\s*[(（][^()（）]{2,20}[)）])?$")
+_QUOTED_TITLE = re.compile(r"(?:印发|出台|发布|制定|公布|颁布)(?:了|的)?《(?P<t>[^《》]{4,60})》")
+_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)[0-9]{2}\s*[〕\]］)）]\s*[0-9]{1,4}\s*号")
+_DATE = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})\s*(?:年|\.|-|/)\s*(?P<m>1[0-2]|0?[1-9])\s*(?:月|\.|-|/)\s*"
+                   r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?:日|号)?(?![0-9])")
+_ZH_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DATE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日")
+
+
+def _zh_number(s: str) -> int:
+    """一 .. 三十一 as a number (the month and day of a date written in characters)."""
+    if "十" not in s:
+        return _ZH_DIGITS[s]
+    a, _, b = s.partition("十")
+    return (_ZH_DIGITS[a] if a else 1) * 10 + (_ZH_DIGITS[b] if b else 0)
+
+
+def _issued(folded: str) -> str | None:
+    """The issue date the text prints: a dated line of its own (the signature under the issuer), a
+    date labelled 印发/成文/发布, a date written in characters (二○一一年四月十四日), or the first date
+    in the opening lines (2024.02.23); None when the text gives none."""
+    lines = folded.split("\n")
+    found = []
+    for i, line in enumerate(lines[:60]):
+        for m in _DATE.finditer(line):
+            y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+            alone = len(line.strip()) <= len(m.group(0)) + 16 and not re.search(r"[。；,，]", line)
+            labelled = re.search(r"(印发|成文|发布|公布)(日期|时间)", line[:m.start()])
+            found.append((0 if alone else 1 if labelled else 2 + i, f"{y:04d}-{mo:02d}-{d:02d}"))
+        for m in _ZH_DATE.finditer(line):
+            try:
+                y = int("".join(str(_ZH_DIGITS[c]) for c in m.group("y")))
+                found.append((0, f"{y:04d}-{_zh_number(m.group('m')):02d}-{_zh_number(m.group('d')):02d}"))
+            except KeyError:
+                continue
+    return min(found)[1] if found else None
+
+
+def _title(text: str, folded: str) -> str | None:
+    """The title the text prints: a line of its own that ends in 方案, 规划, 意见... (the line after a
+    covering notice's 关于印发...的通知 when there is one), else the 《title》 a news lead says was issued."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    flines = [ln.strip() for ln in folded.split("\n")]
+    for ln in flines[:20]:  # a covering notice: ...关于印发《title》的通知
+        m = re.search(r"关于印发《(?P<t>[^《》]{4,60})》的通知", ln)
+        if m:
+            return m.group("t")
+    cands = [(i, ln) for i, ln in enumerate(flines[:80])
+             if _TITLE_LINE.match(ln) and not _DATE.search(ln) and not _HEADING.match(ln)
+             and not ln.startswith("关于印发") and not ln.endswith("的通知")]
+    if cands:
+        return lines[cands[0][0]]
+    m = _QUOTED_TITLE.search(folded[:3000])
+    return m.group("t") if m else None
+
+
+def _doc_number(text: str):
+    """The document's own 文号: on a line of its own, or in brackets right after the title a news lead
+    names (印发《...》(济政字〔2020〕59号)); a 文号 cited in a sentence belongs to another document."""
+    for m in _DOC_NO.finditer(text):
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.end())
+        line = text[a:b if b >= 0 else len(text)].strip()
+        if len(line) <= len(m.group(0)) + 4 or re.search(r"》\s*[(（]\s*$", text[max(0, m.start() - 3):m.start()]):
+            return m
+    return None
+
+
+def _plan_block(text: str, plan_id: str, region: str, period: tuple, folded: str | None = None,
+                hint: str | None = None) -> dict:
+    """The plan block from the text itself: title, 文号, issue date and period (None where the text
+    gives none; ``hint`` is the title the file declares, used when the text prints none)."""
+    folded = folded if folded is not None else _fold(text)[0]
+    doc_no = _doc_number(text[:5000])
     first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), plan_id)
-    return {"id": plan_id, "title_zh": first_line[:80], "region": region,
-            "document_number": doc_no.group(0) if doc_no else None, "issued": None,
+    title = _title(text, folded) or hint or first_line[:80]
+    return {"id": plan_id, "title_zh": title[:80], "region": region,
+            "document_number": re.sub(r"\s+", "", doc_no.group(0)) if doc_no else None, "issued": _issued(folded),
             "period": [period[0], period[1]] if period[1] else None, "domain": "vocational"}

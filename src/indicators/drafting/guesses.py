@@ -155,7 +155,8 @@ def rank_indicators(context: str, at: int, names, vocab: Vocabulary, unit_writte
 def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: bool, is_ratio: bool,
                  n: int = 3, names: list[tuple[str, str]] | None = None) -> list[tuple[str, float]]:
     """The ``n`` vocabulary keys whose name or alias is most like ``subject`` (the words that name the
-    number), with a similarity 0-1 (difflib's ratio on the folded names), among keys whose unit fits."""
+    number, before and after it), with a score 0-1: the share of the name's characters found in the
+    subject in order (difflib's matching blocks on the folded names), among keys whose unit fits."""
     from difflib import SequenceMatcher
 
     subj = canon(fold_variants(unicodedata.normalize("NFKC", re.sub(r"\s+", "", subject))))
@@ -166,7 +167,8 @@ def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: b
             continue
         if not is_ratio and not _fits(unit_written, ind.unit, is_share):
             continue
-        r = SequenceMatcher(None, subj, name, autojunk=False).ratio()
+        blocks = SequenceMatcher(None, subj, name, autojunk=False).get_matching_blocks()
+        r = sum(b.size for b in blocks if b.size >= 2) / len(name)
         best[key] = max(best.get(key, 0.0), r)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(k, round(v, 2)) for k, v in ranked[:n]]
