@@ -133,6 +133,19 @@ def _year(v) -> int | None:
     return int(float(v))
 
 
+def _base(value: float, unit: str | None) -> float:
+    """A value in its dimension's base unit (万元 and 亿元 as yuan), so a draft that keys 13.82亿元 to a
+    yuan indicator and a catalogue that keys it to a 万元 one compare equal."""
+    from indicators.units import lookup_unit, unit_of
+
+    for look in (unit_of, lookup_unit):
+        try:
+            return value * look(unit).factor
+        except Exception:  # noqa: BLE001 - an inventory unit the tool does not know: compare as written
+            continue
+    return value
+
+
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(b))
 
@@ -143,7 +156,8 @@ def _docs_from_index(folder: Path) -> list[dict]:
 
 
 def _inventory(folder: Path) -> list[dict]:
-    return [{"doc_id": r["doc_id"], "year": _year(r["year"]), "value": float(r["value"]), "quote": r["quote"],
+    return [{"doc_id": r["doc_id"], "year": _year(r["year"]), "value": _base(float(r["value"]), r["unit"]),
+             "quote": r["quote"],
              "concept": UNIT_VARIANTS.get((r.get("indicator_key"), r["unit"]), CONCEPTS.get(r.get("indicator_key")))}
             for r in csv.DictReader((folder / "targets_inventory.csv").open(encoding="utf-8"))]
 
@@ -163,7 +177,8 @@ def seed_set(which: tuple[str, ...]) -> tuple[list[dict], list[dict]]:
         doc_id = "seed_" + source.split("_")[0]
         docs.append({"doc_id": doc_id, "path": SOURCES_DIR / source, "region": cat.plans[plans[0]].region})
         for r in rows[rows["plan"].isin(plans)].itertuples():
-            inventory.append({"doc_id": doc_id, "year": _year(r.year), "value": float(r.value), "quote": r.quote,
+            inventory.append({"doc_id": doc_id, "year": _year(r.year), "value": _base(float(r.value), r.unit),
+                              "quote": r.quote,
                               "concept": r.indicator})
     return docs, inventory
 
@@ -182,7 +197,8 @@ def run_set(docs: list[dict], inventory: list[dict], misses: bool = False) -> di
         cat = indicators.load_catalog([work], env=False, include_drafts=True)
         for doc in docs:
             rows = cat.targets[(cat.targets["plan"] == doc["doc_id"]) & (cat.targets["kind"] != "baseline")]
-            drafted = [(_year(r.year), r.value, r.indicator, r.quote) for r in rows.itertuples()]
+            drafted = [(_year(r.year), None if pd.isna(r.value) else _base(r.value, r.unit), r.indicator, r.quote)
+                       for r in rows.itertuples()]
             used = [False] * len(drafted)
             inv = [r for r in inventory if r["doc_id"] == doc["doc_id"]]
             found = agree = 0

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .documents import Document, Place
-from .guesses import (DEADLINE, YEAR_RANGE, closest_keys, indicator_names, plan_period, rank_indicators, readable_key,
+from .guesses import (BARE_YEAR, DEADLINE, YEAR_RANGE, closest_keys, indicator_names, plan_period, rank_indicators, readable_key,
                       subject_of, year_for)
 from ..errors import ParseError, UnitError
 from ..units import UNIT_WORDS, lookup_unit
@@ -41,7 +41,7 @@ __all__ = ["draft_text", "DraftEntry", "Draft"]
 # folded text: numbers, magnitudes and unit words
 # the unit words units.py knows (one list), less those that date rather than count (2025年, 9月, 1日) or
 # are the project's own names (persons, count); 个百分点 is a share's change in points
-_UNITS = sorted({w for w in UNIT_WORDS if not w.isascii() and w not in ("年", "月", "日", "比", "生/师", "单")}
+_UNITS = sorted({w for w in UNIT_WORDS if not w.isascii() and w not in ("年", "月", "日", "比", "生/师")}
                 | {"%", "m2", "个百分点"}, key=len, reverse=True)
 _NUMBER = re.compile(
     r"(?<![0-9.])(?P<num>" + NUMBER_TOKEN + ")"  # the loose candidate: parse_quantity refuses 16030 1582
@@ -274,14 +274,13 @@ def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
     under 现有基础/现状 is a baseline."""
     text, pos, folded = doc.text, doc.pos, doc.folded
     label = row.cells[0][1].strip()
-    lm = _LABEL_UNIT.search(label)
-    label_unit = lm.group("u") if lm and lm.group("u") in UNIT_WORDS | {"%", "万元", "万人", "亿元", "万人次"} else None
-    if label_unit is None and lm:
+    label_unit = None
+    for lm in _LABEL_UNIT.finditer(label):  # 共享性的大型智能（仿真）实习实训基地（个）: the unit, not （仿真）
         try:
             lookup_unit(lm.group("u"))
             label_unit = lm.group("u")
         except UnitError:
-            pass
+            continue
     quote = text[pos[row.a]:pos[row.b]].strip()
     clause = _clause_label(folded, row.a, sum(1 for p in doc.paragraphs if p <= row.a))
     out = []
@@ -355,6 +354,10 @@ def _skip_reason(doc: _Doc, n: _Number) -> str | None:
     m_unit = _NUMBER.match(folded, s) if not (n.is_ratio or n.is_word) else None
     if n.is_ratio and "比" not in folded[max(0, s - 10):s]:
         return "a:b without 比 before it (a time of day?)"
+    if re.search(r"第$", folded[max(0, s - 1):s]):
+        return "an ordinal (第N次, 第N届), not a quantity"
+    if m_unit and m_unit.group("unit") == "单" and folded[e:e + 1] == "位":
+        return "a count of units (单位), not a quantity"
     if m_unit and m_unit.group("unit") == "项" and re.match(r"(举措|措施|任务|重点|工程|行动|制度|改革)", folded[e:e + 2]):
         return "a count of the plan's own measures (N项举措)"
     if any(w in folded[n.sa:n.sb] for w in _PAST) and not DEADLINE.search(folded[n.sa:s]):
@@ -410,6 +413,12 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
     return key, [], new_key
 
 
+# a clause that states a standing rule (a rate per unit, a subsidy, a conversion), not a dated target:
+# 每项给予不超过 100 万元, 按 60%的比例提取, 原则上, 最高可达, 每季度督查一次
+_RULE_WORDS = re.compile(r"每(?:项|家|人|案|个|所|名|位|次|生|学年|学期|季度|月|周|天|两个月|半年)|给予|补贴|奖励|"
+                         r"按[^,，。；]{0,12}(?:比例|标准)|原则上|最高可|可提取|抵免|折算|以上企业工作经历")
+
+
 def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
     """The entries of one number: one per year of X年至Y年 ... 每年, a rule for 每年 alone, else one
     target dated by ``year_for``."""
@@ -418,7 +427,10 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
     # 每年 / 年完成 in the number's clause or an earlier part joined by 、 (年完成培训120万人次、90万人取得证书);
     # 全年完成 is the plan year's total, not a rule
     scope = folded[max(folded.rfind(c, 0, s) for c in ",，;；。\n") + 1:s].replace("全年", "")
-    annual = any(w in scope for w in _ANNUAL) or (scope.startswith("年") and not scope.startswith("年均"))
+    annual = any(w in scope for w in _ANNUAL)
+    if not annual and scope.startswith("年") and not scope.startswith("年均"):
+        # 年质押融资额 35 亿元: the yearly level in the year the sentence names, else a yearly rule
+        annual = year_for(folded, s, n.sa, n.ca, n.cb, (None, None, None), [])[0] is None
     rng = YEAR_RANGE.search(folded[n.sa:s])
     clause = _clause_label(folded, s, sum(1 for p in doc.paragraphs if p <= s))
     comparator = None
@@ -434,6 +446,10 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
                 for y in range(a_, b_ + 1)]
     if annual:
         return [DraftEntry(year=None, year_note="every year (每年 / 年完成); no range stated", kind="rule", **base)]
+    rule = _RULE_WORDS.search(folded[n.ca:n.cb])
+    if rule and not BARE_YEAR.search(folded[n.sa:s]) and not DEADLINE.search(folded[n.sa:s]):
+        return [DraftEntry(year=None, year_note=f"a standing rule ({rule.group(0)}), not a dated target", kind="rule",
+                           **base)]
     # 2011年至2019年, ... 达到 N 以上: a level to hold in each year of the range (not a total: 共, 累计)
     span = re.search(r"(?<![0-9(（-])(?P<a>(?:19|20)[0-9]{2})年(?:至|到|—|-|－)(?P<b>(?:19|20)[0-9]{2})年(?![^,，。；;]*努力)",
                      folded[n.sa:s])
