@@ -91,6 +91,9 @@ class Draft:
 
 
 _SPACE = " \u00a0\u3000\u2002\u2003\u2009"
+# an official document's page number (— 3 —) that a web copy left in the text, with the line breaks
+# around it: the sentence it cut goes on
+_PAGE_NUMBER = re.compile(r"[ \t\u3000]*\n?[\s]*[—–]\s*[0-9]{1,3}\s*[—–][ \t\u3000]*\n?\s*")
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
@@ -98,8 +101,16 @@ def _fold(text: str) -> tuple[str, list[int]]:
     ASCII letters or digits: 建成 40 所, 4. 5: 5. 5) and, per folded character, the position of the
     source character it came from, so matches map back to verbatim slices. A space between two digits
     stays (16030 1582 is two numbers, never one)."""
+    skip = [False] * len(text)
+    for m in _PAGE_NUMBER.finditer(text):
+        if m.group(0).count("\n") and text[max(0, m.start() - 1):m.start()] in tuple("。；;！？!?:："):
+            continue  # a page number between two paragraphs: the line break stays
+        for k in range(m.start(), m.end()):
+            skip[k] = True
     out, pos = [], []
     for i, c in enumerate(text):
+        if skip[i]:
+            continue
         if c in _SPACE:
             a = out[-1][-1:] if out else ""
             b = text[i + 1:i + 2]
@@ -110,6 +121,12 @@ def _fold(text: str) -> tuple[str, list[int]]:
         pos.extend([i] * len(f))
     pos.append(len(text))
     return "".join(out), pos
+
+
+def _source(text: str, pos: list[int], a: int, b: int) -> str:
+    """The source text of the folded stretch a:b, verbatim, ending at its last character (not at the
+    page number or line break dropped after it)."""
+    return text[pos[a]:pos[b - 1] + 1] if b > a else ""
 
 
 def _span(text: str, i: int, stops: str) -> tuple[int, int]:
@@ -146,6 +163,7 @@ class _Doc:
     names: list[tuple[str, str]]
     paragraphs: list[int]
     new_keys: dict[str, dict] = field(default_factory=dict)
+    sections: list[tuple[int, tuple]] = field(default_factory=list)  # (start, period) of later documents
 
 
 @dataclass
@@ -174,6 +192,7 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
     doc = _Doc(text=text, folded=folded, pos=pos, vocab=vocab, plan_id=plan_id, period=plan_period(folded),
                deadlines=[(m.start(), int(m.group("y") or m.group("y2"))) for m in DEADLINE.finditer(folded)],
                names=indicator_names(vocab), paragraphs=[m.start() for m in re.finditer(r"(?:^|\n)\s*\S", folded)])
+    doc.sections = _sections(folded)
     entries: list[DraftEntry] = []
     skipped: list[tuple[str, str]] = []
     rows = _table_rows(folded)
@@ -187,7 +206,9 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
         if in_table[hit[0]]:
             continue
         n = _locate(folded, *hit)
-        written = text[pos[n.ws]:pos[n.we]]
+        if pos[n.s] - pos[n.ws] != n.s - n.ws:  # a page number between the comparator word and the number
+            n.ws = n.s
+        written = _source(text, pos, n.ws, n.we)
         reason = _skip_reason(doc, n)
         q = None
         if reason is None:
@@ -281,7 +302,7 @@ def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
             label_unit = lm.group("u")
         except UnitError:
             continue
-    quote = text[pos[row.a]:pos[row.b]].strip()
+    quote = _source(text, pos, row.a, row.b).strip()
     clause = _clause_label(folded, row.a, sum(1 for p in doc.paragraphs if p <= row.a))
     out = []
     for j, (k, cell) in enumerate(row.cells):
@@ -291,7 +312,7 @@ def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
         if not m:
             continue
         vs, ve = k + m.start("v"), k + m.end("v")
-        written = text[pos[vs]:pos[ve]].strip()
+        written = _source(text, pos, vs, ve).strip()
         value_text = folded[vs:ve].strip()
         is_ratio = ":" in value_text
         is_share = value_text.endswith("%") or label_unit == "%"
@@ -314,6 +335,21 @@ def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
                               year_note=f"table column {year}", kind="baseline" if is_base else "target",
                               indicator=key, alternatives=alts, new_key=new_key, unit=unit,
                               closest=_closest(doc, n, q, subject=label)))
+    return out
+
+
+def _sections(folded: str) -> list[tuple[int, tuple]]:
+    """(start, period) of every title line after the opening that states a period of its own
+    (亳州市...三年行动计划（2022—2024年）, 东莞市...“十四五”规划): the numbers below it take that period."""
+    out = []
+    start = 0
+    for line in folded.split("\n"):
+        a, start = start, start + len(line) + 1
+        if a < 600 or not _SECTION_TITLE.match(line.strip()):
+            continue
+        p = plan_period(line)
+        if p[1]:
+            out.append((a, p))
     return out
 
 
@@ -402,9 +438,11 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
     unit = _UNIT_FOR_NEW.get(dim, "count")
     if unit == "count" and unit_written in ("人", "名"):
         unit = "persons"
-    subj = subject or subject_of(fold_variants(text[pos[n.ca]:pos[n.s]]).strip())
+    folded = doc.folded
+    subj = subject or subject_of(folded[n.ca:n.s].strip())
     if len(subj) < 4 and subject is None:  # 创建2-3所国家...示范学校: the name follows the number
-        subj = fold_variants(text[pos[n.we]:pos[n.cb]]).strip()[:24] or subj or written
+        subj = folded[n.we:n.cb].strip()[:24] or subj or written
+    subj = re.sub(r"\s+", "", subj)
     taken = {ind.key for ind in doc.vocab} | set(doc.new_keys)
     key = readable_key(subj, unit, taken) or f"new_{doc.plan_id}_{len(doc.new_keys) + 1}"
     new_key = {"zh": subj, "en": f"TODO: English name of {subj}", "unit": unit,
@@ -415,8 +453,10 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
 
 # a clause that states a standing rule (a rate per unit, a subsidy, a conversion), not a dated target:
 # 每项给予不超过 100 万元, 按 60%的比例提取, 原则上, 最高可达, 每季度督查一次
-_RULE_WORDS = re.compile(r"每(?:项|家|人|案|个|所|名|位|次|生|学年|学期|季度|月|周|天|两个月|半年)|给予|补贴|奖励|"
+_RULE_WORDS = re.compile(r"每(?:项|家|人|案|个|所|名|位|次|生|学年|学期|季度|月|周|天|两个月|半年)|给予|"
                          r"按[^,，。；]{0,12}(?:比例|标准)|原则上|最高可|可提取|抵免|折算|以上企业工作经历")
+# a title line further down the text that states its own period: a compilation of several documents
+_SECTION_TITLE = re.compile(r"^[^。；;,，]{4,60}?(?:方案|规划|计划|意见|措施|纲要)[^。；;,，]{0,16}$")
 
 
 def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
@@ -438,7 +478,7 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
         cw = comparator_from_words(folded[n.ca:s])
         if cw != "==" and not n.is_word:
             comparator = cw
-    base = dict(start=doc.pos[s], written=written, quote=doc.text[doc.pos[n.ca]:doc.pos[n.cb]].strip(), clause=clause,
+    base = dict(start=doc.pos[s], written=written, quote=_source(doc.text, doc.pos, n.ca, n.cb).strip(), clause=clause,
                 indicator=key, alternatives=alts, comparator=comparator, new_key=new_key, closest=_closest(doc, n, q))
     if annual and rng and "每年" in scope:
         a_, b_ = int(rng.group("a")), int(rng.group("b"))
@@ -459,7 +499,8 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
         a_, b_ = int(span.group("a")), int(span.group("b"))
         return [DraftEntry(year=y, year_note=f"{a_}年至{b_}年: the level holds in each year of the range", kind="target",
                            **base) for y in range(a_, b_ + 1)]
-    year, note = year_for(folded, s, n.sa, n.ca, n.cb, doc.period, doc.deadlines)
+    period = next((p for at, p in reversed(doc.sections) if at <= s), doc.period)
+    year, note = year_for(folded, s, n.sa, n.ca, n.cb, period, doc.deadlines)
     return [DraftEntry(year=year, year_note=note, kind="target", **base)]
 
 

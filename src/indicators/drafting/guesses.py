@@ -66,8 +66,10 @@ def year_for(folded: str, i: int, sent_a: int, clause_a: int, clause_b: int, per
     for name, end in FIVE_YEAR.items():
         if name in folded[sent_a:i]:
             return end, f"“{name}”期间 -> {end}"
-    # a deadline earlier in the paragraph that reaches beyond the plan period (至2020年 in a 2015-2019 plan)
-    near = [(pos, y) for pos, y in deadlines if para_a <= pos < i and (not period[1] or y >= period[1])]
+    # a deadline earlier in the paragraph that reaches beyond the plan period (至2020年 in a 2015-2019 plan),
+    # or that opens the paragraph (到2021年底, A; B; C)
+    near = [(pos, y) for pos, y in deadlines
+            if para_a <= pos < i and (not period[1] or y >= period[1] or pos - para_a <= 6)]
     if near:
         return near[-1][1], f"no year in the sentence; the paragraph's deadline is {near[-1][1]}"
     if period[1]:
