@@ -206,7 +206,7 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
         if in_table[hit[0]]:
             continue
         n = _locate(folded, *hit)
-        if pos[n.s] - pos[n.ws] != n.s - n.ws:  # a page number between the comparator word and the number
+        if re.search(r"[\n—–]", text[pos[n.ws]:pos[n.s]]):  # a page number between the comparator word and the number
             n.ws = n.s
         written = _source(text, pos, n.ws, n.we)
         reason = _skip_reason(doc, n)
