@@ -244,6 +244,7 @@ class _Row:
     b: int
     cells: list[tuple[int, str]]
     years: dict[int, tuple[int, bool]]
+    sub: dict[int, str] = field(default_factory=dict)  # a second header row's names (专业点数, 学生数)
 
 
 def _table_rows(folded: str) -> list[_Row]:
@@ -251,6 +252,7 @@ def _table_rows(folded: str) -> list[_Row]:
     ``documents`` writes them) whose header names a year in at least two columns."""
     rows: list[_Row] = []
     years: dict[int, tuple[int, bool]] | None = None
+    sub: dict[int, str] = {}
     start = 0
     for line in folded.split("\n"):
         a, b = start, start + len(line)
@@ -264,11 +266,34 @@ def _table_rows(folded: str) -> list[_Row]:
             k += len(c) + 1
         header = _header_years(cells)
         if header:
-            years = header
+            years, sub = _spread(header, len(cells)), {}
+            continue
+        if years is not None and not sub and not _rows_since(rows, years) and all(
+                not _CELL_VALUE.match(c) for _, c in cells[1:]) and sum(1 for _, c in cells[1:] if c.strip()) >= 2:
+            sub = {j: c.strip() for j, (_, c) in enumerate(cells) if j and c.strip()}
             continue
         if years is not None and len(cells) >= 2:
-            rows.append(_Row(a, b, cells, years))
+            rows.append(_Row(a, b, cells, years, sub))
     return rows
+
+
+def _rows_since(rows: list[_Row], years) -> bool:
+    """Whether a row was already read under this header (a second header row comes right after it)."""
+    return bool(rows) and rows[-1].years is years
+
+
+def _spread(header: dict[int, tuple[int, bool]], width: int) -> dict[int, tuple[int, bool]]:
+    """A year heading several columns (2020年 over 开设专业, 专业点数, 学生数) covers the columns up to the
+    next year; consecutive year columns stay one each."""
+    cols = sorted(header)
+    if all(b - a == 1 for a, b in zip(cols, cols[1:])):
+        return header
+    out = {}
+    for k, c in enumerate(cols):
+        end = cols[k + 1] if k + 1 < len(cols) else width
+        for j in range(c, end):
+            out[j] = header[c]
+    return out
 
 
 def _header_years(cells: list[tuple[int, str]]) -> dict[int, tuple[int, bool]]:
@@ -323,7 +348,7 @@ def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
             skipped.append((written, f"not read: {exc}"))
             continue
         unit_written = "" if is_ratio else ("%" if is_share else (unit or ""))
-        ctx = label.replace("师生比", "生师比")
+        ctx = (label + row.sub.get(j, "")).replace("师生比", "生师比")
         ranked = rank_indicators(ctx, len(ctx), doc.names, doc.vocab, unit_written, is_share, is_ratio)
         year, is_base = row.years[j]
         n = _Number(vs, ve, vs, ve, row.a, row.b, row.a, row.b, is_ratio, False)
