@@ -34,6 +34,10 @@ def plan_period(folded: str) -> tuple[int | None, int | None, str | None]:
     for name, end in FIVE_YEAR.items():
         if name in head and not re.search("十[一二三四五]五", head.replace(name, "")):
             return end - 4, end, f"“{name}” plan period ({end - 4}-{end})"
+    m = re.search(r"(?P<n>[二三四五])年行动(?:计划|方案)[^。；]{0,40}?(?<![0-9])(?P<y>20[0-9]{2})年", head)
+    if m:  # 三年行动计划 ... 2024年 (the period's first year garbled or left out)
+        n, y = "二三四五".index(m.group("n")) + 2, int(m.group("y"))
+        return y - n + 1, y, f"{m.group('n')}年行动计划 ending {y}"
     m = re.search(r"(?P<y>20[0-9]{2})年[^。；\n]{0,40}?(?:方案|规划|计划)", head) or \
         re.search(r"\b(?P<y>20[0-9]{2})\b[^\n]{0,80}?\bplan\b", head, flags=re.I)
     if m:
