@@ -574,7 +574,7 @@ def _title(text: str, folded: str) -> str | None:
     lines = [ln.strip() for ln in text.split("\n")]
     flines = [ln.strip() for ln in folded.split("\n")]
     for ln in flines[:20]:  # a covering notice: ...关于印发《title》的通知
-        m = re.search(r"关于印发《(?P<t>[^《》]{4,60})》的通知", ln)
+        m = re.search(r"关于印发《?(?P<t>[^《》]{4,60}?)》?的通知", ln)
         if m:
             return m.group("t")
     cands = [(i, ln) for i, ln in enumerate(flines[:80])

@@ -34,10 +34,10 @@ def _q(v) -> str:
     return json.dumps(str(v), ensure_ascii=False)
 
 
-def render_draft(d: Draft, source_rel: str) -> str:
+def render_draft(d: Draft, source_rel: str, original: str | None = None) -> str:
     p = d.plan
     lines = [
-        f"# Draft of {source_rel}, written by `indicators draft`. Every entry is confirmed: false:",
+        f"# Draft of {original or source_rel}, written by `indicators draft`. Every entry is confirmed: false:",
         "# check indicator, year, comparator and clause against the source, then set confirmed: true.",
         "# `indicators draft --check` lists what is left; `--include-drafts` loads the draft as it is.",
         "plan:",
@@ -135,7 +135,7 @@ def draft_plan(source: Path | str, region: str, out: Path | str | None = None, p
     doc = read_document(source)
     d = draft_text(doc, vocab, plan_id, region)
     out.parent.mkdir(parents=True, exist_ok=True)
-    rel = os.path.relpath(source.resolve(), out.parent.resolve())
+    rel = original = os.path.relpath(source.resolve(), out.parent.resolve())
     if not _quotable(source, doc):
         # the quote check reads UTF-8 text: the normalised text is written beside the draft and quoted
         text_path = out.with_name(out.stem + ".source.txt")
@@ -145,7 +145,7 @@ def draft_plan(source: Path | str, region: str, out: Path | str | None = None, p
         rel = os.path.relpath(text_path.resolve(), out.parent.resolve())
     _merge_local_vocabulary(local, d.new_keys)
     _add_local_region(out.parent / "regions.yaml", region)
-    out.write_text(render_draft(d, rel), encoding="utf-8")
+    out.write_text(render_draft(d, rel, original), encoding="utf-8")
     return out, d
 
 
