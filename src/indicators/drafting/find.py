@@ -419,6 +419,11 @@ def _skip_reason(doc: _Doc, n: _Number) -> str | None:
         return "an ordinal (第N次, 第N届), not a quantity"
     if m_unit and m_unit.group("unit") == "单" and folded[e:e + 1] == "位":
         return "a count of units (单位), not a quantity"
+    if m_unit and re.match(r"(?:个方面|条|项)?(?:具体)?(?:措施|举措|负面清单|任务|条款)", folded[e - 1:e + 6]) and \
+            m_unit.group("unit") in ("条", "个", "项"):
+        return "a count of the plan's own measures (N条措施, N个方面)"
+    if m_unit and m_unit.group("unit") == "篇" and re.search(r"(?:计划|方案|规划|意见)$", folded[max(0, s - 4):s]):
+        return "a count of documents in a compilation's title (行动计划4篇)"
     if m_unit and m_unit.group("unit") == "项" and re.match(r"(举措|措施|任务|重点|工程|行动|制度|改革)", folded[e:e + 2]):
         return "a count of the plan's own measures (N项举措)"
     if any(w in folded[n.sa:n.sb] for w in _PAST) and not DEADLINE.search(folded[n.sa:s]):
@@ -478,7 +483,8 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
 
 # a clause that states a standing rule (a rate per unit, a subsidy, a conversion), not a dated target:
 # 每项给予不超过 100 万元, 按 60%的比例提取, 原则上, 最高可达, 每季度督查一次
-_RULE_WORDS = re.compile(r"每(?:项|家|人|案|个|所|名|位|次|生|学年|学期|季度|月|周|天|两个月|半年)|给予|"
+_RULE_WORDS = re.compile(r"每(?:项|家|人|案|个|所|名|位|次|生|学年|学期|季度|月|周|天|两个月|半年|[两三四五]年)|给予|"
+                         r"%(?:以上)?用于|"
                          r"按[^,，。；]{0,12}(?:比例|标准)|原则上|最高可|可提取|抵免|折算|以上企业工作经历")
 # a title line further down the text that states its own period: a compilation of several documents
 _SECTION_TITLE = re.compile(r"^[^。；;,，]{4,60}?(?:方案|规划|计划|意见|措施|纲要)[^。；;,，]{0,16}$")
@@ -493,9 +499,12 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
     # 全年完成 is the plan year's total, not a rule
     scope = folded[max(folded.rfind(c, 0, s) for c in ",，;；。\n") + 1:s].replace("全年", "")
     annual = any(w in scope for w in _ANNUAL)
+    dated = BARE_YEAR.search(folded[n.sa:s]) or DEADLINE.search(folded[n.sa:s])
+    if not annual and not dated and re.search(r"每年", folded[n.sa:s]):
+        annual = True  # 每年度组织政治理论学习不少于 12 次, 学习研究党的教育方针不少于 6 次: both yearly
     if not annual and scope.startswith("年") and not scope.startswith("年均"):
-        # 年质押融资额 35 亿元: the yearly level in the year the sentence names, else a yearly rule
-        annual = year_for(folded, s, n.sa, n.ca, n.cb, (None, None, None), [])[0] is None
+        # 年质押融资额 35 亿元: the yearly level in the year the sentence or paragraph names, else a yearly rule
+        annual = year_for(folded, s, n.sa, n.ca, n.cb, (None, None, None), doc.deadlines)[0] is None
     rng = YEAR_RANGE.search(folded[n.sa:s])
     clause = _clause_label(folded, s, sum(1 for p in doc.paragraphs if p <= s))
     comparator = None
