@@ -246,3 +246,25 @@ def test_bad_inputs_get_a_code_and_exit_1(tmp_path, capsys):
     c.showPage()
     c.save()
     assert read_document(tmp_path / "owner.pdf").text == "2025: 60%\n"
+
+
+def test_a_scanned_page_in_a_text_pdf_is_named_not_skipped_silently(tmp_path, capsys):
+    from PIL import Image
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    Image.new("RGB", (300, 200), "white").save(tmp_path / "scan.png")
+    c = canvas.Canvas(str(tmp_path / "mixed.pdf"))
+    c.setFont("STSong-Light", 11)
+    c.drawString(72, 700, _excerpt()[6][-60:])
+    c.showPage()
+    c.drawImage(str(tmp_path / "scan.png"), 50, 400, 400, 260)
+    c.showPage()
+    c.save()
+    doc = read_document(tmp_path / "mixed.pdf")
+    assert doc.notes and "page 2" in doc.notes[0] and "OCR" in doc.notes[0]
+    assert main(["draft", str(tmp_path / "mixed.pdf"), "--region", "茌平区", "-o", str(tmp_path / "m.yaml")]) == 0
+    assert "page 2 has no text layer" in capsys.readouterr().err
+    assert "# NOT READ: page 2" in (tmp_path / "m.yaml").read_text(encoding="utf-8")

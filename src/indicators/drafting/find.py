@@ -88,6 +88,7 @@ class Draft:
     entries: list[DraftEntry]
     skipped: list[tuple[str, str]]  # (text, reason)
     new_keys: dict[str, dict]
+    notes: tuple[str, ...] = ()  # what the reader left unread (a scanned page of a PDF)
 
 
 _SPACE = " \u00a0\u3000\u2002\u2003\u2009"
@@ -226,7 +227,7 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
             e.place = document.locate(e.start)
     return Draft(plan=_plan_block(text, plan_id, region, doc.period, folded, document.title if document else None),
                  entries=entries, skipped=skipped,
-                 new_keys=doc.new_keys)
+                 new_keys=doc.new_keys, notes=document.notes if document is not None else ())
 
 
 _YEAR_CELL = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})(?:年|年度|年底|年末)?(?![0-9])")

@@ -40,6 +40,7 @@ def render_draft(d: Draft, source_rel: str, original: str | None = None) -> str:
         f"# Draft of {original or source_rel}, written by `indicators draft`. Every entry is confirmed: false:",
         "# check indicator, year, comparator and clause against the source, then set confirmed: true.",
         "# `indicators draft --check` lists what is left; `--include-drafts` loads the draft as it is.",
+        *[f"# NOT READ: {note}" for note in d.notes],
         "plan:",
         f"  id: {_q(p['id'])}",
         f"  title_zh: {_q(p['title_zh'])}",
