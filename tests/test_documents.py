@@ -7,6 +7,8 @@ refused with its code."""
 from __future__ import annotations
 
 import html as html_lib
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,7 +71,7 @@ def _blocks(lines: list[str]) -> list[tuple[str, object]]:
     return blocks
 
 
-def _write_docx(docx, blocks, path: Path) -> None:
+def _write_docx(docx, blocks, path: Path, grid: bool = False) -> None:
     d = docx.Document()
     for kind, item in blocks:
         if kind == "p":
@@ -77,6 +79,8 @@ def _write_docx(docx, blocks, path: Path) -> None:
             continue
         width = max(len(r) for r in item)
         t = d.add_table(rows=len(item), cols=width)
+        if grid:
+            t.style = "Table Grid"  # ruled, as government documents print their annex tables
         for r, row in enumerate(item):
             for c, cell in enumerate(row):
                 t.cell(r, c).text = cell
@@ -268,3 +272,27 @@ def test_a_scanned_page_in_a_text_pdf_is_named_not_skipped_silently(tmp_path, ca
     assert main(["draft", str(tmp_path / "mixed.pdf"), "--region", "茌平区", "-o", str(tmp_path / "m.yaml")]) == 0
     assert "page 2 has no text layer" in capsys.readouterr().err
     assert "# NOT READ: page 2" in (tmp_path / "m.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_pdf_saved_from_word_by_libreoffice_drafts_like_the_word_file(tmp_path, vocab):
+    """The PDF a planner gets is usually Word's own export: LibreOffice headless makes one from the
+    excerpt's .docx (ruled tables); the same without ruling lines is named in the notes, not guessed."""
+    import subprocess
+
+    import docx
+
+    for grid in (True, False):
+        folder = tmp_path / ("ruled" if grid else "plain")
+        folder.mkdir()
+        _write_docx(docx, _blocks(_excerpt()), folder / "plan.docx", grid=grid)
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(folder / "plan.docx")],
+                       check=True, capture_output=True, timeout=240, env={**os.environ, "HOME": str(tmp_path)})
+        word = _entries(folder / "plan.docx", vocab)[1]
+        pdf_doc = read_document(folder / "plan.pdf")
+        pdf = [(e.year, e.written, e.unit, e.indicator, e.kind) for e in draft_text(pdf_doc, vocab, "c", "茌平区").entries]
+        if grid:
+            assert pdf == word and not pdf_doc.notes
+        else:
+            assert len(pdf) < len(word) and any("without ruling lines" in n for n in pdf_doc.notes)

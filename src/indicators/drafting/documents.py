@@ -313,6 +313,7 @@ def _read_pdf(name: str, data: bytes) -> Document:
     b = _Builder()
     table_no = 0
     scanned: list[int] = []
+    unruled: list[int] = []
     try:
         for p_no, page in enumerate(pages, start=1):
             if not page.chars:
@@ -325,6 +326,8 @@ def _read_pdf(name: str, data: bytes) -> Document:
             blocks: list[tuple[float, str, object]] = [(t.bbox[1], "table", t) for t in found]
             blocks += [(top, "para", text) for top, text in _paragraphs(outside.extract_text_lines(), page)]
             blocks.sort(key=lambda x: x[0])
+            if not found and _unruled_table([t for _, w, t in blocks if w == "para"]):
+                unruled.append(p_no)
             paragraph = 0
             for _, what, item in blocks:
                 if what == "para":
@@ -347,7 +350,22 @@ def _read_pdf(name: str, data: bytes) -> Document:
                            value="no text layer")
         raise _problem(name, "document.no_text", "a PDF with text", value="no text on any page")
     notes = [f"page {p} has no text layer (a scanned page?): not read; OCR it to draft its numbers" for p in scanned]
+    notes += [f"page {p} seems to hold a table without ruling lines: its cells are read as lines of text and not "
+              "drafted; draft the Word file it was made from, or add the rows by hand" for p in unruled]
     return Document(text, name, "pdf", tuple(b.spans), None, None, notes=tuple(notes))
+
+
+_YEAR_WORD = re.compile(r"(?:19|20)[0-9]{2}\s*年")
+_BARE_NUMBERS = re.compile(r"(?:^|\s)[0-9]+(?:\.[0-9]+)?(?=\s)(?:.*?\s[0-9]+(?:\.[0-9]+)?(?:\s|$)){2,}")
+
+
+def _unruled_table(lines: list[str]) -> bool:
+    """A header naming two or more years followed by lines of three or more bare numbers: a table the
+    PDF draws without lines, which pdfplumber cannot cut into cells."""
+    for k, line in enumerate(lines):
+        if len(_YEAR_WORD.findall(line)) >= 2 and any(_BARE_NUMBERS.search(ln + " ") for ln in lines[k + 1:k + 8]):
+            return True
+    return False
 
 
 def _is_password_error(exc: BaseException) -> bool:
