@@ -185,7 +185,7 @@ def seed_set(which: tuple[str, ...]) -> tuple[list[dict], list[dict]]:
 
 def run_set(docs: list[dict], inventory: list[dict], misses: bool = False) -> dict:
     """Draft every document and compare with the inventory (see the module docstring)."""
-    per_doc, tot = [], dict(targets=0, found=0, drafted=0, noise=0, repeats=0, agree=0)
+    per_doc, tot = [], dict(targets=0, found=0, drafted=0, noise=0, repeats=0, agree=0, keyed=0)
     missed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -201,7 +201,7 @@ def run_set(docs: list[dict], inventory: list[dict], misses: bool = False) -> di
                        for r in rows.itertuples()]
             used = [False] * len(drafted)
             inv = [r for r in inventory if r["doc_id"] == doc["doc_id"]]
-            found = agree = 0
+            found = agree = keyed = 0
             hit: set[tuple] = set()
             for r in inv:
                 cands = [k for k, d in enumerate(drafted)
@@ -213,6 +213,7 @@ def run_set(docs: list[dict], inventory: list[dict], misses: bool = False) -> di
                     found += 1
                     hit.add((r["year"], round(r["value"], 6)))
                     agree += drafted[cands[0]][2] == r["concept"]
+                    keyed += r["concept"] is not None
                 elif misses:
                     missed.append(f"{doc['doc_id']}: {r['year']} {r['value']:g} <- {r['quote'][:60]}")
             repeats = sum(1 for k, d in enumerate(drafted) if not used[k] and d[1] is not None
@@ -224,7 +225,7 @@ def run_set(docs: list[dict], inventory: list[dict], misses: bool = False) -> di
             per_doc.append({"doc": doc["doc_id"], "targets": len(inv), "found": found, "drafted": len(drafted),
                             "noise": noise, "repeats": repeats, "indicator_agrees": agree})
             for k, v in (("targets", len(inv)), ("found", found), ("drafted", len(drafted)), ("noise", noise),
-                         ("repeats", repeats), ("agree", agree)):
+                         ("repeats", repeats), ("agree", agree), ("keyed", keyed)):
                 tot[k] += v
     return {"per_doc": per_doc, **tot, "missed": missed}
 
@@ -256,7 +257,8 @@ def _print(title: str, r: dict) -> None:
     print(f"found (recall): {f}/{n} = {f / max(1, n):.1%} (goal >= 90%)")
     print(f"precision: {dr - r['noise']}/{dr} drafted entries are inventory targets or their repeats = "
           f"{(dr - r['noise']) / max(1, dr):.1%}; noise {r['noise']} ({r['noise'] / max(1, dr):.1%}, goal <= 25%)")
-    print(f"indicator key as the inventory's concept, among found: {r['agree']}/{f} = {r['agree'] / max(1, f):.1%}")
+    print(f"indicator key as the inventory's concept, among found targets whose inventory names one: "
+          f"{r['agree']}/{r['keyed']} = {r['agree'] / max(1, r['keyed']):.1%}")
 
 
 def main(argv: list[str]) -> int:
