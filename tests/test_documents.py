@@ -296,3 +296,12 @@ def test_a_pdf_saved_from_word_by_libreoffice_drafts_like_the_word_file(tmp_path
             assert pdf == word and not pdf_doc.notes
         else:
             assert len(pdf) < len(word) and any("without ruling lines" in n for n in pdf_doc.notes)
+
+
+def test_the_bytes_decide_a_misnamed_file(files, tmp_path):
+    """A web page saved as .txt is read as a page (not its markup), a .docx named .doc as Word."""
+    (tmp_path / "page.txt").write_bytes(files["html"].read_bytes())
+    (tmp_path / "plan.doc").write_bytes(files["docx"].read_bytes())
+    page = read_document(tmp_path / "page.txt")
+    assert page.kind == "html" and not page.text.lstrip().startswith("<") and "<!doctype" not in page.text
+    assert read_document(tmp_path / "plan.doc").text == read_document(files["docx"]).text

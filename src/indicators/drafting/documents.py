@@ -170,6 +170,9 @@ def read_document(source: str | os.PathLike) -> Document:
     name = str(path)
     data = _read_bytes(path)
     kind = SUFFIXES.get(path.suffix.lower()) or _sniff(data)
+    sniffed = _sniff(data)
+    if sniffed in ("docx", "pdf", "html") and kind in ("doc", "text", "html"):
+        kind = sniffed  # a page saved as .txt, a .docx named .doc: the bytes say what the file is
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or kind == "doc":  # OLE2: Word 97-2003 (.doc), old Excel
         raise _problem(name, "document.old_word", "a .docx, PDF, HTML or text file: save the old Word (.doc) file as "
                        ".docx (Word: Save As; or `soffice --headless --convert-to docx FILE.doc`)", value="OLE2 (.doc)")
