@@ -182,7 +182,8 @@ def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: b
 
 def subject_of(clause_text: str) -> str:
     """The words before a number, as a name for a proposed key: 建成5个... -> the clause, trimmed."""
-    s = re.sub(r"^(其中|同时|与此同时|并|和|及|以及|重点|进一步|全省|全市|全国|全年|推动|培育认定|建成|创建|建设|完成)+", "",
+    s = re.sub(r"^(其中|同时|与此同时|并|和|及|以及|重点|进一步|全省|全市|全国|全年|推动|培育认定|建成|创建|建设|完成|评选|遴选|"
+               r"选树|培育|打造|开发|新建|新增|组织|开展|举办)+", "",
                clause_text)
     s = re.sub(r"(达到|达|超过|不低于|不少于|至少|约|占)$", "", s)
     return s[:24]
