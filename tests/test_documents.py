@@ -190,6 +190,11 @@ def test_read_document_takes_text_and_gbk_bytes_alike(tmp_path):
     gbk = read_document(tmp_path / "seed.txt")
     assert given.kind == "given" and gbk.kind == "text" and gbk.encoding == "gb18030"
     assert gbk.text == given.text and gbk.locate(gbk.text.index("聊茌政发")).paragraph == 3
+    (tmp_path / "seed16.txt").write_bytes(text.encode("utf-16"))  # Excel's "Unicode text", with its BOM
+    assert read_document(tmp_path / "seed16.txt").text == given.text
+    hk = "到2020年，全省技工院校在校生達到36萬人。\n"
+    (tmp_path / "big5.txt").write_bytes(hk.encode("big5"))
+    assert read_document(tmp_path / "big5.txt").text == hk
 
 
 def test_pinyin_a_mirror_page_inserts_is_removed(tmp_path):
