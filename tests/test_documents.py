@@ -310,3 +310,17 @@ def test_the_bytes_decide_a_misnamed_file(files, tmp_path):
     page = read_document(tmp_path / "page.txt")
     assert page.kind == "html" and not page.text.lstrip().startswith("<") and "<!doctype" not in page.text
     assert read_document(tmp_path / "plan.doc").text == read_document(files["docx"]).text
+
+
+def test_a_word_zip_bomb_is_refused_from_its_directory(tmp_path, files):
+    """A .docx whose parts inflate beyond MAX_INFLATED is refused before python-docx opens it."""
+    import zipfile
+
+    from indicators.drafting.documents import MAX_INFLATED
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(files["docx"]) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("word/media/padding.bin", bytes(MAX_INFLATED + 1))  # zeros: a few hundred kB packed
+    assert _refused(bomb) == "file.too_large"  # python-docx itself would open it: the padding is never parsed

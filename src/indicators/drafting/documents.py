@@ -34,9 +34,10 @@ from ..errors import DecodeRefusal, DocumentError, Problem
 from ..safe_text import CONTROLS
 from ..words.explain import PLACE_WORDS
 
-__all__ = ["read_document", "Document", "Place", "MAX_BYTES", "SUFFIXES"]
+__all__ = ["read_document", "Document", "Place", "MAX_BYTES", "MAX_INFLATED", "SUFFIXES"]
 
 MAX_BYTES = 64 * 2**20  # a plan's PDF with its annexes is a few MB; past this the file is refused unread
+MAX_INFLATED = 256 * 2**20  # a .docx unpacked (its zip directory says how big, before anything is inflated)
 
 # suffix -> kind; a file without one of these is sniffed by its first bytes
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".csv": "text", ".docx": "docx", ".pdf": "pdf",
@@ -260,6 +261,15 @@ def _read_docx(name: str, data: bytes) -> Document:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+        inflated = sum(i.file_size for i in infos)
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise _problem(name, "document.corrupt", "a Word (.docx) file that opens", value=type(exc).__name__) from None
+    if inflated > MAX_INFLATED or len(infos) > 10_000:  # a zip bomb is refused from the zip's directory
+        raise _problem(name, "file.too_large", f"a Word file of at most {MAX_INFLATED // 2**20} MB unpacked",
+                       value=f"{inflated} bytes in {len(infos)} parts")
     try:
         d = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
