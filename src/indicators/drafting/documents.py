@@ -308,8 +308,8 @@ _ENDS_PARAGRAPH = tuple("。！？!?")
 
 def _read_pdf(name: str, data: bytes) -> Document:
     """Each page's text lines outside its tables, joined into paragraphs where a line runs to the
-    right margin (a wrapped line), and each ruled table as rows of cells, in the order they stand on
-    the page. Page numbers alone on a line are left out. A page without a text layer is a scan: the
+    right margin (a wrapped line), and each table as rows of cells (ruled tables as pdfplumber finds
+    them, tables without lines laid out from their words), in the order they stand on the page. Page numbers alone on a line are left out. A page without a text layer is a scan: the
     whole file is refused when no page has text, else the page is listed in ``notes``."""
     import io
 
@@ -327,6 +327,7 @@ def _read_pdf(name: str, data: bytes) -> Document:
     table_no = 0
     scanned: list[int] = []
     unruled: list[int] = []
+    carry = None  # the columns of a table without lines that ran to the foot of the last page
     try:
         for p_no, page in enumerate(pages, start=1):
             if not page.chars:
@@ -334,6 +335,10 @@ def _read_pdf(name: str, data: bytes) -> Document:
                     scanned.append(p_no)
                 continue
             found = page.find_tables()
+            if not found:
+                found, carry = _unruled_tables(page, carry)
+            else:
+                carry = None
             boxes = [t.bbox for t in found]
             outside = page.filter(lambda o, boxes=boxes: not any(_inside(o, bx) for bx in boxes))
             blocks: list[tuple[float, str, object]] = [(t.bbox[1], "table", t) for t in found]
@@ -379,6 +384,129 @@ def _unruled_table(lines: list[str]) -> bool:
         if len(_YEAR_WORD.findall(line)) >= 2 and any(_BARE_NUMBERS.search(ln + " ") for ln in lines[k + 1:k + 8]):
             return True
     return False
+
+
+@dataclass
+class _LaidTable:
+    """A table the PDF draws without ruling lines, cut into cells from the words' positions: ``bbox``
+    and ``extract()`` as pdfplumber's own tables have them."""
+
+    bbox: tuple[float, float, float, float]
+    rows: list[list[str]]
+    anchors: list[float] = field(default_factory=list)
+    height: float = 10.0
+
+    def extract(self) -> list[list[str]]:
+        return self.rows
+
+
+_NUMBER_WORD = re.compile(r"^[0-9]+(?:[.,:：][0-9]*)*%?")
+
+
+def _unruled_tables(page, carry=None) -> tuple[list[_LaidTable], object]:
+    """Tables without ruling lines: a header line naming two or more years, then rows whose numbers
+    stand in columns. Columns are the left edges shared by the rows' numbers; a row is the run of
+    lines without a wider gap than a line's own (a wrapped label or value stays in its row); the table
+    ends at a heading, a 备注 line or a gap of three lines."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - w["top"]) < 2:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    for ln in lines:
+        ln.sort(key=lambda w: w["x0"])
+    out: list[_LaidTable] = []
+    k = 0
+    if carry is not None and lines:  # the rows of last page's table that go on at the top of this one
+        table, k = _lay_rows(lines, 0, *carry)
+        if table is not None:
+            out.append(table)
+    carry = None
+    while k < len(lines):
+        text = " ".join(w["text"] for w in lines[k])
+        if len(_YEAR_WORD.findall(text)) < 2 and not (len(_YEAR_WORD.findall(text)) == 1 and k + 1 < len(lines)
+                                                       and _YEAR_WORD.search(" ".join(w["text"] for w in lines[k + 1]))):
+            k += 1
+            continue
+        table, k = _lay_table(lines, k)
+        if table is not None:
+            out.append(table)
+            carry = (table.anchors, table.height) if k >= len(lines) else None
+    return out, carry
+
+
+def _lay_table(lines: list[list[dict]], h: int):
+    """(the table whose header starts at line h, the line after it), or (None, h + 1)."""
+    height = max(w["bottom"] - w["top"] for w in lines[h])
+    # the header: line h and the lines right under it without a number in them
+    end = h + 1
+    while end < len(lines) and lines[end][0]["top"] - lines[end - 1][0]["bottom"] < 0.6 * height and not any(
+            _NUMBER_WORD.match(w["text"]) for w in lines[end]):
+        end += 1
+    body, _ = _body(lines, end, height)
+    starts = sorted(w["x0"] for ln in body for w in ln[1:] if _NUMBER_WORD.match(w["text"]))
+    anchors: list[float] = []
+    for x in starts:
+        if not anchors or x - anchors[-1] > 3:
+            anchors.append(x)
+    anchors = [a for a in anchors if sum(1 for x in starts if abs(x - a) <= 3) >= 2]
+    if len(anchors) < 2 or not body:
+        return None, h + 1
+
+    header = _cells(lines[h:end], anchors)
+    if sum(1 for c in header[1:] if _YEAR_WORD.search(c)) < 2:
+        return None, h + 1
+    table, k = _lay_rows(lines, end, anchors, height)
+    if table is None:
+        return None, h + 1
+    table.rows.insert(0, header)
+    table.bbox = (0, min(w["top"] for w in lines[h]) - 1, table.bbox[2], table.bbox[3])
+    return table, k
+
+
+def _body(lines: list[list[dict]], start: int, height: float) -> tuple[list[list[dict]], int]:
+    """The lines of a table's body from ``start``: up to a heading, a 备注 line or a gap of three lines."""
+    k = start
+    while k < len(lines):
+        gap = lines[k][0]["top"] - lines[k - 1][0]["bottom"] if k > start else 0
+        if gap > 3 * height or re.match(r"(?:[一二三四五六七八九十]+、|备注|注[:：])", lines[k][0]["text"]):
+            break
+        k += 1
+    return lines[start:k], k
+
+
+def _cells(group: list[list[dict]], anchors: list[float]) -> list[str]:
+    """The words of a row's lines by column: left of the first anchor is the label; within a line,
+    words keep a space between ASCII ends (4. 5: 5. 5), lines join without one (a wrapped cell)."""
+    out = [""] * (len(anchors) + 1)
+    for ln in group:
+        last: dict[int, str] = {}
+        for w in ln:
+            col = sum(1 for a in anchors if w["x0"] >= a - 3)
+            if col in last and last[col][-1:].isascii() and w["text"][:1].isascii():
+                out[col] += " "
+            out[col] += w["text"]
+            last[col] = w["text"]
+    return out
+
+
+def _lay_rows(lines: list[list[dict]], start: int, anchors: list[float], height: float):
+    """(the rows from line ``start`` on, cut at ``anchors``; the line after them), or (None, start)."""
+    body, k = _body(lines, start, height)
+    if not body or not any(_NUMBER_WORD.match(w["text"]) and w["x0"] >= anchors[0] - 3 for ln in body for w in ln):
+        return None, start
+    rows, group = [], [body[0]]
+    for prev, ln in zip(body, body[1:]):
+        if ln[0]["top"] - prev[0]["bottom"] > 0.6 * height:
+            rows.append(_cells(group, anchors))
+            group = []
+        group.append(ln)
+    rows.append(_cells(group, anchors))
+    top = min(w["top"] for w in body[0]) - 1
+    bottom = max(w["bottom"] for w in body[-1]) + 1
+    return _LaidTable((0, top, 10**6, bottom), rows, anchors, height), k
 
 
 def _is_password_error(exc: BaseException) -> bool:
