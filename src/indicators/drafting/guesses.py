@@ -204,6 +204,9 @@ _KEY_WORDS = (("高技能人才", "high_skilled_workers"), ("技能人才", "ski
               ("竞赛", "competitions"), ("大赛", "competitions"), ("工匠", "craftsmen"), ("平台", "platforms"))
 
 
+_MODIFIERS = {"national", "provincial", "city_level", "demo", "high_level", "distinctive", "key", "new"}
+
+
 def readable_key(subject: str, unit: str, taken) -> str | None:
     """A key built from the concept's words (新建6所高职学校 -> new_higher_voc_schools; 人次 adds
     _person_times), or None when no word is known; a number is appended when the key is taken."""
@@ -219,8 +222,8 @@ def readable_key(subject: str, unit: str, taken) -> str | None:
                 break
         else:
             i += 1
-    if not parts:
-        return None
+    if not set(parts) - _MODIFIERS:
+        return None  # 特色, 重点, 省级 alone name no concept
     extra = {"percent": "share", "yuan": "funding", "person_times": "person_times", "person_days": "person_days"}.get(unit)
     if extra and extra not in parts:
         parts.append(extra)
