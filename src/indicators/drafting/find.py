@@ -1,23 +1,30 @@
 """Draft a plan from a plan's text: every number with its unit, sentence, clause and year.
 
-``draft_text`` reads the text into a ``Draft``; ``write.draft_plan`` writes it as a plan YAML
-that loads with ``--include-drafts``; ``guesses`` holds the year and indicator guesses.
+``draft_text`` reads a text, or a ``documents.Document`` (a Word file, PDF, page or text in any
+encoding, read by ``documents.read_document``), into a ``Draft``; ``write.draft_plan`` writes it as
+a plan YAML that loads with ``--include-drafts``; ``guesses`` holds the year and indicator guesses.
 Every entry is ``confirmed: false``: a draft is a proposal for the planner to check against the
 source, never a transcription to trust. The planner confirms an entry by setting
 ``confirmed: true`` (or deleting the line) after checking indicator, year and comparator.
 
 What it drafts for each number:
 - ``written`` and ``quote`` are cut from the source text as it stands (verbatim, traditional
-  characters and full-width forms included); matching runs on a folded copy (NFKC, 萬 -> 万).
+  characters and full-width forms included); matching runs on a folded copy (NFKC, 萬 -> 万, spaces
+  beside a non-digit and official page numbers (— 3 —) dropped).
 - ``year``: a year phrase in the number's clause (2017年达, 到2025年, 2025年底前), else a deadline
-  (到/至 YYYY年) stated earlier in the text, else the plan period's end (十四五 -> 2025,
-  (2022-2024年) -> 2024) with a ``year_note``; X年至Y年 ... 每年 N gives one entry per year, and
-  每年 / 年完成 without a range gives a ``rule``.
-- ``indicator``: the vocabulary key whose name or alias occurs nearest before the number and fits
-  its unit, with up to two alternatives in a comment; when none fits, a proposed key in a local
-  ``indicators.yaml`` beside the plan.
-Numbers in sentences about the past (已, 截至) and bare counts without a unit are listed in a
-comment at the end of the file, not drafted.
+  (到/至 YYYY年) stated earlier in the sentence or opening the paragraph, 十三五/十四五 in the
+  sentence, else the plan period's end (of the document in a compilation the number stands in) with
+  a ``year_note``; X年至Y年 ... 每年 N or 达到 N 以上 gives one entry per year, and 每年 / 年完成
+  without a range, or a standing rule (每项给予, 按...比例, 原则上), gives an undated ``rule``.
+- a table (tab-separated lines under a header naming years) gives one entry per value cell: the
+  year from its column, the unit from the cell or the row label's brackets, 现有基础 as a baseline.
+- ``indicator``: the vocabulary key whose name or alias occurs nearest the number and fits its
+  unit, with the alternatives and the three closest keys by name (with a score) in comments; when
+  none fits, a readable proposed key in a local ``indicators.yaml`` beside the plan.
+- ``place``: where the number stands in the original (page, paragraph, table cell), when drafted
+  from a ``Document``.
+Numbers in sentences about the past (已, 截至), ordinals and counts of the plan's own measures are
+listed in a comment at the end of the file, not drafted; bare numbers without a unit are not read.
 """
 
 from __future__ import annotations
