@@ -326,3 +326,22 @@ def test_a_word_zip_bomb_is_refused_from_its_directory(tmp_path, files):
             out.writestr(info, src.read(info))
         out.writestr("word/media/padding.bin", bytes(MAX_INFLATED + 1))  # zeros: a few hundred kB packed
     assert _refused(bomb) == "file.too_large"  # python-docx itself would open it: the padding is never parsed
+
+
+def test_a_pdf_paragraph_naming_years_is_not_taken_for_a_table(tmp_path, vocab):
+    """Justified Chinese text puts numbers in the same columns line after line; a sentence naming two
+    years above it is still a paragraph, not a table header."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=10.5, leading=15, wordWrap="CJK")
+    text = ["2019年至2021年，2020年和2021年持续开展职业技能提升行动。",
+            "到2021年，全市建成10所高水平中职学校，20个高水平专业群，30个实训基地，40个产教融合型企业。",
+            "到2021年，全市培训10万人次，新增20万人，建成30个基地，认定40家企业，完成50项改革任务。"]
+    SimpleDocTemplate(str(tmp_path / "p.pdf"), pagesize=A4).build([Paragraph(t, style) for t in text])
+    doc = read_document(tmp_path / "p.pdf")
+    assert doc.text.split("\n")[:3] == text and "\t" not in doc.text

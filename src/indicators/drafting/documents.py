@@ -445,7 +445,11 @@ def _lay_table(lines: list[list[dict]], h: int):
     while end < len(lines) and lines[end][0]["top"] - lines[end - 1][0]["bottom"] < 0.6 * height and not any(
             _NUMBER_WORD.match(w["text"]) for w in lines[end]):
         end += 1
+    if sum(1 for ln in lines[h:end] for w in ln if len(w["text"]) <= 12 and re.search(r"(?:19|20)[0-9]{2}", w["text"])) < 2:
+        return None, h + 1  # a sentence naming two years (2019年至2021年, ...) is not a header of cells
     body, _ = _body(lines, end, height)
+    if sum(1 for ln in body if sum(1 for w in ln if _NUMBER_WORD.match(w["text"])) >= 2) < 2:
+        return None, h + 1  # fewer than two rows of numbers: not a table
     starts = sorted(w["x0"] for ln in body for w in ln[1:] if _NUMBER_WORD.match(w["text"]))
     anchors: list[float] = []
     for x in starts:
