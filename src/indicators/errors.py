@@ -11,7 +11,8 @@ from enum import Enum
 import pandas as pd
 
 __all__ = ["Problem", "Severity", "CHECKS", "IndicatorsError", "ValidationError", "CatalogError", "PublishError",
-           "ParseError", "UnitError", "SeriesError", "RegionError", "DecodeRefusal", "problems_frame"]
+           "ParseError", "UnitError", "SeriesError", "RegionError", "DecodeRefusal", "DocumentError",
+           "problems_frame"]
 
 
 class Severity(str, Enum):
@@ -27,6 +28,11 @@ class Severity(str, Enum):
 
 # Stable code -> what was checked, in words. Tests and tools select problems by code; the words may change.
 CHECKS: dict[str, str] = {
+    "document.corrupt": "a document that opens",
+    "document.encrypted_pdf": "a PDF without a password",
+    "document.no_text": "a document with text",
+    "document.old_word": "a .docx, not an old Word .doc",
+    "document.scanned_pdf": "a PDF with a text layer (not a scan)",
     "field.control_character": "no control characters in text",
     "field.wrong_type": "field of the declared type",
     "file.bad_excel": "readable Excel file",
@@ -238,6 +244,13 @@ class CatalogError(ValidationError):
     """A malformed catalogue file: unknown indicator, missing direction, bad comparator, lost quote."""
 
     title = "catalogue failed to load"
+
+
+class DocumentError(ValidationError):
+    """A plan or bulletin that cannot be read as text: empty, an old Word file, a scanned or encrypted
+    PDF, a page without text (``drafting.documents``)."""
+
+    title = "the document could not be read"
 
 
 class PublishError(ValidationError):

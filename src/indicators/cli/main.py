@@ -149,6 +149,8 @@ def cmd_draft(args) -> int:
     if not args.region:
         raise IndicatorsError("indicators draft: --region is required (the region in Chinese, e.g. 镇江市)")
     out, d = draft_plan(args.source, args.region, args.output, args.plan_id)
+    for note in d.notes:  # a scanned page of a PDF: said, never silently skipped
+        print(f"note: {args.source}: {note}", file=sys.stderr)
     print(f"wrote {out}: {len(d.entries)} drafted entr{'y' if len(d.entries) == 1 else 'ies'}, all confirmed: false; "
           f"{len(d.new_keys)} proposed new indicator key(s); {len(d.skipped)} number(s) not drafted (listed at the "
           f"end). Check them, then `indicators targets --plans {out.parent} --include-drafts`", file=sys.stderr)

@@ -7,6 +7,7 @@ it, adding proposed keys to a local ``indicators.yaml`` and an unknown place to 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -14,8 +15,11 @@ from pathlib import Path
 
 import yaml
 
+from .documents import Document, read_document
 from .find import Draft, draft_text
 from ..errors import IndicatorsError
+from ..text import squash
+from ..words.explain import PLACE_WORDS
 from ..plans.vocabulary import Vocabulary
 
 __all__ = ["draft_plan", "check_draft", "render_draft"]
@@ -30,12 +34,13 @@ def _q(v) -> str:
     return json.dumps(str(v), ensure_ascii=False)
 
 
-def render_draft(d: Draft, source_rel: str) -> str:
+def render_draft(d: Draft, source_rel: str, original: str | None = None) -> str:
     p = d.plan
     lines = [
-        f"# Draft of {source_rel}, written by `indicators draft`. Every entry is confirmed: false:",
+        f"# Draft of {original or source_rel}, written by `indicators draft`. Every entry is confirmed: false:",
         "# check indicator, year, comparator and clause against the source, then set confirmed: true.",
         "# `indicators draft --check` lists what is left; `--include-drafts` loads the draft as it is.",
+        *[f"# NOT READ: {note}" for note in d.notes],
         "plan:",
         f"  id: {_q(p['id'])}",
         f"  title_zh: {_q(p['title_zh'])}",
@@ -45,11 +50,14 @@ def render_draft(d: Draft, source_rel: str) -> str:
         f"  source: {_q(source_rel)}",
         f"  period: {'null' if p['period'] is None else '[' + ', '.join(_q(x) for x in p['period']) + ']'}",
         f"  domain: {_q(p['domain'])}",
+        *([f"  note: {_q(p['note'])}"] if p.get("note") else []),
         "targets:",
     ]
     for e in d.entries:
         if e.alternatives:
             lines.append(f"  # alternatives: {', '.join(e.alternatives)}")
+        if e.closest:
+            lines.append(f"  # closest keys by name: {', '.join(f'{k} {v:.2f}' for k, v in e.closest)}")
         if e.new_key:
             lines.append(f"  # {e.indicator} is a proposed new key (see indicators.yaml beside this file)")
         lines += [
@@ -57,11 +65,14 @@ def render_draft(d: Draft, source_rel: str) -> str:
             f"    year: {_q(e.year)}",
         ]
         if e.year_note:
-            lines.append(f"    year_note: {_q(e.year_note)}")
-        lines += [f"    written: {_q(e.written)}", f"    kind: {e.kind}"]
+            lines.append(f"    year_note: {{zh: {_q(e.year_note['zh'])}, en: {_q(e.year_note['en'])}}}")
+        lines += [f"    written: {_q(e.written)}", *([f"    unit: {_q(e.unit)}"] if e.unit else []), f"    kind: {e.kind}"]
         if e.comparator:
             lines.append(f"    comparator: {_q(e.comparator)}")
-        lines += [f"    clause: {_q(e.clause)}", f"    quote: {_q(e.quote)}", "    confirmed: false"]
+        lines += [f"    clause: {_q(e.clause)}", f"    quote: {_q(e.quote)}"]
+        if e.place is not None and e.place.label():
+            lines.append(f"    note: {_q(PLACE_WORDS['zh']['where'] + e.place.label('zh'))}")
+        lines.append("    confirmed: false")
     if not d.entries:
         lines[-1] = "targets: []  # no number with a unit found"
     if d.skipped:
@@ -100,6 +111,14 @@ def _add_local_region(path: Path, region: str) -> None:
                     f"  level: {level}\n  parent: null\n", encoding="utf-8")
 
 
+def _quotable(source: Path, doc: Document) -> bool:
+    """Whether the catalogue can check quotes against the source file itself: UTF-8 text whose
+    normalised text is the file's text."""
+    if doc.kind != "text" or doc.encoding not in ("utf-8", "utf-8-sig"):
+        return False
+    return squash(source.read_text(encoding=doc.encoding)) == squash(doc.text)
+
+
 def draft_plan(source: Path | str, region: str, out: Path | str | None = None, plan_id: str | None = None,
                vocab: Vocabulary | None = None) -> tuple[Path, Draft]:
     """Draft ``out`` (default: beside the source, same stem) from ``source``; returns the path and draft."""
@@ -114,16 +133,20 @@ def draft_plan(source: Path | str, region: str, out: Path | str | None = None, p
     local = out.parent / "indicators.yaml"
     if local.exists():
         vocab = vocab.merged(load_vocabulary(local))
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IndicatorsError(f"{source}: cannot read the source as UTF-8 text ({exc})") from None
-    d = draft_text(text, vocab, plan_id, region)
-    rel = os.path.relpath(source.resolve(), out.parent.resolve())
+    doc = read_document(source)
+    d = draft_text(doc, vocab, plan_id, region)
     out.parent.mkdir(parents=True, exist_ok=True)
+    rel = original = os.path.relpath(source.resolve(), out.parent.resolve())
+    if not _quotable(source, doc):
+        # the quote check reads UTF-8 text: the normalised text is written beside the draft and quoted
+        text_path = out.with_name(out.stem + ".source.txt")
+        text_path.write_text(doc.text, encoding="utf-8")
+        d.plan["note"] = (f"source: the text of {rel} ({doc.kind}{', ' + doc.encoding if doc.encoding else ''}, "
+                          f"sha256 {hashlib.sha256(source.read_bytes()).hexdigest()[:16]}) as read by indicators draft")
+        rel = os.path.relpath(text_path.resolve(), out.parent.resolve())
     _merge_local_vocabulary(local, d.new_keys)
     _add_local_region(out.parent / "regions.yaml", region)
-    out.write_text(render_draft(d, rel), encoding="utf-8")
+    out.write_text(render_draft(d, rel, original), encoding="utf-8")
     return out, d
 
 

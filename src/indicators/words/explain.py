@@ -15,9 +15,9 @@ from ..rules import Thresholds
 from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
-           "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "KIND_LABELS",
-           "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
-           "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label"]
+           "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "PLACE_WORDS",
+           "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label", "DRAFT_NOTES", "draft_note"]
 
 STATUS_LABELS = {
     "zh": {"met": "已达标", "missed": "未达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标",
@@ -44,6 +44,14 @@ DEFINITION_LABELS = {
 # the note of a target the plan dates only by its period, judged at the period's end (plans.plan_file)
 PERIOD_END_NOTE = {"zh": "；按规划期末（{year} 年）判断", "en": "; dated at the period's end ({year})"}
 
+# where a quote stands in the original document (drafting.documents.Place)
+PLACE_WORDS = {
+    "zh": dict(page="第{n}页", paragraph="第{n}段", cell="表{table}第{row}行第{column}列", sep="",
+               where="原文位置："),
+    "en": dict(page="page {n}", paragraph="paragraph {n}", cell="table {table} row {row} column {column}", sep=", ",
+               where="in the original: "),
+}
+
 # captions of the reports and the command line
 # the index page of a run (publish.index_html)
 INDEX_WORDS = {
@@ -52,6 +60,38 @@ INDEX_WORDS = {
     "en": dict(title="Vocational-education plan targets: reports", report="Report", run="Run", overview="Overview",
                no_dated="no dated targets", failed="failed", failed_cell="in", kept="kept from the run of {time}"),
 }
+
+# why a drafted target has the year it has (drafting.guesses, drafting.find): a plan file's
+# year_note in both languages, for the planner who checks the draft and for both reports
+DRAFT_NOTES = {
+    "zh": dict(period_stated="原文写明规划期 {a}—{b} 年", period_five_year="“{name}”规划期（{a}—{b} 年）",
+               period_action_plan="{n}年行动计划，止于 {y} 年", period_title_year="标题中的规划年份 {y} 年",
+               next_clause="本分句未写年份；下一分句为 {next} 年，按 {year} 年理解",
+               five_year="“{name}”期间，按 {year} 年", paragraph_deadline="本句未写年份；按本段的期限 {year} 年",
+               period_end="未写明年份；{period}；按规划期末（{year} 年）判断",
+               prior_deadline="本句未写年份；按此前写明的最后期限 {year} 年", no_year="原文未写明年份",
+               table_column="表格中 {year} 年一栏", each_year="每年，{a}—{b} 年：每年一个目标",
+               every_year="每年（每年 / 年完成）；未写明年限", standing_rule="常设规则（{words}），不是带年份的目标",
+               range_level="{a}年至{b}年：该水平在范围内每一年都应保持"),
+    "en": dict(period_stated="plan period {a}-{b} stated in the text", period_five_year="“{name}” plan period ({a}-{b})",
+               period_action_plan="{n}年行动计划 ending {y}", period_title_year="plan year {y} in the title",
+               next_clause="no year in the clause; the next clause gives {next}, so read as {year}",
+               five_year="“{name}”期间 -> {year}", paragraph_deadline="no year in the sentence; the paragraph's deadline is {year}",
+               period_end="no year stated; {period}; dated at the period's end ({year})",
+               prior_deadline="no year in the sentence; the last deadline stated before is {year}",
+               no_year="no year stated in the text", table_column="table column {year}",
+               each_year="每年, {a}-{b}: one target per year", every_year="every year (每年 / 年完成); no range stated",
+               standing_rule="a standing rule ({words}), not a dated target",
+               range_level="{a}年至{b}年: the level holds in each year of the range"),
+}
+
+
+def draft_note(key: str, **values) -> dict[str, str]:
+    """A drafted year_note in both languages ({zh, en}, as a plan file holds it); a value that is
+    itself such a note (the period) is put in each language's own words."""
+    return {lang: DRAFT_NOTES[lang][key].format(**{k: v[lang] if isinstance(v, dict) else v
+                                                  for k, v in values.items()}) for lang in ("zh", "en")}
+
 
 # the command line's own messages on stderr (its tables use WORDS)
 CLI_WORDS = {
