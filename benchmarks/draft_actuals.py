@@ -1,0 +1,151 @@
+"""How many of the national bulletin values `indicators draft-actuals` finds, and how many of the rows it
+drafts are right.
+
+The corpus is the real national series of the shared data (`national_bulletins.csv`: Ministry of
+Education statistical bulletins, statistics tables, funding announcements and press releases, each row
+with its source URL and the verbatim quote that carries the number). The quotes of one source page
+(one `source_url`) make one text, headed by the page's title (`source_title`), as a planner would paste
+the page; editorial notes of the data preparer in square brackets are removed first. Each text is
+drafted for region 全国 without `--year`: the year comes from the text.
+
+- **truth**: every row whose indicator the project's vocabulary holds (`data/import_shared.yaml`,
+  the mapping of national_bulletins.csv; rows of keys left out there have no key to be found under);
+- **found (recall)**: truth rows with a drafted row of the same indicator, year and value in the
+  indicator's canonical unit (so 万 and 亿 applied and the unit read right);
+- **precision**: drafted rows that are right: a truth row of the same text, or a value not in the
+  truth set that was checked by hand against its quote (`draft_actuals_reviewed.csv`: indicator,
+  year and value right, or wrong with the reason). A drafted row nobody reviewed counts as wrong.
+
+    PYTHONPATH=src python benchmarks/draft_actuals.py [/work/shared/data] [--list]
+
+Prints recall and precision overall and per bulletin year, each miss with the reason the draft gave
+for that number, and every drafted row outside the truth set with its review.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from indicators.drafting.bulletin import draft_bulletin
+from indicators.plans.catalog import load_catalog
+from indicators.units import to_canonical
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = Path("/work/shared/data")
+REVIEWED = Path(__file__).with_name("draft_actuals_reviewed.csv")
+
+
+def corpus(shared: Path) -> dict[str, dict]:
+    """source_url -> {title, text, rows}: the quotes of one page as one text, and the rows they carry."""
+    mapping = yaml.safe_load((ROOT / "data" / "import_shared.yaml").read_text(encoding="utf-8"))
+    keys = {m["key"]: m["indicator"] for m in mapping["mapping"]["national_bulletins.csv"]}
+    pages: dict[str, dict] = {}
+    with open(shared / "national_bulletins.csv", encoding="utf-8") as fh:
+        for line, r in enumerate(csv.DictReader(fh), start=2):
+            page = pages.setdefault(r["source_url"], {"title": r["source_title"], "quotes": [], "rows": []})
+            quote = re.sub(r"\s*\[[^\]]*\]", "", r["quote"]).strip()  # the data preparer's notes
+            if quote not in page["quotes"]:
+                page["quotes"].append(quote)
+            page["rows"].append({**r, "line": line, "indicator": keys.get(r["indicator_key"])})
+    for page in pages.values():
+        page["text"] = page["title"] + "\n" + "\n".join(page["quotes"])
+    return pages
+
+
+def reviewed() -> dict[tuple, tuple[str, str]]:
+    if not REVIEWED.exists():
+        return {}
+    with open(REVIEWED, encoding="utf-8") as fh:
+        return {(r["source_url"], r["indicator"], int(r["year"]), float(r["value"])): (r["verdict"], r["why"])
+                for r in csv.DictReader(fh)}
+
+
+def main(argv: list[str]) -> int:
+    shared = Path(next((a for a in argv if not a.startswith("--")), DEFAULT))
+    show = "--list" in argv
+    cat = load_catalog()
+    vocab = cat.vocabulary
+    review = reviewed()
+    found = total = drafted = right = 0
+    zh_found = zh_total = 0  # values whose quote is Chinese (the MOE's English pages are not read)
+    per_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    misses, extras, unreviewed = [], [], []
+    for url, page in pages_sorted(corpus(shared)):
+        d = draft_bulletin(page["text"], vocab, "全国", regions=cat.regions)
+        got = {(v.indicator, v.year, v.value): v for v in d.values}
+        matched = set()
+        for r in page["rows"]:
+            if r["indicator"] is None:
+                continue
+            ind = vocab[r["indicator"]]
+            value = float(f"{to_canonical(float(r['value']), r['unit'], ind.unit):.12g}")
+            k = (r["indicator"], int(r["year"]), value)
+            total += 1
+            chinese = bool(re.search(r"[\u4e00-\u9fff]", r["quote"]))
+            zh_total += chinese
+            per_year[int(r["year"])][1] += 1
+            if k in got:
+                found += 1
+                zh_found += chinese
+                per_year[int(r["year"])][0] += 1
+                matched.add(k)
+            else:
+                why = [f"{n.reason} {n.detail}" for n in d.not_drafted
+                       if _same_number(n.written, r["value"], r["unit"])]
+                near = [f"{v.indicator} {v.year} {v.value:g}" for v in d.values if v.indicator == r["indicator"]]
+                misses.append(f"  line {r['line']}: {r['indicator']} {r['year']} {value:g} — "
+                              f"{'; '.join(why) or 'no such number read'}" + (f" (drafted: {', '.join(near)})" if near else ""))
+        for k, v in got.items():
+            drafted += 1
+            if k in matched:
+                right += 1
+                continue
+            verdict = review.get((url,) + k)
+            if verdict is None:
+                unreviewed.append((url, v))
+            elif verdict[0] == "right":
+                right += 1
+            extras.append(f"  {v.indicator} {v.year} {v.value:g} ({v.written}) "
+                          f"{verdict[0] + ': ' + verdict[1] if verdict else 'NOT REVIEWED'} — {v.quote[:70]}")
+    print(f"national bulletin corpus: {len(corpus(shared))} source pages, {total} values with a vocabulary key")
+    print(f"found (recall): {found} of {total} = {found / total:.1%} with the right indicator, year and unit")
+    print(f"found in Chinese text (recall): {zh_found} of {zh_total} = {zh_found / zh_total:.1%} "
+          f"({total - zh_total} values are quoted from English pages of the MOE, which the draft does not read)")
+    print(f"right (precision): {right} of {drafted} drafted rows = {right / max(drafted, 1):.1%} "
+          f"({drafted - right - len(unreviewed)} judged wrong, {len(unreviewed)} not reviewed and counted wrong)")
+    print("by year of the value: " + ", ".join(f"{y} {a}/{b}" for y, (a, b) in sorted(per_year.items())))
+    print(f"missed ({len(misses)}):")
+    print("\n".join(misses))
+    if show or unreviewed:
+        print(f"drafted rows outside the truth set ({len(extras)}):")
+        print("\n".join(extras))
+    if unreviewed and "--write-unreviewed" in argv:
+        with open(REVIEWED, "a", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            for url, v in unreviewed:
+                w.writerow([url, v.indicator, v.year, f"{v.value:.12g}", "?", v.quote[:60]])
+    return 0
+
+
+def pages_sorted(pages: dict[str, dict]):
+    return sorted(pages.items(), key=lambda kv: kv[1]["title"])
+
+
+def _same_number(written: str, value: str, unit: str) -> bool:
+    """Whether a not-drafted number is the row's: the same significant digits (337.98万 and 3379800)."""
+    first = re.match(r"[0-9][0-9,]*(?:\.[0-9]+)?", re.sub(r"\s", "", written))
+    return bool(first) and _digits(first.group(0)) == _digits(value)
+
+
+def _digits(x: str) -> str:
+    return x.replace(",", "").replace(".", "").strip("0")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

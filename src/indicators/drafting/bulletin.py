@@ -1,0 +1,851 @@
+"""Actuals drafted from a statistical bulletin (统计公报, 教育事业发展统计公报, 统计主要结果, 经费统计快报).
+
+``draft_bulletin`` reads a bulletin's text and returns every number it can attach to an indicator of
+the vocabulary, a region and a year, with the number as printed and the verbatim sentence it stands
+in; every other number with a unit is returned as not drafted, with the reason. It never makes a
+number up: a value whose indicator, year or region the text does not state is not drafted.
+
+How a number is read (on a folded copy of the text: NFKC, traditional -> simplified, the pinyin a
+mirror page inserts after a character, 目(mu)前, dropped; quotes are cut from the text as it stands):
+
+- **indicator**: a bulletin names a school type (the subject: 中等职业教育, 高职(专科)院校, 普通高中 ...)
+  and a measure (招生, 在校生, 专任教师, 生师比, 所 ...) once and lets later clauses inherit them
+  ("全省中等职业教育招生 26.72 万人，在校生 75.48 万人"). The subject and measure of each number are
+  composed into names (中职 + 在校生数, 中等职业教育 + 生师比, 中职 + 招生 + 占 + 高中阶段 + 招生 + 比例)
+  and looked up exactly among the vocabulary's names and aliases; a school type the vocabulary does
+  not measure (普通本科, 技师学院) is named in the reason, never replaced by a near one.
+- **year**: a year stated in the number's clause (2021年129万, 2010年的26.6:1), else in its sentence
+  (2020年,全国高中阶段...), else the last one stated earlier in the paragraph, else the bulletin's
+  year (its title, or ``--year``). 比上年的 N is the previous year's level. Years of comparisons
+  (比2015年), ranges and titles in 《》 date nothing.
+- **not a level**: a change (比上年增长 x%, 增加 N 人, 提高 x 个百分点, 增幅), a bound (55%以上,
+  突破1000万人), a norm or target (标准, 目标) and a number about another region are listed, not drafted.
+- **tables**: a header of measures (毕业生数 | 招生数 | 在校生数, or Graduates | Entrants | Enrolment)
+  with rows of a school type and one number per column, or a header of years with rows named by an
+  indicator: each cell is one value.
+
+The value is read by the strict number reader (``parse.parse_quantity``: 26.72万 is exactly 267200)
+and converted to the indicator's canonical unit (``units.to_canonical``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .guesses import indicator_names
+from ..errors import ParseError, UnitError
+from ..parse import clean_float, parse_quantity, read_value
+from ..plans.regions import Regions
+from ..plans.vocabulary import Vocabulary
+from ..text import fold_variants
+from ..units import to_canonical, unit_of
+
+__all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "bulletin_year", "REASONS"]
+
+# why a number was not drafted: a stable code each (the words are in words.explain.NOT_DRAFTED)
+REASONS = ("title", "change", "bound", "not_actual", "other_region", "bracket", "coverage", "no_indicator",
+           "unclear_indicator", "ambiguous_indicator", "no_year", "year_conflict", "unit_mismatch", "not_read", "repeat",
+           "table_shape", "sub_row")
+
+
+@dataclass(frozen=True)
+class DraftedValue:
+    """One number of the bulletin as a row of the planner's long actuals table."""
+
+    indicator: str
+    year: int
+    value: float           # in the indicator's canonical unit
+    unit: str              # the indicator's canonical unit
+    written: str           # the number as printed (verbatim)
+    quote: str             # the sentence or table row it stands in (verbatim)
+    start: int             # its position in the text
+    year_note: str = ""    # how the year was found
+    definition: str | None = None  # incl_technician / excl_technician when the text says so
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NotDrafted:
+    """A number the draft left out, and why (a code of ``REASONS`` and the words it concerns)."""
+
+    written: str
+    quote: str
+    reason: str
+    detail: str
+    start: int
+
+
+@dataclass
+class BulletinDraft:
+    region: str
+    year: int | None                 # the bulletin's year
+    year_from: str | None            # "title" or "--year"
+    values: list[DraftedValue]
+    not_drafted: list[NotDrafted]
+    title: str | None = None
+    conflicts: list[str] = field(default_factory=list)
+
+
+# --- the words of bulletins ------------------------------------------------------------------------
+
+# school types as bulletins write them (folded), grouped: every form of a group may begin a
+# vocabulary name (中职在校生数, 中等职业教育在校生数). Groups without any vocabulary key still matter:
+# they stop a measure from being read for the wrong school type (普通本科招生 is not 高职招生).
+SUBJECTS: dict[str, tuple[str, ...]] = {
+    "sec_voc": ("中等职业教育", "中等职业学校", "中职学校", "中职"),
+    "higher_voc": ("高职(专科)学校", "高职(专科)院校", "高职(专科)", "高等职业院校", "高等职业学校", "高等职业教育",
+                   "高职院校", "高职学校", "普通高职高专", "高职高专", "高职", "普通专科", "职业专科", "专科"),
+    "general_hs": ("普通高中",),
+    "senior_secondary": ("高中阶段教育", "高中阶段", "高中"),
+    "technician": ("技工院校", "技工学校"),
+    "technician_college": ("技师学院",),
+    "voc_bachelor": ("本科层次职业学校", "职业本科"),
+    "undergraduate": ("普通本科", "本科院校", "本科"),
+    "higher_total": ("普通本专科", "职业本专科", "本专科", "普通高等学校", "普通高校", "高等学校", "高等教育"),
+    "voc_all": ("职业院校", "职业学校"),
+    "other_levels": ("学前教育", "幼儿园", "义务教育", "普通小学", "小学", "普通初中", "初中", "特殊教育", "研究生",
+                     "独立学院", "成人", "民办", "附设中职班", "研究生教育", "在学研究生", "研究生招生", "毕业研究生"),
+}
+
+# measures: (forms in a bulletin's text, forms in vocabulary names)
+MEASURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "enrollment": (("招生数", "招生人数", "招生规模", "招生", "新生"), ("招生数", "招生", "招生规模")),
+    "students": (("在校生数", "在校生人数", "在校生规模", "在校学生", "在校生"), ("在校生数", "在校生规模", "在校学生数", "在校生")),
+    "graduates": (("毕业生数", "毕业生"), ("毕业生数",)),
+    "teachers": (("专任教师数", "专任教师", "专职教师"), ("专任教师数",)),
+    "schools": (("学校数", "院校数", "共有学校", "有学校"), ("数量", "数", "学校数", "院校数")),
+    "student_teacher_ratio": (("生师比",), ("生师比",)),
+    "gross_enrollment_rate": (("毛入学率",), ("毛入学率",)),
+    "dual_qualified_share": (("双师型教师比例", "双师型教师的比例", "双师型教师占比", "双师型教师占专业课教师比例",
+                              "双师型教师在专业课教师中的比例"), ("双师型教师比例",)),
+    "total_funding": (("教育经费总投入", "经费总投入"), ("教育经费总投入", "经费总投入")),
+    "per_student_budget": (("生均一般公共预算教育经费", "按在校学生人数平均的一般公共预算教育经费",
+                            "生均公共财政预算教育经费"), ("生均一般公共预算教育经费",)),
+    "per_student_nonpersonnel": (("生均一般公共预算公用经费支出", "生均公共财政预算公用经费支出"),
+                                 ("生均一般公共预算公用经费支出",)),
+    "per_student_recurrent": (("生均一般公共预算教育事业费支出", "生均公共财政预算教育事业费支出"),
+                              ("生均一般公共预算教育事业费支出",)),
+    "per_student_total": (("生均教育经费支出", "生均教育经费"), ("生均教育经费支出",)),
+    "equipment_per_student": (("生均仪器设备值", "生均教学科研仪器设备值"), ("生均教学科研仪器设备值",)),
+    "expansion": (("三年扩招", "扩招"), ("扩招累计人数",)),
+    "qualification_rate": (("专任教师学历合格率", "学历合格率"), ("学历合格率",)),
+    "employment_rate": (("毕业生就业率", "就业率"), ("毕业生就业率",)),
+    "building_area": (("生均校舍建筑面积", "校舍建筑面积"), ("生均校舍建筑面积",)),
+}
+_EN_MEASURES = {"graduates": "graduates", "entrants": "enrollment", "enrolment": "students", "enrollment": "students"}
+# the MOE's bilingual tables, where a mirror dropped the Chinese label
+_EN_LABELS = {"shortcyclecourses": "专科", "normalcourses": "本科", "regularseniorsecondaryschools": "普通高中",
+              "secondaryvocationaleducation": "中等职业教育", "secondaryvocationalschools": "中等职业学校",
+              "skilledworkersschools": "技工学校", "vocationalundergraduate": "职业本专科",
+              "undergraduateinregularheis": "普通本专科"}
+# the whole a share is taken of (占高中阶段教育招生的 40.71%): written forms -> forms in names
+_BASES = (("高中阶段", ("高中阶段", "高中阶段教育")), ("普通本专科", ("普通本专科",)), ("高等教育", ("高等教育",)),
+          ("专业课教师", ("专业课教师",)))
+
+_SCOPE = ("全国", "全省", "全市", "全区", "全县", "全自治区", "我国", "我省", "我市", "全州", "全盟")
+_CHANGE = re.compile(r"(增长|增加|减少|下降|提高|降低|增幅|增速|扩大|缩小|上升|回落|减幅|降幅|增长率|增量|增减|多出)"
+                     r"(?:了|为|分别为|达|约)?:?$"
+                     r"|(?:比|较|同比|环比|相比)(?:上年|上一年|去年|同期|上年度|上一年度|[0-9]{4}年)(?!的$)[^,;。]{0,8}$")
+_BOUND_BEFORE = ("超过", "突破", "不足", "不到", "逾", "近", "不低于", "不少于", "不超过", "以上的", "至少", "最高为", "最低为")
+_BOUND_AFTER = ("以上", "以下", "以内", "多", "余")
+_APPROX_BEFORE = ("约", "大约")
+_APPROX_AFTER = ("左右",)
+_NORM = ("标准", "目标", "规定", "要求", "计划", "预计", "力争", "争取", "确保")
+_UNITS = ("个百分点", "百分点", "万人次", "人次", "人日", "平方米", "人", "名", "所", "个", "元", "%", "倍", "座", "家", "项", "校")
+_NUMBER = re.compile(
+    r"(?<![0-9.])(?P<num>[0-9]+(?:,[0-9]{3}(?![0-9]))*(?:\.[0-9]+)?)"
+    r"(?:\s*:\s*(?P<den>[0-9]+(?:\.[0-9]+)?)(?![0-9]))?"
+    r"(?P<mag>\s*(?:万|亿|千))?"
+    r"(?P<unit>\s*(?:" + "|".join(re.escape(u) for u in _UNITS) + "))?")
+_YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})\s*年(?![0-9])")
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,12}[)）]")
+_BULLETIN_WORDS = ("统计公报", "公报", "统计公告", "统计快报", "统计主要结果", "主要结果", "基本情况", "统计数据",
+                   "教育统计", "教育事业", "教育经费", "学生情况", "发展情况", "毛入学率")
+_SENTENCE_END = "。;!?\n"
+_CLAUSE_END = "。;!?\n,、"
+_QUOTES = "“”\"'‘’「」『』"
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """The folded copy (pinyin annotations dropped, NFKC, traditional -> simplified, ∶ -> :) and,
+    per folded character, the position of the source character it came from."""
+    dropped = set()
+    for m in _PINYIN.finditer(text):
+        dropped.update(range(m.start(), m.end()))
+    out, pos = [], []
+    for i, c in enumerate(text):
+        if i in dropped:
+            continue
+        f = fold_variants(unicodedata.normalize("NFKC", c)).replace("∶", ":").replace("—", "-")
+        out.append(f)
+        pos.extend([i] * len(f))
+    pos.append(len(text))
+    return "".join(out), pos
+
+
+def _plain(s: str) -> str:
+    """Words as looked up: no whitespace, no quote marks (“双师型”教师 is 双师型教师)."""
+    return re.sub(r"\s+", "", s).translate({ord(c): None for c in _QUOTES})
+
+
+def _strip_brackets(s: str) -> str:
+    """A label without its parenthetical qualifiers, except the (专科) that belongs to 高职(专科)."""
+    return re.sub(r"\((?!专科\))[^()]*\)", "", s)
+
+
+def bulletin_year(title: str) -> int | None:
+    """The year of a bulletin from its title: the first 2020年 followed by the words of a statistics
+    release (统计公报, 统计主要结果, 教育经费 ...), not 2024年3期 or a date."""
+    f = _plain(fold_variants(unicodedata.normalize("NFKC", title)))
+    for m in _YEAR.finditer(f):
+        after = f[m.end():m.end() + 40]
+        if re.match(r"[0-9]|月|以来|至|-", after) or re.search(r"[0-9]年?[-~至到]$", f[:m.start()]):
+            continue
+        if any(w in after for w in _BULLETIN_WORDS):
+            return int(m.group("y"))
+    return None
+
+
+# --- the vocabulary's names ---------------------------------------------------------------------------
+
+class _Names:
+    """Exact lookups of composed names among the vocabulary's names and aliases (folded, no quotes)."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+        self.index: dict[str, str] = {}
+        for name, key in indicator_names(vocab):
+            self.index.setdefault(_plain(name), key)
+
+    def keys(self, subject: str | None, measure: str | None, base: str | None = None) -> list[str]:
+        """The keys whose name is one form of the subject followed by one form of the measure (and, for
+        a share, 占 + the base + the measure + 比例), in the order of the forms."""
+        if subject is None or measure is None:
+            return []
+        names = MEASURES[measure][1]
+        found: list[str] = []
+        for s in SUBJECTS[subject]:
+            for m in names:
+                if base is None:
+                    candidates = [s + m]
+                else:
+                    b_forms = dict(_BASES)[base]
+                    candidates = [s + m1 + "占" + b + m2 + "比例" for b in b_forms for m1 in (m, _bare(m))
+                                  for m2 in (m, _bare(m), "")]
+                for c in candidates:
+                    k = self.index.get(c)
+                    if k is not None and k not in found:
+                        found.append(k)
+        return found
+
+
+def _bare(measure_form: str) -> str:
+    return measure_form[:-1] if measure_form.endswith("数") else measure_form
+
+
+def _find_last(text: str, table: dict) -> tuple[str | None, int]:
+    """The group of the last form of ``table`` (longest first at each position) in ``text``, and where."""
+    best, at = None, -1
+    for group, forms in table.items():
+        forms = forms[0] if isinstance(forms[0], tuple) else forms
+        for f in forms:
+            j = text.rfind(f)
+            if j < 0:
+                continue
+            # a longer form of another group covering the same place wins (普通本专科 over 专科)
+            if j > at or (j + len(f) > at and best is not None and j < at):
+                best, at = group, j
+    return best, at
+
+
+def _subject(text: str) -> str | None:
+    best, end = None, -1
+    for group, forms in SUBJECTS.items():
+        for f in forms:
+            j = text.rfind(f)
+            if j >= 0 and (j + len(f) > end or (j + len(f) == end and len(f) > 0 and best is None)):
+                # the form that ends last wins; among those ending together, the longest (职业本专科 over 专科)
+                best, end, = group, j + len(f)
+            elif j >= 0 and j + len(f) == end:
+                best = group if len(f) > _longest_at(text, best, end) else best
+    return best
+
+
+def _longest_at(text: str, group: str | None, end: int) -> int:
+    if group is None:
+        return 0
+    return max((len(f) for f in SUBJECTS[group] if text.rfind(f) >= 0 and text.rfind(f) + len(f) == end), default=0)
+
+
+def _measure(text: str) -> str | None:
+    best, end, length = None, -1, 0
+    for group, (forms, _) in MEASURES.items():
+        for f in forms:
+            j = text.rfind(f)
+            if j >= 0 and (j + len(f) > end or (j + len(f) == end and len(f) > length)):
+                best, end, length = group, j + len(f), len(f)
+    return best
+
+
+def _definition(text: str) -> str | None:
+    if re.search(r"不(?:含|包括)[^()]{0,20}技工学校", text):
+        return "excl_technician"
+    if re.search(r"(?:含|包括)技工学校", text):
+        return "incl_technician"
+    return None
+
+
+# --- the document ----------------------------------------------------------------------------------------
+
+@dataclass
+class _Context:
+    """What a sentence leaves for the next: the school type, the measure, their definition, the year."""
+
+    subject: str | None = None
+    measure: str | None = None
+    definition: str | None = None
+    year: int | None = None
+    coverage: str | None = None  # a bracket that widened the subject (高职(含职业本科)): its numbers are not drafted
+
+
+@dataclass
+class _Doc:
+    text: str
+    folded: str
+    pos: list[int]
+    names: _Names
+    region: str
+    regions: Regions | None
+    year: int | None
+    year_from: str | None
+    year_conflict: str | None
+    title: str | None = None
+    values: list[DraftedValue] = field(default_factory=list)
+    skipped: list[NotDrafted] = field(default_factory=list)
+
+    def original(self, a: int, b: int) -> str:
+        return self.text[self.pos[a]:self.pos[b]].strip()
+
+    def skip(self, a: int, b: int, qa: int, qb: int, reason: str, detail: str = "") -> None:
+        self.skipped.append(NotDrafted(self.original(a, b), self.original(qa, qb), reason, detail, self.pos[a]))
+
+
+def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None = None,
+                   regions: Regions | None = None) -> BulletinDraft:
+    """Every number of ``text`` drafted as an actual of ``region`` (or listed as not drafted)."""
+    folded, pos = _fold(text)
+    lines = folded.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    more = first is not None and any(ln.strip() for ln in lines[first + 1:])
+    title = lines[first].strip() if more and "。" not in lines[first] and len(lines[first]) <= 160 else None
+    title_year = bulletin_year(title) if title else None
+    conflict = None
+    if year is not None and title_year is not None and year != title_year:
+        conflict = f"{title_year} ({title}) / --year {year}"
+    doc = _Doc(text, folded, pos, _Names(vocab), region, regions,
+               year if year is not None else title_year, "--year" if year is not None else ("title" if title_year else None),
+               conflict, title)
+    offset = 0
+    for i, line in enumerate(lines):
+        if i == first and title is not None:
+            for m in _NUMBER.finditer(line):
+                if _is_value_token(line, m):
+                    doc.skip(offset + m.start(), offset + m.end(), offset, offset + len(line), "title")
+        elif _is_table(line):
+            _table(doc, line, offset)
+        else:
+            _paragraph(doc, line, offset)
+        offset += len(line) + 1
+    values = _repeats(doc)
+    return BulletinDraft(region, doc.year, doc.year_from, values, sorted(doc.skipped, key=lambda s: s.start),
+                         title=title,
+                         conflicts=[conflict] if conflict else [])
+
+
+def _repeats(doc: _Doc) -> list[DraftedValue]:
+    """The same indicator, year, definition and value twice (a headline and its paragraph) is one row;
+    the second is listed. Different values for one year stay, each noting the other."""
+    seen: dict = {}
+    out: list[DraftedValue] = []
+    for v in sorted(doc.values, key=lambda v: v.start):
+        k = (v.indicator, v.year, v.definition, v.value)
+        if k in seen:
+            doc.skipped.append(NotDrafted(v.written, v.quote, "repeat", f"{v.indicator} {v.year}", v.start))
+            continue
+        seen[k] = v
+        out.append(v)
+    by_cell: dict = {}
+    for v in out:
+        by_cell.setdefault((v.indicator, v.year, v.definition), []).append(v)
+    final = []
+    for v in out:
+        others = [o.written for o in by_cell[(v.indicator, v.year, v.definition)] if o is not v]
+        final.append(v if not others else _with_note(v, "the text also gives " + " / ".join(others) + " for this year"))
+    return final
+
+
+def _with_note(v: DraftedValue, note: str) -> DraftedValue:
+    from dataclasses import replace
+
+    return replace(v, note="; ".join(x for x in (v.note, note) if x))
+
+
+def _is_value_token(s: str, m: re.Match) -> bool:
+    """A number with a unit, a magnitude or a ratio; not a year, a date, a list marker or a bare number."""
+    if not (m.group("unit") or m.group("mag") or m.group("den")):
+        return False
+    after = s[m.end():m.end() + 2]
+    if m.group("den") is None and re.match(r"\s*(年|月|日|号|期|页|届)", s[m.end("num"):m.end("num") + 2]):
+        return False
+    return not after.startswith("-")
+
+
+def _is_table(line: str) -> bool:
+    """A line of table cells: several cells separated by | or tabs, or runs of bare whole numbers."""
+    if line.count("|") >= 3 or line.count("\t") >= 2:
+        return True
+    bare = re.findall(r"(?<![0-9.,:])[0-9]{3,}(?![0-9.,%:年月日万亿])(?!\s*(?:万|亿|人|所|元|年|%))", line)
+    return len(bare) >= 3
+
+
+# --- sentences -------------------------------------------------------------------------------------------
+
+def _spans(s: str, ends: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of ``s`` between the characters of ``ends`` (a : between digits is a ratio)."""
+    out, a = [], 0
+    for i, c in enumerate(s):
+        ratio = c == ":" and 0 < i < len(s) - 1 and s[i - 1].isdigit() and s[i + 1].isdigit()
+        if c in ends and not ratio:
+            out.append((a, i))
+            a = i + 1
+    out.append((a, len(s)))
+    return [(x, y) for x, y in out if y > x]
+
+
+def _paragraph(doc: _Doc, line: str, offset: int) -> None:
+    ctx = _Context(year=None)
+    for sa, sb in _spans(line, _SENTENCE_END):
+        _sentence(doc, line, offset, sa, sb, ctx)
+
+
+def _years_in(s: str) -> list[tuple[int, int, int, bool]]:
+    """(start, end, year, is_comparison) of the year phrases of ``s`` outside 《》 and brackets; a
+    comparison (比2015年, 较2010年), a range (2010-2020年) or 以来 dates nothing."""
+    hidden = [False] * (len(s) + 1)
+    for m in re.finditer(r"《[^》]*》|\([^()]*\)", s):
+        for k in range(m.start(), m.end()):
+            hidden[k] = True
+    out = []
+    for m in _YEAR.finditer(s):
+        if hidden[m.start()]:
+            continue
+        before, after = s[max(0, m.start() - 2):m.start()], s[m.end():m.end() + 3]
+        comparison = bool(re.search(r"(比|较|同|相比)\s*$", before) or re.match(r"以来|至|到|-", after)
+                          or re.search(r"[0-9]\s*[-~至到]\s*$", before))
+        out.append((m.start(), m.end(), int(m.group("y")), comparison))
+    return out
+
+
+def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context) -> None:
+    s = line[sa:sb]
+    years = _years_in(s)
+    stated = [y for y in years if not y[3]]
+    sentence_year = None
+    clauses = _spans(s, ",、:")
+    # a sentence that begins with its scope (全国…) and names no school type speaks of all of them
+    head = _plain(_strip_brackets(s[:clauses[0][1]])) if clauses else ""
+    if head.lstrip("0123456789年,").startswith(_SCOPE) and _subject(_plain(_strip_brackets(s))) is None:
+        ctx.subject, ctx.definition = None, None
+    distribute = _distribution(s)
+    for ca, cb in clauses:
+        clause = s[ca:cb]
+        label_start = 0
+        for m in _NUMBER.finditer(clause):
+            if not _is_value_token(clause, m):
+                continue
+            a, b = ca + m.start(), ca + m.end()
+            label = clause[label_start:m.start()]
+            label_start = m.end()
+            _number(doc, line, offset, s, sa, (a, b), m, clause, label, ctx, years, stated, distribute)
+        # what the clause names is left for the next clauses (a lead: 生均公用经费支出情况是:)
+        plain = _plain(_strip_brackets(clause)).partition("占")[0]
+        subj, meas = _subject(plain), _measure(plain)
+        if subj:
+            ctx.subject = subj
+            ctx.definition = _definition(clause)
+            ctx.coverage = _other_coverage(clause, subj)
+        if meas:
+            ctx.measure = meas
+        d = _definition(clause)
+        if d:
+            ctx.definition = d
+        for y0, y1, y, comparison in stated:
+            if ca <= y0 < cb:
+                sentence_year = y
+        if sentence_year is not None:
+            ctx.year = sentence_year
+
+
+def _distribution(s: str) -> dict[int, str]:
+    """招生和在校生分别占…的41.37%、39.47%: the n-th number after 分别 takes the n-th item before it
+    (a measure or a school type); {position of the number in s: item}."""
+    m = re.search(r"([^,;:]*?)分别(?:为|占|是|达到|达)?", s)
+    if not m:
+        return {}
+    items = [x for x in re.split(r"[、和与及]", m.group(1)) if x.strip()]
+    nums = [n for n in _NUMBER.finditer(s, m.end()) if _is_value_token(s, n)]
+    if len(items) < 2 or len(items) != len(nums):
+        return {}
+    lead = s[m.start():nums[0].start()]
+    return {n.start(): (item, lead) for n, item in zip(nums, items)}
+
+
+def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int, int], m: re.Match, clause: str,
+            label: str, ctx: _Context, years, stated, distribute) -> None:
+    a, b = span
+    ga, gb = offset + sa + a, offset + sa + b          # the number in the folded text
+    qa, qb = offset + sa, offset + sa + len(s)         # its sentence
+    plain_label = _plain(label)
+    before = _plain(s[:a])
+    after = _plain(s[b:b + 4])
+    unit = _plain(m.group("unit") or "")
+
+    def skip(reason: str, detail: str = "") -> None:
+        doc.skip(ga, gb, qa, qb, reason, detail)
+
+    # not a level: a change, a bound, a norm
+    if unit in ("个百分点", "百分点") or _CHANGE.search(plain_label) or re.search(r"增长最快|增幅", _plain(clause)):
+        return skip("change", plain_label[-12:])
+    if unit == "倍":
+        return skip("change", "倍")
+    if any(plain_label.endswith(w) for w in _BOUND_BEFORE) or any(after.startswith(w) for w in _BOUND_AFTER):
+        return skip("bound", (plain_label[-4:] + m.group(0).strip() + after[:2]))
+    if any(w in _plain(clause) for w in _NORM):
+        return skip("not_actual", next(w for w in _NORM if w in _plain(clause)))
+    other = _other_region(doc, _plain(clause))
+    if other:
+        return skip("other_region", other)
+
+    # the indicator
+    item, lead = distribute.get(a, (None, None))
+    share_text = _plain(lead if lead is not None else label)
+    share = "%" in unit and re.search("占(?!比)", share_text) is not None
+    in_brackets = _inside_brackets(clause, m.start())
+    if in_brackets:
+        return skip("bracket", _plain(clause[in_brackets[0]:in_brackets[1]]))
+    own = _plain(_strip_brackets(item if item is not None else (share_text.rpartition("占")[0] if share else label)))
+    subject, measure = _subject(own), _measure(own)
+    if measure is None and not share:  # 71.83万名专任教师: the measure after the number
+        measure = _measure_after(_plain(clause[m.end():]))
+    base = None
+    if share:
+        after_zhan = share_text.rpartition("占")[2]
+        base = next((k for k, _ in _BASES if after_zhan.startswith(k)), None)
+    if subject is None:
+        subject = ctx.subject
+    if measure is None:
+        measure = "schools" if unit in ("所", "校") else ctx.measure
+    if measure == "schools" and unit not in ("所", "校", "个", ""):
+        measure = ctx.measure if ctx.measure != "schools" else None
+    coverage = _other_coverage(clause, subject) or (ctx.coverage if subject == ctx.subject and _subject(own) is None
+                                                    else None)
+    if coverage:
+        return skip("coverage", coverage)
+    definition = _definition(clause) or (ctx.definition if subject == ctx.subject else None)
+    what = (SUBJECTS[subject][0] if subject else "?") + (MEASURES[measure][0][0] if measure else "?")
+    if share:
+        what += f"占{base or '?'}"
+    if subject is None or measure is None or (share and base is None):
+        return skip("unclear_indicator", what)
+    keys = doc.names.keys(subject, measure, base if share else None)
+    if not keys:
+        return skip("no_indicator", what)
+    keys = [k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)] or keys
+    if len(keys) > 1:
+        return skip("ambiguous_indicator", ", ".join(keys))
+    key = keys[0]
+
+    # the year
+    year, note = _year(doc, s, a, clause, label, years, stated, ctx)
+    if year is None:
+        return skip("year_conflict" if note == "conflict" else "no_year", doc.year_conflict or "")
+
+    # the value
+    written_folded = m.group(0).strip()
+    try:
+        q = parse_quantity(written_folded)
+        ind = doc.names.vocab[key]
+        if m.group("den"):
+            value = to_canonical(None, None, ind.unit, ratio=q.ratio)
+        else:
+            value = to_canonical(q.value, q.unit or None, ind.unit)
+    except (ParseError, UnitError) as exc:
+        return skip("unit_mismatch" if isinstance(exc, UnitError) else "not_read", f"{key}: {exc}")
+    if unit_of(ind.unit).is_share and not 0 <= value <= 100:
+        return skip("unit_mismatch", f"{key}: {value:g}%")
+    approx = any(plain_label.endswith(w) for w in _APPROX_BEFORE) or any(after.startswith(w) for w in _APPROX_AFTER)
+    doc.values.append(DraftedValue(
+        indicator=key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
+        quote=doc.original(qa, qb), start=doc.pos[ga], year_note=note, definition=definition,
+        note="approximate (约, 左右)" if approx else ""))
+    ctx.subject, ctx.measure = (subject, measure) if not share else (ctx.subject, ctx.measure)
+
+
+def _inside_brackets(clause: str, i: int) -> tuple[int, int] | None:
+    """The bracket around position i (含独立学院265所, 不含五年制高职转入专科招生54.29万人): a part or a
+    qualifier of the number before it, not a value of its own."""
+    depth, a = 0, None
+    for j, c in enumerate(clause[:i]):
+        if c == "(":
+            depth, a = depth + 1, j if depth == 0 else a
+        elif c == ")" and depth:
+            depth -= 1
+    if depth and a is not None:
+        b = clause.find(")", i)
+        return a, (b + 1 if b >= 0 else len(clause))
+    return None
+
+
+def _measure_after(rest: str) -> str | None:
+    """A measure written right after the number and its unit: 71.83万名专任教师."""
+    for group, (forms, _) in MEASURES.items():
+        if any(rest.startswith(f) for f in forms):
+            return group
+    return None
+
+
+def _other_coverage(clause: str, subject: str | None) -> str | None:
+    """A bracket that widens the school type to another one (高职(含职业本科)学校): the figure covers
+    more than any indicator of the subject, so it is not drafted."""
+    for m in re.finditer(r"\((?:含|包括)([^()]*)\)", clause):
+        inner = _plain(m.group(1))
+        other = _subject(inner)
+        if other is not None and other != subject and "技工" not in inner:
+            return m.group(0)
+    return None
+
+
+def _unit_fits(unit: str, m: re.Match, canonical: str) -> bool:
+    u = unit_of(canonical)
+    if m.group("den"):
+        return u.kind == "ratio"
+    if unit == "%":
+        return u.is_share
+    if unit in ("元",):
+        return u.kind == "money"
+    if unit in ("人", "名", "所", "个", "校", ""):
+        return u.kind == "count" and u.name in ("persons", "count")
+    return True
+
+
+def _other_region(doc: _Doc, clause: str) -> str | None:
+    """A region other than the draft's (or its parents) named in the clause: 增长最快的是宁夏回族自治区."""
+    if doc.regions is None:
+        return None
+    own = {doc.region, *(doc.regions.ancestors(doc.region) if doc.region in doc.regions else [])}
+    for r in doc.regions:
+        if r.name in own or r.level == "national":
+            continue
+        short = re.sub(r"(壮族|回族|维吾尔)?(自治区|特别行政区|省|市|区|县)$", "", r.name)
+        for n in {r.name, short}:
+            if len(n) >= 2 and n in clause:
+                return r.name
+    return None
+
+
+def _year(doc: _Doc, s: str, a: int, clause: str, label: str, years, stated, ctx: _Context) -> tuple[int | None, str]:
+    """(year, how it was found) of the number at ``a`` in sentence ``s``."""
+    plain_label = _plain(label)
+    base = None
+    own = [y for y in stated if y[1] <= a and s.rfind(clause, 0, a + 1) <= y[0]]
+    if own and not re.search(r"[0-9]", _plain(s[own[-1][1]:a]).replace(str(own[-1][2]), "")):
+        base = (own[-1][2], "")
+    earlier = [y for y in stated if y[1] <= a]
+    if base is None and earlier:
+        base = (earlier[-1][2], "")
+    if base is None and ctx.year is not None:
+        base = (ctx.year, "the year stated earlier in the paragraph")
+    if base is None:
+        later = {y[2] for y in stated}
+        if len(later) == 1:
+            base = (later.pop(), "the year stated later in the sentence")
+    if base is None:
+        if doc.year_conflict:
+            return None, "conflict"
+        if doc.year is None:
+            return None, ""
+        base = (doc.year, f"the bulletin's year ({doc.year_from})")
+    year, note = base
+    if re.search(r"(比|较)?上(一)?年(度)?的$", plain_label):
+        return year - 1, "上年: the year before " + str(year)
+    return year, note
+
+
+# --- tables ----------------------------------------------------------------------------------------------
+
+_CELL_NUMBER = re.compile(r"(?<![0-9.,:])[0-9]+(?:\.[0-9]+)?(?![0-9.,:%])")
+
+
+def _table(doc: _Doc, line: str, offset: int) -> None:
+    """A line of a table: the header's measures (or years), then rows of a label and one number per column."""
+    head_end = _header_end(line)
+    header = line[:head_end]
+    columns = _column_measures(header, doc.title or "")
+    year_columns = [y for _, _, y, _ in _years_in(header)] if not any(columns) else []
+    body = line[head_end:]
+    k = len(columns) or len(year_columns)
+    tokens = _row_tokens(body)
+    parent = None
+    taken: set = set()  # (key, year) already drafted from an earlier row of this table
+    for label, numbers in tokens:
+        lab = _row_label(label)
+        if not numbers:
+            continue
+        row_a, row_b = head_end + label[1], head_end + numbers[-1][1]
+        qa, qb = offset + row_a, offset + row_b
+        if k == 0 or len(numbers) != k:
+            for n in numbers:
+                doc.skip(offset + head_end + n[0], offset + head_end + n[1], qa, qb, "table_shape",
+                         f"{len(numbers)} numbers, {k} columns")
+            continue
+        subject = _subject(lab) if lab else None
+        if lab in ("本科",) and parent == "职业本专科":
+            subject = "voc_bachelor"
+        if lab in ("普通本专科", "职业本专科"):
+            parent = lab
+        for j, (na, nb, written) in enumerate(numbers):
+            ga, gb = offset + head_end + na, offset + head_end + nb
+            if columns:
+                measure, year, note = columns[j], doc.year, f"the bulletin's year ({doc.year_from})"
+                if measure is None:
+                    doc.skip(ga, gb, qa, qb, "unclear_indicator", f"{lab}: column {j + 1}")
+                    continue
+                if doc.year_conflict:
+                    doc.skip(ga, gb, qa, qb, "year_conflict", doc.year_conflict)
+                    continue
+                keys = doc.names.keys(subject, measure) if subject else []
+                what = (SUBJECTS[subject][0] if subject else lab or "?") + MEASURES[measure][0][0]
+            else:
+                year, note = year_columns[j], ""
+                key = doc.names.index.get(_plain(re.sub(r"\([^()]*\)$", "", lab)))
+                keys = [key] if key else (doc.names.keys(_subject(lab), _measure(lab)) if _subject(lab) else [])
+                what = lab
+            if year is None:
+                doc.skip(ga, gb, qa, qb, "no_year", what)
+                continue
+            if not keys:
+                doc.skip(ga, gb, qa, qb, "no_indicator" if subject or not columns else "unclear_indicator", what)
+                continue
+            if len(keys) > 1:
+                doc.skip(ga, gb, qa, qb, "ambiguous_indicator", ", ".join(keys))
+                continue
+            ind = doc.names.vocab[keys[0]]
+            if (ind.key, year) in taken:  # 中等职业学校 under 中等职业教育: a part of the row above
+                doc.skip(ga, gb, qa, qb, "sub_row", f"{lab}: {ind.key} {year}")
+                continue
+            taken.add((ind.key, year))
+            try:
+                q = read_value(written + (_label_unit(lab) or ""))
+                value = to_canonical(q.value, q.unit or None, ind.unit)
+            except (ParseError, UnitError) as exc:
+                doc.skip(ga, gb, qa, qb, "not_read", str(exc))
+                continue
+            doc.values.append(DraftedValue(
+                indicator=ind.key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
+                quote=doc.original(qa, qb), start=doc.pos[ga], year_note=note,
+                definition=None, note=f"table column {j + 1}"))
+
+
+def _label_unit(label: str) -> str | None:
+    m = re.search(r"\(([^()]{1,4})\)$", label)
+    return m.group(1) if m else None
+
+
+def _header_end(line: str) -> int:
+    """Where the header ends: at ``...`` after it, after ``(columns: ...)``, or before the first row label."""
+    m = re.search(r"\(columns:[^)]*\)", line)
+    if m:
+        return m.end()
+    k = line.find("...")
+    if k >= 0 and any(_column_measures(line[:k], "")):
+        return k + 3
+    # header cells up to the first cell that is followed by numbers
+    first_number = _CELL_NUMBER.search(line)
+    if first_number is None:
+        return 0
+    cells = [c for c in re.split(r"\|", line[:first_number.start()])]
+    return max(0, len("|".join(cells[:-1])) + (1 if len(cells) > 1 else 0)) if len(cells) > 1 else 0
+
+
+def _column_measures(header: str, title: str) -> list[str | None]:
+    """The measures of the header's columns, in order: one per | cell (None: a column that names no
+    measure, 男 or 占…比重; 总计 takes the measure of the table's title, 学生情况: 在校生), else the Chinese
+    words found, else the English ones."""
+    cells = [c for c in re.sub(r"^\(columns:|\)$", "", header.strip()).split("|") if c.strip(" .")]
+    if len(cells) >= 2:
+        out = []
+        for c in cells:
+            zh = _column_measures(c, "") if "|" not in c and not re.fullmatch(r"\s*(总计|合计)\b.*", c) else []
+            if re.match(r"\s*(总计|合计)", c):
+                zh = [_measure(_plain(title).replace("学生情况", "在校生"))]
+            out.append(zh[0] if zh else None)
+        if any(out):
+            return out
+    f = _plain(header)
+    zh = []
+    for m in re.finditer("|".join(sorted({x for forms, _ in MEASURES.values() for x in forms}, key=len, reverse=True)), f):
+        zh.append(next(g for g, (forms, _) in MEASURES.items() if m.group(0) in forms))
+    if zh:
+        return zh
+    return [_EN_MEASURES[w.lower()] for w in re.findall(r"[A-Za-z]+", header) if w.lower() in _EN_MEASURES]
+
+
+def _row_tokens(body: str) -> list[tuple[tuple[str, int], list[tuple[int, int, str]]]]:
+    """[((label, start), [(start, end, number), ...]), ...]: each label with the numbers after it."""
+    out = []
+    pos = 0
+    for m in re.finditer(r"((?:[|\s]*[0-9]+(?:\.[0-9]+)?(?![0-9.]))+)", body):
+        nums = [(n.start(), n.end(), n.group(0)) for n in re.finditer(r"[0-9]+(?:\.[0-9]+)?", m.group(0))]
+        label = body[pos:m.start()]
+        # a list marker (2. or (二)) inside a label is not a number of the row
+        if not label.strip(" |") and out:
+            out[-1][1].extend((m.start() + a, m.start() + b, w) for a, b, w in nums)
+        else:
+            out.append(((label, pos), [(m.start() + a, m.start() + b, w) for a, b, w in nums]))
+        pos = m.end()
+    return _merge_markers(out, body)
+
+
+def _merge_markers(tokens, body: str):
+    """A row label that begins with a list marker (1.普通高中, 2. 中等职业教育) was cut at the marker's
+    digit: the digit joins the label again."""
+    out = []
+    for (label, start), nums in tokens:
+        rest = body[nums[-1][1]:nums[-1][1] + 2] if nums else ""
+        if nums and len(nums) == 1 and re.match(r"\.\s*\D", rest) and len(nums[0][2]) <= 2:
+            out.append(((label, start), []))
+            continue
+        out.append(((label, start), nums))
+    # labels that ended in a marker: join each empty-number label with the next label
+    merged = []
+    for (label, start), nums in out:
+        if merged and not merged[-1][1]:
+            (plabel, pstart), _ = merged.pop()
+            label, start = body[pstart:start] + label, pstart
+        merged.append(((label, start), nums))
+    return [((lab, s), n) for (lab, s), n in merged]
+
+
+def _row_label(label: tuple[str, int]) -> str:
+    """A row's school type: list markers, English and spaces dropped; English only: the MOE's own terms."""
+    text = label[0]
+    text = re.sub(r"\(under [^)]*\)", "", text)
+    zh = re.sub(r"[^\u3400-\u9fff()]", "", re.sub(r"^[\s|.]*(?:[0-9]+\s*\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)", "",
+                                                   text.strip()))
+    zh = re.sub(r"^\([一二三四五六七八九十]+\)", "", zh)
+    if zh:
+        return zh
+    key = re.sub(r"[^a-z]", "", text.lower())
+    return _EN_LABELS.get(key, "")
