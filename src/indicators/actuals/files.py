@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .table import CELL_KEY, table
+from .table import CELL_KEY, NOT_DRAFTED_SHEET, table
 from .cells import Cell, cell_to_row
 from ..encodings import decode
 from ..errors import DecodeRefusal, Problem
@@ -33,6 +33,8 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
     tables, problems = read_tables(path)
     cells: list[Cell] = []
     for grid in tables:
+        if grid.sheet == NOT_DRAFTED_SHEET:  # a draft's list of numbers it left out, not values
+            continue
         cells.extend(sheet_cells(str(path), grid, problems, region))
     rows = []
     for c in cells:

@@ -33,16 +33,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
 
 from .guesses import indicator_names
-from ..errors import ParseError, UnitError
+from ..encodings import decode
+from ..errors import DecodeRefusal, ParseError, Problem, UnitError, ValidationError
 from ..parse import clean_float, parse_quantity, read_value
 from ..plans.regions import Regions
 from ..plans.vocabulary import Vocabulary
 from ..text import fold_variants
 from ..units import to_canonical, unit_of
+from ..writing import to_csv_text, to_xlsx_bytes, write_atomic
 
-__all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "bulletin_year", "REASONS"]
+__all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "bulletin_year", "read_bulletin",
+           "draft_frames", "write_draft", "REASONS", "DRAFT_COLUMNS"]
 
 # why a number was not drafted: a stable code each (the words are in words.explain.NOT_DRAFTED)
 REASONS = ("title", "change", "bound", "not_actual", "other_region", "bracket", "coverage", "no_indicator",
@@ -105,7 +111,7 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "undergraduate": ("普通本科", "本科院校", "本科"),
     "higher_total": ("普通本专科", "职业本专科", "本专科", "普通高等学校", "普通高校", "高等学校", "高等教育"),
     "voc_all": ("职业院校", "职业学校"),
-    "other_levels": ("学前教育", "幼儿园", "义务教育", "普通小学", "小学", "普通初中", "初中", "特殊教育", "研究生",
+    "other_levels": ("学前教育", "幼儿园", "义务教育", "普通小学", "小学", "普通初中", "初中", "特殊教育",
                      "独立学院", "成人", "民办", "附设中职班", "研究生教育", "在学研究生", "研究生招生", "毕业研究生"),
 }
 
@@ -348,14 +354,16 @@ def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None =
                year if year is not None else title_year, "--year" if year is not None else ("title" if title_year else None),
                conflict, title)
     offset = 0
+    header: tuple = ([], [])  # the columns of the table being read (a header line above its rows)
     for i, line in enumerate(lines):
         if i == first and title is not None:
             for m in _NUMBER.finditer(line):
                 if _is_value_token(line, m):
                     doc.skip(offset + m.start(), offset + m.end(), offset, offset + len(line), "title")
         elif _is_table(line):
-            _table(doc, line, offset)
+            header = _table(doc, line, offset, header)
         else:
+            header = ([], [])
             _paragraph(doc, line, offset)
         offset += len(line) + 1
     values = _repeats(doc)
@@ -688,12 +696,20 @@ def _year(doc: _Doc, s: str, a: int, clause: str, label: str, years, stated, ctx
 _CELL_NUMBER = re.compile(r"(?<![0-9.,:])[0-9]+(?:\.[0-9]+)?(?![0-9.,:%])")
 
 
-def _table(doc: _Doc, line: str, offset: int) -> None:
-    """A line of a table: the header's measures (or years), then rows of a label and one number per column."""
-    head_end = _header_end(line)
+def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
+    """A line of a table: the header's measures (or years), then rows of a label and one number per column.
+    A line that is only a header gives the columns of the rows below it (returned for the next line)."""
+    line = line.replace("\t", "|")  # a table row as read_document writes it: cells joined by tabs
+    if not re.search(r"[0-9]", re.sub(r"(?:19|20)[0-9]{2}\s*年?|\([^()]*\)", "", line)):  # a header line
+        return _column_measures(line, doc.title or ""), [y for _, _, y, _ in _years_in(line.replace("|", " | "))] or \
+            [int(y) for y in re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", line)]
+    head_end = 0 if any(above[0]) or above[1] else _header_end(line)
     header = line[:head_end]
     columns = _column_measures(header, doc.title or "")
     year_columns = [y for _, _, y, _ in _years_in(header)] if not any(columns) else []
+    if not any(columns) and not year_columns:
+        head_end, (columns, year_columns) = 0, above
+        columns = columns if any(columns) else []
     body = line[head_end:]
     k = len(columns) or len(year_columns)
     tokens = _row_tokens(body)
@@ -756,6 +772,7 @@ def _table(doc: _Doc, line: str, offset: int) -> None:
                 indicator=ind.key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
                 quote=doc.original(qa, qb), start=doc.pos[ga], year_note=note,
                 definition=None, note=f"table column {j + 1}"))
+    return above if head_end == 0 else (columns, year_columns)
 
 
 def _label_unit(label: str) -> str | None:
@@ -806,8 +823,8 @@ def _row_tokens(body: str) -> list[tuple[tuple[str, int], list[tuple[int, int, s
     """[((label, start), [(start, end, number), ...]), ...]: each label with the numbers after it."""
     out = []
     pos = 0
-    for m in re.finditer(r"((?:[|\s]*[0-9]+(?:\.[0-9]+)?(?![0-9.]))+)", body):
-        nums = [(n.start(), n.end(), n.group(0)) for n in re.finditer(r"[0-9]+(?:\.[0-9]+)?", m.group(0))]
+    for m in re.finditer(r"((?:[|\s]*[0-9]+(?:\.[0-9]+)?%?(?![0-9.]))+)", body):
+        nums = [(n.start(), n.end(), n.group(0)) for n in re.finditer(r"[0-9]+(?:\.[0-9]+)?%?", m.group(0))]
         label = body[pos:m.start()]
         # a list marker (2. or (二)) inside a label is not a number of the row
         if not label.strip(" |") and out:
@@ -849,3 +866,93 @@ def _row_label(label: tuple[str, int]) -> str:
         return zh
     key = re.sub(r"[^a-z]", "", text.lower())
     return _EN_LABELS.get(key, "")
+
+
+# --- reading the bulletin and writing the draft --------------------------------------------------------------
+
+def read_bulletin(source: str) -> tuple[str, str]:
+    """(text, name) of a bulletin given as a file path or as the text itself.
+
+    The one seam for document formats: ``drafting.documents.read_document`` (Word, PDF, web pages and
+    text in any encoding ``encodings`` reads, built on the "draft" branch) reads it when that module is
+    present; without it a text file is read through ``encodings.decode`` (UTF-8, GBK/GB18030, Big5,
+    UTF-16) and other formats are refused by name.
+    """
+    path = Path(source)
+    is_path = "\n" not in source and len(source) < 1024 and (path.exists() or path.suffix.lower() in _SUFFIXES)
+    try:
+        from .documents import read_document  # the one document reader, when it is part of this build
+    except ImportError:
+        read_document = None
+    if read_document is not None:
+        return read_document(path if is_path else source).text, str(path) if is_path else "text"
+    if not is_path:
+        return source, "text"
+    return _read_text_file(path), str(path)
+
+
+_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm", ".doc")
+
+
+def _read_text_file(path: Path) -> str:
+    f = str(path)
+
+    def refuse(code: str, expected: str, value=None):
+        raise ValidationError([Problem(f, code, expected, value=value)], title="the bulletin could not be read")
+
+    if not path.exists():
+        refuse("file.missing", "an existing bulletin file (.txt), or the bulletin's text itself")
+    if not path.is_file():
+        refuse("file.not_regular", "a bulletin file, not a folder or device")
+    if path.suffix.lower() not in (".txt", ".text", ".md", ""):
+        refuse("file.unknown_type", "a text file (.txt: UTF-8, GBK, Big5 or UTF-16); save a Word, PDF or web page "
+               "as text, or paste its text", value=path.suffix)
+    try:
+        text, _ = decode(path.read_bytes())
+    except DecodeRefusal as refusal:
+        refuse("file.unknown_encoding", "UTF-8, GBK/GB18030, Big5 or UTF-16 text; save it as UTF-8",
+               value=refusal.looks_like)
+    if not text.strip():
+        refuse("file.empty", "the bulletin's text")
+    return text
+
+
+DRAFT_COLUMNS = ("region", "indicator", "indicator_zh", "year", "value", "unit", "written", "quote", "source_title",
+                 "source_url", "definition", "note", "confirmed")
+
+
+def draft_frames(d: BulletinDraft, vocab: Vocabulary, source_title: str | None, source_url: str | None,
+                 lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The drafted values in the planner's long layout (every row ``confirmed`` false), and the numbers
+    not drafted with the reason in words."""
+    from ..words.explain import DRAFT_ACTUALS_WORDS, NOT_DRAFTED
+
+    rows = [{"region": d.region, "indicator": v.indicator, "indicator_zh": vocab[v.indicator].zh, "year": v.year,
+             "value": v.value, "unit": v.unit, "written": v.written, "quote": v.quote, "source_title": source_title,
+             "source_url": source_url, "definition": v.definition,
+             "note": "; ".join(x for x in (v.year_note, v.note) if x) or None, "confirmed": "false"}
+            for v in d.values]
+    w = DRAFT_ACTUALS_WORDS[lang]
+    skipped = [{w["written"]: n.written, w["reason"]: NOT_DRAFTED[lang][n.reason].format(detail=n.detail),
+                "code": n.reason, w["quote"]: n.quote} for n in d.not_drafted]
+    return (pd.DataFrame(rows, columns=list(DRAFT_COLUMNS)),
+            pd.DataFrame(skipped, columns=[w["written"], w["reason"], "code", w["quote"]]))
+
+
+def write_draft(drafted: pd.DataFrame, skipped: pd.DataFrame, out: Path) -> Path:
+    """The draft as the file ``--actuals`` reads: an XLSX with the values on the first sheet and the numbers not
+    drafted on the sheet ``not_drafted`` (which the readers pass over), or a CSV with those numbers in
+    ``<name>.not_drafted.csv`` beside it. Returns where the numbers not drafted are. Written atomically."""
+    from ..actuals.table import NOT_DRAFTED_SHEET
+
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        write_atomic(out, to_xlsx_bytes(drafted, "actuals", more=((NOT_DRAFTED_SHEET, skipped),)))
+        return out
+    if out.suffix.lower() != ".csv":
+        raise ValidationError([Problem(str(out), "file.unknown_type", "an output file ending in .csv or .xlsx",
+                                       value=out.suffix)], title="the draft could not be written")
+    side = out.with_name(out.stem + f".{NOT_DRAFTED_SHEET}.csv")
+    write_atomic(out, to_csv_text(drafted).encode("utf-8"))
+    write_atomic(side, to_csv_text(skipped).encode("utf-8"))
+    return side

@@ -16,7 +16,7 @@ from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
-           "definition_label", "report_title", "explain"]
+           "definition_label", "report_title", "explain", "NOT_DRAFTED", "DRAFT_ACTUALS_WORDS"]
 
 STATUS_LABELS = {
     "zh": {"met": "已达标", "missed": "未达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标",
@@ -221,6 +221,66 @@ _PHRASES = {
                         "change, hence the higher probability",
         pace_slow_spread="; the past five years' pace falls short, but the past was volatile and the interval is "
                          "wide, so meeting it remains plausible"),
+}
+
+
+# why `indicators draft-actuals` left a number of a bulletin out (drafting.bulletin.REASONS); {detail}
+# names the words concerned
+NOT_DRAFTED = {
+    "zh": {"title": "标题中的数字（正文中的同一数字另行起草）",
+           "change": "变化量，不是当年数值（{detail}）",
+           "bound": "上下限，不是确切数值（{detail}）",
+           "not_actual": "标准或目标，不是实际数值（{detail}）",
+           "other_region": "说的是另一个地区：{detail}",
+           "bracket": "括号内的组成部分或说明：{detail}",
+           "coverage": "统计范围与指标不同：{detail}",
+           "no_indicator": "指标库中没有此指标：{detail}",
+           "unclear_indicator": "文中没有说清是哪类学校的哪项指标：{detail}",
+           "ambiguous_indicator": "指标库中有多个指标都符合：{detail}",
+           "no_year": "文中没有说明年份（可用 --year 指定公报年份）",
+           "year_conflict": "标题年份与 --year 不一致：{detail}",
+           "unit_mismatch": "单位与指标不符：{detail}",
+           "not_read": "数字无法读取：{detail}",
+           "repeat": "与前文同一指标、年份和数值重复：{detail}",
+           "table_shape": "表格行的数字个数与表头列数不符：{detail}",
+           "sub_row": "表中上一行的组成部分（同一指标已取上一行）：{detail}"},
+    "en": {"title": "a number in the title (the same number in the body is drafted from there)",
+           "change": "a change, not the year's level ({detail})",
+           "bound": "a bound, not an exact value ({detail})",
+           "not_actual": "a norm or target, not an actual ({detail})",
+           "other_region": "about another region: {detail}",
+           "bracket": "a part or qualifier in brackets: {detail}",
+           "coverage": "covers more than the indicator: {detail}",
+           "no_indicator": "no indicator of the vocabulary measures it: {detail}",
+           "unclear_indicator": "the text does not say which school type and measure: {detail}",
+           "ambiguous_indicator": "several indicators of the vocabulary fit: {detail}",
+           "no_year": "the text states no year (give the bulletin's year with --year)",
+           "year_conflict": "the title's year and --year differ: {detail}",
+           "unit_mismatch": "the unit does not fit the indicator: {detail}",
+           "not_read": "the number cannot be read: {detail}",
+           "repeat": "the same indicator, year and value as earlier: {detail}",
+           "table_shape": "a table row with another number of values than the header's columns: {detail}",
+           "sub_row": "a part of the row above in the table (the indicator is taken from that row): {detail}"},
+}
+
+# what `indicators draft-actuals` prints and the header of its list of numbers not drafted
+DRAFT_ACTUALS_WORDS = {
+    "zh": dict(wrote="已写出 {out}：起草 {n} 个数值，均为 confirmed: false；{skipped} 个数字未起草（见 {where}）。"
+                     "逐行对照原文核对指标、年份和数值后改为 true，然后运行 `indicators validate {out}`",
+               drafted="起草 {n} 个数值（均为 confirmed: false），{skipped} 个数字未起草：",
+               year="公报年份：{year}（来自{source}）", no_year="公报年份：文中未找到（可用 --year 指定）",
+               conflict="注意：标题年份与 --year 不一致（{detail}），仅由公报年份定年的数字未起草",
+               title="标题", given="--year",
+               written="原文数字", reason="原因", quote="原文"),
+    "en": dict(wrote="wrote {out}: {n} value(s) drafted, all confirmed: false; {skipped} number(s) not drafted (see "
+                     "{where}). Check indicator, year and value of each row against its quote, set confirmed to "
+                     "true, then run `indicators validate {out}`",
+               drafted="{n} value(s) drafted (all confirmed: false), {skipped} number(s) not drafted:",
+               year="bulletin year: {year} (from the {source})", no_year="bulletin year: not found (give --year)",
+               conflict="note: the title's year and --year differ ({detail}); numbers dated only by the "
+                        "bulletin's year were not drafted",
+               title="title", given="--year",
+               written="written", reason="reason", quote="quote"),
 }
 
 
