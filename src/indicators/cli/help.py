@@ -108,7 +108,7 @@ HELP = {
         "kind": "only this kind: target, baseline or rule",
         "files": "actuals files (CSV or XLSX) to check",
         "bulletin": "the statistical bulletin: a text file (UTF-8, GBK, Big5, UTF-16), or the bulletin's text itself",
-        "bulletin_region": "the region the bulletin is about (what 全省, 全市 mean), e.g. 山东省",
+        "bulletin_region": "the region the bulletin is about (whose province or city its totals are), in Chinese or English, e.g. Shandong",
         "bulletin_year": "the bulletin's year (default: the year in its title; a disagreement is reported)",
         "source_title": "the source's title (default: the bulletin's title line or the file name)",
         "source_url": "the source's URL, written on every row",
