@@ -67,9 +67,10 @@ class DraftedValue:
     written: str           # the number as printed (verbatim)
     quote: str             # the sentence or table row it stands in (verbatim)
     start: int             # its position in the text
-    year_note: str = ""    # how the year was found
     definition: str | None = None  # incl_technician / excl_technician when the text says so
-    note: str = ""
+    # how the year was found and what else the planner should know: (code, detail) pairs, worded by
+    # words.explain.DRAFT_NOTES (title_year, given_year, paragraph_year, later_year, previous_year, column, approximate, also)
+    notes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,48 +252,27 @@ def _bare(measure_form: str) -> str:
     return measure_form[:-1] if measure_form.endswith("数") else measure_form
 
 
-def _find_last(text: str, table: dict) -> tuple[str | None, int]:
-    """The group of the last form of ``table`` (longest first at each position) in ``text``, and where."""
-    best, at = None, -1
-    for group, forms in table.items():
-        forms = forms[0] if isinstance(forms[0], tuple) else forms
+def _last(text: str, groups: dict[str, tuple[str, ...]]) -> tuple[str | None, str]:
+    """(group, form) of the form that ends last in ``text``; of forms ending at the same place the longest
+    (职业本专科 over 专科, 高中阶段 over 高中); (None, "") when none occurs."""
+    best, form, end = None, "", -1
+    for group, forms in groups.items():
         for f in forms:
             j = text.rfind(f)
-            if j < 0:
-                continue
-            # a longer form of another group covering the same place wins (普通本专科 over 专科)
-            if j > at or (j + len(f) > at and best is not None and j < at):
-                best, at = group, j
-    return best, at
+            if j >= 0 and (j + len(f) > end or (j + len(f) == end and len(f) > len(form))):
+                best, form, end = group, f, j + len(f)
+    return best, form
+
+
+_MEASURE_FORMS = {group: forms for group, (forms, _) in MEASURES.items()}
 
 
 def _subject(text: str) -> str | None:
-    best, end = None, -1
-    for group, forms in SUBJECTS.items():
-        for f in forms:
-            j = text.rfind(f)
-            if j >= 0 and (j + len(f) > end or (j + len(f) == end and len(f) > 0 and best is None)):
-                # the form that ends last wins; among those ending together, the longest (职业本专科 over 专科)
-                best, end, = group, j + len(f)
-            elif j >= 0 and j + len(f) == end:
-                best = group if len(f) > _longest_at(text, best, end) else best
-    return best
-
-
-def _longest_at(text: str, group: str | None, end: int) -> int:
-    if group is None:
-        return 0
-    return max((len(f) for f in SUBJECTS[group] if text.rfind(f) >= 0 and text.rfind(f) + len(f) == end), default=0)
+    return _last(text, SUBJECTS)[0]
 
 
 def _measure(text: str) -> str | None:
-    best, end, length = None, -1, 0
-    for group, (forms, _) in MEASURES.items():
-        for f in forms:
-            j = text.rfind(f)
-            if j >= 0 and (j + len(f) > end or (j + len(f) == end and len(f) > length)):
-                best, end, length = group, j + len(f), len(f)
-    return best
+    return _last(text, _MEASURE_FORMS)[0]
 
 
 def _definition(text: str) -> str | None:
@@ -310,6 +290,7 @@ class _Context:
     """What a sentence leaves for the next: the school type, the measure, their definition, the year."""
 
     subject: str | None = None
+    subject_form: str = ""         # the subject as written (中职, 高职(专科)院校), for the reasons
     measure: str | None = None
     definition: str | None = None
     year: int | None = None
@@ -390,14 +371,14 @@ def _repeats(doc: _Doc) -> list[DraftedValue]:
     final = []
     for v in out:
         others = [o.written for o in by_cell[(v.indicator, v.year, v.definition)] if o is not v]
-        final.append(v if not others else _with_note(v, "the text also gives " + " / ".join(others) + " for this year"))
+        final.append(v if not others else _with_note(v, ("also", " / ".join(others))))
     return final
 
 
-def _with_note(v: DraftedValue, note: str) -> DraftedValue:
+def _with_note(v: DraftedValue, note: tuple[str, str]) -> DraftedValue:
     from dataclasses import replace
 
-    return replace(v, note="; ".join(x for x in (v.note, note) if x))
+    return replace(v, notes=v.notes + (note,))
 
 
 def _is_value_token(s: str, m: re.Match) -> bool:
@@ -465,7 +446,7 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
     # a sentence that begins with its scope (全国…) and names no school type speaks of all of them
     head = _plain(_strip_brackets(s[:clauses[0][1]])) if clauses else ""
     if head.lstrip("0123456789年,").startswith(_SCOPE) and _subject(_plain(_strip_brackets(s))) is None:
-        ctx.subject, ctx.definition = None, None
+        ctx.subject, ctx.subject_form, ctx.definition = None, "", None
     distribute = _distribution(s)
     for ca, cb in clauses:
         clause = s[ca:cb]
@@ -481,7 +462,7 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
         plain = _plain(_strip_brackets(clause)).partition("占")[0]
         subj, meas = _subject(plain), _measure(plain)
         if subj:
-            ctx.subject = subj
+            ctx.subject, ctx.subject_form = subj, _last(plain, SUBJECTS)[1]
             ctx.definition = _definition(clause)
             ctx.coverage = _other_coverage(clause, subj)
         if meas:
@@ -562,7 +543,8 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
     if coverage:
         return skip("coverage", coverage)
     definition = _definition(clause) or (ctx.definition if subject == ctx.subject else None)
-    what = (SUBJECTS[subject][0] if subject else "?") + (MEASURES[measure][0][0] if measure else "?")
+    what = ((_last(own, SUBJECTS)[1] or ctx.subject_form or SUBJECTS[subject][0]) if subject else "?") + \
+        ((_last(own, _MEASURE_FORMS)[1] or MEASURES[measure][0][0]) if measure else "?")
     if share:
         what += f"占{base or '?'}"
     if subject is None or measure is None or (share and base is None):
@@ -576,7 +558,7 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
     key = keys[0]
 
     # the year
-    year, note = _year(doc, s, a, clause, label, years, stated, ctx)
+    year, note = _year(doc, s, a, label, stated, ctx)
     if year is None:
         return skip("year_conflict" if note == "conflict" else "no_year", doc.year_conflict or "")
 
@@ -596,9 +578,12 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
     approx = any(plain_label.endswith(w) for w in _APPROX_BEFORE) or any(after.startswith(w) for w in _APPROX_AFTER)
     doc.values.append(DraftedValue(
         indicator=key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
-        quote=doc.original(qa, qb), start=doc.pos[ga], year_note=note, definition=definition,
-        note="approximate (约, 左右)" if approx else ""))
-    ctx.subject, ctx.measure = (subject, measure) if not share else (ctx.subject, ctx.measure)
+        quote=doc.original(qa, qb), start=doc.pos[ga], definition=definition,
+        notes=tuple(x for x in (note, ("approximate", "") if approx else None) if x)))
+    if not share:
+        if subject != ctx.subject:
+            ctx.subject_form = _last(own, SUBJECTS)[1] or SUBJECTS[subject][0]
+        ctx.subject, ctx.measure = subject, measure
 
 
 def _inside_brackets(clause: str, i: int) -> tuple[int, int] | None:
@@ -663,31 +648,31 @@ def _other_region(doc: _Doc, clause: str) -> str | None:
     return None
 
 
-def _year(doc: _Doc, s: str, a: int, clause: str, label: str, years, stated, ctx: _Context) -> tuple[int | None, str]:
-    """(year, how it was found) of the number at ``a`` in sentence ``s``."""
-    plain_label = _plain(label)
-    base = None
-    own = [y for y in stated if y[1] <= a and s.rfind(clause, 0, a + 1) <= y[0]]
-    if own and not re.search(r"[0-9]", _plain(s[own[-1][1]:a]).replace(str(own[-1][2]), "")):
-        base = (own[-1][2], "")
+def _bulletin_year_note(doc: _Doc) -> tuple[str, str]:
+    return ("title_year" if doc.year_from == "title" else "given_year"), str(doc.year)
+
+
+def _year(doc: _Doc, s: str, a: int, label: str, stated, ctx: _Context):
+    """(year, note) of the number at ``a`` in sentence ``s``: the last year stated before it in the sentence
+    (note None), the paragraph's, the one year stated later in the sentence, the bulletin's year; (None,
+    "conflict") when only the bulletin's year would date it and the title and --year disagree."""
     earlier = [y for y in stated if y[1] <= a]
-    if base is None and earlier:
-        base = (earlier[-1][2], "")
-    if base is None and ctx.year is not None:
-        base = (ctx.year, "the year stated earlier in the paragraph")
-    if base is None:
-        later = {y[2] for y in stated}
-        if len(later) == 1:
-            base = (later.pop(), "the year stated later in the sentence")
-    if base is None:
-        if doc.year_conflict:
-            return None, "conflict"
-        if doc.year is None:
-            return None, ""
-        base = (doc.year, f"the bulletin's year ({doc.year_from})")
-    year, note = base
-    if re.search(r"(比|较)?上(一)?年(度)?的$", plain_label):
-        return year - 1, "上年: the year before " + str(year)
+    later = {y[2] for y in stated}
+    if earlier:
+        year, note = earlier[-1][2], None
+    elif ctx.year is not None:
+        year, note = ctx.year, ("paragraph_year", str(ctx.year))
+    elif len(later) == 1:
+        year = later.pop()
+        note = ("later_year", str(year))
+    elif doc.year_conflict:
+        return None, "conflict"
+    elif doc.year is None:
+        return None, None
+    else:
+        year, note = doc.year, _bulletin_year_note(doc)
+    if re.search(r"(比|较)?上(一)?年(度)?的$", _plain(label)):  # 比上年的4778.79元: the year before's level
+        return year - 1, ("previous_year", str(year))
     return year, note
 
 
@@ -734,7 +719,7 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
         for j, (na, nb, written) in enumerate(numbers):
             ga, gb = offset + head_end + na, offset + head_end + nb
             if columns:
-                measure, year, note = columns[j], doc.year, f"the bulletin's year ({doc.year_from})"
+                measure, year, note = columns[j], doc.year, _bulletin_year_note(doc)
                 if measure is None:
                     doc.skip(ga, gb, qa, qb, "unclear_indicator", f"{lab}: column {j + 1}")
                     continue
@@ -744,7 +729,7 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
                 keys = doc.names.keys(subject, measure) if subject else []
                 what = (SUBJECTS[subject][0] if subject else lab or "?") + MEASURES[measure][0][0]
             else:
-                year, note = year_columns[j], ""
+                year, note = year_columns[j], None
                 key = doc.names.index.get(_plain(re.sub(r"\([^()]*\)$", "", lab)))
                 keys = [key] if key else (doc.names.keys(_subject(lab), _measure(lab)) if _subject(lab) else [])
                 what = lab
@@ -770,8 +755,8 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
                 continue
             doc.values.append(DraftedValue(
                 indicator=ind.key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
-                quote=doc.original(qa, qb), start=doc.pos[ga], year_note=note,
-                definition=None, note=f"table column {j + 1}"))
+                quote=doc.original(qa, qb), start=doc.pos[ga], definition=None,
+                notes=tuple(x for x in (note, ("column", str(j + 1))) if x)))
     return above if head_end == 0 else (columns, year_columns)
 
 
@@ -925,12 +910,13 @@ def draft_frames(d: BulletinDraft, vocab: Vocabulary, source_title: str | None, 
                  lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The drafted values in the planner's long layout (every row ``confirmed`` false), and the numbers
     not drafted with the reason in words."""
-    from ..words.explain import DRAFT_ACTUALS_WORDS, NOT_DRAFTED
+    from ..words.explain import DRAFT_ACTUALS_WORDS, DRAFT_NOTES, NOT_DRAFTED
 
     rows = [{"region": d.region, "indicator": v.indicator, "indicator_zh": vocab[v.indicator].zh, "year": v.year,
              "value": v.value, "unit": v.unit, "written": v.written, "quote": v.quote, "source_title": source_title,
              "source_url": source_url, "definition": v.definition,
-             "note": "; ".join(x for x in (v.year_note, v.note) if x) or None, "confirmed": "false"}
+             "note": "; ".join(DRAFT_NOTES[lang][code].format(detail=detail) for code, detail in v.notes) or None,
+             "confirmed": "false"}
             for v in d.values]
     w = DRAFT_ACTUALS_WORDS[lang]
     skipped = [{w["written"]: n.written, w["reason"]: NOT_DRAFTED[lang][n.reason].format(detail=n.detail),

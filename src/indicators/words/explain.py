@@ -16,7 +16,7 @@ from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
-           "definition_label", "report_title", "explain", "NOT_DRAFTED", "DRAFT_ACTUALS_WORDS"]
+           "definition_label", "report_title", "explain", "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS"]
 
 STATUS_LABELS = {
     "zh": {"met": "已达标", "missed": "未达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标",
@@ -261,6 +261,19 @@ NOT_DRAFTED = {
            "repeat": "the same indicator, year and value as earlier: {detail}",
            "table_shape": "a table row with another number of values than the header's columns: {detail}",
            "sub_row": "a part of the row above in the table (the indicator is taken from that row): {detail}"},
+}
+
+# the note of a drafted value: how its year was found and what else to check ({detail}: a year, a column ...)
+DRAFT_NOTES = {
+    "zh": {"title_year": "年份取标题中的公报年份 {detail}", "given_year": "年份取 --year 给出的公报年份 {detail}",
+           "paragraph_year": "年份取本段前文所述的 {detail} 年",
+           "later_year": "年份取本句后文所述的 {detail} 年", "previous_year": "上年：{detail} 年的前一年",
+           "column": "表格第 {detail} 列", "approximate": "约数（约、左右）", "also": "文中同一年另有数值：{detail}"},
+    "en": {"title_year": "the bulletin's year in its title ({detail})",
+           "given_year": "the bulletin's year given with --year ({detail})", "paragraph_year": "the year stated earlier in the "
+           "paragraph ({detail})", "later_year": "the year stated later in the sentence ({detail})",
+           "previous_year": "上年: the year before {detail}", "column": "table column {detail}",
+           "approximate": "approximate (约, 左右)", "also": "the text gives another value for this year: {detail}"},
 }
 
 # what `indicators draft-actuals` prints and the header of its list of numbers not drafted
