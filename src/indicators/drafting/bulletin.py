@@ -439,8 +439,7 @@ def _years_in(s: str) -> list[tuple[int, int, int, bool]]:
 
 def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context) -> None:
     s = line[sa:sb]
-    years = _years_in(s)
-    stated = [y for y in years if not y[3]]
+    stated = [y for y in _years_in(s) if not y[3]]
     sentence_year = None
     clauses = _spans(s, ",、:")
     # a sentence that begins with its scope (全国…) and names no school type speaks of all of them
@@ -457,7 +456,7 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
             a, b = ca + m.start(), ca + m.end()
             label = clause[label_start:m.start()]
             label_start = m.end()
-            _number(doc, line, offset, s, sa, (a, b), m, clause, label, ctx, years, stated, distribute)
+            _number(doc, line, offset, s, sa, (a, b), m, clause, label, ctx, stated, distribute)
         # what the clause names is left for the next clauses (a lead: 生均公用经费支出情况是:)
         plain = _plain(_strip_brackets(clause)).partition("占")[0]
         subj, meas = _subject(plain), _measure(plain)
@@ -470,7 +469,7 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
         d = _definition(clause)
         if d:
             ctx.definition = d
-        for y0, y1, y, comparison in stated:
+        for y0, _, y, _ in stated:
             if ca <= y0 < cb:
                 sentence_year = y
         if sentence_year is not None:
@@ -492,12 +491,11 @@ def _distribution(s: str) -> dict[int, str]:
 
 
 def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int, int], m: re.Match, clause: str,
-            label: str, ctx: _Context, years, stated, distribute) -> None:
+            label: str, ctx: _Context, stated, distribute) -> None:
     a, b = span
     ga, gb = offset + sa + a, offset + sa + b          # the number in the folded text
     qa, qb = offset + sa, offset + sa + len(s)         # its sentence
     plain_label = _plain(label)
-    before = _plain(s[:a])
     after = _plain(s[b:b + 4])
     unit = _plain(m.group("unit") or "")
 
@@ -834,7 +832,7 @@ def _merge_markers(tokens, body: str):
     merged = []
     for (label, start), nums in out:
         if merged and not merged[-1][1]:
-            (plabel, pstart), _ = merged.pop()
+            (_, pstart), _ = merged.pop()
             label, start = body[pstart:start] + label, pstart
         merged.append(((label, start), nums))
     return [((lab, s), n) for (lab, s), n in merged]
