@@ -257,3 +257,23 @@ def test_an_unreadable_bulletin_is_an_error_with_a_code(tmp_path, capsys, conten
         f.write_bytes(content)
     assert main(["draft-actuals", str(f), "--region", "全国"]) == 1
     assert code in capsys.readouterr().err
+
+
+def test_a_word_file_drafts_as_its_text(tmp_path):
+    """Word, PDF and web pages come through drafting.documents.read_document (the plan drafter's reader),
+    where that module is part of the build; skipped otherwise."""
+    pytest.importorskip("indicators.drafting.documents")
+    docx = pytest.importorskip("docx")
+    lines = NATIONAL_2023.split("\n")
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    table = d.add_table(rows=2, cols=3)
+    for i, row in enumerate([["指标", "2022年", "2023年"], ["中职招生数（万人）", "484.78", "454.04"]]):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    path = tmp_path / "b.docx"
+    d.save(path)
+    cat = load_catalog()
+    got = values(draft(cat, read_bulletin(str(path))[0]))
+    assert got == {**values(draft(cat, NATIONAL_2023)), ("sec_voc_new_enrollment", 2022): 4847800}

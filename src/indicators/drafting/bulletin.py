@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -354,14 +354,18 @@ def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None =
 
 
 def _repeats(doc: _Doc) -> list[DraftedValue]:
-    """The same indicator, year, definition and value twice (a headline and its paragraph) is one row;
-    the second is listed. Different values for one year stay, each noting the other."""
+    """The same indicator, year and value twice (a headline and its paragraph, a sentence and its table) is
+    one row, with the coverage either states; the second is listed. Different values for one year stay,
+    each noting the other."""
     seen: dict = {}
     out: list[DraftedValue] = []
     for v in sorted(doc.values, key=lambda v: v.start):
-        k = (v.indicator, v.year, v.definition, v.value)
+        k = (v.indicator, v.year, v.value)
         if k in seen:
             doc.skipped.append(NotDrafted(v.written, v.quote, "repeat", f"{v.indicator} {v.year}", v.start))
+            if v.definition and not seen[k].definition:  # the coverage one of them states holds for both
+                i = out.index(seen[k])
+                out[i] = seen[k] = replace(seen[k], definition=v.definition)
             continue
         seen[k] = v
         out.append(v)
@@ -376,8 +380,6 @@ def _repeats(doc: _Doc) -> list[DraftedValue]:
 
 
 def _with_note(v: DraftedValue, note: tuple[str, str]) -> DraftedValue:
-    from dataclasses import replace
-
     return replace(v, notes=v.notes + (note,))
 
 
