@@ -140,6 +140,8 @@ MEASURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "qualification_rate": (("专任教师学历合格率", "学历合格率"), ("学历合格率",)),
     "employment_rate": (("毕业生就业率", "就业率"), ("毕业生就业率",)),
     "building_area": (("生均校舍建筑面积", "校舍建筑面积"), ("生均校舍建筑面积",)),
+    "school_size": (("校均在校生规模", "校均规模"), ("校均规模", "校均在校生规模")),
+    "general_to_voc_ratio": (("普职比",), ("普职比",)),  # 普通:职业, the reverse of 职普比: named, not read
 }
 _EN_MEASURES = {"graduates": "graduates", "entrants": "enrollment", "enrolment": "students", "enrollment": "students"}
 # the MOE's bilingual tables, where a mirror dropped the Chinese label
@@ -275,6 +277,34 @@ def _measure(text: str) -> str | None:
     return _last(text, _MEASURE_FORMS)[0]
 
 
+# words around a school type and a measure that name nothing else: what is left of a label without them is a
+# quantity the bulletin names in its own words (就业学生数, 专业教师, 巩固率), which no inherited measure may stand for
+_FILLER = re.compile(r"(?:19|20)[0-9]{2}年(?:底|末)?|[0-9.]+|全国|全省|全市|全区|全县|全州|我国|我省|我市|本省|本市|其中|此外|"
+                     r"另有|目前|现有|截至|截止|共有|共计|合计|总计|总数|人数|总量|数量|规模|学校|院校|达到了|达到|已达|"
+                     r"比上年的|上年的|比上年|去年|当年|分别|方面|时候|师资|也|了|已|的|时|年|该|为|是|有|共|计|约|近|达|在|和|及|与|"
+                     r"[,、:;()…—\-\s“”\"'.]")
+
+
+def _leftover(text: str, region_names: tuple[str, ...]) -> str:
+    """The words of ``text`` after its last school type or measure, without filler words and the region's
+    own name; the whole text without them when it names neither."""
+    ends = [j + len(f) for groups in (SUBJECTS, _MEASURE_FORMS) for forms in groups.values() for f in forms
+            for j in [text.rfind(f)] if j >= 0]
+    rest = text[max(ends):] if ends else text
+    for name in region_names:
+        rest = rest.replace(name, "")
+    return _FILLER.sub("", rest)
+
+
+def _direct(names: "_Names", words: str) -> str | None:
+    """A key whose name is the label's own words (技能人才 -> 技能人才总量), when the label names no school type."""
+    for suffix in ("", "总量", "数", "总数", "数量", "规模"):
+        key = names.index.get(words + suffix)
+        if key is not None:
+            return key
+    return None
+
+
 def _definition(text: str) -> str | None:
     if re.search(r"不(?:含|包括)[^()]{0,20}技工学校", text):
         return "excl_technician"
@@ -309,6 +339,7 @@ class _Doc:
     year_from: str | None
     year_conflict: str | None
     title: str | None = None
+    region_names: tuple[str, ...] = ()  # the region's name and its short form (山东省, 山东), stripped from labels
     values: list[DraftedValue] = field(default_factory=list)
     skipped: list[NotDrafted] = field(default_factory=list)
 
@@ -333,7 +364,7 @@ def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None =
         conflict = f"{title_year} ({title}) / --year {year}"
     doc = _Doc(text, folded, pos, _Names(vocab), region, regions,
                year if year is not None else title_year, "--year" if year is not None else ("title" if title_year else None),
-               conflict, title)
+               conflict, title, _region_names(region))
     offset = 0
     header: tuple = ([], [])  # the columns of the table being read (a header line above its rows)
     for i, line in enumerate(lines):
@@ -405,10 +436,11 @@ def _is_table(line: str) -> bool:
 
 def _spans(s: str, ends: str) -> list[tuple[int, int]]:
     """(start, end) of the pieces of ``s`` between the characters of ``ends`` (a : between digits is a ratio)."""
-    out, a = [], 0
+    out, a, depth = [], 0, 0
     for i, c in enumerate(s):
+        depth += (c == "(") - (c == ")" and depth > 0)
         ratio = c == ":" and 0 < i < len(s) - 1 and s[i - 1].isdigit() and s[i + 1].isdigit()
-        if c in ends and not ratio:
+        if c in ends and not ratio and (depth == 0 or c in "。\n"):
             out.append((a, i))
             a = i + 1
     out.append((a, len(s)))
@@ -432,9 +464,10 @@ def _years_in(s: str) -> list[tuple[int, int, int, bool]]:
     for m in _YEAR.finditer(s):
         if hidden[m.start()]:
             continue
-        before, after = s[max(0, m.start() - 2):m.start()], s[m.end():m.end() + 3]
+        before, after = s[max(0, m.start() - 2):m.start()], s[m.end():m.end() + 8]
         comparison = bool(re.search(r"(比|较|同|相比)\s*$", before) or re.match(r"以来|至|到|-", after)
-                          or re.search(r"[0-9]\s*[-~至到]\s*$", before))
+                          or re.search(r"[0-9]\s*[-~至到]\s*$", before)
+                          or (re.search(r"(与|和|同)\s*$", before) and re.match(r"[^,;。]{0,6}(相比|比较|持平|相当)", after)))
         out.append((m.start(), m.end(), int(m.group("y")), comparison))
     return out
 
@@ -526,6 +559,13 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
         return skip("bracket", _plain(clause[in_brackets[0]:in_brackets[1]]))
     own = _plain(_strip_brackets(item if item is not None else (share_text.rpartition("占")[0] if share else label)))
     subject, measure = _subject(own), _measure(own)
+    leftover = _leftover(own, doc.region_names)
+    if leftover and not share:  # the label names its own quantity (就业学生数, 技能人才)
+        key = _direct(doc.names, leftover) if subject is None and measure is None else None
+        if key is None:
+            return skip("unclear_indicator", leftover)
+        _append(doc, key, m, unit, span, (ga, gb, qa, qb), s, label, stated, ctx, None, after, skip)
+        return
     if measure is None and not share:  # 71.83万名专任教师: the measure after the number
         measure = _measure_after(_plain(clause[m.end():]))
     base = None
@@ -552,38 +592,50 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
     keys = doc.names.keys(subject, measure, base if share else None)
     if not keys:
         return skip("no_indicator", what)
-    keys = [k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)] or keys
+    fitting = [k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)]
+    if not fitting:
+        return skip("unit_mismatch", f"{what}: {', '.join(keys)} in {doc.names.vocab[keys[0]].unit}")
+    keys = fitting
     if len(keys) > 1:
         return skip("ambiguous_indicator", ", ".join(keys))
     key = keys[0]
 
-    # the year
+    if _append(doc, key, m, unit, span, (ga, gb, qa, qb), s, label, stated, ctx, definition, after, skip) is not None:
+        return
+    if not share:
+        if subject != ctx.subject:
+            ctx.subject_form = _last(own, SUBJECTS)[1] or SUBJECTS[subject][0]
+        ctx.subject, ctx.measure = subject, measure
+
+
+def _append(doc: _Doc, key: str, m: re.Match, unit: str, span, where, s: str, label: str, stated, ctx: _Context,
+            definition: str | None, after: str, skip):
+    """The number's year and value, drafted under ``key``; the result of ``skip`` (not None) when it cannot be."""
+    a = span[0]
+    ga, gb, qa, qb = where
     year, note = _year(doc, s, a, label, stated, ctx)
     if year is None:
-        return skip("year_conflict" if note == "conflict" else "no_year", doc.year_conflict or "")
-
-    # the value
-    written_folded = m.group(0).strip()
+        skip("year_conflict" if note == "conflict" else "no_year", doc.year_conflict or "")
+        return "skipped"
+    ind = doc.names.vocab[key]
     try:
-        q = parse_quantity(written_folded)
-        ind = doc.names.vocab[key]
+        q = parse_quantity(m.group(0).strip())
         if m.group("den"):
             value = to_canonical(None, None, ind.unit, ratio=q.ratio)
         else:
             value = to_canonical(q.value, q.unit or None, ind.unit)
     except (ParseError, UnitError) as exc:
-        return skip("unit_mismatch" if isinstance(exc, UnitError) else "not_read", f"{key}: {exc}")
+        skip("unit_mismatch" if isinstance(exc, UnitError) else "not_read", f"{key}: {exc}")
+        return "skipped"
     if unit_of(ind.unit).is_share and not 0 <= value <= 100:
-        return skip("unit_mismatch", f"{key}: {value:g}%")
-    approx = any(plain_label.endswith(w) for w in _APPROX_BEFORE) or any(after.startswith(w) for w in _APPROX_AFTER)
+        skip("unit_mismatch", f"{key}: {value:g}%")
+        return "skipped"
+    approx = any(_plain(label).endswith(w) for w in _APPROX_BEFORE) or any(after.startswith(w) for w in _APPROX_AFTER)
     doc.values.append(DraftedValue(
         indicator=key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
         quote=doc.original(qa, qb), start=doc.pos[ga], definition=definition,
         notes=tuple(x for x in (note, ("approximate", "") if approx else None) if x)))
-    if not share:
-        if subject != ctx.subject:
-            ctx.subject_form = _last(own, SUBJECTS)[1] or SUBJECTS[subject][0]
-        ctx.subject, ctx.measure = subject, measure
+    return None
 
 
 def _inside_brackets(clause: str, i: int) -> tuple[int, int] | None:
@@ -633,6 +685,14 @@ def _unit_fits(unit: str, m: re.Match, canonical: str) -> bool:
     return True
 
 
+def _short_name(name: str) -> str:
+    return re.sub(r"(壮族|回族|维吾尔)?(自治区|特别行政区|省|市|区|县)$", "", name)
+
+
+def _region_names(region: str) -> tuple[str, ...]:
+    return tuple(n for n in (region, _short_name(region)) if len(n) >= 2)
+
+
 def _other_region(doc: _Doc, clause: str) -> str | None:
     """A region other than the draft's (or its parents) named in the clause: 增长最快的是宁夏回族自治区."""
     if doc.regions is None:
@@ -641,8 +701,7 @@ def _other_region(doc: _Doc, clause: str) -> str | None:
     for r in doc.regions:
         if r.name in own or r.level == "national":
             continue
-        short = re.sub(r"(壮族|回族|维吾尔)?(自治区|特别行政区|省|市|区|县)$", "", r.name)
-        for n in {r.name, short}:
+        for n in {r.name, _short_name(r.name)}:
             if len(n) >= 2 and n in clause:
                 return r.name
     return None
