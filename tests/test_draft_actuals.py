@@ -277,3 +277,29 @@ def test_a_word_file_drafts_as_its_text(tmp_path):
     cat = load_catalog()
     got = values(draft(cat, read_bulletin(str(path))[0]))
     assert got == {**values(draft(cat, NATIONAL_2023)), ("sec_voc_new_enrollment", 2022): 4847800}
+
+
+def test_a_label_naming_its_own_quantity_is_never_the_inherited_measure(cat):
+    """Guangdong's quality report for 2018 (Guangzhou Daily, 2019-04-10; quotes of the shared data)."""
+    text = ("2018年,全省中等职业学校毕业生总数28.53万人,就业学生数27.94万人,就业率为97.91%,与2017年基本持平并继续保持高位"
+            "(2017年就业率为98.00%)。\n2018年,广东省中等职业学校教职工数为56695人,其中专任教师44054人,专业教师29649人。")
+    d = draft(cat, text, region="广东省")
+    assert values(d) == {("sec_voc_graduates", 2018): 285300, ("sec_voc_fulltime_teachers", 2018): 44054}
+    r = reasons(d)
+    assert r["27.94万人"] == r["29649人"] == r["56695人"] == "unclear_indicator"
+    assert r["98.00%"] == "bracket"
+    # a comparison year dates nothing; a bracket does not cut the clause
+    text = ("2020年度广东省中等职业教育质量报告\n广东共有独立设置的中职学校(不含技工学校,下同)396 所,校均规模2189人。"
+            "与2019年相比,中职学校总数减少30所,校均规模增加171人。")
+    d = draft(cat, text, region="广东省")
+    assert values(d) == {("sec_voc_schools", 2020): 396, ("sec_voc_avg_students_per_school", 2020): 2189}
+    assert {v.definition for v in d.values} == {"excl_technician"}
+    assert reasons(d) == {"30所": "change", "171人": "change"}
+
+
+def test_a_label_that_is_a_vocabulary_name_by_itself(cat):
+    """Shandong's news release of 2021-03 (a mirror with inserted pinyin; a quote of the shared data)."""
+    d = draft(cat, "目前,山東技能人才達(dá)1341萬(wàn)人,其中高技能人才330萬(wàn)人;2020年,全省新增技能人才106萬(wàn)人",
+              region="山东省", year=2020)
+    assert values(d) == {("skilled_workers_total", 2020): 13410000, ("high_skilled_workers_total", 2020): 3300000,
+                         ("new_skilled_talents", 2020): 1060000}

@@ -171,7 +171,7 @@ _NUMBER = re.compile(
 _YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})\s*年(?![0-9])")
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,12}[)）]")
 _BULLETIN_WORDS = ("统计公报", "公报", "统计公告", "统计快报", "统计主要结果", "主要结果", "基本情况", "统计数据",
-                   "教育统计", "教育事业", "教育经费", "学生情况", "发展情况", "毛入学率")
+                   "教育统计", "教育事业", "教育经费", "学生情况", "发展情况", "毛入学率", "质量报告", "年度报告")
 _SENTENCE_END = "。;!?\n"
 _CLAUSE_END = "。;!?\n,、"
 _QUOTES = "“”\"'‘’「」『』"
@@ -296,13 +296,10 @@ def _leftover(text: str, region_names: tuple[str, ...]) -> str:
     return _FILLER.sub("", rest)
 
 
-def _direct(names: "_Names", words: str) -> str | None:
-    """A key whose name is the label's own words (技能人才 -> 技能人才总量), when the label names no school type."""
-    for suffix in ("", "总量", "数", "总数", "数量", "规模"):
-        key = names.index.get(words + suffix)
-        if key is not None:
-            return key
-    return None
+def _direct(names: "_Names", words: str) -> list[str]:
+    """The keys whose name is the label's own words (技能人才 -> 技能人才总量), when the label names no school type."""
+    keys = [names.index.get(words + suffix) for suffix in ("", "总量", "数", "总数", "数量", "规模")]
+    return list(dict.fromkeys(k for k in keys if k is not None))
 
 
 def _definition(text: str) -> str | None:
@@ -561,7 +558,8 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
     subject, measure = _subject(own), _measure(own)
     leftover = _leftover(own, doc.region_names)
     if leftover and not share:  # the label names its own quantity (就业学生数, 技能人才)
-        key = _direct(doc.names, leftover) if subject is None and measure is None else None
+        keys = _direct(doc.names, leftover) if subject is None and measure is None else []
+        key = next((k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)), None)
         if key is None:
             return skip("unclear_indicator", leftover)
         _append(doc, key, m, unit, span, (ga, gb, qa, qb), s, label, stated, ctx, None, after, skip)
