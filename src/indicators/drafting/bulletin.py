@@ -376,9 +376,11 @@ def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None =
             _paragraph(doc, line, offset)
         offset += len(line) + 1
     values = _repeats(doc)
+    if title is not None:  # the title as printed (traditional characters stay), for the source column
+        start = sum(len(ln) + 1 for ln in lines[:first])
+        title = doc.original(start, start + len(lines[first]))
     return BulletinDraft(region, doc.year, doc.year_from, values, sorted(doc.skipped, key=lambda s: s.start),
-                         title=title,
-                         conflicts=[conflict] if conflict else [])
+                         title=title, conflicts=[conflict] if conflict else [])
 
 
 def _repeats(doc: _Doc) -> list[DraftedValue]:
@@ -488,7 +490,7 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
             a, b = ca + m.start(), ca + m.end()
             label = clause[label_start:m.start()]
             label_start = m.end()
-            _number(doc, line, offset, s, sa, (a, b), m, clause, label, ctx, stated, distribute)
+            _number(doc, offset, s, sa, (a, b), m, clause, label, ctx, stated, distribute)
         # what the clause names is left for the next clauses (a lead: 生均公用经费支出情况是:)
         plain = _plain(_strip_brackets(clause)).partition("占")[0]
         subj, meas = _subject(plain), _measure(plain)
@@ -508,9 +510,10 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
             ctx.year = sentence_year
 
 
-def _distribution(s: str) -> dict[int, str]:
+def _distribution(s: str) -> dict[int, tuple[str, str]]:
     """招生和在校生分别占…的41.37%、39.47%: the n-th number after 分别 takes the n-th item before it
-    (a measure or a school type); {position of the number in s: item}."""
+    (a measure or a school type); {position of the number in s: (item, the words from the items to the
+    first number)}."""
     m = re.search(r"([^,;:]*?)分别(?:为|占|是|达到|达)?", s)
     if not m:
         return {}
@@ -522,7 +525,7 @@ def _distribution(s: str) -> dict[int, str]:
     return {n.start(): (item, lead) for n, item in zip(nums, items)}
 
 
-def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int, int], m: re.Match, clause: str,
+def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: re.Match, clause: str,
             label: str, ctx: _Context, stated, distribute) -> None:
     a, b = span
     ga, gb = offset + sa + a, offset + sa + b          # the number in the folded text
@@ -562,7 +565,7 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
         key = next((k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)), None)
         if key is None:
             return skip("unclear_indicator", leftover)
-        _append(doc, key, m, unit, span, (ga, gb, qa, qb), s, label, stated, ctx, None, after, skip)
+        _append(doc, key, m, span, (ga, gb, qa, qb), label, stated, ctx, None, after, skip)
         return
     if measure is None and not share:  # 71.83万名专任教师: the measure after the number
         measure = _measure_after(_plain(clause[m.end():]))
@@ -598,7 +601,7 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
         return skip("ambiguous_indicator", ", ".join(keys))
     key = keys[0]
 
-    if _append(doc, key, m, unit, span, (ga, gb, qa, qb), s, label, stated, ctx, definition, after, skip) is not None:
+    if _append(doc, key, m, span, (ga, gb, qa, qb), label, stated, ctx, definition, after, skip) is not None:
         return
     if not share:
         if subject != ctx.subject:
@@ -606,12 +609,12 @@ def _number(doc: _Doc, line: str, offset: int, s: str, sa: int, span: tuple[int,
         ctx.subject, ctx.measure = subject, measure
 
 
-def _append(doc: _Doc, key: str, m: re.Match, unit: str, span, where, s: str, label: str, stated, ctx: _Context,
+def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, ctx: _Context,
             definition: str | None, after: str, skip):
     """The number's year and value, drafted under ``key``; the result of ``skip`` (not None) when it cannot be."""
     a = span[0]
     ga, gb, qa, qb = where
-    year, note = _year(doc, s, a, label, stated, ctx)
+    year, note = _year(doc, a, label, stated, ctx)
     if year is None:
         skip("year_conflict" if note == "conflict" else "no_year", doc.year_conflict or "")
         return "skipped"
@@ -709,8 +712,8 @@ def _bulletin_year_note(doc: _Doc) -> tuple[str, str]:
     return ("title_year" if doc.year_from == "title" else "given_year"), str(doc.year)
 
 
-def _year(doc: _Doc, s: str, a: int, label: str, stated, ctx: _Context):
-    """(year, note) of the number at ``a`` in sentence ``s``: the last year stated before it in the sentence
+def _year(doc: _Doc, a: int, label: str, stated, ctx: _Context):
+    """(year, note) of the number at ``a`` of its sentence, whose stated years are ``stated``: the last year stated before it in the sentence
     (note None), the paragraph's, the one year stated later in the sentence, the bulletin's year; (None,
     "conflict") when only the bulletin's year would date it and the title and --year disagree."""
     earlier = [y for y in stated if y[1] <= a]
