@@ -196,6 +196,9 @@ def test_draft_validate_refuses_until_confirmed_then_actuals_and_assess_read_it(
     assert sorted(p.row for p in problems) == [2, 3, 4, 5, 6, 7] and frame.empty
     with pytest.raises(Exception, match="value.unconfirmed"):
         load_actuals([out])
+    # run checks its inputs before any notebook: nothing is written
+    assert main(["run", "--actuals", str(out), "--out", str(tmp_path / "reports"), "--region", "全国"]) == 1
+    assert "value.unconfirmed" in capsys.readouterr().err and not (tmp_path / "reports").exists()
     _confirm(out)
     assert main(["validate", str(out)]) == 0
     act = load_actuals([out])
