@@ -968,12 +968,13 @@ DRAFT_COLUMNS = ("region", "indicator", "indicator_zh", "year", "value", "unit",
 
 def draft_frames(d: BulletinDraft, vocab: Vocabulary, source_title: str | None, source_url: str | None,
                  lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The drafted values in the planner's long layout (every row ``confirmed`` false), and the numbers
-    not drafted with the reason in words."""
+    """The drafted values in the planner's long layout (every row ``confirmed`` false; the unit as the
+    template writes it, 人, %, 万元, which every reader takes), and the numbers not drafted with the reason
+    in words."""
     from ..words.explain import DRAFT_ACTUALS_WORDS, DRAFT_NOTES, NOT_DRAFTED
 
     rows = [{"region": d.region, "indicator": v.indicator, "indicator_zh": vocab[v.indicator].zh, "year": v.year,
-             "value": v.value, "unit": v.unit, "written": v.written, "quote": v.quote, "source_title": source_title,
+             "value": v.value, "unit": unit_of(v.unit).name_in("zh"), "written": v.written, "quote": v.quote, "source_title": source_title,
              "source_url": source_url, "definition": v.definition,
              "note": "; ".join(DRAFT_NOTES[lang][code].format(detail=detail) for code, detail in v.notes) or None,
              "confirmed": "false"}
