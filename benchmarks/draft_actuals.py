@@ -5,7 +5,8 @@ The corpus is the real national series of the shared data (`national_bulletins.c
 Education statistical bulletins, statistics tables, funding announcements and press releases, each row
 with its source URL and the verbatim quote that carries the number). The quotes of one source page
 (one `source_url`) make one text, headed by the page's title (`source_title`), as a planner would paste
-the page; editorial notes of the data preparer in square brackets are removed first. Each text is
+the page; the data preparer's notes are removed first (square brackets, "(under ...)") and a table header
+the preparer wrote as "(columns: ...)" is written as the header it is ("... ..." before the rows). Each text is
 drafted for region 全国 without `--year`: the year comes from the text.
 
 - **truth**: every row whose indicator the project's vocabulary holds (`data/import_shared.yaml`,
@@ -60,7 +61,8 @@ def corpus(shared: Path, name: str = "national_bulletins.csv", keep=lambda r: Tr
                 continue
             page = pages.setdefault(r["source_url"], {"title": r["source_title"], "quotes": [], "rows": [],
                                                       "region": r["region"]})
-            quote = re.sub(r"\s*\[[^\]]*\]", "", r["quote"]).strip()  # the data preparer's notes
+            quote = re.sub(r"\s*\[[^\]]*\]|\s*\|?\s*\(under (?:[^()]|\([^()]*\))*\)\s*\|?", "", r["quote"]).strip()  # the preparer's notes
+            quote = re.sub(r"^\(columns: ([^)]*)\)", r"\1 ...", quote)  # a table header the preparer bracketed
             if quote not in page["quotes"]:
                 page["quotes"].append(quote)
             page["rows"].append({**r, "line": line, "indicator": keys.get(r["indicator_key"])})

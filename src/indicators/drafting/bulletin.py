@@ -748,7 +748,7 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
     if not re.search(r"[0-9]", re.sub(r"(?:19|20)[0-9]{2}\s*年?|\([^()]*\)", "", line)):  # a header line
         return _column_measures(line, doc.title or ""), [y for _, _, y, _ in _years_in(line.replace("|", " | "))] or \
             [int(y) for y in re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", line)]
-    head_end = 0 if any(above[0]) or above[1] else _header_end(line)
+    head_end = 0 if any(above[0]) or above[1] else _header_end(line, doc.title or "")
     header = line[:head_end]
     columns = _column_measures(header, doc.title or "")
     year_columns = [y for _, _, y, _ in _years_in(header)] if not any(columns) else []
@@ -825,43 +825,37 @@ def _label_unit(label: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _header_end(line: str) -> int:
-    """Where the header ends: at ``...`` after it, after ``(columns: ...)``, or before the first row label."""
-    m = re.search(r"\(columns:[^)]*\)", line)
-    if m:
-        return m.end()
+def _header_end(line: str, title: str) -> int:
+    """Where the header ends: at the ``...`` after it, or at the cell before the first number (0: no header)."""
     k = line.find("...")
-    if k >= 0 and any(_column_measures(line[:k], "")):
+    if k >= 0 and any(_column_measures(line[:k], title)):
         return k + 3
-    # header cells up to the first cell that is followed by numbers
     first_number = _CELL_NUMBER.search(line)
-    if first_number is None:
-        return 0
-    cells = [c for c in re.split(r"\|", line[:first_number.start()])]
-    return max(0, len("|".join(cells[:-1])) + (1 if len(cells) > 1 else 0)) if len(cells) > 1 else 0
+    cells = line[:first_number.start()].split("|") if first_number else []
+    return len("|".join(cells[:-1])) + 1 if len(cells) > 1 else 0
+
+
+_MEASURE_BY_FORM = {f: group for group, (forms, _) in MEASURES.items() for f in forms}
+_MEASURE_RE = re.compile("|".join(sorted(_MEASURE_BY_FORM, key=len, reverse=True)))
 
 
 def _column_measures(header: str, title: str) -> list[str | None]:
-    """The measures of the header's columns, in order: one per | cell (None: a column that names no
-    measure, 男 or 占…比重; 总计 takes the measure of the table's title, 学生情况: 在校生), else the Chinese
-    words found, else the English ones."""
-    cells = [c for c in re.sub(r"^\(columns:|\)$", "", header.strip()).split("|") if c.strip(" .")]
+    """The measures of the header's columns, in order: one per | cell (None: a column that names no measure,
+    男 or 占…比重), else every measure word of the header, Chinese or else English (Graduates, Entrants)."""
+    cells = [c for c in header.split("|") if c.strip(" .")]
     if len(cells) >= 2:
-        out = []
-        for c in cells:
-            zh = _column_measures(c, "") if "|" not in c and not re.fullmatch(r"\s*(总计|合计)\b.*", c) else []
-            if re.match(r"\s*(总计|合计)", c):
-                zh = [_measure(_plain(title).replace("学生情况", "在校生"))]
-            out.append(zh[0] if zh else None)
+        out = [(_found_measures(c, title) or [None])[0] for c in cells]
         if any(out):
             return out
-    f = _plain(header)
-    zh = []
-    for m in re.finditer("|".join(sorted({x for forms, _ in MEASURES.values() for x in forms}, key=len, reverse=True)), f):
-        zh.append(next(g for g, (forms, _) in MEASURES.items() if m.group(0) in forms))
-    if zh:
-        return zh
-    return [_EN_MEASURES[w.lower()] for w in re.findall(r"[A-Za-z]+", header) if w.lower() in _EN_MEASURES]
+    return _found_measures(header, title)
+
+
+def _found_measures(text: str, title: str) -> list[str]:
+    """The measures named in ``text``; 总计 (a total) takes the one of the table's title (学生情况: 在校生)."""
+    if re.match(r"\s*(总计|合计)", text):
+        return [m for m in [_measure(_plain(title).replace("学生情况", "在校生"))] if m]
+    zh = [_MEASURE_BY_FORM[m.group(0)] for m in _MEASURE_RE.finditer(_plain(text))]
+    return zh or [_EN_MEASURES[w.lower()] for w in re.findall(r"[A-Za-z]+", text) if w.lower() in _EN_MEASURES]
 
 
 def _row_tokens(body: str) -> list[tuple[tuple[str, int], list[tuple[int, int, str]]]]:
@@ -903,7 +897,6 @@ def _merge_markers(tokens, body: str):
 def _row_label(label: tuple[str, int]) -> str:
     """A row's school type: list markers, English and spaces dropped; English only: the MOE's own terms."""
     text = label[0]
-    text = re.sub(r"\(under [^)]*\)", "", text)
     zh = re.sub(r"[^\u3400-\u9fff()]", "", re.sub(r"^[\s|.]*(?:[0-9]+\s*\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)", "",
                                                    text.strip()))
     zh = re.sub(r"^\([一二三四五六七八九十]+\)", "", zh)
