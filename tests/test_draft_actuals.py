@@ -330,3 +330,17 @@ def test_any_mix_of_bulletin_words_drafts_without_error_and_every_row_quotes_its
             assert v.value >= 0 and (unit != "percent" or v.value <= 100)
         drafted = {v.start for v in d.values}
         assert all(n.reason == "repeat" or n.start not in drafted for n in d.not_drafted)
+
+
+def test_a_bulletin_of_another_region_drafts_nothing_for_this_one(cat):
+    """全国 is the nation, 全省 the province of the bulletin's title (or any province when the title names
+    none): a national bulletin gives no 山东省 value, a 山东省 bulletin no 北京市 one, 全省 no district's."""
+    d = draft(cat, NATIONAL_2023, region="山东省")
+    assert values(d) == {} and {"other_region", "change"} == set(reasons(d).values())
+    shandong = "2020年山东省教育事业发展统计公报\n全省中等职业教育招生 26.72 万人，在校生 75.48 万人"
+    assert values(draft(cat, shandong, region="北京市")) == {}
+    assert values(draft(cat, shandong, region="山东省")) == {("sec_voc_new_enrollment", 2020): 267200,
+                                                               ("sec_voc_students", 2020): 754800}
+    assert values(draft(cat, "全省中等职业教育招生 2.1 万人", region="茌平区", year=2020)) == {}
+    assert values(draft(cat, "全区中等职业教育招生 2.1 万人", region="茌平区", year=2020)) == {
+        ("sec_voc_new_enrollment", 2020): 21000}

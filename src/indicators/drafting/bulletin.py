@@ -322,6 +322,7 @@ class _Context:
     definition: str | None = None
     year: int | None = None
     coverage: str | None = None  # a bracket that widened the subject (高职(含职业本科)): its numbers are not drafted
+    scope: str | None = None     # the last scope word of the paragraph (全国, 全省)
 
 
 @dataclass
@@ -337,6 +338,7 @@ class _Doc:
     year_conflict: str | None
     title: str | None = None
     region_names: tuple[str, ...] = ()  # the region's name and its short form (山东省, 山东), stripped from labels
+    scope: str | None = None  # the region the title names (全国, 山东省), if any
     values: list[DraftedValue] = field(default_factory=list)
     skipped: list[NotDrafted] = field(default_factory=list)
 
@@ -362,6 +364,7 @@ def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None =
     doc = _Doc(text, folded, pos, _Names(vocab), region, regions,
                year if year is not None else title_year, "--year" if year is not None else ("title" if title_year else None),
                conflict, title, _region_names(region))
+    doc.scope = _named_region(doc, title or "")
     offset = 0
     header: tuple = ([], [])  # the columns of the table being read (a header line above its rows)
     for i, line in enumerate(lines):
@@ -546,7 +549,7 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         return skip("bound", (plain_label[-4:] + m.group(0).strip() + after[:2]))
     if any(w in _plain(clause) for w in _NORM):
         return skip("not_actual", next(w for w in _NORM if w in _plain(clause)))
-    other = _other_region(doc, _plain(clause))
+    other = _other_region(doc, _plain(clause)) or _other_scope(doc, _plain(s[:a]), ctx)
     if other:
         return skip("other_region", other)
 
@@ -694,6 +697,54 @@ def _region_names(region: str) -> tuple[str, ...]:
     return tuple(n for n in (region, _short_name(region)) if len(n) >= 2)
 
 
+# the levels a scope word may speak of: 全市 is a city's or a municipality's (北京市), 全区 a district's or an
+# autonomous region's
+_SCOPE_LEVELS = {"全国": ("national",), "我国": ("national",), "全省": ("province",), "我省": ("province",),
+                 "全自治区": ("province",), "全市": ("city", "province"), "我市": ("city", "province"),
+                 "全区": ("district", "province"), "全县": ("district",)}
+
+
+def _named_region(doc: _Doc, text: str) -> str | None:
+    """The region a title names: the draft's own if named, else 全国 or the longest name (or short name) of a
+    region of regions.yaml found in it; None when it names none."""
+    if doc.regions is None:
+        return None
+    f = _plain(text)
+    if any(n in f for n in doc.region_names):
+        return doc.region
+    if "全国" in f:
+        return _national(doc)
+    names = [(len(n), r.name) for r in doc.regions for n in {r.name, _short_name(r.name)} if len(n) >= 2 and n in f]
+    return max(names)[1] if names else None
+
+
+def _national(doc: _Doc) -> str | None:
+    return next((r.name for r in doc.regions if r.level == "national"), None) if doc.regions is not None else None
+
+
+def _other_scope(doc: _Doc, before: str, ctx: _Context) -> str | None:
+    """The scope of the number when it cannot be the draft's region: the last scope word before it in its
+    sentence or paragraph (全国 is the nation; 全省, 全市 the bulletin's own region, or a region of that level),
+    else the region the title names. A national bulletin's figures are not 山东省's, nor a 山东省 bulletin's
+    北京市's."""
+    if doc.regions is None or doc.region not in doc.regions:
+        return None
+    found = [(before.rfind(w), w) for w in _SCOPE_LEVELS if w in before]
+    if found:
+        ctx.scope = max(found)[1]
+    word = ctx.scope
+    if word in ("全国", "我国"):
+        speaks_of = _national(doc)
+    elif word is not None and doc.scope in (None, _national(doc)):
+        r = doc.regions[doc.region]
+        fits = r.level in _SCOPE_LEVELS[word] and not (word in ("全市", "我市") and r.level == "province"
+                                                       and not r.name.endswith("市"))
+        return None if fits else f"{word} / {doc.region}"
+    else:
+        speaks_of = doc.scope
+    return None if speaks_of in (None, doc.region) else f"{word or speaks_of} / {doc.region}"
+
+
 def _other_region(doc: _Doc, clause: str) -> str | None:
     """A region other than the draft's (or its parents) named in the clause: 增长最快的是宁夏回族自治区."""
     if doc.regions is None:
@@ -745,6 +796,11 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
     """A line of a table: the header's measures (or years), then rows of a label and one number per column.
     A line that is only a header gives the columns of the rows below it (returned for the next line)."""
     line = line.replace("\t", "|")  # a table row as read_document writes it: cells joined by tabs
+    if doc.scope not in (None, doc.region):  # a table of the region the title names, not the draft's
+        for n in _CELL_NUMBER.finditer(line):
+            doc.skip(offset + n.start(), offset + n.end(), offset, offset + len(line), "other_region",
+                     f"{doc.scope} / {doc.region}")
+        return above
     if not re.search(r"[0-9]", re.sub(r"(?:19|20)[0-9]{2}\s*年?|\([^()]*\)", "", line)):  # a header line
         return _column_measures(line, doc.title or ""), [y for _, _, y, _ in _years_in(line.replace("|", " | "))] or \
             [int(y) for y in re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", line)]
