@@ -223,6 +223,12 @@ def test_a_csv_draft_with_its_side_file_and_the_confirmed_column(tmp_path, capsy
     assert [(r["原文数字"], r["code"]) for r in side] == [("4.38万人", "change")]
     assert main(["validate", str(out)]) == 1
     capsys.readouterr()
+    # --include-drafts reads them as they are, each with a warning (as a drafted plan loads with it)
+    assert main(["validate", str(out), "--include-drafts"]) == 0
+    assert "2 value(s) read, 0 error(s), 2 warning(s)" in capsys.readouterr().err
+    act = load_actuals([out], include_drafts=True)
+    assert len(act.frame[act.frame["file"] == str(out)]) == 2
+    assert [w.code for w in act.warnings if w.file == str(out)] == ["value.unconfirmed"] * 2
     for said, code in (("maybe", "value.bad_confirmed"), ("", "value.unconfirmed"), ("是", None), ("TRUE", None)):
         body = out.read_text(encoding="utf-8").replace(",false\n", f",{said}\n")
         f = tmp_path / f"c{len(said)}{code}.csv"

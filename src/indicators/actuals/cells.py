@@ -8,7 +8,7 @@ stable code, and an empty cell is listed as missing, never read as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -65,10 +65,14 @@ class _Refused(Exception):
         self.problem = problem
 
 
-def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Problem]) -> dict | None:
+def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Problem],
+                include_drafts: bool = False) -> dict | None:
     """The row for one cell, or None with the reason appended to ``problems`` (an unknown region is
-    only a warning: the row is kept)."""
+    only a warning: the row is kept; so is an unconfirmed drafted row with ``include_drafts``)."""
     unconfirmed = _unconfirmed(c)
+    if unconfirmed is not None and include_drafts and unconfirmed.code == "value.unconfirmed":
+        problems.append(replace(unconfirmed, severity=Severity.WARNING))
+        unconfirmed = None
     if unconfirmed is not None:
         problems.append(unconfirmed)
     try:

@@ -27,8 +27,9 @@ __all__ = ["read_actuals_file", "read_tables"]
 
 
 def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions, region: str | None = None,
-                      layer: str = "planner") -> tuple[pd.DataFrame, list[Problem]]:
-    """Read one planner or bundled file into the long canonical table, with every problem found."""
+                      layer: str = "planner", include_drafts: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read one planner or bundled file into the long canonical table, with every problem found; rows of a
+    draft not yet confirmed are refused, or read with a warning when ``include_drafts``."""
     path = Path(path)
     tables, problems = read_tables(path)
     cells: list[Cell] = []
@@ -41,7 +42,7 @@ def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions
         if isinstance(c.value_raw, Unreadable):  # an Excel error, date or formula where a number belongs
             problems.append(c.value_raw.problem(c.where, c.column))
             continue
-        row = cell_to_row(c, vocabulary, regions, problems)
+        row = cell_to_row(c, vocabulary, regions, problems, include_drafts)
         if row is not None:
             rows.append({**row, "layer": layer})
     frame = table(rows)

@@ -181,7 +181,8 @@ def _actuals(args, catalog, files=None):
 
     input_region = getattr(args, "input_region", None)
     return load_actuals(files if files is not None else (args.actuals or []), catalog=catalog,
-                        region=_region(catalog, input_region) if input_region else None)
+                        region=_region(catalog, input_region) if input_region else None,
+                        include_drafts=getattr(args, "include_drafts", False))
 
 
 def cmd_validate(args) -> int:
@@ -192,7 +193,8 @@ def cmd_validate(args) -> int:
     cat = _catalog(args)
     problems, rows = [], 0
     for f in args.files:
-        frame, probs = read_actuals_file(f, cat.vocabulary, cat.regions, region=args.input_region)
+        frame, probs = read_actuals_file(f, cat.vocabulary, cat.regions, region=args.input_region,
+                                         include_drafts=args.include_drafts)
         problems.extend(probs)
         rows += len(frame)
     errors = [p for p in problems if p.severity == "error"]
