@@ -13,7 +13,11 @@ mirror page inserts after a character, 目(mu)前, dropped; quotes are cut from 
   ("全省中等职业教育招生 26.72 万人，在校生 75.48 万人"). The subject and measure of each number are
   composed into names (中职 + 在校生数, 中等职业教育 + 生师比, 中职 + 招生 + 占 + 高中阶段 + 招生 + 比例)
   and looked up exactly among the vocabulary's names and aliases; a school type the vocabulary does
-  not measure (普通本科, 技师学院) is named in the reason, never replaced by a near one.
+  not measure (普通本科, 技师学院) is named in the reason, never replaced by a near one. A label that names
+  its own quantity (就业学生数, 专业教师) never takes the inherited measure; one that is a vocabulary name by
+  itself (技能人才 -> 技能人才总量) is drafted under it.
+- **region**: the draft is for one region. A number whose scope is another (全国 in a province's draft,
+  全省 under a title naming another province, a province named in the clause) is not drafted.
 - **year**: a year stated in the number's clause (2021年129万, 2010年的26.6:1), else in its sentence
   (2020年,全国高中阶段...), else the last one stated earlier in the paragraph, else the bulletin's
   year (its title, or ``--year``). 比上年的 N is the previous year's level. Years of comparisons
