@@ -350,3 +350,18 @@ def test_a_bulletin_of_another_region_drafts_nothing_for_this_one(cat):
     assert values(draft(cat, "全省中等职业教育招生 2.1 万人", region="茌平区", year=2020)) == {}
     assert values(draft(cat, "全区中等职业教育招生 2.1 万人", region="茌平区", year=2020)) == {
         ("sec_voc_new_enrollment", 2020): 21000}
+
+
+def test_a_plans_targets_are_not_actuals(cat):
+    """A plan's numbers (Guangdong's 2015-2020 plan as reported, a quote of more_plans/) are targets; a
+    deadline (到2025年, synthetic) makes its paragraph's numbers targets too; a past path is not a deadline."""
+    d = draft(cat, "《規劃》對廣東省現代職業教育體系建設設定了量化指標,要求專科層次職業教育在校生2017年達90萬人、2020年達100萬人",
+              region="广东省")
+    assert values(d) == {} and set(reasons(d).values()) == {"not_actual"}
+    d = draft(cat, "2020年山东省教育事业发展统计公报\n到2025年,全省中等职业学校在校生达到85万人。在校生总数中,技工院校占30万人。"
+                   "\n2020年,全省中等职业学校在校生75.48万人。", region="山东省")
+    assert values(d) == {("sec_voc_students", 2020): 754800}
+    assert reasons(d)["85万人"] == reasons(d)["30万人"] == "not_actual"
+    d = draft(cat, "2012年全国职业学校专职教师规模从111万增加到2021年129万,增长17%...到2017年时,中职生师比为19.59:1")
+    assert reasons(d)["111万"] == reasons(d)["129万"] == "no_indicator"  # 职业学校: 中职 and 高职 together
+    assert values(d) == {("sec_voc_student_teacher_ratio", 2017): 19.59}

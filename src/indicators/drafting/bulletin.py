@@ -23,7 +23,8 @@ mirror page inserts after a character, 目(mu)前, dropped; quotes are cut from 
   year (its title, or ``--year``). 比上年的 N is the previous year's level. Years of comparisons
   (比2015年), ranges and titles in 《》 date nothing.
 - **not a level**: a change (比上年增长 x%, 增加 N 人, 提高 x 个百分点, 增幅), a bound (55%以上,
-  突破1000万人), a norm or target (标准, 目标) and a number about another region are listed, not drafted.
+  突破1000万人), a norm or target (标准, 目标, 要求 before it in the sentence; a number after a deadline,
+  到2025年, in its paragraph) and a number about another region are listed, not drafted.
 - **tables**: a header of measures (毕业生数 | 招生数 | 在校生数, or Graduates | Entrants | Enrolment)
   with rows of a school type and one number per column, or a header of years with rows named by an
   indicator: each cell is one value.
@@ -283,7 +284,7 @@ def _measure(text: str) -> str | None:
 
 # words around a school type and a measure that name nothing else: what is left of a label without them is a
 # quantity the bulletin names in its own words (就业学生数, 专业教师, 巩固率), which no inherited measure may stand for
-_FILLER = re.compile(r"(?:19|20)[0-9]{2}年(?:底|末)?|[0-9.]+|全国|全省|全市|全区|全县|全州|我国|我省|我市|本省|本市|其中|此外|"
+_FILLER = re.compile(r"(?:19|20)[0-9]{2}年(?:底|末)?|[0-9.]+|(?:增加|提高|增长|下降|减少|上升|降低|扩大)到|全国|全省|全市|全区|全县|全州|我国|我省|我市|本省|本市|其中|此外|"
                      r"另有|目前|现有|截至|截止|共有|共计|合计|总计|总数|人数|总量|数量|规模|学校|院校|达到了|达到|已达|"
                      r"比上年的|上年的|比上年|去年|当年|分别|方面|时候|师资|也|了|已|的|时|年|该|为|是|有|共|计|约|近|达|在|和|及|与|"
                      r"[,、:;()…—\-\s“”\"'.]")
@@ -297,7 +298,8 @@ def _leftover(text: str, region_names: tuple[str, ...]) -> str:
     rest = text[max(ends):] if ends else text
     for name in region_names:
         rest = rest.replace(name, "")
-    return _FILLER.sub("", rest)
+    rest = _FILLER.sub("", rest)
+    return rest if len(rest) >= 2 else ""  # one character (从, 共) names nothing
 
 
 def _direct(names: "_Names", words: str) -> list[str]:
@@ -327,6 +329,7 @@ class _Context:
     year: int | None = None
     coverage: str | None = None  # a bracket that widened the subject (高职(含职业本科)): its numbers are not drafted
     scope: str | None = None     # the last scope word of the paragraph (全国, 全省)
+    deadline: str | None = None  # a plan's deadline (到2025年) stated earlier in the paragraph: its numbers are targets
 
 
 @dataclass
@@ -461,7 +464,7 @@ def _paragraph(doc: _Doc, line: str, offset: int) -> None:
 
 def _years_in(s: str) -> list[tuple[int, int, int, bool]]:
     """(start, end, year, is_comparison) of the year phrases of ``s`` outside 《》 and brackets; a
-    comparison (比2015年, 较2010年), a range (2010-2020年) or 以来 dates nothing."""
+    comparison (比2015年, 较2010年), a range (2010-2020年), 以来 or a deadline (到2025年) dates nothing."""
     hidden = [False] * (len(s) + 1)
     for m in re.finditer(r"《[^》]*》|\([^()]*\)", s):
         for k in range(m.start(), m.end()):
@@ -473,14 +476,29 @@ def _years_in(s: str) -> list[tuple[int, int, int, bool]]:
         before, after = s[max(0, m.start() - 2):m.start()], s[m.end():m.end() + 8]
         comparison = bool(re.search(r"(比|较|同|相比)\s*$", before) or re.match(r"以来|至|到|-", after)
                           or re.search(r"[0-9]\s*[-~至到]\s*$", before)
-                          or (re.search(r"(与|和|同)\s*$", before) and re.match(r"[^,;。]{0,6}(相比|比较|持平|相当)", after)))
+                          or (re.search(r"(与|和|同)\s*$", before) and re.match(r"[^,;。]{0,6}(相比|比较|持平|相当)", after))
+                          or _deadline(s, m) is not None)
         out.append((m.start(), m.end(), int(m.group("y")), comparison))
     return out
+
+
+def _deadline(s: str, m: re.Match) -> str | None:
+    """到2025年 (a plan's deadline, whose numbers are targets): the words, or None. Not 截至2020年, not a
+    past path (增加到2021年129万), not a point in a narrative (到2017年时)."""
+    d = re.search(r"(?<!截)(?<!增加)(?<!提高)(?<!增长)(?<!下降)(?<!减少)(?<!上升)(?<!扩大)(?<!降低)"
+                  r"(?:力争到|争取到|计划到|到|至)\s*$", s[max(0, m.start() - 4):m.start()])
+    if d is None or s[m.end():m.end() + 1] == "时":
+        return None
+    return d.group(0).strip() + m.group(0)
 
 
 def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context) -> None:
     s = line[sa:sb]
     stated = [y for y in _years_in(s) if not y[3]]
+    deadlines = [(m.start(), d) for m in _YEAR.finditer(s) for d in [_deadline(s, m)] if d is not None
+                 and (doc.year is None or int(m.group("y")) > doc.year)]
+    if stated and not deadlines:
+        ctx.deadline = None
     sentence_year = None
     clauses = _spans(s, ",、:")
     # a sentence that begins with its scope (全国…) and names no school type speaks of all of them
@@ -497,24 +515,35 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
             a, b = ca + m.start(), ca + m.end()
             label = clause[label_start:m.start()]
             label_start = m.end()
+            target = next((d for at, d in reversed(deadlines) if at < a), None) or ctx.deadline
+            if target is not None:  # a number of a plan's target sentence is no actual
+                doc.skip(offset + sa + a, offset + sa + b, offset + sa, offset + sb, "not_actual", target)
+                continue
             _number(doc, offset, s, sa, (a, b), m, clause, label, ctx, stated, distribute)
-        # what the clause names is left for the next clauses (a lead: 生均公用经费支出情况是:)
-        plain = _plain(_strip_brackets(clause)).partition("占")[0]
-        subj, meas = _subject(plain), _measure(plain)
-        if subj:
-            ctx.subject, ctx.subject_form = subj, _last(plain, SUBJECTS)[1]
-            ctx.definition = _definition(clause)
-            ctx.coverage = _other_coverage(clause, subj)
-        if meas:
-            ctx.measure = meas
-        d = _definition(clause)
-        if d:
-            ctx.definition = d
+            _remember(ctx, clause[:m.start()])  # 从111万增加到2021年129万: the next number's label is this one's
+        _remember(ctx, clause)  # what the clause names is left for the next ones (a lead: …支出情况是:)
         for y0, _, y, _ in stated:
             if ca <= y0 < cb:
                 sentence_year = y
         if sentence_year is not None:
             ctx.year = sentence_year
+    if deadlines:
+        ctx.deadline = deadlines[-1][1]
+
+
+def _remember(ctx: _Context, text: str) -> None:
+    """The school type, measure and coverage ``text`` names become the context of what follows."""
+    plain = _plain(_strip_brackets(text)).partition("占")[0]
+    subj, meas = _subject(plain), _measure(plain)
+    if subj and (subj != ctx.subject or _last(plain, SUBJECTS)[1] != ctx.subject_form):
+        ctx.subject, ctx.subject_form = subj, _last(plain, SUBJECTS)[1]
+        ctx.definition = _definition(text)
+        ctx.coverage = _other_coverage(text, subj)
+    if meas:
+        ctx.measure = meas
+    d = _definition(text)
+    if d:
+        ctx.definition = d
 
 
 def _distribution(s: str) -> dict[int, tuple[str, str]]:
@@ -551,8 +580,9 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         return skip("change", "倍")
     if any(plain_label.endswith(w) for w in _BOUND_BEFORE) or any(after.startswith(w) for w in _BOUND_AFTER):
         return skip("bound", (plain_label[-4:] + m.group(0).strip() + after[:2]))
-    if any(w in _plain(clause) for w in _NORM):
-        return skip("not_actual", next(w for w in _NORM if w in _plain(clause)))
+    norm = next((w for w in _NORM if w in _plain(re.sub(r"《[^》]*》", "", s[:b]))), None)
+    if norm is not None:  # 要求…2017年达90万人, 接近…规定的20:1的标准: a norm or target, not an actual
+        return skip("not_actual", norm)
     other = _other_region(doc, _plain(clause)) or _other_scope(doc, _plain(s[:a]), ctx)
     if other:
         return skip("other_region", other)
