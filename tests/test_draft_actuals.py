@@ -16,7 +16,9 @@ import pytest
 from indicators.actuals.files import read_actuals_file
 from indicators.actuals.load import load_actuals
 from indicators.cli.main import main
-from indicators.drafting.bulletin import REASONS, bulletin_year, draft_bulletin, read_bulletin
+from indicators.drafting.bulletin import REASONS, draft_bulletin
+from indicators.drafting.bulletin_file import read_bulletin
+from indicators.drafting.bulletin_words import bulletin_year
 from indicators.plans.catalog import load_catalog
 from indicators.words.explain import NOT_DRAFTED
 

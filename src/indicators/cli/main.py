@@ -152,7 +152,8 @@ def cmd_draft(args) -> int:
 def cmd_draft_actuals(args) -> int:
     """Actuals drafted from a statistical bulletin: every value with its quote, confirmed: false; the
     numbers not drafted printed with the reason (and in the file's not_drafted sheet or side file)."""
-    from ..drafting.bulletin import draft_bulletin, draft_frames, read_bulletin, write_draft
+    from ..drafting.bulletin import draft_bulletin
+    from ..drafting.bulletin_file import draft_frames, read_bulletin, write_draft
     from ..words.explain import DRAFT_ACTUALS_WORDS, NOT_DRAFTED
 
     cat = _catalog(args)

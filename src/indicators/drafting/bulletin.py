@@ -30,30 +30,25 @@ mirror page inserts after a character, 目(mu)前, dropped; quotes are cut from 
   indicator: each cell is one value.
 
 The value is read by the strict number reader (``parse.parse_quantity``: 26.72万 is exactly 267200)
-and converted to the indicator's canonical unit (``units.to_canonical``).
+and converted to the indicator's canonical unit (``units.to_canonical``). The words of bulletins and their
+names in the vocabulary are in ``bulletin_words``; reading the file and writing the draft in ``bulletin_file``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-import pandas as pd
-
-from .guesses import indicator_names
-from ..encodings import decode
-from ..errors import DecodeRefusal, ParseError, Problem, UnitError, ValidationError
+from .bulletin_words import (SUBJECTS, MEASURES, MEASURE_FORMS, MEASURE_BY_FORM, MEASURE_RE, EN_MEASURES, EN_LABELS, BASES, YEAR,
+    VocabularyNames, fold_text, plain, strip_brackets, bulletin_year, last_form, subject_in, measure_in, leftover,
+    direct_keys, definition_in, years_in, deadline_in, short_name)
+from ..errors import ParseError, UnitError
 from ..parse import clean_float, parse_quantity, read_value
 from ..plans.regions import Regions
 from ..plans.vocabulary import Vocabulary
-from ..text import fold_variants
 from ..units import to_canonical, unit_of
-from ..writing import to_csv_text, to_xlsx_bytes, write_atomic
 
-__all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "bulletin_year", "read_bulletin",
-           "draft_frames", "write_draft", "REASONS", "DRAFT_COLUMNS"]
+__all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "REASONS"]
 
 # why a number was not drafted: a stable code each (the words are in words.explain.NOT_DRAFTED)
 REASONS = ("title", "change", "bound", "not_actual", "other_region", "bracket", "coverage", "no_indicator",
@@ -100,64 +95,6 @@ class BulletinDraft:
     conflicts: list[str] = field(default_factory=list)
 
 
-# --- the words of bulletins ------------------------------------------------------------------------
-
-# school types as bulletins write them (folded), grouped: every form of a group may begin a
-# vocabulary name (中职在校生数, 中等职业教育在校生数). Groups without any vocabulary key still matter:
-# they stop a measure from being read for the wrong school type (普通本科招生 is not 高职招生).
-SUBJECTS: dict[str, tuple[str, ...]] = {
-    "sec_voc": ("中等职业教育", "中等职业学校", "中职学校", "中职"),
-    "higher_voc": ("高职(专科)学校", "高职(专科)院校", "高职(专科)", "高等职业院校", "高等职业学校", "高等职业教育",
-                   "高职院校", "高职学校", "普通高职高专", "高职高专", "高职", "普通专科", "职业专科", "专科"),
-    "general_hs": ("普通高中",),
-    "senior_secondary": ("高中阶段教育", "高中阶段", "高中"),
-    "technician": ("技工院校", "技工学校"),
-    "technician_college": ("技师学院",),
-    "voc_bachelor": ("本科层次职业学校", "职业本科"),
-    "undergraduate": ("普通本科", "本科院校", "本科"),
-    "higher_total": ("普通本专科", "职业本专科", "本专科", "普通高等学校", "普通高校", "高等学校", "高等教育"),
-    "voc_all": ("职业院校", "职业学校"),
-    "other_levels": ("学前教育", "幼儿园", "义务教育", "普通小学", "小学", "普通初中", "初中", "特殊教育",
-                     "独立学院", "成人", "民办", "附设中职班", "研究生教育", "在学研究生", "研究生招生", "毕业研究生"),
-}
-
-# measures: (forms in a bulletin's text, forms in vocabulary names)
-MEASURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "enrollment": (("招生数", "招生人数", "招生规模", "招生", "新生"), ("招生数", "招生", "招生规模")),
-    "students": (("在校生数", "在校生人数", "在校生规模", "在校学生", "在校生"), ("在校生数", "在校生规模", "在校学生数", "在校生")),
-    "graduates": (("毕业生数", "毕业生"), ("毕业生数",)),
-    "teachers": (("专任教师数", "专任教师", "专职教师"), ("专任教师数",)),
-    "schools": (("学校数", "院校数", "共有学校", "有学校"), ("数量", "数", "学校数", "院校数")),
-    "student_teacher_ratio": (("生师比",), ("生师比",)),
-    "gross_enrollment_rate": (("毛入学率",), ("毛入学率",)),
-    "dual_qualified_share": (("双师型教师比例", "双师型教师的比例", "双师型教师占比", "双师型教师占专业课教师比例",
-                              "双师型教师在专业课教师中的比例"), ("双师型教师比例",)),
-    "total_funding": (("教育经费总投入", "经费总投入"), ("教育经费总投入", "经费总投入")),
-    "per_student_budget": (("生均一般公共预算教育经费", "按在校学生人数平均的一般公共预算教育经费",
-                            "生均公共财政预算教育经费"), ("生均一般公共预算教育经费",)),
-    "per_student_nonpersonnel": (("生均一般公共预算公用经费支出", "生均公共财政预算公用经费支出"),
-                                 ("生均一般公共预算公用经费支出",)),
-    "per_student_recurrent": (("生均一般公共预算教育事业费支出", "生均公共财政预算教育事业费支出"),
-                              ("生均一般公共预算教育事业费支出",)),
-    "per_student_total": (("生均教育经费支出", "生均教育经费"), ("生均教育经费支出",)),
-    "equipment_per_student": (("生均仪器设备值", "生均教学科研仪器设备值"), ("生均教学科研仪器设备值",)),
-    "expansion": (("三年扩招", "扩招"), ("扩招累计人数",)),
-    "qualification_rate": (("专任教师学历合格率", "学历合格率"), ("学历合格率",)),
-    "employment_rate": (("毕业生就业率", "就业率"), ("毕业生就业率",)),
-    "building_area": (("生均校舍建筑面积", "校舍建筑面积"), ("生均校舍建筑面积",)),
-    "school_size": (("校均在校生规模", "校均规模"), ("校均规模", "校均在校生规模")),
-    "general_to_voc_ratio": (("普职比",), ("普职比",)),  # 普通:职业, the reverse of 职普比: named, not read
-}
-_EN_MEASURES = {"graduates": "graduates", "entrants": "enrollment", "enrolment": "students", "enrollment": "students"}
-# the MOE's bilingual tables, where a mirror dropped the Chinese label
-_EN_LABELS = {"shortcyclecourses": "专科", "normalcourses": "本科", "regularseniorsecondaryschools": "普通高中",
-              "secondaryvocationaleducation": "中等职业教育", "secondaryvocationalschools": "中等职业学校",
-              "skilledworkersschools": "技工学校", "vocationalundergraduate": "职业本专科",
-              "undergraduateinregularheis": "普通本专科"}
-# the whole a share is taken of (占高中阶段教育招生的 40.71%): written forms -> forms in names
-_BASES = (("高中阶段", ("高中阶段", "高中阶段教育")), ("普通本专科", ("普通本专科",)), ("高等教育", ("高等教育",)),
-          ("专业课教师", ("专业课教师",)))
-
 _SCOPE = ("全国", "全省", "全市", "全区", "全县", "全自治区", "我国", "我省", "我市", "全州", "全盟")
 _CHANGE = re.compile(r"(增长|增加|减少|下降|提高|降低|增幅|增速|扩大|缩小|上升|回落|减幅|降幅|增长率|增量|增减|多出)"
                      r"(?:了|为|分别为|达|约)?:?$"
@@ -173,147 +110,7 @@ _NUMBER = re.compile(
     r"(?:\s*:\s*(?P<den>[0-9]+(?:\.[0-9]+)?)(?![0-9]))?"
     r"(?P<mag>\s*(?:万|亿|千))?"
     r"(?P<unit>\s*(?:" + "|".join(re.escape(u) for u in _UNITS) + "))?")
-_YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})\s*年(?![0-9])")
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,12}[)）]")
-_BULLETIN_WORDS = ("统计公报", "公报", "统计公告", "统计快报", "统计主要结果", "主要结果", "基本情况", "统计数据",
-                   "教育统计", "教育事业", "教育经费", "学生情况", "发展情况", "毛入学率", "质量报告", "年度报告")
 _SENTENCE_END = "。;!?\n"
-_CLAUSE_END = "。;!?\n,、"
-_QUOTES = "“”\"'‘’「」『』"
-
-
-def _fold(text: str) -> tuple[str, list[int]]:
-    """The folded copy (pinyin annotations dropped, NFKC, traditional -> simplified, ∶ -> :) and,
-    per folded character, the position of the source character it came from."""
-    dropped = set()
-    for m in _PINYIN.finditer(text):
-        dropped.update(range(m.start(), m.end()))
-    out, pos = [], []
-    for i, c in enumerate(text):
-        if i in dropped:
-            continue
-        f = fold_variants(unicodedata.normalize("NFKC", c)).replace("∶", ":").replace("—", "-")
-        out.append(f)
-        pos.extend([i] * len(f))
-    pos.append(len(text))
-    return "".join(out), pos
-
-
-def _plain(s: str) -> str:
-    """Words as looked up: no whitespace, no quote marks (“双师型”教师 is 双师型教师)."""
-    return re.sub(r"\s+", "", s).translate({ord(c): None for c in _QUOTES})
-
-
-def _strip_brackets(s: str) -> str:
-    """A label without its parenthetical qualifiers, except the (专科) that belongs to 高职(专科)."""
-    return re.sub(r"\((?!专科\))[^()]*\)", "", s)
-
-
-def bulletin_year(title: str) -> int | None:
-    """The year of a bulletin from its title: the first 2020年 followed by the words of a statistics
-    release (统计公报, 统计主要结果, 教育经费 ...), not 2024年3期 or a date."""
-    f = _plain(fold_variants(unicodedata.normalize("NFKC", title)))
-    for m in _YEAR.finditer(f):
-        after = f[m.end():m.end() + 40]
-        if re.match(r"[0-9]|月|以来|至|-", after) or re.search(r"[0-9]年?[-~至到]$", f[:m.start()]):
-            continue
-        if any(w in after for w in _BULLETIN_WORDS):
-            return int(m.group("y"))
-    return None
-
-
-# --- the vocabulary's names ---------------------------------------------------------------------------
-
-class _Names:
-    """Exact lookups of composed names among the vocabulary's names and aliases (folded, no quotes)."""
-
-    def __init__(self, vocab: Vocabulary):
-        self.vocab = vocab
-        self.index: dict[str, str] = {}
-        for name, key in indicator_names(vocab):
-            self.index.setdefault(_plain(name), key)
-
-    def keys(self, subject: str | None, measure: str | None, base: str | None = None) -> list[str]:
-        """The keys whose name is one form of the subject followed by one form of the measure (and, for
-        a share, 占 + the base + the measure + 比例), in the order of the forms."""
-        if subject is None or measure is None:
-            return []
-        names = MEASURES[measure][1]
-        found: list[str] = []
-        for s in SUBJECTS[subject]:
-            for m in names:
-                if base is None:
-                    candidates = [s + m]
-                else:
-                    b_forms = dict(_BASES)[base]
-                    candidates = [s + m1 + "占" + b + m2 + "比例" for b in b_forms for m1 in (m, _bare(m))
-                                  for m2 in (m, _bare(m), "")]
-                for c in candidates:
-                    k = self.index.get(c)
-                    if k is not None and k not in found:
-                        found.append(k)
-        return found
-
-
-def _bare(measure_form: str) -> str:
-    return measure_form[:-1] if measure_form.endswith("数") else measure_form
-
-
-def _last(text: str, groups: dict[str, tuple[str, ...]]) -> tuple[str | None, str]:
-    """(group, form) of the form that ends last in ``text``; of forms ending at the same place the longest
-    (职业本专科 over 专科, 高中阶段 over 高中); (None, "") when none occurs."""
-    best, form, end = None, "", -1
-    for group, forms in groups.items():
-        for f in forms:
-            j = text.rfind(f)
-            if j >= 0 and (j + len(f) > end or (j + len(f) == end and len(f) > len(form))):
-                best, form, end = group, f, j + len(f)
-    return best, form
-
-
-_MEASURE_FORMS = {group: forms for group, (forms, _) in MEASURES.items()}
-
-
-def _subject(text: str) -> str | None:
-    return _last(text, SUBJECTS)[0]
-
-
-def _measure(text: str) -> str | None:
-    return _last(text, _MEASURE_FORMS)[0]
-
-
-# words around a school type and a measure that name nothing else: what is left of a label without them is a
-# quantity the bulletin names in its own words (就业学生数, 专业教师, 巩固率), which no inherited measure may stand for
-_FILLER = re.compile(r"(?:19|20)[0-9]{2}年(?:底|末)?|[0-9.]+|(?:增加|提高|增长|下降|减少|上升|降低|扩大)到|全国|全省|全市|全区|全县|全州|我国|我省|我市|本省|本市|其中|此外|"
-                     r"另有|目前|现有|截至|截止|共有|共计|合计|总计|总数|人数|总量|数量|规模|学校|院校|达到了|达到|已达|"
-                     r"比上年的|上年的|比上年|去年|当年|分别|方面|时候|师资|也|了|已|的|时|年|该|为|是|有|共|计|约|近|达|在|和|及|与|"
-                     r"[,、:;()…—\-\s“”\"'.]")
-
-
-def _leftover(text: str, region_names: tuple[str, ...]) -> str:
-    """The words of ``text`` after its last school type or measure, without filler words and the region's
-    own name; the whole text without them when it names neither."""
-    ends = [j + len(f) for groups in (SUBJECTS, _MEASURE_FORMS) for forms in groups.values() for f in forms
-            for j in [text.rfind(f)] if j >= 0]
-    rest = text[max(ends):] if ends else text
-    for name in region_names:
-        rest = rest.replace(name, "")
-    rest = _FILLER.sub("", rest)
-    return rest if len(rest) >= 2 else ""  # one character (从, 共) names nothing
-
-
-def _direct(names: "_Names", words: str) -> list[str]:
-    """The keys whose name is the label's own words (技能人才 -> 技能人才总量), when the label names no school type."""
-    keys = [names.index.get(words + suffix) for suffix in ("", "总量", "数", "总数", "数量", "规模")]
-    return list(dict.fromkeys(k for k in keys if k is not None))
-
-
-def _definition(text: str) -> str | None:
-    if re.search(r"不(?:含|包括)[^()]{0,20}技工学校", text):
-        return "excl_technician"
-    if re.search(r"(?:含|包括)技工学校", text):
-        return "incl_technician"
-    return None
 
 
 # --- the document ----------------------------------------------------------------------------------------
@@ -337,7 +134,7 @@ class _Doc:
     text: str
     folded: str
     pos: list[int]
-    names: _Names
+    names: VocabularyNames
     region: str
     regions: Regions | None
     year: int | None
@@ -359,7 +156,7 @@ class _Doc:
 def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None = None,
                    regions: Regions | None = None) -> BulletinDraft:
     """Every number of ``text`` drafted as an actual of ``region`` (or listed as not drafted)."""
-    folded, pos = _fold(text)
+    folded, pos = fold_text(text)
     lines = folded.split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     more = first is not None and any(ln.strip() for ln in lines[first + 1:])
@@ -368,7 +165,7 @@ def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None =
     conflict = None
     if year is not None and title_year is not None and year != title_year:
         conflict = f"{title_year} ({title}) / --year {year}"
-    doc = _Doc(text, folded, pos, _Names(vocab), region, regions,
+    doc = _Doc(text, folded, pos, VocabularyNames(vocab), region, regions,
                year if year is not None else title_year, "--year" if year is not None else ("title" if title_year else None),
                conflict, title, _region_names(region))
     doc.scope = _named_region(doc, title or "")
@@ -462,48 +259,18 @@ def _paragraph(doc: _Doc, line: str, offset: int) -> None:
         _sentence(doc, line, offset, sa, sb, ctx)
 
 
-def _years_in(s: str) -> list[tuple[int, int, int, bool]]:
-    """(start, end, year, is_comparison) of the year phrases of ``s`` outside 《》 and brackets; a
-    comparison (比2015年, 较2010年), a range (2010-2020年), 以来 or a deadline (到2025年) dates nothing."""
-    hidden = [False] * (len(s) + 1)
-    for m in re.finditer(r"《[^》]*》|\([^()]*\)", s):
-        for k in range(m.start(), m.end()):
-            hidden[k] = True
-    out = []
-    for m in _YEAR.finditer(s):
-        if hidden[m.start()]:
-            continue
-        before, after = s[max(0, m.start() - 2):m.start()], s[m.end():m.end() + 8]
-        comparison = bool(re.search(r"(比|较|同|相比)\s*$", before) or re.match(r"以来|至|到|-", after)
-                          or re.search(r"[0-9]\s*[-~至到]\s*$", before)
-                          or (re.search(r"(与|和|同)\s*$", before) and re.match(r"[^,;。]{0,6}(相比|比较|持平|相当)", after))
-                          or _deadline(s, m) is not None)
-        out.append((m.start(), m.end(), int(m.group("y")), comparison))
-    return out
-
-
-def _deadline(s: str, m: re.Match) -> str | None:
-    """到2025年 (a plan's deadline, whose numbers are targets): the words, or None. Not 截至2020年, not a
-    past path (增加到2021年129万), not a point in a narrative (到2017年时)."""
-    d = re.search(r"(?<!截)(?<!增加)(?<!提高)(?<!增长)(?<!下降)(?<!减少)(?<!上升)(?<!扩大)(?<!降低)"
-                  r"(?:力争到|争取到|计划到|到|至)\s*$", s[max(0, m.start() - 4):m.start()])
-    if d is None or s[m.end():m.end() + 1] == "时":
-        return None
-    return d.group(0).strip() + m.group(0)
-
-
 def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context) -> None:
     s = line[sa:sb]
-    stated = [y for y in _years_in(s) if not y[3]]
-    deadlines = [(m.start(), d) for m in _YEAR.finditer(s) for d in [_deadline(s, m)] if d is not None
+    stated = [y for y in years_in(s) if not y[3]]
+    deadlines = [(m.start(), d) for m in YEAR.finditer(s) for d in [deadline_in(s, m)] if d is not None
                  and (doc.year is None or int(m.group("y")) > doc.year)]
     if stated and not deadlines:
         ctx.deadline = None
     sentence_year = None
     clauses = _spans(s, ",、:")
     # a sentence that begins with its scope (全国…) and names no school type speaks of all of them
-    head = _plain(_strip_brackets(s[:clauses[0][1]])) if clauses else ""
-    if head.lstrip("0123456789年,").startswith(_SCOPE) and _subject(_plain(_strip_brackets(s))) is None:
+    head = plain(strip_brackets(s[:clauses[0][1]])) if clauses else ""
+    if head.lstrip("0123456789年,").startswith(_SCOPE) and subject_in(plain(strip_brackets(s))) is None:
         ctx.subject, ctx.subject_form, ctx.definition = None, "", None
     distribute = _distribution(s)
     for ca, cb in clauses:
@@ -533,15 +300,15 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
 
 def _remember(ctx: _Context, text: str) -> None:
     """The school type, measure and coverage ``text`` names become the context of what follows."""
-    plain = _plain(_strip_brackets(text)).partition("占")[0]
-    subj, meas = _subject(plain), _measure(plain)
-    if subj and (subj != ctx.subject or _last(plain, SUBJECTS)[1] != ctx.subject_form):
-        ctx.subject, ctx.subject_form = subj, _last(plain, SUBJECTS)[1]
-        ctx.definition = _definition(text)
+    words = plain(strip_brackets(text)).partition("占")[0]
+    subj, meas = subject_in(words), measure_in(words)
+    if subj and (subj != ctx.subject or last_form(words, SUBJECTS)[1] != ctx.subject_form):
+        ctx.subject, ctx.subject_form = subj, last_form(words, SUBJECTS)[1]
+        ctx.definition = definition_in(text)
         ctx.coverage = _other_coverage(text, subj)
     if meas:
         ctx.measure = meas
-    d = _definition(text)
+    d = definition_in(text)
     if d:
         ctx.definition = d
 
@@ -566,63 +333,63 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
     a, b = span
     ga, gb = offset + sa + a, offset + sa + b          # the number in the folded text
     qa, qb = offset + sa, offset + sa + len(s)         # its sentence
-    plain_label = _plain(label)
-    after = _plain(s[b:b + 4])
-    unit = _plain(m.group("unit") or "")
+    plain_label = plain(label)
+    after = plain(s[b:b + 4])
+    unit = plain(m.group("unit") or "")
 
     def skip(reason: str, detail: str = "") -> None:
         doc.skip(ga, gb, qa, qb, reason, detail)
 
     # not a level: a change, a bound, a norm
-    if unit in ("个百分点", "百分点") or _CHANGE.search(plain_label) or re.search(r"增长最快|增幅", _plain(clause)):
+    if unit in ("个百分点", "百分点") or _CHANGE.search(plain_label) or re.search(r"增长最快|增幅", plain(clause)):
         return skip("change", plain_label[-12:])
     if unit == "倍":
         return skip("change", "倍")
     if any(plain_label.endswith(w) for w in _BOUND_BEFORE) or any(after.startswith(w) for w in _BOUND_AFTER):
         return skip("bound", (plain_label[-4:] + m.group(0).strip() + after[:2]))
-    norm = next((w for w in _NORM if w in _plain(re.sub(r"《[^》]*》", "", s[:b]))), None)
+    norm = next((w for w in _NORM if w in plain(re.sub(r"《[^》]*》", "", s[:b]))), None)
     if norm is not None:  # 要求…2017年达90万人, 接近…规定的20:1的标准: a norm or target, not an actual
         return skip("not_actual", norm)
-    other = _other_region(doc, _plain(clause)) or _other_scope(doc, _plain(s[:a]), ctx)
+    other = _other_region(doc, plain(clause)) or _other_scope(doc, plain(s[:a]), ctx)
     if other:
         return skip("other_region", other)
 
     # the indicator
     item, lead = distribute.get(a, (None, None))
-    share_text = _plain(lead if lead is not None else label)
+    share_text = plain(lead if lead is not None else label)
     share = "%" in unit and re.search("占(?!比)", share_text) is not None
     in_brackets = _inside_brackets(clause, m.start())
     if in_brackets:
-        return skip("bracket", _plain(clause[in_brackets[0]:in_brackets[1]]))
-    own = _plain(_strip_brackets(item if item is not None else (share_text.rpartition("占")[0] if share else label)))
-    subject, measure = _subject(own), _measure(own)
-    leftover = _leftover(own, doc.region_names)
-    if leftover and not share:  # the label names its own quantity (就业学生数, 技能人才)
-        keys = _direct(doc.names, leftover) if subject is None and measure is None else []
+        return skip("bracket", plain(clause[in_brackets[0]:in_brackets[1]]))
+    own = plain(strip_brackets(item if item is not None else (share_text.rpartition("占")[0] if share else label)))
+    subject, measure = subject_in(own), measure_in(own)
+    own_words = leftover(own, doc.region_names)
+    if own_words and not share:  # the label names its own quantity (就业学生数, 技能人才)
+        keys = direct_keys(doc.names, own_words) if subject is None and measure is None else []
         key = next((k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)), None)
         if key is None:
-            return skip("unclear_indicator", leftover)
+            return skip("unclear_indicator", own_words)
         _append(doc, key, m, span, (ga, gb, qa, qb), label, stated, ctx, None, after, skip)
         return
     if measure is None and not share:  # 71.83万名专任教师: the measure after the number
-        measure = _measure_after(_plain(clause[m.end():]))
+        measure = _measure_after(plain(clause[m.end():]))
     base = None
     if share:
         after_zhan = share_text.rpartition("占")[2]
-        base = next((k for k, _ in _BASES if after_zhan.startswith(k)), None)
+        base = next((k for k, _ in BASES if after_zhan.startswith(k)), None)
     if subject is None:
         subject = ctx.subject
     if measure is None:
         measure = "schools" if unit in ("所", "校") else ctx.measure
     if measure == "schools" and unit not in ("所", "校", "个", ""):
         measure = ctx.measure if ctx.measure != "schools" else None
-    coverage = _other_coverage(clause, subject) or (ctx.coverage if subject == ctx.subject and _subject(own) is None
+    coverage = _other_coverage(clause, subject) or (ctx.coverage if subject == ctx.subject and subject_in(own) is None
                                                     else None)
     if coverage:
         return skip("coverage", coverage)
-    definition = _definition(clause) or (ctx.definition if subject == ctx.subject else None)
-    what = ((_last(own, SUBJECTS)[1] or ctx.subject_form or SUBJECTS[subject][0]) if subject else "?") + \
-        ((_last(own, _MEASURE_FORMS)[1] or MEASURES[measure][0][0]) if measure else "?")
+    definition = definition_in(clause) or (ctx.definition if subject == ctx.subject else None)
+    what = ((last_form(own, SUBJECTS)[1] or ctx.subject_form or SUBJECTS[subject][0]) if subject else "?") + \
+        ((last_form(own, MEASURE_FORMS)[1] or MEASURES[measure][0][0]) if measure else "?")
     if share:
         what += f"占{base or '?'}"
     if subject is None or measure is None or (share and base is None):
@@ -642,7 +409,7 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         return
     if not share:
         if subject != ctx.subject:
-            ctx.subject_form = _last(own, SUBJECTS)[1] or SUBJECTS[subject][0]
+            ctx.subject_form = last_form(own, SUBJECTS)[1] or SUBJECTS[subject][0]
         ctx.subject, ctx.measure = subject, measure
 
 
@@ -668,7 +435,7 @@ def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, c
     if unit_of(ind.unit).is_share and not 0 <= value <= 100:
         skip("unit_mismatch", f"{key}: {value:g}%")
         return "skipped"
-    approx = any(_plain(label).endswith(w) for w in _APPROX_BEFORE) or any(after.startswith(w) for w in _APPROX_AFTER)
+    approx = any(plain(label).endswith(w) for w in _APPROX_BEFORE) or any(after.startswith(w) for w in _APPROX_AFTER)
     doc.values.append(DraftedValue(
         indicator=key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
         quote=doc.original(qa, qb), start=doc.pos[ga], definition=definition,
@@ -703,8 +470,8 @@ def _other_coverage(clause: str, subject: str | None) -> str | None:
     """A bracket that widens the school type to another one (高职(含职业本科)学校): the figure covers
     more than any indicator of the subject, so it is not drafted."""
     for m in re.finditer(r"\((?:含|包括)([^()]*)\)", clause):
-        inner = _plain(m.group(1))
-        other = _subject(inner)
+        inner = plain(m.group(1))
+        other = subject_in(inner)
         if other is not None and other != subject and "技工" not in inner:
             return m.group(0)
     return None
@@ -723,12 +490,8 @@ def _unit_fits(unit: str, m: re.Match, canonical: str) -> bool:
     return True
 
 
-def _short_name(name: str) -> str:
-    return re.sub(r"(壮族|回族|维吾尔)?(自治区|特别行政区|省|市|区|县)$", "", name)
-
-
 def _region_names(region: str) -> tuple[str, ...]:
-    return tuple(n for n in (region, _short_name(region)) if len(n) >= 2)
+    return tuple(n for n in (region, short_name(region)) if len(n) >= 2)
 
 
 # the levels a scope word may speak of: 全市 is a city's or a municipality's (北京市), 全区 a district's or an
@@ -743,12 +506,12 @@ def _named_region(doc: _Doc, text: str) -> str | None:
     region of regions.yaml found in it; None when it names none."""
     if doc.regions is None:
         return None
-    f = _plain(text)
+    f = plain(text)
     if any(n in f for n in doc.region_names):
         return doc.region
     if "全国" in f:
         return _national(doc)
-    names = [(len(n), r.name) for r in doc.regions for n in {r.name, _short_name(r.name)} if len(n) >= 2 and n in f]
+    names = [(len(n), r.name) for r in doc.regions for n in {r.name, short_name(r.name)} if len(n) >= 2 and n in f]
     return max(names)[1] if names else None
 
 
@@ -787,7 +550,7 @@ def _other_region(doc: _Doc, clause: str) -> str | None:
     for r in doc.regions:
         if r.name in own or r.level == "national":
             continue
-        for n in {r.name, _short_name(r.name)}:
+        for n in {r.name, short_name(r.name)}:
             if len(n) >= 2 and n in clause:
                 return r.name
     return None
@@ -816,7 +579,7 @@ def _year(doc: _Doc, a: int, label: str, stated, ctx: _Context):
         return None, None
     else:
         year, note = doc.year, _bulletin_year_note(doc)
-    if re.search(r"(比|较)?上(一)?年(度)?的$", _plain(label)):  # 比上年的4778.79元: the year before's level
+    if re.search(r"(比|较)?上(一)?年(度)?的$", plain(label)):  # 比上年的4778.79元: the year before's level
         return year - 1, ("previous_year", str(year))
     return year, note
 
@@ -836,12 +599,12 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
                      f"{doc.scope} / {doc.region}")
         return above
     if not re.search(r"[0-9]", re.sub(r"(?:19|20)[0-9]{2}\s*年?|\([^()]*\)", "", line)):  # a header line
-        return _column_measures(line, doc.title or ""), [y for _, _, y, _ in _years_in(line.replace("|", " | "))] or \
+        return _column_measures(line, doc.title or ""), [y for _, _, y, _ in years_in(line.replace("|", " | "))] or \
             [int(y) for y in re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", line)]
     head_end = 0 if any(above[0]) or above[1] else _header_end(line, doc.title or "")
     header = line[:head_end]
     columns = _column_measures(header, doc.title or "")
-    year_columns = [y for _, _, y, _ in _years_in(header)] if not any(columns) else []
+    year_columns = [y for _, _, y, _ in years_in(header)] if not any(columns) else []
     if not any(columns) and not year_columns:
         head_end, (columns, year_columns) = 0, above
         columns = columns if any(columns) else []
@@ -861,7 +624,7 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
                 doc.skip(offset + head_end + n[0], offset + head_end + n[1], qa, qb, "table_shape",
                          f"{len(numbers)} numbers, {k} columns")
             continue
-        subject = _subject(lab) if lab else None
+        subject = subject_in(lab) if lab else None
         if lab in ("本科",) and parent == "职业本专科":
             subject = "voc_bachelor"
         if lab in ("普通本专科", "职业本专科"):
@@ -880,8 +643,8 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
                 what = (SUBJECTS[subject][0] if subject else lab or "?") + MEASURES[measure][0][0]
             else:
                 year, note = year_columns[j], None
-                key = doc.names.index.get(_plain(re.sub(r"\([^()]*\)$", "", lab)))
-                keys = [key] if key else (doc.names.keys(_subject(lab), _measure(lab)) if _subject(lab) else [])
+                key = doc.names.index.get(plain(re.sub(r"\([^()]*\)$", "", lab)))
+                keys = [key] if key else (doc.names.keys(subject_in(lab), measure_in(lab)) if subject_in(lab) else [])
                 what = lab
             if year is None:
                 doc.skip(ga, gb, qa, qb, "no_year", what)
@@ -925,10 +688,6 @@ def _header_end(line: str, title: str) -> int:
     return len("|".join(cells[:-1])) + 1 if len(cells) > 1 else 0
 
 
-_MEASURE_BY_FORM = {f: group for group, (forms, _) in MEASURES.items() for f in forms}
-_MEASURE_RE = re.compile("|".join(sorted(_MEASURE_BY_FORM, key=len, reverse=True)))
-
-
 def _column_measures(header: str, title: str) -> list[str | None]:
     """The measures of the header's columns, in order: one per | cell (None: a column that names no measure,
     男 or 占…比重), else every measure word of the header, Chinese or else English (Graduates, Entrants)."""
@@ -943,9 +702,9 @@ def _column_measures(header: str, title: str) -> list[str | None]:
 def _found_measures(text: str, title: str) -> list[str]:
     """The measures named in ``text``; 总计 (a total) takes the one of the table's title (学生情况: 在校生)."""
     if re.match(r"\s*(总计|合计)", text):
-        return [m for m in [_measure(_plain(title).replace("学生情况", "在校生"))] if m]
-    zh = [_MEASURE_BY_FORM[m.group(0)] for m in _MEASURE_RE.finditer(_plain(text))]
-    return zh or [_EN_MEASURES[w.lower()] for w in re.findall(r"[A-Za-z]+", text) if w.lower() in _EN_MEASURES]
+        return [m for m in [measure_in(plain(title).replace("学生情况", "在校生"))] if m]
+    zh = [MEASURE_BY_FORM[m.group(0)] for m in MEASURE_RE.finditer(plain(text))]
+    return zh or [EN_MEASURES[w.lower()] for w in re.findall(r"[A-Za-z]+", text) if w.lower() in EN_MEASURES]
 
 
 def _row_tokens(body: str) -> list[tuple[tuple[str, int], list[tuple[int, int, str]]]]:
@@ -993,96 +752,4 @@ def _row_label(label: tuple[str, int]) -> str:
     if zh:
         return zh
     key = re.sub(r"[^a-z]", "", text.lower())
-    return _EN_LABELS.get(key, "")
-
-
-# --- reading the bulletin and writing the draft --------------------------------------------------------------
-
-def read_bulletin(source: str) -> tuple[str, str]:
-    """(text, name) of a bulletin given as a file path or as the text itself.
-
-    The one seam for document formats: ``drafting.documents.read_document`` (Word, PDF, web pages and
-    text in any encoding ``encodings`` reads, built on the "draft" branch) reads it when that module is
-    present; without it a text file is read through ``encodings.decode`` (UTF-8, GBK/GB18030, Big5,
-    UTF-16) and other formats are refused by name.
-    """
-    path = Path(source)
-    is_path = "\n" not in source and len(source) < 1024 and (path.exists() or path.suffix.lower() in _SUFFIXES)
-    try:
-        from .documents import read_document  # the one document reader, when it is part of this build
-    except ImportError:
-        read_document = None
-    if read_document is not None:
-        return read_document(path if is_path else source).text, str(path) if is_path else "text"
-    if not is_path:
-        return source, "text"
-    return _read_text_file(path), str(path)
-
-
-_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm", ".doc")
-
-
-def _read_text_file(path: Path) -> str:
-    f = str(path)
-
-    def refuse(code: str, expected: str, value=None):
-        raise ValidationError([Problem(f, code, expected, value=value)], title="the bulletin could not be read")
-
-    if not path.exists():
-        refuse("file.missing", "an existing bulletin file (.txt), or the bulletin's text itself")
-    if not path.is_file():
-        refuse("file.not_regular", "a bulletin file, not a folder or device")
-    if path.suffix.lower() not in (".txt", ".text", ".md", ""):
-        refuse("file.unknown_type", "a text file (.txt: UTF-8, GBK, Big5 or UTF-16); save a Word, PDF or web page "
-               "as text, or paste its text", value=path.suffix)
-    try:
-        text, _ = decode(path.read_bytes())
-    except DecodeRefusal as refusal:
-        refuse("file.unknown_encoding", "UTF-8, GBK/GB18030, Big5 or UTF-16 text; save it as UTF-8",
-               value=refusal.looks_like)
-    if not text.strip():
-        refuse("file.empty", "the bulletin's text")
-    return text
-
-
-DRAFT_COLUMNS = ("region", "indicator", "indicator_zh", "year", "value", "unit", "written", "quote", "source_title",
-                 "source_url", "definition", "note", "confirmed")
-
-
-def draft_frames(d: BulletinDraft, vocab: Vocabulary, source_title: str | None, source_url: str | None,
-                 lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The drafted values in the planner's long layout (every row ``confirmed`` false; the unit as the
-    template writes it, 人, %, 万元, which every reader takes), and the numbers not drafted with the reason
-    in words."""
-    from ..words.explain import DRAFT_ACTUALS_WORDS, DRAFT_NOTES, NOT_DRAFTED
-
-    rows = [{"region": d.region, "indicator": v.indicator, "indicator_zh": vocab[v.indicator].zh, "year": v.year,
-             "value": v.value, "unit": unit_of(v.unit).name_in("zh"), "written": v.written, "quote": v.quote, "source_title": source_title,
-             "source_url": source_url, "definition": v.definition,
-             "note": "; ".join(DRAFT_NOTES[lang][code].format(detail=detail) for code, detail in v.notes) or None,
-             "confirmed": "false"}
-            for v in d.values]
-    w = DRAFT_ACTUALS_WORDS[lang]
-    skipped = [{w["written"]: n.written, w["reason"]: NOT_DRAFTED[lang][n.reason].format(detail=n.detail),
-                "code": n.reason, w["quote"]: n.quote} for n in d.not_drafted]
-    return (pd.DataFrame(rows, columns=list(DRAFT_COLUMNS)),
-            pd.DataFrame(skipped, columns=[w["written"], w["reason"], "code", w["quote"]]))
-
-
-def write_draft(drafted: pd.DataFrame, skipped: pd.DataFrame, out: Path) -> Path:
-    """The draft as the file ``--actuals`` reads: an XLSX with the values on the first sheet and the numbers not
-    drafted on the sheet ``not_drafted`` (which the readers pass over), or a CSV with those numbers in
-    ``<name>.not_drafted.csv`` beside it. Returns where the numbers not drafted are. Written atomically."""
-    from ..actuals.table import NOT_DRAFTED_SHEET
-
-    out = Path(out)
-    if out.suffix.lower() == ".xlsx":
-        write_atomic(out, to_xlsx_bytes(drafted, "actuals", more=((NOT_DRAFTED_SHEET, skipped),)))
-        return out
-    if out.suffix.lower() != ".csv":
-        raise ValidationError([Problem(str(out), "file.unknown_type", "an output file ending in .csv or .xlsx",
-                                       value=out.suffix)], title="the draft could not be written")
-    side = out.with_name(out.stem + f".{NOT_DRAFTED_SHEET}.csv")
-    write_atomic(out, to_csv_text(drafted).encode("utf-8"))
-    write_atomic(side, to_csv_text(skipped).encode("utf-8"))
-    return side
+    return EN_LABELS.get(key, "")
