@@ -20,6 +20,7 @@ from ..writing import to_csv_text, to_xlsx_bytes, write_atomic
 
 __all__ = ["read_bulletin", "draft_frames", "write_draft", "DRAFT_COLUMNS"]
 
+
 def read_bulletin(source: str) -> tuple[str, str]:
     """(text, name) of a bulletin given as a file path or as the text itself.
 
