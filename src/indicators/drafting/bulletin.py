@@ -39,9 +39,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .bulletin_words import (SUBJECTS, MEASURES, MEASURE_FORMS, MEASURE_BY_FORM, MEASURE_RE, EN_MEASURES, EN_LABELS, BASES, YEAR,
-    VocabularyNames, fold_text, plain, strip_brackets, bulletin_year, last_form, subject_in, measure_in, leftover,
-    direct_keys, definition_in, years_in, deadline_in, short_name)
+from .bulletin_words import (SUBJECTS, MEASURES, MEASURE_FORMS, MEASURE_BY_FORM, MEASURE_RE, EN_MEASURES, EN_LABELS,
+                             BASES, YEAR, VocabularyNames, fold_text, plain, strip_brackets, bulletin_year,
+                             last_form, subject_in, measure_in, leftover, direct_keys, definition_in, years_in,
+                             deadline_in, short_name)
 from ..errors import ParseError, UnitError
 from ..parse import clean_float, parse_quantity, read_value
 from ..plans.regions import Regions
@@ -52,7 +53,8 @@ __all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "REA
 
 # why a number was not drafted: a stable code each (the words are in words.explain.NOT_DRAFTED)
 REASONS = ("title", "change", "bound", "not_actual", "other_region", "bracket", "coverage", "no_indicator",
-           "unclear_indicator", "ambiguous_indicator", "no_year", "year_conflict", "unit_mismatch", "not_read", "repeat",
+           "unclear_indicator", "ambiguous_indicator", "no_year", "year_conflict", "unit_mismatch", "not_read",
+           "repeat",
            "table_shape", "sub_row")
 
 
@@ -69,7 +71,8 @@ class DraftedValue:
     start: int             # its position in the text
     definition: str | None = None  # incl_technician / excl_technician when the text says so
     # how the year was found and what else the planner should know: (code, detail) pairs, worded by
-    # words.explain.DRAFT_NOTES (title_year, given_year, paragraph_year, later_year, previous_year, column, approximate, also)
+    # words.explain.DRAFT_NOTES (title_year, given_year, paragraph_year, later_year, previous_year, column,
+    # approximate, also)
     notes: tuple[tuple[str, str], ...] = ()
 
 
@@ -165,9 +168,9 @@ def draft_bulletin(text: str, vocab: Vocabulary, region: str, year: int | None =
     conflict = None
     if year is not None and title_year is not None and year != title_year:
         conflict = f"{title_year} ({title}) / --year {year}"
+    year_from = "--year" if year is not None else ("title" if title_year else None)
     doc = _Doc(text, folded, pos, VocabularyNames(vocab), region, regions,
-               year if year is not None else title_year, "--year" if year is not None else ("title" if title_year else None),
-               conflict, title, _region_names(region))
+               year if year is not None else title_year, year_from, conflict, title, _region_names(region))
     doc.scope = _named_region(doc, title or "")
     offset = 0
     header: tuple = ([], [])  # the columns of the table being read (a header line above its rows)
@@ -561,9 +564,10 @@ def _bulletin_year_note(doc: _Doc) -> tuple[str, str]:
 
 
 def _year(doc: _Doc, a: int, label: str, stated, ctx: _Context):
-    """(year, note) of the number at ``a`` of its sentence, whose stated years are ``stated``: the last year stated before it in the sentence
-    (note None), the paragraph's, the one year stated later in the sentence, the bulletin's year; (None,
-    "conflict") when only the bulletin's year would date it and the title and --year disagree."""
+    """(year, note) of the number at ``a`` of its sentence, whose stated years are ``stated``: the last
+    year stated before it in the sentence (note None), the paragraph's, the one year stated later in the
+    sentence, the bulletin's year; (None, "conflict") when only the bulletin's year would date it and the
+    title and --year disagree."""
     earlier = [y for y in stated if y[1] <= a]
     later = {y[2] for y in stated}
     if earlier:
