@@ -80,7 +80,8 @@ def draft_frames(d: BulletinDraft, vocab: Vocabulary, source_title: str | None, 
     from ..words.explain import DRAFT_ACTUALS_WORDS, DRAFT_NOTES, NOT_DRAFTED
 
     rows = [{"region": d.region, "indicator": v.indicator, "indicator_zh": vocab[v.indicator].zh, "year": v.year,
-             "value": v.value, "unit": unit_of(v.unit).name_in("zh"), "written": v.written, "quote": v.quote, "source_title": source_title,
+             "value": v.value, "unit": unit_of(v.unit).name_in("zh"), "written": v.written, "quote": v.quote,
+             "source_title": source_title,
              "source_url": source_url, "definition": v.definition,
              "note": "; ".join(DRAFT_NOTES[lang][code].format(detail=detail) for code, detail in v.notes) or None,
              "confirmed": "false"}

@@ -15,9 +15,10 @@ from .guesses import indicator_names
 from ..plans.vocabulary import Vocabulary
 from ..text import fold_variants
 
-__all__ = ["SUBJECTS", "MEASURES", "MEASURE_FORMS", "MEASURE_BY_FORM", "MEASURE_RE", "EN_MEASURES", "EN_LABELS", "BASES",
-           "YEAR", "VocabularyNames", "fold_text", "plain", "strip_brackets", "bulletin_year", "last_form", "subject_in",
-           "measure_in", "leftover", "direct_keys", "definition_in", "years_in", "deadline_in", "short_name"]
+__all__ = ["SUBJECTS", "MEASURES", "MEASURE_FORMS", "MEASURE_BY_FORM", "MEASURE_RE", "EN_MEASURES", "EN_LABELS",
+           "BASES", "YEAR", "VocabularyNames", "fold_text", "plain", "strip_brackets", "bulletin_year", "last_form",
+           "subject_in", "measure_in", "leftover", "direct_keys", "definition_in", "years_in", "deadline_in",
+           "short_name"]
 
 # school types as bulletins write them (folded), grouped: every form of a group may begin a
 # vocabulary name (中职在校生数, 中等职业教育在校生数). Groups without any vocabulary key still matter:
@@ -187,7 +188,8 @@ def measure_in(text: str) -> str | None:
 
 # words around a school type and a measure that name nothing else: what is left of a label without them is a
 # quantity the bulletin names in its own words (就业学生数, 专业教师, 巩固率), which no inherited measure may stand for
-_FILLER = re.compile(r"(?:19|20)[0-9]{2}年(?:底|末)?|[0-9.]+|(?:增加|提高|增长|下降|减少|上升|降低|扩大)到|全国|全省|全市|全区|全县|全州|我国|我省|我市|本省|本市|其中|此外|"
+_FILLER = re.compile(r"(?:19|20)[0-9]{2}年(?:底|末)?|[0-9.]+|(?:增加|提高|增长|下降|减少|上升|降低|扩大)到|"
+                     r"全国|全省|全市|全区|全县|全州|我国|我省|我市|本省|本市|其中|此外|"
                      r"另有|目前|现有|截至|截止|共有|共计|合计|总计|总数|人数|总量|数量|规模|学校|院校|达到了|达到|已达|"
                      r"比上年的|上年的|比上年|去年|当年|分别|方面|时候|师资|也|了|已|的|时|年|该|为|是|有|共|计|约|近|达|在|和|及|与|"
                      r"[,、:;()…—\-\s“”\"'.]")
