@@ -11,10 +11,12 @@ import unicodedata
 __all__ = ["fold_variants", "squash", "normalise_text", "text_width", "wrap_text"]
 
 
-# Traditional and variant forms that change how a number or its comparator reads (萬 is 万).
+# Traditional and variant forms that change how a number or its comparator reads (萬 is 万), and the
+# traditional characters of statistical bulletins' words (全國, 統計, 預算, 雙師型), so that a bulletin
+# mirrored in traditional characters reads as the simplified one (``drafting.bulletin``).
 _VARIANTS = str.maketrans(
-    "萬億與達個於內門項場臺間種條處單員數總額級點並過為費兩幾約將專層業職參學輸實訓證書師當體規劃畫長發現經驗佔貼補產階畢養術設區縣範辦團對應務勞動從開護",
-    "万亿与达个于内门项场台间种条处单员数总额级点并过为费两几约将专层业职参学输实训证书师当体规划画长发现经验占贴补产阶毕养术设区县范办团对应务劳动从开护",
+    "萬億與達個於內門項場臺間種條處單員數總額級點並過為費兩幾約將專層業職參學輸實訓證書師當體規劃畫長發現經驗佔貼補產階畢養術設區縣範辦團對應務勞動從開護別國園報寧徑標況減準統義計財趨鞏預較備儀雙歷際資後構機關兒習練課質優確論營僅廣東蘇遼龍陝貴雲灣鄉鎮創藝醫衛會議協聯組織類選擇屬獨輔導舉請稱認評價獎勵貧撥決農藥電腦網絡線據結續繼廳進還這來時們調問題讀語說話號頁",
+    "万亿与达个于内门项场台间种条处单员数总额级点并过为费两几约将专层业职参学输实训证书师当体规划画长发现经验占贴补产阶毕养术设区县范办团对应务劳动从开护别国园报宁径标况减准统义计财趋巩预较备仪双历际资后构机关儿习练课质优确论营仅广东苏辽龙陕贵云湾乡镇创艺医卫会议协联组织类选择属独辅导举请称认评价奖励贫拨决农药电脑网络线据结续继厅进还这来时们调问题读语说话号页",
 )
 
 

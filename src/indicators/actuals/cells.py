@@ -8,7 +8,7 @@ stable code, and an empty cell is listed as missing, never read as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -51,6 +51,7 @@ class Cell:
     quote: str | None = None
     origin: str | None = None
     breakdown: str | None = None
+    confirmed: str | None = None  # None: the file has no confirmed column (every file a planner typed)
 
     @property
     def where(self) -> dict:
@@ -64,9 +65,16 @@ class _Refused(Exception):
         self.problem = problem
 
 
-def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Problem]) -> dict | None:
+def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Problem],
+                include_drafts: bool = False) -> dict | None:
     """The row for one cell, or None with the reason appended to ``problems`` (an unknown region is
-    only a warning: the row is kept)."""
+    only a warning: the row is kept; so is an unconfirmed drafted row with ``include_drafts``)."""
+    unconfirmed = _unconfirmed(c)
+    if unconfirmed is not None and include_drafts and unconfirmed.code == "value.unconfirmed":
+        problems.append(replace(unconfirmed, severity=Severity.WARNING))
+        unconfirmed = None
+    if unconfirmed is not None:
+        problems.append(unconfirmed)
     try:
         ind = _indicator(c, vocab)
         _region(c, regions, problems)
@@ -74,6 +82,8 @@ def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Pro
         value, unit = _value(c, ind, year)
     except _Refused as refused:
         problems.append(refused.problem)
+        return None
+    if unconfirmed is not None:
         return None
     return {
         "region": c.region, "indicator": ind.key, "breakdown": c.breakdown or "", "definition": c.definition or "standard",
@@ -83,6 +93,26 @@ def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Pro
         "quote": c.quote, "note": c.note, "origin": c.origin, "file": c.file,
         "row": f"{c.sheet}!{c.row}" if c.sheet else c.row, "derivation": None,
     }
+
+
+_YES = frozenset({"true", "yes", "y", "1", "是", "确认", "已确认"})
+_NO = frozenset({"false", "no", "n", "0", "否", "未确认", ""})
+
+
+def _unconfirmed(c: Cell) -> Problem | None:
+    """A row of a drafted file (``indicators draft-actuals``) that the planner has not confirmed: the draft
+    is a proposal, read against its quote before it is used. A file without the column is not a draft."""
+    if c.confirmed is None:
+        return None
+    said = normalise_text(c.confirmed).lower()
+    if said in _YES:
+        return None
+    if said in _NO:
+        return Problem(**c.where, column="confirmed", value=c.confirmed, code="value.unconfirmed",
+                       expected=f"confirmed: true once {c.indicator_name} {c.year_raw} = {c.value_raw} is checked "
+                                f"against its quote (a drafted row is a proposal, not a value)")
+    return Problem(**c.where, column="confirmed", value=c.confirmed, code="value.bad_confirmed",
+                   expected="true (checked against the quote) or false")
 
 
 def _indicator(c: Cell, vocab: Vocabulary) -> Indicator:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .table import CELL_KEY, table
+from .table import CELL_KEY, NOT_DRAFTED_SHEET, table
 from .cells import Cell, cell_to_row
 from ..encodings import decode
 from ..errors import DecodeRefusal, Problem
@@ -27,19 +27,22 @@ __all__ = ["read_actuals_file", "read_tables"]
 
 
 def read_actuals_file(path: str | Path, vocabulary: Vocabulary, regions: Regions, region: str | None = None,
-                      layer: str = "planner") -> tuple[pd.DataFrame, list[Problem]]:
-    """Read one planner or bundled file into the long canonical table, with every problem found."""
+                      layer: str = "planner", include_drafts: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read one planner or bundled file into the long canonical table, with every problem found; rows of a
+    draft not yet confirmed are refused, or read with a warning when ``include_drafts``."""
     path = Path(path)
     tables, problems = read_tables(path)
     cells: list[Cell] = []
     for grid in tables:
+        if grid.sheet == NOT_DRAFTED_SHEET:  # a draft's list of numbers it left out, not values
+            continue
         cells.extend(sheet_cells(str(path), grid, problems, region))
     rows = []
     for c in cells:
         if isinstance(c.value_raw, Unreadable):  # an Excel error, date or formula where a number belongs
             problems.append(c.value_raw.problem(c.where, c.column))
             continue
-        row = cell_to_row(c, vocabulary, regions, problems)
+        row = cell_to_row(c, vocabulary, regions, problems, include_drafts)
         if row is not None:
             rows.append({**row, "layer": layer})
     frame = table(rows)

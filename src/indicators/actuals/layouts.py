@@ -20,7 +20,8 @@ __all__ = ["long_cells", "wide_cells", "is_long", "value_positions", "header_yea
            "BREAKDOWN_HEADERS"]
 
 LONG_REQUIRED = ("region", "indicator", "year", "value")
-LONG_OPTIONAL = ("unit", "source", "source_title", "source_url", "quote", "note", "definition", "origin", "breakdown")
+LONG_OPTIONAL = ("unit", "source", "source_title", "source_url", "quote", "note", "definition", "origin", "breakdown",
+                 "confirmed")
 BREAKDOWN_HEADERS = ("分项", "breakdown", "细分", "类别")
 
 _YEAR_HEADER = re.compile(r"(19|20)\d{2}")
@@ -91,7 +92,9 @@ def long_cells(f: str, sheet, header: list, header_row: int, body: pd.DataFrame,
         cells.append(Cell(f, sheet, int(i) + 1, "value", get("region") or region or "", get("indicator") or "",
                           get("year") if get("year") is not None else r[col["year"]], r[col["value"]],
                           get("unit"), get("source") or get("source_title"), get("note"), get("definition"),
-                          get("source_url"), get("quote"), get("origin"), get("breakdown")))
+                          get("source_url"), get("quote"), get("origin"), get("breakdown"),
+                          # a drafted file (indicators draft-actuals) has the column: blank is not confirmed
+                          (get("confirmed") or "") if "confirmed" in col else None))
     return cells
 
 

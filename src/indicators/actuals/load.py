@@ -70,8 +70,9 @@ class Actuals:
 # --- the combined table -----------------------------------------------------------------------
 
 def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None = None, *, bundled: bool = True,
-                 region: str | None = None, with_baselines: bool = True) -> Actuals:
+                 region: str | None = None, with_baselines: bool = True, include_drafts: bool = False) -> Actuals:
     """Bundled data + plan baselines + planner files (later files override earlier ones per cell).
+    A drafted file's unconfirmed rows are refused, or used with a warning when ``include_drafts``.
 
     Raises ValidationError listing every error in every file; warnings (unknown region) and missing
     cells are kept in ``Actuals.warnings``.
@@ -88,7 +89,7 @@ def load_actuals(files: list[str | Path] | None = None, catalog: Catalog | None 
     if with_baselines:
         layers.append(("baselines", baselines_as_actuals(catalog)))
     for p in files or []:
-        frame, probs = read_actuals_file(p, vocab, regions, region=region)
+        frame, probs = read_actuals_file(p, vocab, regions, region=region, include_drafts=include_drafts)
         problems.extend(probs)
         layers.append((str(p), frame))
         used_files.append(str(p))

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Column", "COLUMNS", "ACTUAL_COLUMNS", "SERIES_KEY", "CELL_KEY", "LAYERS", "table", "typed",
-           "as_actuals_table"]
+__all__ = ["Column", "COLUMNS", "ACTUAL_COLUMNS", "SERIES_KEY", "CELL_KEY", "LAYERS", "NOT_DRAFTED_SHEET", "table",
+           "typed", "as_actuals_table"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ ACTUAL_COLUMNS = [c.name for c in COLUMNS]
 SERIES_KEY = ["region", "indicator", "breakdown", "definition"]
 CELL_KEY = SERIES_KEY + ["year"]
 LAYERS = ("bundled", "derived", "baseline", "planner")
+# the sheet of a drafted workbook (indicators draft-actuals) that lists the numbers not drafted, with the
+# reason: a list for the planner to read, never values; the readers pass over it
+NOT_DRAFTED_SHEET = "not_drafted"
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,7 +3,8 @@ and ``--lang zh|en``: tables and explanations in Chinese by default, help in the
 (``cli.help``). The commands that print a table (``_out_args``: plans, targets, check-plans,
 actuals, validate, assess) take ``--format`` and ``-o``; screen tables fit the terminal
 (``cli.tables``); ``--wide``, CSV and JSON give every column. ``template`` and ``draft`` have their
-own ``--format``/``-o``; ``run`` and ``backtest`` write into ``--out DIR``.
+own ``--format``/``-o``, ``draft-actuals`` its ``-o`` (.csv or .xlsx); ``run`` and ``backtest`` write into
+``--out DIR``.
 
 Errors in inputs are printed as a table (file, row, column, value, what was expected) on stderr
 with exit status 1; nothing is written when a command fails.
@@ -157,12 +158,41 @@ def cmd_draft(args) -> int:
     return 0
 
 
+def cmd_draft_actuals(args) -> int:
+    """Actuals drafted from a statistical bulletin: every value with its quote, confirmed: false; the
+    numbers not drafted printed with the reason (and in the file's not_drafted sheet or side file)."""
+    from ..drafting.bulletin import draft_bulletin
+    from ..drafting.bulletin_file import draft_frames, read_bulletin, write_draft
+    from ..words.explain import DRAFT_ACTUALS_WORDS, NOT_DRAFTED
+
+    cat = _catalog(args)
+    lang = _lang(args)
+    w = DRAFT_ACTUALS_WORDS[lang]
+    text, name = read_bulletin(args.source)
+    d = draft_bulletin(text, cat.vocabulary, args.region, year=args.year, regions=cat.regions)
+    drafted, skipped = draft_frames(d, cat.vocabulary, args.source_title or d.title or name, args.source_url, lang)
+    print(w["year"].format(year=d.year, source=w["title" if d.year_from == "title" else "given"]) if d.year
+          else w["no_year"], file=sys.stderr)
+    for c in d.conflicts:
+        print(w["conflict"].format(detail=c), file=sys.stderr)
+    if args.output:
+        where = write_draft(drafted, skipped, args.output)
+        print(w["wrote"].format(out=args.output, n=len(drafted), skipped=len(skipped), where=where), file=sys.stderr)
+    else:
+        emit(drafted, "csv", None)
+        print(w["drafted"].format(n=len(drafted), skipped=len(skipped)), file=sys.stderr)
+    for n in d.not_drafted:
+        print(f"  {n.written}: {NOT_DRAFTED[lang][n.reason].format(detail=n.detail)}", file=sys.stderr)
+    return 0
+
+
 def _actuals(args, catalog, files=None):
     from ..actuals.load import load_actuals
 
     input_region = getattr(args, "input_region", None)
     return load_actuals(files if files is not None else (args.actuals or []), catalog=catalog,
-                        region=_region(catalog, input_region, args) if input_region else None)
+                        region=_region(catalog, input_region, args) if input_region else None,
+                        include_drafts=getattr(args, "include_drafts", False))
 
 
 def cmd_validate(args) -> int:
@@ -173,7 +203,8 @@ def cmd_validate(args) -> int:
     cat = _catalog(args)
     problems, rows = [], 0
     for f in args.files:
-        frame, probs = read_actuals_file(f, cat.vocabulary, cat.regions, region=args.input_region)
+        frame, probs = read_actuals_file(f, cat.vocabulary, cat.regions, region=args.input_region,
+                                         include_drafts=args.include_drafts)
         problems.extend(probs)
         rows += len(frame)
     errors = [p for p in problems if p.severity == "error"]
@@ -329,6 +360,15 @@ def _draft_args(p, h):
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h["format"])
 
 
+def _draft_actuals_args(p, h):
+    p.add_argument("source", help=h["bulletin"])
+    p.add_argument("--region", required=True, help=h["bulletin_region"])
+    p.add_argument("--year", type=int, help=h["bulletin_year"])
+    p.add_argument("--source-title", help=h["source_title"])
+    p.add_argument("--source-url", help=h["source_url"])
+    p.add_argument("-o", "--output", type=Path, help=h["draft_actuals_output"])
+
+
 def _validate_args(p, h):
     p.add_argument("files", nargs="+", type=Path, help=h["files"])
     p.add_argument("--input-region", help=h["input_region"])
@@ -351,6 +391,7 @@ COMMANDS = {
     "actuals": (cmd_actuals, _actuals_cmd_args),
     "template": (cmd_template, _template_args),
     "draft": (cmd_draft, _draft_args),
+    "draft-actuals": (cmd_draft_actuals, _draft_actuals_args),
     "run": (cmd_run, _run_args),
     "assess": (cmd_assess, _assess_args),
     "backtest": (cmd_backtest, _backtest_args),

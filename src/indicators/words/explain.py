@@ -17,7 +17,8 @@ from ..units import unit_of
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "PLACE_WORDS",
            "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
-           "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label", "DRAFT_NOTES", "draft_note"]
+           "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label", "DRAFT_YEAR_NOTES", "draft_note",
+           "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS"]
 
 STATUS_LABELS = {
     "zh": {"met": "已达标", "missed": "未达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标",
@@ -63,7 +64,7 @@ INDEX_WORDS = {
 
 # why a drafted target has the year it has (drafting.guesses, drafting.find): a plan file's
 # year_note in both languages, for the planner who checks the draft and for both reports
-DRAFT_NOTES = {
+DRAFT_YEAR_NOTES = {
     "zh": dict(period_stated="原文写明规划期 {a}—{b} 年", period_five_year="“{name}”规划期（{a}—{b} 年）",
                period_action_plan="{n}年行动计划，止于 {y} 年", period_title_year="标题中的规划年份 {y} 年",
                next_clause="本分句未写年份；下一分句为 {next} 年，按 {year} 年理解",
@@ -89,7 +90,7 @@ DRAFT_NOTES = {
 def draft_note(key: str, **values) -> dict[str, str]:
     """A drafted year_note in both languages ({zh, en}, as a plan file holds it); a value that is
     itself such a note (the period) is put in each language's own words."""
-    return {lang: DRAFT_NOTES[lang][key].format(**{k: v[lang] if isinstance(v, dict) else v
+    return {lang: DRAFT_YEAR_NOTES[lang][key].format(**{k: v[lang] if isinstance(v, dict) else v
                                                   for k, v in values.items()}) for lang in ("zh", "en")}
 
 
@@ -328,6 +329,79 @@ MODEL_LABELS = {
 def model_label(model: str | None, lang: str) -> str:
     name = str(model or "").removeprefix("proxy:").split(",")[0]  # "drift, centred on ..." is drift
     return MODEL_LABELS[lang].get(name, name)
+
+
+# why `indicators draft-actuals` left a number of a bulletin out (drafting.bulletin.REASONS); {detail}
+# names the words concerned
+NOT_DRAFTED = {
+    "zh": {"title": "标题中的数字（正文中的同一数字另行起草）",
+           "change": "变化量，不是当年数值（{detail}）",
+           "bound": "上下限，不是确切数值（{detail}）",
+           "not_actual": "标准或目标，不是实际数值（{detail}）",
+           "other_region": "说的是另一个地区：{detail}",
+           "bracket": "括号内的组成部分或说明：{detail}",
+           "coverage": "统计范围与指标不同：{detail}",
+           "no_indicator": "指标库中没有此指标：{detail}",
+           "unclear_indicator": "文中没有说清是哪类学校的哪项指标：{detail}",
+           "ambiguous_indicator": "指标库中有多个指标都符合：{detail}",
+           "no_year": "文中没有说明年份（可用 --year 指定公报年份）",
+           "year_conflict": "标题年份与 --year 不一致：{detail}",
+           "unit_mismatch": "单位与指标不符：{detail}",
+           "not_read": "数字无法读取：{detail}",
+           "repeat": "与前文同一指标、年份和数值重复：{detail}",
+           "table_shape": "表格行的数字个数与表头列数不符：{detail}",
+           "sub_row": "表中上一行的组成部分（同一指标已取上一行）：{detail}"},
+    "en": {"title": "a number in the title (the same number in the body is drafted from there)",
+           "change": "a change, not the year's level ({detail})",
+           "bound": "a bound, not an exact value ({detail})",
+           "not_actual": "a norm or target, not an actual ({detail})",
+           "other_region": "about another region: {detail}",
+           "bracket": "a part or qualifier in brackets: {detail}",
+           "coverage": "covers more than the indicator: {detail}",
+           "no_indicator": "no indicator of the vocabulary measures it: {detail}",
+           "unclear_indicator": "the text does not say which school type and measure: {detail}",
+           "ambiguous_indicator": "several indicators of the vocabulary fit: {detail}",
+           "no_year": "the text states no year (give the bulletin's year with --year)",
+           "year_conflict": "the title's year and --year differ: {detail}",
+           "unit_mismatch": "the unit does not fit the indicator: {detail}",
+           "not_read": "the number cannot be read: {detail}",
+           "repeat": "the same indicator, year and value as earlier: {detail}",
+           "table_shape": "a table row with another number of values than the header's columns: {detail}",
+           "sub_row": "a part of the row above in the table (the indicator is taken from that row): {detail}"},
+}
+
+# the note of a drafted actual value (draft-actuals): how its year was found and what else to check ({detail}: a year, a column ...)
+DRAFT_NOTES = {
+    "zh": {"title_year": "年份取标题中的公报年份 {detail}", "given_year": "年份取 --year 给出的公报年份 {detail}",
+           "paragraph_year": "年份取本段前文所述的 {detail} 年",
+           "later_year": "年份取本句后文所述的 {detail} 年", "previous_year": "上年：{detail} 年的前一年",
+           "column": "表格第 {detail} 列", "approximate": "约数（约、左右）", "also": "文中同一年另有数值：{detail}"},
+    "en": {"title_year": "the bulletin's year in its title ({detail})",
+           "given_year": "the bulletin's year given with --year ({detail})", "paragraph_year": "the year stated earlier in the "
+           "paragraph ({detail})", "later_year": "the year stated later in the sentence ({detail})",
+           "previous_year": "上年: the year before {detail}", "column": "table column {detail}",
+           "approximate": "approximate (约, 左右)", "also": "the text gives another value for this year: {detail}"},
+}
+
+# what `indicators draft-actuals` prints and the header of its list of numbers not drafted
+DRAFT_ACTUALS_WORDS = {
+    "zh": dict(wrote="已写出 {out}：起草 {n} 个数值，均为 confirmed: false；{skipped} 个数字未起草（见 {where}）。"
+                     "逐行对照原文核对指标、年份和数值后改为 true，然后运行 `indicators validate {out}`",
+               drafted="起草 {n} 个数值（均为 confirmed: false），{skipped} 个数字未起草：",
+               year="公报年份：{year}（来自{source}）", no_year="公报年份：文中未找到（可用 --year 指定）",
+               conflict="注意：标题年份与 --year 不一致（{detail}），仅由公报年份定年的数字未起草",
+               title="标题", given="--year",
+               written="原文数字", reason="原因", quote="原文"),
+    "en": dict(wrote="wrote {out}: {n} value(s) drafted, all confirmed: false; {skipped} number(s) not drafted (see "
+                     "{where}). Check indicator, year and value of each row against its quote, set confirmed to "
+                     "true, then run `indicators validate {out}`",
+               drafted="{n} value(s) drafted (all confirmed: false), {skipped} number(s) not drafted:",
+               year="bulletin year: {year} (from the {source})", no_year="bulletin year: not found (give --year)",
+               conflict="note: the title's year and --year differ ({detail}); numbers dated only by the "
+                        "bulletin's year were not drafted",
+               title="title", given="--year",
+               written="written", reason="reason", quote="quote"),
+}
 
 
 def status_label(status: str, lang: str) -> str:
