@@ -15,7 +15,8 @@ from ..rules import Thresholds
 from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
-           "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share",
+           "review_note", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "definition_label", "report_title", "explain"]
 
 STATUS_LABELS = {
@@ -363,3 +364,119 @@ def explain(r: dict, lang: str = "zh", thresholds: Thresholds = Thresholds()) ->
     if r.get("plausibility"):
         s += ph["implausible"]
     return s + _pace_clause(r, ph, v) + ph["end"]
+
+
+# --- the mid-term review table (verdicts.review) -------------------------------------------------
+
+JUDGEMENT_LABELS = {
+    "zh": {"done": "已达到目标", "ahead": "超前", "on_pace": "符合进度", "behind": "滞后", "not_judged": "—"},
+    "en": {"done": "target reached", "ahead": "ahead", "on_pace": "on pace", "behind": "behind", "not_judged": "—"},
+}
+
+REVIEW_WORDS = {
+    "zh": dict(
+        heading="中期评估表",
+        lead="按“时间过半、任务过半”比较完成进度和时间进度。完成进度 =（最新实际 − 基期值）/（目标值 − 基期值）；"
+             "时间进度 =（最新实际年份 − 基期年）/（目标年 − 基期年）。两者相差不超过 ±{tol} 为符合进度，完成进度高出更多为超前，"
+             "低于更多为滞后；最新实际已达到目标为“已达到目标”。基期值只取规划本身写明的数值，规划未写的不作推算。"
+             "数值按计算结果列出，不截断：负数表示比基期离目标更远，超过 100% 表示已越过目标值或目标年份。",
+        indicator="指标", baseline="基期值", baseline_year="基期年", target="目标值", year="目标年",
+        latest="最新实际", latest_year="实际年份", completion="完成进度", time_elapsed="时间进度",
+        judgement="判断", forecast="预测判断", p="达标概率", note="说明", clause="条款", quote="原文",
+        baseline_clause="基期值条款", baseline_quote="基期值原文", region="地区", breakdown="分项", unit="单位",
+        at_year="{value}（{year} 年）", tol_points="{n} 个百分点", no_rows="没有带年份的目标。",
+        gap_ahead="完成进度比时间进度高 {gap} 个百分点（容差 ±{tol}）",
+        gap_behind="完成进度比时间进度低 {gap} 个百分点（容差 ±{tol}）",
+        gap_even="完成进度与时间进度相差 {gap} 个百分点，在容差 ±{tol} 以内",
+        sep="；", end="。",
+        no_baseline="规划未写明基期值，无法计算完成进度（不作推算）",
+        baseline_conflict="规划对 {baseline_year} 年的基期写有不同数值，无法确定基期值",
+        target_not_after_baseline="目标年份不晚于基期年份，无法计算时间进度",
+        no_actual="尚无实际值",
+        no_new_actual="基期（{baseline_year} 年）以来尚无新的实际值，无法判断进度",
+        met_at_baseline="基期值已达到目标，无需推进，只需保持",
+        baseline_equals_target="基期值已等于目标值，无需推进，只需保持",
+        held="最新实际仍达到目标", lost="最新实际已不再达到目标",
+        regressed="完成进度为负：最新实际比基期离目标更远",
+        beyond_target="完成进度超过 100%：最新实际已越过目标值",
+        overshot_band="最新实际越过了整个达标区间（{lo}–{hi}），落在另一侧，不按进度判断",
+        past_target_year="目标年份 {year} 年无实际值，按 {latest_year} 年实际计算；时间进度超过 100%，表示目标年份已过",
+        target_year_reached="目标年份已到，最新实际未达到目标",
+        done="最新实际已达到目标"),
+    "en": dict(
+        heading="Mid-term review",
+        lead="Progress against time (\"half the time, half the task\"). Completion = (latest actual − baseline) / "
+             "(target − baseline); time elapsed = (year of the latest actual − baseline year) / (target year − "
+             "baseline year). Within ±{tol} of each other: on pace; completion further ahead: ahead; further behind: "
+             "behind; a latest actual that already meets the target: target reached. Baselines are only those the "
+             "plan itself states; none is assumed where it states none. Numbers are shown as computed, never cut: "
+             "below 0 means further from the target than at the baseline, above 100% past the target or its year.",
+        indicator="Indicator", baseline="Baseline", baseline_year="Baseline year", target="Target", year="Target year",
+        latest="Latest actual", latest_year="Year of actual", completion="Completion", time_elapsed="Time elapsed",
+        judgement="Judgement", forecast="Forecast verdict", p="P(meet)", note="Note", clause="Clause", quote="Quote",
+        baseline_clause="Baseline clause", baseline_quote="Baseline quote", region="Region", breakdown="Breakdown",
+        unit="Unit", at_year="{value} ({year})", tol_points="{n} points", no_rows="No dated targets.",
+        gap_ahead="completion is {gap} points ahead of the time elapsed (tolerance ±{tol})",
+        gap_behind="completion is {gap} points behind the time elapsed (tolerance ±{tol})",
+        gap_even="completion and time elapsed differ by {gap} points, within ±{tol}",
+        sep="; ", end=".",
+        no_baseline="the plan states no baseline, so completion cannot be measured (none is assumed)",
+        baseline_conflict="the plan states different baselines for {baseline_year}, so there is no baseline",
+        target_not_after_baseline="the target year is not after the baseline year, so time elapsed has no span",
+        no_actual="no actual value yet",
+        no_new_actual="no actual since the baseline year ({baseline_year}), so progress cannot be judged",
+        met_at_baseline="the baseline already meets the target: nothing to cover, only to hold",
+        baseline_equals_target="the baseline already equals the target: nothing to cover, only to hold",
+        held="the latest actual still meets it", lost="the latest actual no longer meets it",
+        regressed="completion below 0: the latest actual is further from the target than the baseline",
+        beyond_target="completion above 100%: the latest actual has passed the target",
+        overshot_band="the latest actual crossed the whole band that meets the target ({lo}–{hi}) to the other "
+                      "side, so it is not judged by pace",
+        past_target_year="no actual for the target year {year}, so the {latest_year} actual is used; time elapsed "
+                         "above 100% means the target year has passed",
+        target_year_reached="the target year has come and the latest actual does not meet the target",
+        done="the latest actual already meets the target"),
+}
+
+
+def fmt_share(x, signed: bool = False) -> str:
+    """A fraction of the way or of the time as a percentage, one decimal, never cut: 0.368 -> 36.8%,
+    -0.25 -> −25.0%, 1.333 -> 133.3%; "" when there is none."""
+    if not _finite(x):
+        return ""
+    v = float(x) * 100
+    s = f"{abs(v):.1f}%"
+    if v < 0 and s != "0.0%":
+        return "−" + s
+    return ("+" + s) if signed and v > 0 else s
+
+
+def review_note(r: dict, lang: str) -> str:
+    """The note of one review row: how completion and time compare, then each edge case that holds."""
+    w = REVIEW_WORDS[lang]
+    unit = r["unit"]
+    cases = [c for c in str(r.get("cases") or "").split(", ") if c]
+    tol = w["tol_points"].format(n=f"{float(r['tolerance']) * 100:g}")
+    v = dict(baseline_year=r.get("baseline_year"), year=r.get("year"), latest_year=r.get("latest_year"), tol=tol)
+    parts = []
+    if r["judgement"] in ("ahead", "on_pace", "behind") and _finite(r.get("gap")) and not (
+            {"met_at_baseline", "baseline_equals_target", "target_year_reached", "past_target_year"} & set(cases)):
+        g = float(r["gap"])
+        key = "gap_ahead" if r["judgement"] == "ahead" else ("gap_behind" if r["judgement"] == "behind" else "gap_even")
+        parts.append(w[key].format(gap=f"{abs(g) * 100:.1f}", tol=tol))
+    for c in cases:
+        if c in ("met_at_baseline", "baseline_equals_target"):
+            text = w[c]
+            if r["judgement"] in ("done", "behind"):
+                text += w["sep"] + (w["held"] if r["judgement"] == "done" else w["lost"])
+            parts.append(text)
+        elif c == "overshot_band":
+            parts.append(w[c].format(lo=fmt_num(r.get("meet_low"), unit), hi=fmt_num(r.get("meet_high"), unit)))
+        else:
+            parts.append(w[c].format(**v))
+    if r["judgement"] == "done" and not ({"met_at_baseline", "baseline_equals_target"} & set(cases)):
+        parts.insert(0, w["done"])
+    if not parts:
+        return ""
+    text = w["sep"].join(parts) + w["end"]
+    return text[0].upper() + text[1:] if lang == "en" else text
