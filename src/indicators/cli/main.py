@@ -22,7 +22,7 @@ from ..version import __version__
 from .help import COMMAND_HELP, HELP, help_lang
 from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 from ..errors import IndicatorsError, ValidationError
-from .output import emit
+from .output import emit, resolve_format, write_bytes
 
 __all__ = ["main", "build_parser"]
 
@@ -77,9 +77,12 @@ def _filter_args(p, h: dict, plan=True, domain=True, many=False) -> None:
         p.add_argument("--domain", help=h["domain"])
 
 
-def _out_args(p, h: dict, formats=("table", "csv", "json"), wide=True) -> None:
-    p.add_argument("--format", choices=formats, default="table", help=h["format"])
+def _out_args(p, h: dict, formats=("table", "csv", "json", "xlsx"), wide=True, help_key="format") -> None:
+    """--format (default: what -o's extension says, else a screen table; ``output.resolve_format``)
+    and -o FILE."""
+    p.add_argument("--format", choices=formats, default=None, help=h[help_key])
     p.add_argument("-o", "--output", type=Path, help=h["output"])
+    p.set_defaults(formats=formats)
     if wide:
         p.add_argument("--wide", action="store_true", help=h["wide"])
 
@@ -208,19 +211,40 @@ def cmd_template(args) -> int:
     return 0
 
 
-def cmd_assess(args) -> int:
+def _assessment(args, cat, act, th) -> pd.DataFrame:
+    """assess and review: the verdicts of the regions asked for (every region when none is)."""
     from ..verdicts.assess import assess
+
+    frames = [assess(cat, act, as_of=args.as_of, region=r, plan=args.plan,
+                     domain=None if args.domain == "all" else args.domain, lang=_lang(args), thresholds=th,
+                     jobs=args.jobs, scheduler=args.scheduler)
+              for r in (args.region or [None])]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _wrote(args, path, n: int | None = None) -> None:
+    from ..words.explain import CLI_WORDS
+
+    w = CLI_WORDS[_lang(args)]
+    print(w["wrote"].format(path=path) if n is None else w["wrote_n"].format(n=n, path=path), file=sys.stderr)
+
+
+def cmd_assess(args) -> int:
+    """The verdicts; as xlsx the bureau's workbook (``reports.workbook``): verdicts, the review table
+    and the data needed, headed in the chosen language."""
     from ..rules import Thresholds
 
     cat = _catalog(args)
     act = _actuals(args, cat)
     _warn(act)
     th = Thresholds(args.on_track, args.at_risk)
-    frames = [assess(cat, act, as_of=args.as_of, region=r, plan=args.plan,
-                     domain=None if args.domain == "all" else args.domain, lang=_lang(args), thresholds=th,
-                     jobs=args.jobs, scheduler=args.scheduler)
-              for r in (args.region or [None])]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = _assessment(args, cat, act, th)
+    if args.format == "xlsx":
+        from ..reports.workbook import workbook_bytes
+
+        write_bytes(args.output, workbook_bytes(frame, cat, _lang(args), th))
+        _wrote(args, args.output)
+        return 0
     if args.format == "table" and args.wide:
         frame = frame[["region", "indicator", "year", "clause", "comparator", "target", "latest_year",
                        "latest_value", "forecast", "p_meet", "status", "explanation"]]
@@ -228,6 +252,56 @@ def cmd_assess(args) -> int:
 
     shown, fit = _screen(args, assess_screen, frame, cat, th)
     emit(shown, args.format, args.output, fit)
+    return 0
+
+
+def cmd_review(args) -> int:
+    """The mid-term review table (``verdicts.review``): on the screen, as CSV/JSON (internal keys),
+    as the bureau's workbook (xlsx) or as one Word document per region (docx)."""
+    from ..rules import Thresholds
+    from ..verdicts.review import review
+
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    _warn(act)
+    th = Thresholds(args.on_track, args.at_risk)
+    lang = _lang(args)
+    frame = _assessment(args, cat, act, th)
+    table = review(cat, frame, lang, args.tolerance)
+    if args.format == "xlsx":
+        from ..reports.workbook import workbook_bytes
+
+        write_bytes(args.output, workbook_bytes(frame, cat, lang, th, review_table=table))
+        _wrote(args, args.output)
+        return 0
+    if args.format == "docx":
+        return _documents(args, cat, act, frame, th, lang)
+    from .tables import review_screen
+
+    shown, fit = review_screen(table, cat, lang, th) if args.format == "table" else (table, None)
+    emit(shown, args.format, args.output, None if args.wide else fit)
+    return 0
+
+
+def _documents(args, cat, act, frame, th, lang) -> int:
+    """One Word document per region: -o FILE.docx for one region, -o DIR for each (<slug>.docx)."""
+    from ..reports.document import region_document
+    from ..reports.region import RegionReport
+    from ..run.runner import slug
+    from ..words.explain import CLI_WORDS
+
+    regions = list(dict.fromkeys(frame["region"]))
+    one_file = args.output.suffix.lower() == ".docx"
+    if one_file and len(regions) != 1:
+        raise IndicatorsError(CLI_WORDS[lang]["docx_one_region"])
+    as_of = args.as_of if args.as_of is not None else (int(act.frame["year"].max()) if len(act.frame) else None)
+    domain = None if args.domain == "all" else args.domain
+    for region in regions:
+        a = frame[frame["region"] == region].reset_index(drop=True)
+        rep = RegionReport(region, cat, act, a, as_of, lang, domain, None, th, args.tolerance)
+        path = args.output if one_file else args.output / f"{slug(region, cat.regions.en(region))}.docx"
+        write_bytes(path, region_document(rep))
+    _wrote(args, args.output, None if one_file else len(regions))
     return 0
 
 
@@ -300,7 +374,18 @@ def _assess_args(p, h):
     p.add_argument("--plan", help=h["plan"])
     _judgement_args(p, h)
     _parallel_args(p, h)
-    _out_args(p, h, ("table", "csv", "json", "xlsx"))
+    _out_args(p, h, ("table", "csv", "json", "xlsx"), help_key="assess_format")
+
+
+def _review_args(p, h):
+    """The options of assess, the review's tolerance, and docx among the formats."""
+    from ..verdicts.review import REVIEW_TOLERANCE
+
+    p.add_argument("--plan", help=h["plan"])
+    _judgement_args(p, h)
+    _parallel_args(p, h)
+    p.add_argument("--tolerance", type=float, default=REVIEW_TOLERANCE, help=h["tolerance"])
+    _out_args(p, h, ("table", "csv", "json", "xlsx", "docx"), help_key="review_format")
 
 
 def _template_args(p, h):
@@ -317,7 +402,7 @@ def _draft_args(p, h):
     p.add_argument("--plan-id", help=h["plan_id"])
     p.add_argument("-o", "--output", type=Path, help=h["draft_output"])
     p.add_argument("--check", action="store_true", help=h["check"])
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h["format"])
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h["check_format"])
 
 
 def _validate_args(p, h):
@@ -344,6 +429,7 @@ COMMANDS = {
     "draft": (cmd_draft, _draft_args),
     "run": (cmd_run, _run_args),
     "assess": (cmd_assess, _assess_args),
+    "review": (cmd_review, _review_args),
     "backtest": (cmd_backtest, _backtest_args),
 }
 
@@ -376,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     pd.set_option("display.max_colwidth", 60)
     pd.set_option("display.max_rows", None)
     try:
+        if getattr(args, "formats", None):  # the commands of _out_args: --format, else -o's extension
+            args.format = resolve_format(args.format, args.output, args.formats, _lang(args))
         return int(args.func(args) or 0)
     except ValidationError as exc:
         print(exc.render(), file=sys.stderr)

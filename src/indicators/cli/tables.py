@@ -9,9 +9,10 @@ import pandas as pd
 
 from ..rules import Thresholds
 
-from ..words.explain import CHECK_LABELS, KIND_LABELS, WORDS, check_sentence, fmt_num, fmt_prob, fmt_target, status_label
+from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, KIND_LABELS, REVIEW_WORDS, WORDS, check_sentence, fmt_num,
+                             fmt_prob, fmt_share, fmt_target, status_label)
 
-__all__ = ["targets_screen", "assess_screen", "checks_screen"]
+__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen"]
 
 
 def _names(keys: pd.Series, catalog, lang: str, breakdowns: pd.Series | None = None) -> list[str]:
@@ -77,3 +78,38 @@ def checks_screen(frame: pd.DataFrame, catalog, lang: str) -> tuple[pd.DataFrame
     fit = dict(drop=tuple(WORDS[lang][c] for c in ("clauses", "region")),
                wrap=tuple(WORDS[lang][c] for c in ("detail", "indicator")))
     return _headed(out, lang), fit
+
+
+def review_screen(table: pd.DataFrame, catalog, lang: str, thresholds: Thresholds = Thresholds()
+                  ) -> tuple[pd.DataFrame, dict]:
+    """The review table as a planner reads it: values with their years, completion and time elapsed
+    in percent (as computed, never cut), the judgement, the forecast verdict and the note; on a
+    narrow terminal the region and the forecast go first and the note wraps."""
+    w = REVIEW_WORDS[lang]
+
+    def at(values, years, units, cmps=None):
+        out = []
+        for i, (v, y, u) in enumerate(zip(values, years, units)):
+            if pd.isna(v) or pd.isna(y):
+                out.append("")
+                continue
+            text = fmt_target(cmps[i] if cmps is not None else "==", v, u, lang)
+            out.append(w["at_year"].format(value=text, year=int(y)))
+        return out
+
+    t = table
+    decided = t["status"].isin(["met", "missed"])
+    out = pd.DataFrame({
+        "region": t["region"], "indicator": _names(t["indicator"], catalog, lang, t["breakdown"]),
+        "baseline": at(t["baseline"], t["baseline_year"], t["unit"]),
+        "target": at(t["target"], t["year"], t["unit"], list(t["comparator"])),
+        "latest": at(t["latest_value"], t["latest_year"], t["unit"]),
+        "completion": [fmt_share(x) for x in t["completion"]],
+        "time_elapsed": [fmt_share(x) for x in t["time_elapsed"]],
+        "judgement": [JUDGEMENT_LABELS[lang][j] for j in t["judgement"]],
+        "forecast": [status_label(s, lang) + ("" if d or pd.isna(p) else " " + fmt_prob(p, thresholds))
+                     for s, p, d in zip(t["status"], t["p_meet"], decided)],
+        "note": t["note"]})
+    out = out.rename(columns={c: w[c] for c in out.columns})
+    fit = dict(drop=(w["region"], w["forecast"], w["baseline"]), wrap=(w["note"], w["indicator"]))
+    return out, fit

@@ -93,20 +93,28 @@ class RegionReport:
     def needing_data(self) -> pd.DataFrame:
         return self.assessment[self.assessment["status"] == "insufficient_data"]
 
-    def headline_html(self) -> str:
-        """Target years, how many can be judged and how many need data, and the region's own data year."""
+    def headline_words(self) -> tuple[str, str]:
+        """(lead, data year) of the headline: target years, how many can be judged and how many need
+        data (and conflicting values), and the region's own data year; the page and the Word
+        document both say it."""
         t = WORDS[self.lang]
-        c = self.counts()
         years = self.target_years()
         judged = int(len(self.judged().drop_duplicates(["indicator", "breakdown", "year"])))
         need = years - judged
-        parts = " ".join(f'{badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES if s != "insufficient_data")
         dy = self.data_year()
         asof = t["data_as_of"].format(year=dy) if dy is not None else t["no_local_data"]
-        sep, lp, rp = ("，", "（", "）") if self.lang == "zh" else (", ", " (", ")")
+        sep = "，" if self.lang == "zh" else ", "
         lead = f"{years} {t['target_years']}{sep}{t['judged'].format(n=judged)}{sep}{t['need_data'].format(n=need)}"
         if len(self.assessment) > years:
             lead += sep + t["conflicts"].format(n=len(self.assessment) - years)
+        return lead, asof
+
+    def headline_html(self) -> str:
+        """Target years, how many can be judged and how many need data, and the region's own data year."""
+        c = self.counts()
+        parts = " ".join(f'{badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES if s != "insufficient_data")
+        lead, asof = self.headline_words()
+        lp, rp = ("（", "）") if self.lang == "zh" else (" (", ")")
         return f'<p class="headline">{esc(lead)}{lp}{esc(asof)}{rp}: {parts}</p>'
 
     def undated_html(self) -> str:

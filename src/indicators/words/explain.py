@@ -16,7 +16,7 @@ from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share",
-           "review_note", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "review_note", "WORKBOOK_WORDS", "CLI_WORDS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "definition_label", "report_title", "explain"]
 
 STATUS_LABELS = {
@@ -488,3 +488,55 @@ def review_note(r: dict, lang: str) -> str:
         return ""
     text = w["sep"].join(parts) + w["end"]
     return text[0].upper() + text[1:] if lang == "en" else text
+
+
+# --- files for the bureau (reports.workbook, reports.document): sheet names and column headers ---
+
+WORKBOOK_WORDS = {
+    "zh": dict(
+        verdicts_sheet="达标判断", review_sheet="中期评估", needed_sheet="需要补充的数据", changes_sheet="变化",
+        region="地区", indicator="指标", breakdown="分项", year="目标年份", target_text="目标", target="目标值",
+        target_high="目标上限", unit="单位", latest_year="最新实际年份", latest_value="最新实际值",
+        forecast="预测值（目标年）", lo80="80% 区间下限", hi80="80% 区间上限", p_meet="达标概率", status="状态",
+        explanation="说明", plan="规划", clause="条款", quote="原文", baseline="基期值", baseline_year="基期年",
+        completion="完成进度", time_elapsed="时间进度", judgement="判断（容差 ±{tol}）", forecast_status="预测判断",
+        note="说明", baseline_clause="基期值条款", baseline_quote="基期值原文", target_year="目标年",
+        years="缺少实际值的目标年份", reason="原因", command="生成预填数据模板的命令",
+        reason_none="尚无实际值", reason_thin="只有一个实际值，且无上级地区趋势可参照",
+        reason_past="目标年份已过，该年无实际值"),
+    "en": dict(
+        verdicts_sheet="Verdicts", review_sheet="Mid-term review", needed_sheet="Data needed", changes_sheet="Changes",
+        region="Region", indicator="Indicator", breakdown="Breakdown", year="Target year", target_text="Target",
+        target="Target value", target_high="Target upper value", unit="Unit", latest_year="Year of latest actual",
+        latest_value="Latest actual", forecast="Forecast (target year)", lo80="80% interval low",
+        hi80="80% interval high", p_meet="P(meet)", status="Status", explanation="Explanation", plan="Plan",
+        clause="Clause", quote="Quote", baseline="Baseline", baseline_year="Baseline year", completion="Completion",
+        time_elapsed="Time elapsed", judgement="Judgement (tolerance ±{tol})", forecast_status="Forecast verdict",
+        note="Note", baseline_clause="Baseline clause", baseline_quote="Baseline quote", target_year="Target year",
+        years="Target years without actuals", reason="Why", command="Command that writes a pre-filled template",
+        reason_none="no actual value yet", reason_thin="one actual value and no parent region's trend",
+        reason_past="the target year has passed without an actual"),
+}
+
+
+# --- the command line's own messages (cli) --------------------------------------------------------
+
+CLI_WORDS = {
+    "zh": dict(
+        format_mismatch="--format {fmt} 与 -o {output} 的扩展名（{implied}）不符：去掉 --format（按扩展名写出），"
+                        "或改用与格式相符的文件名；未写出任何文件",
+        needs_output="--format {fmt} 需要 -o 文件名（如 -o 结果.{fmt}）",
+        format_not_here="此命令不能写出 {implied} 文件（-o {output}）；可用的格式：{allowed}",
+        docx_one_region="Word 文档每个地区一份：用 --region 指定一个地区并写 -o 文件.docx，或用 -o 目录 为每个地区各写一份",
+        wrote="已写出 {path}",
+        wrote_n="已写出 {n} 份文档到 {path}"),
+    "en": dict(
+        format_mismatch="--format {fmt} does not match the extension of -o {output} ({implied}): leave out --format "
+                        "(the extension decides) or name a file of that format; nothing was written",
+        needs_output="--format {fmt} needs -o FILE (e.g. -o results.{fmt})",
+        format_not_here="this command cannot write a {implied} file (-o {output}); its formats: {allowed}",
+        docx_one_region="a Word document is per region: give one --region and -o FILE.docx, or -o DIR for one "
+                        "document per region",
+        wrote="wrote {path}",
+        wrote_n="wrote {n} document(s) into {path}"),
+}
