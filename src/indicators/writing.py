@@ -153,7 +153,7 @@ class XlsxSheet:
     frame: pd.DataFrame
     formats: dict = field(default_factory=dict)
     wrap: tuple = ()
-    max_width: int = 60
+    max_width: int = 30
 
 
 def _shown_width(v, number_format: str | None) -> int:
@@ -173,7 +173,8 @@ def _shown_width(v, number_format: str | None) -> int:
 def to_workbook_bytes(sheets: list[XlsxSheet]) -> bytes:
     """A workbook of several sheets for people: a bold header row, frozen; each column as wide as
     its longest cell (CJK characters count double; ``wrap`` columns capped and wrapped); number
-    formats per column or cell. Cells are written as ``to_xlsx_bytes`` writes them (never a formula,
+    formats per column or cell; printed on A4 landscape pages as wide as the page, the header row
+    repeated. Cells are written as ``to_xlsx_bytes`` writes them (never a formula,
     control characters removed) and the same sheets give the same bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -189,20 +190,35 @@ def to_workbook_bytes(sheets: list[XlsxSheet]) -> bytes:
             _xlsx_cell(ws, 1, j, str(c), bold)
             ws.cell(row=1, column=j).alignment = wrap
         n = len(frame)
+        lines = [1] * (n + 2)  # text lines per row: wrapped cells need their rows' heights set
         for j, c in enumerate(frame.columns, start=1):
             fmt = sheet.formats.get(c)
             per_row = fmt if isinstance(fmt, (list, tuple, pd.Series, np.ndarray)) else [fmt] * n
-            width = text_width(str(c))
+            widths = [text_width(str(c))]
             for i, (v, f) in enumerate(zip(frame[c].tolist(), list(per_row)), start=2):
                 _xlsx_cell(ws, i, j, v)
                 cell = ws.cell(row=i, column=j)
                 if f:
                     cell.number_format = f
                 cell.alignment = wrap if c in sheet.wrap else top
-                width = max(width, _shown_width(v, f))
-            cap = sheet.max_width if c in sheet.wrap else 2 * sheet.max_width
-            ws.column_dimensions[get_column_letter(j)].width = min(width, cap) + 2
+                widths.append(_shown_width(v, f))
+            width = min(max(widths), sheet.max_width if c in sheet.wrap else 2 * sheet.max_width)
+            ws.column_dimensions[get_column_letter(j)].width = width + 2
+            if c in sheet.wrap:
+                for i, v in enumerate(frame[c].tolist(), start=2):
+                    if isinstance(v, str):
+                        need = sum(-(-max(text_width(part), 1) // max(width, 1)) for part in v.split("\n"))
+                        lines[i] = max(lines[i], need)
+            lines[1] = max(lines[1], -(-text_width(str(c)) // (width + 1)))
+        for i in range(1, n + 2):
+            if lines[i] > 1:
+                ws.row_dimensions[i].height = 15 * min(lines[i], 20)  # points; Excel keeps at most 409
         ws.freeze_panes = "A2"
+        # printed: A4 landscape, as wide as the page, the header on every page
+        ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     buf = io.BytesIO()

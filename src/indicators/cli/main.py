@@ -327,7 +327,7 @@ def cmd_run(args) -> int:
     result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=_lang(args), jobs=args.jobs,
                  out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
                  input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
-                 scheduler=args.scheduler, pdf=args.pdf)
+                 scheduler=args.scheduler, pdf=args.pdf, docx=args.docx)
     print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
           f"{result.out / 'index.html'}", file=sys.stderr)
     for note in result.notes:
@@ -346,6 +346,7 @@ def _run_args(p, h):
     p.add_argument("--out", type=Path, default=Path("reports"), help=h["out"])
     p.add_argument("--timeout", type=int, default=600, help=h["timeout"])
     p.add_argument("--pdf", action="store_true", help=h["pdf"])
+    p.add_argument("--docx", action="store_true", help=h["docx"])
 
 
 def _parallel_args(p, h):
