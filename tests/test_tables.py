@@ -6,6 +6,7 @@ Every file here is written inside the test (tmp_path); every number is made up f
 """
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -296,7 +297,8 @@ def _rezip(src: Path, dst: Path, change) -> Path:
 def test_a_sheet_without_dimension_is_bounded_by_its_cells(tmp_path, catalog):
     small = _book(tmp_path / "small.xlsx", [["指标", "2019年"], [SCHOOLS, 3]], C1048576=1)
     f = _rezip(small, tmp_path / "nodim.xlsx",
-               lambda n, d: d.replace(b'<dimension ref="A1:C1048576" />', b"") if "worksheets" in n else d)
+               # openpyxl writes `<dimension ... />` with its own writer and `.../>` with lxml (python-docx brings it)
+               lambda n, d: re.sub(rb'<dimension ref="A1:C1048576" ?/>', b"", d) if "worksheets" in n else d)
     assert b"<dimension" not in zipfile.ZipFile(f).read("xl/worksheets/sheet1.xml")
     _, probs = _read(f, catalog)
     assert [(p.code, p.value) for p in probs] == [("file.too_large", "C1048576")]

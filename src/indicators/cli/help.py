@@ -63,6 +63,7 @@ HELP = {
         "review_format": "输出格式：table、csv、json（内部键名）、xlsx（供报送的工作簿）或 docx（每个地区一份 Word 文档；"
                          "-o 文件.docx 或 -o 目录）；不写时按 -o 的扩展名，与扩展名矛盾时报错",
         "check_format": "输出格式：table（屏幕表格）、csv 或 json",
+        "all_blanks": "逐格列出每个空值（默认每行一行汇总）",
         "tolerance": "完成进度与时间进度相差在此范围内为“符合进度”（0.10 即 ±10 个百分点）",
         "docx": "同时为每份地区报告写出 Word 文档（<地区>.docx，与页面放在一起）",
         "output": "写入此文件而不是屏幕",
@@ -115,6 +116,7 @@ HELP = {
                          "per region: -o FILE.docx or -o DIR); default: the extension of -o; a contradiction is an "
                          "error",
         "check_format": "table (on the screen), csv or json",
+        "all_blanks": "list every blank cell (default: one line per row that has blanks)",
         "tolerance": "completion within this of the time elapsed is on pace (0.10: ±10 percentage points)",
         "docx": "also write a Word document per region report (<region>.docx beside its page)",
         "output": "write to this file instead of the screen",

@@ -16,7 +16,8 @@ from ..units import unit_of
 
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share",
-           "review_note", "WORKBOOK_WORDS", "CLI_WORDS", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
+           "review_note", "WORKBOOK_WORDS", "CLI_WORDS", "VALIDATE_WORDS", "CHECKS_ZH", "year_spans",
+           "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob", "fmt_target", "status_label",
            "definition_label", "report_title", "explain"]
 
 STATUS_LABELS = {
@@ -540,3 +541,56 @@ CLI_WORDS = {
         wrote="wrote {path}",
         wrote_n="wrote {n} document(s) into {path}"),
 }
+
+
+# --- indicators validate: the problems of a planner's file, errors first ----------------------------
+
+VALIDATE_WORDS = {
+    "zh": dict(
+        errors="错误", warnings="警告", blanks="空值（每行一行；加 --all 逐格列出）", blanks_all="空值（逐格）",
+        blank_line="{label}：{years} 年 {n} 个空值", row="第 {row} 行", which_row="（第 {row} 行）", years_sep="、",
+        summary="{files} 个文件，读取 {values} 个值：{errors} 个错误，{warnings} 个警告，{missing} 个空值（{rows} 行）",
+        severity={"error": "错误", "warning": "警告", "missing": "空值"},
+        headers=dict(severity="级别", file="文件", sheet="工作表", row="行", column="列", value="值", code="代码",
+                     check="检查", expected="应为")),
+    "en": dict(
+        errors="Errors", warnings="Warnings", blanks="Blank values (a line per row; --all lists every cell)",
+        blanks_all="Blank values (every cell)",
+        blank_line="{label}: {n} blank value(s) in {years}", row="row {row}", which_row=" (row {row})",
+        years_sep=", ",
+        summary="{files} file(s), {values} value(s) read: {errors} error(s), {warnings} warning(s), {missing} blank "
+                "value(s) in {rows} row(s)",
+        severity={"error": "error", "warning": "warning", "missing": "blank"},
+        headers=dict(severity="severity", file="file", sheet="sheet", row="row", column="column", value="value",
+                     code="code", check="check", expected="expected")),
+}
+
+# what each check of a planner's file is, in Chinese (errors.CHECKS holds the English wording)
+CHECKS_ZH = {
+    "file.bad_excel": "可读的 Excel 文件", "file.empty": "文件不为空", "file.malformed_csv": "格式正确的 CSV",
+    "file.missing": "文件存在", "file.not_regular": "普通文件", "file.not_utf8": "UTF-8 文本",
+    "file.too_large": "文件大小在限制内", "file.unknown_encoding": "可识别的编码", "file.unknown_type": "已知的文件类型",
+    "file.unreadable": "文件可读", "indicator.unknown": "已知指标", "layout.duplicate_column": "每列只出现一次",
+    "layout.hidden_columns": "列可见（隐藏列已跳过）", "layout.hidden_rows": "行可见（隐藏行已跳过）",
+    "layout.hidden_sheet": "工作表可见（隐藏表已跳过）", "layout.merged_values": "每格一个值",
+    "layout.missing_columns": "必需的列齐全", "layout.no_label": "有数值的行写明指标",
+    "layout.no_year_columns": "有年份列", "layout.rows_above_header": "表头上方只有标题",
+    "region.missing": "写明地区", "region.unknown": "已知地区", "unit.mismatch": "单位与指标相符",
+    "value.date_or_time": "是数字而不是日期或时间", "value.duplicate": "同一地区、指标、年份只有一个值",
+    "value.missing": "有数值", "value.negative": "不为负数", "value.not_a_number": "是数字",
+    "value.share_as_fraction": "比例以百分数表示", "value.share_out_of_range": "比例在 0–100% 之间",
+    "year.out_of_range": "年份为合理的整数年",
+}
+
+
+def year_spans(years, sep: str) -> str:
+    """2014, 2015, 2016, 2018 -> 2014–2016、2018: runs of consecutive years joined by an en dash."""
+    ys = sorted(set(int(y) for y in years))
+    spans, start = [], None
+    for i, y in enumerate(ys):
+        if start is None:
+            start = y
+        if i + 1 == len(ys) or ys[i + 1] != y + 1:
+            spans.append(str(start) if start == y else f"{start}–{y}")
+            start = None
+    return sep.join(spans)
