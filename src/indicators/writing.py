@@ -194,7 +194,7 @@ def to_workbook_bytes(sheets: list[XlsxSheet]) -> bytes:
         for j, c in enumerate(frame.columns, start=1):
             fmt = sheet.formats.get(c)
             per_row = fmt if isinstance(fmt, (list, tuple, pd.Series, np.ndarray)) else [fmt] * n
-            widths = [text_width(str(c))]
+            widths = [min(text_width(str(c)), 12)]  # a long header wraps: its column fits its cells
             for i, (v, f) in enumerate(zip(frame[c].tolist(), list(per_row)), start=2):
                 _xlsx_cell(ws, i, j, v)
                 cell = ws.cell(row=i, column=j)
@@ -209,7 +209,7 @@ def to_workbook_bytes(sheets: list[XlsxSheet]) -> bytes:
                     if isinstance(v, str):
                         need = sum(-(-max(text_width(part), 1) // max(width, 1)) for part in v.split("\n"))
                         lines[i] = max(lines[i], need)
-            lines[1] = max(lines[1], -(-text_width(str(c)) // (width + 1)))
+            lines[1] = max(lines[1], -(-text_width(str(c)) // width))
         for i in range(1, n + 2):
             if lines[i] > 1:
                 ws.row_dimensions[i].height = 15 * min(lines[i], 20)  # points; Excel keeps at most 409
