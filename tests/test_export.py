@@ -10,6 +10,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -310,3 +311,24 @@ def test_libreoffice_opens_the_workbook(catalog, synthetic, tmp_path):
     assert pages >= 1
     text = subprocess.run(["pdftotext", str(tmp_path / "chiping.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Completion" in text and "behind" in text
+
+
+@pytest.mark.slow  # runs the report notebooks of one region
+def test_run_docx_writes_a_document_beside_each_region_page(tmp_path, synthetic):
+    """`indicators run --docx`: <slug>.docx beside the region's page in the published set, with the
+    page's numbers (the review row of the SYNTHETIC 双师型 2022 target: 7.3% against 66.7%)."""
+    import docx
+
+    from indicators.run.runner import run
+
+    _, f = synthetic
+    result = run(regions=["茌平区"], actuals=[f], out=tmp_path / "reports", progress=False, docx=True)
+    assert result.ok
+    page = next(r for r in result.reports if r["region"] == "茌平区")
+    path = Path(page["docx"])
+    assert path == Path(page["html"]).with_suffix(".docx") and path.parent == tmp_path / "reports" / "current"
+    d = docx.Document(str(path))
+    rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    assert any(r[0] == "中职学校“双师型”教师比例" and r[4:7] == ["7.3%", "66.7%", "滞后"] for r in rows)
+    overview = next(r for r in result.reports if r["region"] is None)
+    assert not overview.get("docx")  # the overview is a page, not a region's document
