@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 
-from indicators.verdicts.review import REVIEW_TOLERANCE, judge, review
+from indicators.verdicts.review import REVIEW_TOLERANCE, baseline_of, judge, review
 
 
 def j(baseline, baseline_year, target, year, latest, latest_year, comparator="==", direction="higher_is_better",
@@ -160,6 +160,20 @@ def test_no_actual_since_the_baseline():
 def test_target_year_not_after_the_baseline():
     r = j(100, 2022, 400, 2022, 200, 2022)
     assert r["cases"] == ["target_not_after_baseline"] and r["judgement"] == "not_judged"
+
+
+def test_the_baseline_is_the_targets_own_plans_latest_before_the_target_year():
+    """Baselines stated by plan "a" for 2018 (90) and 2019 (100), by plan "b" for 2019 (50): a target of
+    plan "a" for 2022 reads 100 (2019); for 2019, 90 (2018: the latest *before* the target year); a
+    target of plan "c" reads none (another plan's baseline is never borrowed)."""
+    found = {("a", "R", "k", ""): [(2018, 90.0, "c1", "q1"), (2019, 100.0, "c2", "q2")],
+             ("b", "R", "k", ""): [(2019, 50.0, "c3", "q3")]}
+    assert baseline_of(found, "a", "R", "k", "", 2022) == (2019, 100.0, "c2", "q2")
+    assert baseline_of(found, "a", "R", "k", "", 2019) == (2018, 90.0, "c1", "q1")
+    assert baseline_of(found, "c", "R", "k", "", 2022) is None
+    assert baseline_of(found, "a", "R", "k", "其他", 2022) is None  # a breakdown has its own baseline
+    # a repeated target citing both plans ("a, b"): two different values for 2019 are a conflict
+    assert baseline_of(found, "a, b", "R", "k", "", 2022) == ("conflict", 2019)
 
 
 # --- the table, from the bundled catalogue's own baselines ----------------------------------------

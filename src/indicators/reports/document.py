@@ -144,7 +144,7 @@ def _review(doc, rep: RegionReport) -> None:
         _para(doc, w["no_rows"])
         return
     waiting = table["cases"].str.contains(r"\bno_new_actual\b|\bno_actual\b", regex=True)
-    missing = table["baseline"].isna()
+    missing = table["cases"] == "no_baseline"
     shown = table[~waiting & ~missing]
     if shown.empty:
         _para(doc, w["no_baseline_rows"] if missing.all() else w["without_new_actual"].format(

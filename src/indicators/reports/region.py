@@ -226,7 +226,9 @@ class RegionReport:
         if r.empty:
             return f"<p>{esc(w['no_rows'])}</p>"
         waiting = r["cases"].str.contains(r"\bno_new_actual\b|\bno_actual\b", regex=True)
-        missing = r["baseline"].isna()
+        missing = r["cases"] == "no_baseline"  # a baseline conflict stays in the table, with its note
+        if missing.all():
+            return f"<p>{esc(w['no_baseline_rows'])}</p>"
         shown = r[~waiting & ~missing]
         out = ""
         if len(shown):

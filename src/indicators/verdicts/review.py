@@ -56,7 +56,8 @@ from ..plans.catalog import Catalog
 from ..rules import desired_direction, inside, meets_interval
 from ..words.explain import review_note
 
-__all__ = ["review", "REVIEW_COLUMNS", "REVIEW_TOLERANCE", "JUDGEMENTS", "REVIEW_CASES", "baselines"]
+__all__ = ["review", "judge", "REVIEW_COLUMNS", "REVIEW_TOLERANCE", "JUDGEMENTS", "REVIEW_CASES", "baselines",
+           "baseline_of"]
 
 REVIEW_TOLERANCE = 0.10  # completion within ±10 percentage points of the time elapsed: on pace
 
@@ -80,8 +81,8 @@ _EPS = 1e-9
 def baselines(catalog: Catalog) -> dict[tuple, list[tuple]]:
     """The catalogue's stated baselines: (plan, region, indicator, breakdown) -> [(year, value,
     clause, quote)], from the rows of ``kind: baseline`` with a year and a value."""
-    t = catalog.targets
-    b = t[(t["kind"] == "baseline") & t["year"].notna() & t["value"].notna()]
+    b = catalog.select(kind="baseline")
+    b = b[b["year"].notna() & b["value"].notna()]  # as actuals.load.baselines_as_actuals reads them
     out: dict[tuple, list[tuple]] = {}
     for r in b.itertuples():
         key = (r.plan, r.region, r.indicator, r.breakdown if isinstance(r.breakdown, str) else "")
@@ -89,7 +90,7 @@ def baselines(catalog: Catalog) -> dict[tuple, list[tuple]]:
     return out
 
 
-def _baseline(found: dict, plans: str, region: str, indicator: str, breakdown: str, year: int):
+def baseline_of(found: dict, plans: str, region: str, indicator: str, breakdown: str, year: int):
     """(year, value, clause, quote) of the target's own plan(s), the latest year before ``year``;
     ("conflict", year) when that year has two values; None when the plan states none."""
     rows = [x for p in str(plans).split(", ") for x in found.get((p, region, indicator, breakdown), [])
@@ -195,7 +196,7 @@ def review(catalog: Catalog, assessment: pd.DataFrame, lang: str = "zh",
     found = baselines(catalog)
     rows = []
     for r in assessment.itertuples():
-        b = _baseline(found, r.plan, r.region, r.indicator, r.breakdown or "", int(r.year))
+        b = baseline_of(found, r.plan, r.region, r.indicator, r.breakdown or "", int(r.year))
         row = {c: None for c in REVIEW_COLUMNS}
         row.update(region=r.region, region_en=r.region_en, plan=r.plan, domain=r.domain, indicator=r.indicator,
                    indicator_zh=r.indicator_zh, breakdown=r.breakdown, unit=r.unit, direction=r.direction,

@@ -393,7 +393,7 @@ REVIEW_WORDS = {
         judgement="判断", forecast="预测判断", p="达标概率", note="说明", clause="条款", quote="原文",
         baseline_clause="基期值条款", baseline_quote="基期值原文", region="地区", breakdown="分项", unit="单位",
         at_year="{value}（{year} 年）", tol_points="{n} 个百分点", no_rows="没有带年份的目标。",
-        without_baseline="规划未写明基期值的目标（不列入上表，不作推算）：{items}",
+        without_baseline="规划未写明基期值、无法计算完成进度的目标（不作推算）：{items}",
         without_new_actual="基期以来尚无新的实际值、无法判断进度的目标：{items}",
         no_baseline_rows="本地区的规划都未写明基期值，无法计算完成进度（不作推算）。",
         gap_ahead="完成进度比时间进度高 {gap} 个百分点（容差 ±{tol}）",
@@ -420,7 +420,8 @@ REVIEW_WORDS = {
         judgement="Judgement", forecast="Forecast verdict", p="P(meet)", note="Note", clause="Clause", quote="Quote",
         baseline_clause="Baseline clause", baseline_quote="Baseline quote", region="Region", breakdown="Breakdown",
         unit="Unit", at_year="{value} ({year})", tol_points="{n} points", no_rows="No dated targets.",
-        without_baseline="Targets whose plan states no baseline (left out of the table; none is assumed): {items}",
+        without_baseline="Targets whose plan states no baseline, so completion cannot be measured (none is assumed): "
+                         "{items}",
         without_new_actual="Targets with no actual since the baseline year, so progress cannot be judged yet: "
                            "{items}",
         no_baseline_rows="No plan of this region states a baseline, so completion cannot be measured (none is "
