@@ -132,6 +132,7 @@ def _table(doc, head: list[str], rows: list[list[str]], widths_mm: list[float]) 
         col.width = Mm(w)
         for cell in col.cells:
             cell.width = Mm(w)
+    doc.add_paragraph()  # a line of space before the text that follows
 
 
 def _review(doc, rep: RegionReport) -> None:
@@ -157,7 +158,7 @@ def _review(doc, rep: RegionReport) -> None:
                          c["judgement"], (STATUS_LABELS[rep.lang][r.status] + " " + c["p"]).strip(), c["note"]])
         _table(doc, [w[k] for k in ("indicator", "baseline", "target", "latest", "completion", "time_elapsed",
                                     "judgement", "forecast", "note")],
-               rows, [38, 24, 24, 24, 19, 17, 19, 22, 70])
+               rows, [34, 27, 28, 28, 16, 16, 19, 22, 67])
         if (waiting & ~missing).any():
             _para(doc, w["without_new_actual"].format(items=rep._years_by_indicator(table[waiting & ~missing])))
     if missing.any() and not missing.all():
