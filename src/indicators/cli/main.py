@@ -327,7 +327,7 @@ def _documents(args, cat, act, frame, th, lang) -> int:
     from ..run.runner import slug
     from ..words.explain import CLI_WORDS
 
-    regions = list(dict.fromkeys(frame["region"]))
+    regions = list(dict.fromkeys(args.region or frame["region"]))  # a region asked for gets its document
     one_file = args.output.suffix.lower() == ".docx"
     if one_file and len(regions) != 1:
         raise IndicatorsError(CLI_WORDS[lang]["docx_one_region"])
