@@ -22,7 +22,8 @@ from ..version import __version__
 from .help import COMMAND_HELP, HELP, help_lang
 from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 from ..errors import IndicatorsError, ValidationError
-from .output import emit, resolve_format, write_bytes
+from ..writing import write_atomic
+from .output import emit, resolve_format
 
 __all__ = ["main", "build_parser"]
 
@@ -207,7 +208,7 @@ def cmd_validate(args) -> int:
 
             text = clean_text(text, keep="\n")
             if args.output is not None:
-                write_bytes(args.output, text.encode("utf-8"))
+                write_atomic(args.output, text.encode("utf-8"))
             else:
                 sys.stdout.write(text)
     print(w["summary"].format(files=len(args.files), values=rows, errors=len(errors), warnings=len(warnings),
@@ -279,7 +280,7 @@ def cmd_assess(args) -> int:
     if args.format == "xlsx":
         from ..reports.workbook import workbook_bytes
 
-        write_bytes(args.output, workbook_bytes(frame, cat, _lang(args), th))
+        write_atomic(args.output, workbook_bytes(frame, cat, _lang(args), th))
         _wrote(args, args.output)
         return 0
     if args.format == "table" and args.wide:
@@ -308,7 +309,7 @@ def cmd_review(args) -> int:
     if args.format == "xlsx":
         from ..reports.workbook import workbook_bytes
 
-        write_bytes(args.output, workbook_bytes(frame, cat, lang, th, review_table=table))
+        write_atomic(args.output, workbook_bytes(frame, cat, lang, th, review_table=table))
         _wrote(args, args.output)
         return 0
     if args.format == "docx":
@@ -337,7 +338,7 @@ def _documents(args, cat, act, frame, th, lang) -> int:
         a = frame[frame["region"] == region].reset_index(drop=True)
         rep = RegionReport(region, cat, act, a, as_of, lang, domain, None, th, args.tolerance)
         path = args.output if one_file else args.output / f"{slug(region, cat.regions.en(region))}.docx"
-        write_bytes(path, region_document(rep))
+        write_atomic(path, region_document(rep))
     _wrote(args, args.output, None if one_file else len(regions))
     return 0
 

@@ -14,7 +14,7 @@ from ..safe_text import clean_text
 from ..text import text_width, wrap_text
 from ..writing import to_csv_text, to_json_text, to_xlsx_bytes, write_atomic
 
-__all__ = ["FORMATS", "SUFFIX_FORMATS", "emit", "fit_table", "screen_width", "resolve_format", "write_bytes"]
+__all__ = ["FORMATS", "SUFFIX_FORMATS", "emit", "fit_table", "screen_width", "resolve_format"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -39,11 +39,6 @@ def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
     if fmt in ("xlsx", "docx") and output is None:
         raise IndicatorsError(w["needs_output"].format(fmt=fmt))
     return fmt
-
-
-def write_bytes(output: Path, data: bytes) -> None:
-    """A file written whole or not at all (``writing.write_atomic``)."""
-    write_atomic(output, data)
 
 
 def screen_width() -> int:
