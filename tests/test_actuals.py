@@ -83,12 +83,13 @@ def test_text_in_value_is_an_error_blanks_are_missing(tmp_path, capsys):
     missing = probs[probs["severity"] == "missing"]
     assert sorted(missing["row"].astype(int)) == [3, 4, 5, 6]
     assert set(missing["value"]) == {"—", "－", "空", ""}
-    assert "1 error(s)" in err and "4 warning(s) or missing value(s)" in err
+    assert "1 个错误，0 个警告，4 个空值（4 行）" in err
 
-    # the human-readable table says the same
-    assert main(["validate", str(f)]) == 1
+    # the human-readable table says the same: the error first, then a line per row with blanks
+    assert main(["validate", str(f), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert "text.csv" in out and "abc" in out and "a number in percent" in out and "missing" in out
+    assert "text.csv" in out and "abc" in out and "a number in percent" in out
+    assert out.index("Errors") < out.index("Blank values") and "1 blank value(s) in 2021" in out
 
     # blanks alone are no error
     ok = _long(tmp_path / "blanks.csv", [f"{REGION},sec_voc_schools,2021,空,", f"{REGION},sec_voc_schools,2022,—,"])
@@ -130,7 +131,7 @@ def test_share_outside_0_100_is_an_error(tmp_path, capsys):
     assert set(errors["code"]) == {"value.share_out_of_range"}
     assert all("sec_voc_dual_qualified_teacher_share is a percentage between 0 and 100" in x
                for x in errors["expected"])
-    assert "1 value(s) read" in err  # 100 is fine
+    assert "读取 1 个值" in err  # 100 is fine
 
 
 # --- 4. negative counts and amounts ---------------------------------------------------------------
@@ -171,7 +172,7 @@ def test_year_must_be_a_whole_plausible_number(tmp_path, capsys):
     assert set(errors["column"]) == {"year"} and list(errors["value"]) == ["2019.5", "1800", "二〇一九"]
     assert all(x == "a whole year between 1949 and 2100" for x in errors["expected"])
     assert all(x == str(f) for x in errors["file"])
-    assert "1 value(s) read" in err
+    assert "读取 1 个值" in err
 
 
 # --- 6. unknown indicator with suggestions --------------------------------------------------------
@@ -204,7 +205,7 @@ def test_unknown_region_is_accepted_with_a_warning(tmp_path, capsys, catalog):
     w = _one(probs, column="region")
     assert (w["severity"], w["row"], w["value"], w["file"]) == ("warning", "2", place, str(f))
     assert "regions.yaml" in w["expected"]
-    assert "0 error(s)" in err
+    assert "0 个错误，1 个警告" in err
 
     act = load_actuals([f], catalog=catalog, bundled=False, with_baselines=False)
     assert _one(act.frame, region=place, indicator="sec_voc_schools", year=2021)["value"] == 4
@@ -264,7 +265,7 @@ def test_unreadable_file_is_a_clear_error(tmp_path, capsys, case, content, code,
         assert "Expected 4 fields in line 3, saw 5" in e["value"]
     if case == "open_quote":
         assert "EOF inside string" in e["value"] and "quote closed" in e["expected"]
-    assert "1 error(s)" in err
+    assert "1 个错误" in err
 
 
 # --- 10. encodings --------------------------------------------------------------------------------
@@ -368,7 +369,7 @@ def test_wide_csv_with_region_from_the_caller(tmp_path, capsys, catalog):
     assert e["file"] == str(f) and "--input-region" in e["expected"]
 
     rc, probs, err = _validate(capsys, f, "--input-region", REGION)
-    assert rc == 0 and "3 value(s) read" in err and list(probs["severity"]) == ["missing"]
+    assert rc == 0 and "读取 3 个值" in err and list(probs["severity"]) == ["missing"]
 
     act = load_actuals([f], catalog=catalog, region=REGION, bundled=False, with_baselines=False)
     got = {(r.region, r.indicator, r.year): r.value for r in act.frame.itertuples()}
@@ -454,7 +455,7 @@ def test_template_round_trip(tmp_path, capsys, catalog, layout):
     assert prefilled == pytest.approx({(k, b, 2019): v for (k, b), v in baselines.items()})
 
     rc, probs, err = _validate(capsys, path)
-    assert rc == 0 and "0 error(s)" in err and set(probs["severity"]) <= {"missing"}
+    assert rc == 0 and "0 个错误" in err and set(probs["severity"]) <= {"missing"}
 
     out = _actuals_csv(capsys, "--actuals", path, "--region", REGION)
     assert set(out["region"]) == {REGION}

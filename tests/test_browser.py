@@ -314,7 +314,7 @@ def test_english_report_reads_in_english(driver, english_pages):
     _assert_glyphs_render(driver, h1.find_element(By.CSS_SELECTOR, "span[lang='zh-CN']"), "茌平区")
     cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
     h2 = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
-    assert h2 == [SECTIONS["en"][k][0] for k in ("headline", "risk", "charts", "checks", "sources")]
+    assert h2 == [SECTIONS["en"][k][0] for k in ("headline", "risk", "review", "charts", "checks", "sources")]
     headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.risk th")]
     assert headers == [WORDS["en"][k] for k in ("indicator", "year", "target", "clause", "status", "p", "explanation")]
     badges = {b.text for b in driver.find_elements(By.CSS_SELECTOR, "span.badge")}
@@ -340,3 +340,42 @@ def test_english_report_of_an_intellectual_property_plan(driver, english_pages):
     _open(driver, english_pages[None].as_uri())
     _visible_heading(driver, "Overview of all regions")
     _screenshot(driver, "en-overview")
+
+
+@pytest.fixture(scope="module")
+def review_page(tmp_path_factory):
+    """茌平区's page from made-up actuals after its plan's 2019 baseline (SYNTHETIC, for the test
+    only), so that its mid-term review table has judged rows."""
+    from indicators.run.runner import run
+
+    d = tmp_path_factory.mktemp("review")
+    f = d / "chiping_synthetic.csv"
+    f.write_text("region,indicator,year,value,unit\n"
+                 "茌平区,sec_voc_dual_qualified_teacher_share,2021,91.6,%\n"
+                 "茌平区,training_person_days,2021,10000,人日\n", encoding="utf-8")
+    result = run(regions=["茌平区"], actuals=[f], out=d / "reports", progress=False)
+    return next(Path(r["html"]) for r in result.reports if r["region"] == "茌平区")
+
+
+def test_the_review_table_reads_as_a_planner_reads_it(driver, review_page):
+    """The 中期评估表 section: its lead states the tolerance, its table has the columns of a review
+    (基期值 … 判断 and the forecast verdict beside), and a target 7.3% done against 66.7% of the time
+    reads 滞后."""
+    from indicators.words.explain import REVIEW_WORDS
+
+    _open(driver, review_page.as_uri())
+    assert _severe(driver) == [] and _remote_requests(driver) == []
+    section = driver.find_element(By.ID, "review")
+    assert section.is_displayed() and section.text == "中期评估表"
+    lead = section.find_element(By.XPATH, "following-sibling::p[1]").text
+    assert "±10 个百分点" in lead
+    w = REVIEW_WORDS["zh"]
+    headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.review th")]
+    assert headers == [w[k] for k in ("indicator", "baseline", "target", "latest", "completion", "time_elapsed",
+                                      "judgement", "forecast", "note")]
+    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+            for tr in driver.find_elements(By.CSS_SELECTOR, "table.review tbody tr")]
+    dual = [r for r in rows if r[0] == "中职学校“双师型”教师比例" and "2022" in r[2]]
+    assert dual and dual[0][4:7] == ["7.3%", "66.7%", "滞后"]
+    assert driver.find_elements(By.CSS_SELECTOR, "p.review-without_new_actual")
+    _screenshot(driver, "review-" + review_page.stem)

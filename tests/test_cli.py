@@ -64,11 +64,13 @@ def test_assess_csv_has_both_languages_and_is_deterministic(capsys):
 @pytest.mark.slow
 def test_assess_xlsx_needs_an_output_file(tmp_path, capsys):
     assert main(["assess", "--format", "xlsx"]) == 1
-    assert "-o FILE.xlsx" in capsys.readouterr().err
+    assert "--format xlsx 需要 -o 文件名" in capsys.readouterr().err  # said in the language of --lang (zh)
+    assert main(["assess", "--format", "xlsx", "--lang", "en"]) == 1
+    assert "--format xlsx needs -o FILE" in capsys.readouterr().err
     out = tmp_path / "a.xlsx"
     assert main(["assess", "--region", "茌平区", "--format", "xlsx", "-o", str(out), "--lang", "en"]) == 0
-    frame = pd.read_excel(out)
-    assert len(frame) and frame["explanation"].str.contains("target").all()
+    frame = pd.read_excel(out, sheet_name="Verdicts")  # the bureau's workbook, headed in English
+    assert len(frame) and frame["Explanation"].str.contains("target").all()
 
 
 # --- fits the screen, speaks the user's language ---------------------------------------------

@@ -16,9 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .safe_text import cell_text, csv_cell, sheet_title, utf8_text
+from dataclasses import dataclass, field
 
-__all__ = ["write_atomic", "to_csv_text", "to_json_text", "to_xlsx_bytes", "XLSX_TEXT_MAX"]
+from .safe_text import cell_text, csv_cell, sheet_title, utf8_text
+from .text import text_width
+
+__all__ = ["write_atomic", "to_csv_text", "to_json_text", "to_xlsx_bytes", "XLSX_TEXT_MAX", "XlsxSheet",
+           "to_workbook_bytes", "fixed_zip_times"]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -138,15 +142,100 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", title: str | None 
     wb.properties.created = wb.properties.modified = fixed
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip_times(buf.getvalue())
+    return fixed_zip_times(buf.getvalue())
+
+
+@dataclass
+class XlsxSheet:
+    """One sheet of a workbook a person reads: ``frame``'s columns are the headers as shown (already
+    in the reader's language); ``formats`` maps a column to Excel number formats, one for the whole
+    column or one per row (None: the default), e.g. ``0.0%`` for a share held as a fraction and
+    ``#,##0`` for a count; ``wrap`` lists the long text columns that wrap within ``max_width``."""
+
+    title: str
+    frame: pd.DataFrame
+    formats: dict = field(default_factory=dict)
+    wrap: tuple = ()
+    max_width: int = 30
+
+
+def _shown_width(v, number_format: str | None) -> int:
+    """About how many character cells a value takes in Excel (a CJK character counts two)."""
+    value, is_text = _xlsx_value(v)
+    if value is None:
+        return 0
+    if is_text:
+        return max((text_width(line) for line in str(value).split("\n")), default=0)
+    if isinstance(value, float) and number_format and "%" in number_format:
+        return len(f"{value * 100:,.2f}%")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return len(f"{value:,.2f}") if isinstance(value, float) and not float(value).is_integer() else len(f"{value:,}")
+    return len(str(value))
+
+
+def to_workbook_bytes(sheets: list[XlsxSheet]) -> bytes:
+    """A workbook of several sheets for people: a bold header row, frozen; each column as wide as
+    its longest cell (CJK characters count double; ``wrap`` columns capped and wrapped); number
+    formats per column or cell; printed on A4 landscape pages as wide as the page, the header row
+    repeated. Cells are written as ``to_xlsx_bytes`` writes them (never a formula,
+    control characters removed) and the same sheets give the same bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold, wrap, top = Font(bold=True), Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet_title(sheet.title))
+        frame = sheet.frame
+        for j, c in enumerate(frame.columns, start=1):
+            _xlsx_cell(ws, 1, j, str(c), bold)
+            ws.cell(row=1, column=j).alignment = wrap
+        n = len(frame)
+        lines = [1] * (n + 2)  # text lines per row: wrapped cells need their rows' heights set
+        for j, c in enumerate(frame.columns, start=1):
+            fmt = sheet.formats.get(c)
+            per_row = fmt if isinstance(fmt, (list, tuple, pd.Series, np.ndarray)) else [fmt] * n
+            widths = [min(text_width(str(c)), 12)]  # a long header wraps: its column fits its cells
+            for i, (v, f) in enumerate(zip(frame[c].tolist(), list(per_row)), start=2):
+                _xlsx_cell(ws, i, j, v)
+                cell = ws.cell(row=i, column=j)
+                if f:
+                    cell.number_format = f
+                cell.alignment = wrap if c in sheet.wrap else top
+                widths.append(_shown_width(v, f))
+            width = min(max(widths), sheet.max_width if c in sheet.wrap else 2 * sheet.max_width)
+            ws.column_dimensions[get_column_letter(j)].width = width + 2
+            if c in sheet.wrap:
+                for i, v in enumerate(frame[c].tolist(), start=2):
+                    if isinstance(v, str):
+                        need = sum(-(-max(text_width(part), 1) // max(width, 1)) for part in v.split("\n"))
+                        lines[i] = max(lines[i], need)
+            lines[1] = max(lines[1], -(-text_width(str(c)) // width))
+        for i in range(1, n + 2):
+            if lines[i] > 1:
+                ws.row_dimensions[i].height = 15 * min(lines[i], 20)  # points; Excel keeps at most 409
+        ws.freeze_panes = "A2"
+        # printed: A4 landscape, as wide as the page, the header on every page
+        ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    buf = io.BytesIO()
+    wb.save(buf)
+    return fixed_zip_times(buf.getvalue())
 
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def _fixed_zip_times(data: bytes) -> bytes:
+def fixed_zip_times(data: bytes) -> bytes:
     """The same archive with every member dated 1980-01-01 and the document's own times fixed
-    (openpyxl stamps the saving time), so that an export is byte-identical from run to run."""
+    (openpyxl and python-docx stamp the saving time), so that an export is byte-identical from run
+    to run. Any Office file is such a zip: workbooks and Word documents alike."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():

@@ -26,6 +26,7 @@ COMMAND_HELP = {
         "draft-actuals": "从统计公报起草实际数据文件（每行附原文，confirmed: false）",
         "run": "执行报告笔记本并发布 HTML 报告",
         "assess": "每个有年份目标的状态、达标概率和说明",
+        "review": "中期评估表：完成进度对时间进度（超前、符合进度、滞后），附预测判断",
         "backtest": "在已知结果上检验预测准确度、区间覆盖率和提示质量",
     },
     "en": {
@@ -40,6 +41,8 @@ COMMAND_HELP = {
         "draft-actuals": "draft an actuals file from a statistical bulletin (each row with its quote, confirmed: false)",
         "run": "execute the report notebooks and publish HTML reports",
         "assess": "status, probability and explanation for every dated target",
+        "review": "the mid-term review table: completion against time elapsed (ahead, on pace, behind), with the "
+                  "forecast verdict",
         "backtest": "accuracy, interval coverage and flag quality on outcomes already known",
     },
 }
@@ -55,7 +58,16 @@ HELP = {
         "region": "地区，中文（茌平区）或英文（Chiping District）",
         "regions": "地区，中文（茌平区）或英文（Chiping District）；可重复（默认：每个有规划的地区）",
         "domain": "规划领域：vocational、basic_education、intellectual_property……（all 表示全部）",
-        "format": "输出格式：table（屏幕表格）、csv、json（csv 和 json 含全部列）",
+        "format": "输出格式：table（屏幕表格）、csv、json、xlsx（csv 和 json 含全部列和内部键名）；不写时按 -o 的扩展名"
+                  "（.xlsx、.csv、.json），再否则为屏幕表格；与扩展名矛盾时报错",
+        "assess_format": "输出格式：table（屏幕表格）、csv、json（全部列和内部键名）或 xlsx（供报送的工作簿：达标判断、中期评估、"
+                         "需要补充的数据，表头为中文或英文）；不写时按 -o 的扩展名，与扩展名矛盾时报错",
+        "review_format": "输出格式：table、csv、json（内部键名）、xlsx（供报送的工作簿）或 docx（每个地区一份 Word 文档；"
+                         "-o 文件.docx 或 -o 目录）；不写时按 -o 的扩展名，与扩展名矛盾时报错",
+        "check_format": "输出格式：table（屏幕表格）、csv 或 json",
+        "all_blanks": "逐格列出每个空值（默认每行一行汇总）",
+        "tolerance": "完成进度与时间进度相差在此范围内为“符合进度”（0.10 即 ±10 个百分点）",
+        "docx": "同时为每份地区报告写出 Word 文档（<地区>.docx，与页面放在一起）",
         "output": "写入此文件而不是屏幕",
         "wide": "屏幕表格显示全部列，不按终端宽度收窄",
         "kind": "只列此类：target（目标）、baseline（基线）或 rule（规则）",
@@ -102,7 +114,19 @@ HELP = {
         "regions": "region in Chinese (茌平区) or English (Chiping District); repeatable (default: every region "
                    "with a plan)",
         "domain": "plan domain: vocational, basic_education, intellectual_property, ... ('all' for every)",
-        "format": "table (on the screen), csv or json (csv and json have every column)",
+        "format": "table (on the screen), csv, json or xlsx (csv and json have every column, with internal keys); "
+                  "default: what the extension of -o says (.xlsx, .csv, .json), else table; a contradiction is an "
+                  "error",
+        "assess_format": "table (on the screen), csv or json (every column, internal keys) or xlsx (the workbook to "
+                         "file: verdicts, mid-term review, data needed, headed in words); default: the extension of "
+                         "-o; a contradiction is an error",
+        "review_format": "table, csv, json (internal keys), xlsx (the workbook to file) or docx (one Word document "
+                         "per region: -o FILE.docx or -o DIR); default: the extension of -o; a contradiction is an "
+                         "error",
+        "check_format": "table (on the screen), csv or json",
+        "all_blanks": "list every blank cell (default: one line per row that has blanks)",
+        "tolerance": "completion within this of the time elapsed is on pace (0.10: ±10 percentage points)",
+        "docx": "also write a Word document per region report (<region>.docx beside its page)",
         "output": "write to this file instead of the screen",
         "wide": "show every column on the screen instead of fitting the terminal",
         "kind": "only this kind: target, baseline or rule",

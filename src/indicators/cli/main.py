@@ -23,7 +23,8 @@ from ..version import __version__
 from .help import COMMAND_HELP, HELP, help_lang
 from ..rules import DEFAULT_AT_RISK, DEFAULT_ON_TRACK
 from ..errors import IndicatorsError, ValidationError
-from .output import emit
+from ..writing import write_atomic
+from .output import emit, resolve_format
 from ..words.explain import CHECK_LABELS, CLI_WORDS, WORDS
 
 __all__ = ["main", "build_parser"]
@@ -84,9 +85,12 @@ def _filter_args(p, h: dict, plan=True, domain=True, many=False) -> None:
         p.add_argument("--domain", help=h["domain"])
 
 
-def _out_args(p, h: dict, formats=("table", "csv", "json"), wide=True) -> None:
-    p.add_argument("--format", choices=formats, default="table", help=h["format"])
+def _out_args(p, h: dict, formats=("table", "csv", "json", "xlsx"), wide=True, help_key="format") -> None:
+    """--format (default: what -o's extension says, else a screen table; ``output.resolve_format``)
+    and -o FILE."""
+    p.add_argument("--format", choices=formats, default=None, help=h[help_key])
     p.add_argument("-o", "--output", type=Path, help=h["output"])
+    p.set_defaults(formats=formats)
     if wide:
         p.add_argument("--wide", action="store_true", help=h["wide"])
 
@@ -196,22 +200,59 @@ def _actuals(args, catalog, files=None):
 
 
 def cmd_validate(args) -> int:
-    """Only the checks: every problem in every file, as one table; exit 1 if any is an error."""
+    """Only the checks, errors first: on the screen the errors, then the warnings, then one line per
+    row with blank cells ("中职生均拨款：2014–2018 年 5 个空值"; ``--all``: every blank cell); CSV and
+    JSON keep one row per problem with the internal keys, in that order. Exit 1 if any is an error."""
     from ..actuals.files import read_actuals_file
     from ..errors import problems_frame
+    from ..words.explain import VALIDATE_WORDS
+    from .tables import blank_lines, problems_screen
 
     cat = _catalog(args)
+    lang = _lang(args)
     problems, rows = [], 0
     for f in args.files:
         frame, probs = read_actuals_file(f, cat.vocabulary, cat.regions, region=args.input_region,
                                          include_drafts=args.include_drafts)
         problems.extend(probs)
         rows += len(frame)
-    errors = [p for p in problems if p.severity == "error"]
-    if problems:
-        emit(problems_frame(problems), args.format, args.output)
-    print(f"{len(args.files)} file(s), {rows} value(s) read, {len(errors)} error(s), "
-          f"{len(problems) - len(errors)} warning(s) or missing value(s)", file=sys.stderr)
+    rank = {"error": 0, "warning": 1, "missing": 2}
+    problems = sorted(problems, key=lambda p: rank.get(str(p.severity), 3))  # stable: file order kept within
+    errors = [p for p in problems if str(p.severity) == "error"]
+    warnings = [p for p in problems if str(p.severity) == "warning"]
+    missing = [p for p in problems if str(p.severity) == "missing"]
+    w = VALIDATE_WORDS[lang]
+    lines = blank_lines(missing, lang, several_files=len(args.files) > 1)
+    if args.format != "table":
+        if problems:
+            emit(problems_frame(problems), args.format, args.output)
+    else:
+        parts = []
+        for title, group in ((w["errors"], errors), (w["warnings"], warnings)):
+            if group:
+                shown, fit = problems_screen(group, lang)
+                parts.append((title, shown, fit))
+        if args.all and missing:
+            shown, fit = problems_screen(missing, lang)
+            parts.append((w["blanks_all"], shown, fit))
+        text = ""
+        from .output import fit_table, screen_width
+
+        for title, shown, fit in parts:
+            table = fit_table(shown, screen_width(), **fit) if args.output is None else shown.to_string(index=False)
+            text += f"{title}\n{table.rstrip()}\n\n"
+        if lines and not args.all:
+            text += w["blanks"] + "\n" + "\n".join(lines) + "\n"
+        if text:
+            from ..safe_text import clean_text
+
+            text = clean_text(text, keep="\n")
+            if args.output is not None:
+                write_atomic(args.output, text.encode("utf-8"))
+            else:
+                sys.stdout.write(text)
+    print(w["summary"].format(files=len(args.files), values=rows, errors=len(errors), warnings=len(warnings),
+                              missing=len(missing), rows=len(lines)), file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -248,19 +289,40 @@ def cmd_template(args) -> int:
     return 0
 
 
-def cmd_assess(args) -> int:
+def _assessment(args, cat, act, th) -> pd.DataFrame:
+    """assess and review: the verdicts of the regions asked for (every region when none is)."""
     from ..verdicts.assess import assess
+
+    frames = [assess(cat, act, as_of=args.as_of, region=r, plan=args.plan,
+                     domain=None if args.domain == "all" else args.domain, lang=_lang(args), thresholds=th,
+                     jobs=args.jobs, scheduler=args.scheduler)
+              for r in (args.region or [None])]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _wrote(args, path, n: int | None = None) -> None:
+    from ..words.explain import CLI_WORDS
+
+    w = CLI_WORDS[_lang(args)]
+    print(w["wrote"].format(path=path) if n is None else w["wrote_n"].format(n=n, path=path), file=sys.stderr)
+
+
+def cmd_assess(args) -> int:
+    """The verdicts; as xlsx the bureau's workbook (``reports.workbook``): verdicts, the review table
+    and the data needed, headed in the chosen language."""
     from ..rules import Thresholds
 
     cat = _catalog(args)
     act = _actuals(args, cat)
     _warn(act)
     th = Thresholds(args.on_track, args.at_risk)
-    frames = [assess(cat, act, as_of=args.as_of, region=r, plan=args.plan,
-                     domain=None if args.domain == "all" else args.domain, lang=_lang(args), thresholds=th,
-                     jobs=args.jobs, scheduler=args.scheduler)
-              for r in (args.region or [None])]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = _assessment(args, cat, act, th)
+    if args.format == "xlsx":
+        from ..reports.workbook import workbook_bytes
+
+        write_atomic(args.output, workbook_bytes(frame, cat, _lang(args), th))
+        _wrote(args, args.output)
+        return 0
     if args.format == "table" and args.wide:
         frame = frame[["region", "indicator", "year", "clause", "comparator", "target", "latest_year",
                        "latest_value", "forecast", "p_meet", "status", "explanation"]]
@@ -268,6 +330,56 @@ def cmd_assess(args) -> int:
 
     shown, fit = _screen(args, assess_screen, frame, cat, th)
     emit(shown, args.format, args.output, fit)
+    return 0
+
+
+def cmd_review(args) -> int:
+    """The mid-term review table (``verdicts.review``): on the screen, as CSV/JSON (internal keys),
+    as the bureau's workbook (xlsx) or as one Word document per region (docx)."""
+    from ..rules import Thresholds
+    from ..verdicts.review import review
+
+    cat = _catalog(args)
+    act = _actuals(args, cat)
+    _warn(act)
+    th = Thresholds(args.on_track, args.at_risk)
+    lang = _lang(args)
+    frame = _assessment(args, cat, act, th)
+    table = review(cat, frame, lang, args.tolerance)
+    if args.format == "xlsx":
+        from ..reports.workbook import workbook_bytes
+
+        write_atomic(args.output, workbook_bytes(frame, cat, lang, th, review_table=table))
+        _wrote(args, args.output)
+        return 0
+    if args.format == "docx":
+        return _documents(args, cat, act, frame, th, lang)
+    from .tables import review_screen
+
+    shown, fit = review_screen(table, cat, lang, th) if args.format == "table" else (table, None)
+    emit(shown, args.format, args.output, None if args.wide else fit)
+    return 0
+
+
+def _documents(args, cat, act, frame, th, lang) -> int:
+    """One Word document per region: -o FILE.docx for one region, -o DIR for each (<slug>.docx)."""
+    from ..reports.document import region_document
+    from ..reports.region import RegionReport
+    from ..run.runner import slug
+    from ..words.explain import CLI_WORDS
+
+    regions = list(dict.fromkeys(args.region or frame["region"]))  # a region asked for gets its document
+    one_file = args.output.suffix.lower() == ".docx"
+    if one_file and len(regions) != 1:
+        raise IndicatorsError(CLI_WORDS[lang]["docx_one_region"])
+    as_of = args.as_of if args.as_of is not None else (int(act.frame["year"].max()) if len(act.frame) else None)
+    domain = None if args.domain == "all" else args.domain
+    for region in regions:
+        a = frame[frame["region"] == region].reset_index(drop=True)
+        rep = RegionReport(region, cat, act, a, as_of, lang, domain, None, th, args.tolerance)
+        path = args.output if one_file else args.output / f"{slug(region, cat.regions.en(region))}.docx"
+        write_atomic(path, region_document(rep))
+    _wrote(args, args.output, None if one_file else len(regions))
     return 0
 
 
@@ -293,7 +405,7 @@ def cmd_run(args) -> int:
     result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=_lang(args), jobs=args.jobs,
                  out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
                  input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
-                 scheduler=args.scheduler, pdf=args.pdf)
+                 scheduler=args.scheduler, pdf=args.pdf, docx=args.docx)
     print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
           f"{result.out / 'index.html'}", file=sys.stderr)
     for note in result.notes:
@@ -312,6 +424,7 @@ def _run_args(p, h):
     p.add_argument("--out", type=Path, default=Path("reports"), help=h["out"])
     p.add_argument("--timeout", type=int, default=600, help=h["timeout"])
     p.add_argument("--pdf", action="store_true", help=h["pdf"])
+    p.add_argument("--docx", action="store_true", help=h["docx"])
 
 
 def _parallel_args(p, h):
@@ -340,7 +453,18 @@ def _assess_args(p, h):
     p.add_argument("--plan", help=h["plan"])
     _judgement_args(p, h)
     _parallel_args(p, h)
-    _out_args(p, h, ("table", "csv", "json", "xlsx"))
+    _out_args(p, h, ("table", "csv", "json", "xlsx"), help_key="assess_format")
+
+
+def _review_args(p, h):
+    """The options of assess, the review's tolerance, and docx among the formats."""
+    from ..verdicts.review import REVIEW_TOLERANCE
+
+    p.add_argument("--plan", help=h["plan"])
+    _judgement_args(p, h)
+    _parallel_args(p, h)
+    p.add_argument("--tolerance", type=float, default=REVIEW_TOLERANCE, help=h["tolerance"])
+    _out_args(p, h, ("table", "csv", "json", "xlsx", "docx"), help_key="review_format")
 
 
 def _template_args(p, h):
@@ -357,7 +481,7 @@ def _draft_args(p, h):
     p.add_argument("--plan-id", help=h["plan_id"])
     p.add_argument("-o", "--output", type=Path, help=h["draft_output"])
     p.add_argument("--check", action="store_true", help=h["check"])
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h["format"])
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h["check_format"])
 
 
 def _draft_actuals_args(p, h):
@@ -372,6 +496,7 @@ def _draft_actuals_args(p, h):
 def _validate_args(p, h):
     p.add_argument("files", nargs="+", type=Path, help=h["files"])
     p.add_argument("--input-region", help=h["input_region"])
+    p.add_argument("--all", action="store_true", help=h["all_blanks"])
     _out_args(p, h, wide=False)
 
 
@@ -394,6 +519,7 @@ COMMANDS = {
     "draft-actuals": (cmd_draft_actuals, _draft_actuals_args),
     "run": (cmd_run, _run_args),
     "assess": (cmd_assess, _assess_args),
+    "review": (cmd_review, _review_args),
     "backtest": (cmd_backtest, _backtest_args),
 }
 
@@ -426,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     pd.set_option("display.max_colwidth", 60)
     pd.set_option("display.max_rows", None)
     try:
+        if getattr(args, "formats", None):  # the commands of _out_args: --format, else -o's extension
+            args.format = resolve_format(args.format, args.output, args.formats, _lang(args))
         return int(args.func(args) or 0)
     except ValidationError as exc:
         print(exc.render(), file=sys.stderr)

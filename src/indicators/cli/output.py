@@ -14,9 +14,31 @@ from ..safe_text import clean_text
 from ..text import text_width, wrap_text
 from ..writing import to_csv_text, to_json_text, to_xlsx_bytes, write_atomic
 
-__all__ = ["FORMATS", "emit", "fit_table", "screen_width"]
+__all__ = ["FORMATS", "SUFFIX_FORMATS", "emit", "fit_table", "screen_width", "resolve_format"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
+
+# what a file name says it holds: `-o 结果.xlsx` is a workbook without `--format xlsx`
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".docx": "docx"}
+
+
+def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...], lang: str = "zh") -> str:
+    """The format to write: ``--format`` as given; else what ``-o``'s extension says (.xlsx, .csv,
+    .json, .docx); else a screen table. An explicit ``--format`` that contradicts the extension
+    (``--format csv -o 结果.xlsx``) is an error, never a guess: nothing is written."""
+    from ..words.explain import CLI_WORDS
+
+    w = CLI_WORDS[lang]
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None and implied is not None and implied not in allowed:  # screen text into a file named .docx
+        raise IndicatorsError(w["format_not_here"].format(output=output, implied=implied, allowed=", ".join(allowed)))
+    if fmt is None:
+        fmt = implied or "table"
+    elif implied is not None and implied != fmt:  # --format table|csv -o 结果.xlsx
+        raise IndicatorsError(w["format_mismatch"].format(fmt=fmt, output=output, implied=implied))
+    if fmt in ("xlsx", "docx") and output is None:
+        raise IndicatorsError(w["needs_output"].format(fmt=fmt))
+    return fmt
 
 
 def screen_width() -> int:

@@ -9,9 +9,11 @@ import pandas as pd
 
 from ..rules import Thresholds
 
-from ..words.explain import CHECK_LABELS, KIND_LABELS, WORDS, check_sentence, fmt_num, fmt_prob, fmt_target, status_label
+from ..words.explain import (CHECKS_ZH, VALIDATE_WORDS, year_spans)
+from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, KIND_LABELS, REVIEW_WORDS, WORDS, check_sentence, fmt_num,
+                             fmt_prob, fmt_share, fmt_target, status_label)
 
-__all__ = ["targets_screen", "assess_screen", "checks_screen"]
+__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen", "problems_screen", "blank_lines"]
 
 
 def _names(keys: pd.Series, catalog, lang: str, breakdowns: pd.Series | None = None) -> list[str]:
@@ -77,3 +79,89 @@ def checks_screen(frame: pd.DataFrame, catalog, lang: str) -> tuple[pd.DataFrame
     fit = dict(drop=tuple(WORDS[lang][c] for c in ("clauses", "region")),
                wrap=tuple(WORDS[lang][c] for c in ("detail", "indicator")))
     return _headed(out, lang), fit
+
+
+def review_screen(table: pd.DataFrame, catalog, lang: str, thresholds: Thresholds = Thresholds()
+                  ) -> tuple[pd.DataFrame, dict]:
+    """The review table as a planner reads it: values with their years, completion and time elapsed
+    in percent (as computed, never cut), the judgement, the forecast verdict and the note; on a
+    narrow terminal the region and the forecast go first and the note wraps."""
+    w = REVIEW_WORDS[lang]
+
+    def at(values, years, units, cmps=None):
+        out = []
+        for i, (v, y, u) in enumerate(zip(values, years, units)):
+            if pd.isna(v) or pd.isna(y):
+                out.append("")
+                continue
+            text = fmt_target(cmps[i] if cmps is not None else "==", v, u, lang)
+            out.append(w["at_year"].format(value=text, year=int(y)))
+        return out
+
+    t = table
+    decided = t["status"].isin(["met", "missed"])
+    out = pd.DataFrame({
+        "region": t["region"], "indicator": _names(t["indicator"], catalog, lang, t["breakdown"]),
+        "baseline": at(t["baseline"], t["baseline_year"], t["unit"]),
+        "target": at(t["target"], t["year"], t["unit"], list(t["comparator"])),
+        "latest": at(t["latest_value"], t["latest_year"], t["unit"]),
+        "completion": [fmt_share(x) for x in t["completion"]],
+        "time_elapsed": [fmt_share(x) for x in t["time_elapsed"]],
+        "judgement": [JUDGEMENT_LABELS[lang][j] for j in t["judgement"]],
+        "forecast": [status_label(s, lang) + ("" if d or pd.isna(p) else " " + fmt_prob(p, thresholds))
+                     for s, p, d in zip(t["status"], t["p_meet"], decided)],
+        "note": t["note"]})
+    out = out.rename(columns={c: w[c] for c in out.columns})
+    fit = dict(drop=(w["region"], w["forecast"], w["baseline"]), wrap=(w["note"], w["indicator"]))
+    return out, fit
+
+
+def problems_screen(problems: list, lang: str) -> tuple[pd.DataFrame, dict]:
+    """Problems of planner files as a screen table headed in ``lang``: severity and check in words
+    (the check in Chinese from ``CHECKS_ZH``), where (file, sheet, row, column), the value, what was
+    expected and the stable code; the sheet column only when a problem has one."""
+    from ..errors import problems_frame
+
+    w = VALIDATE_WORDS[lang]
+    f = problems_frame(problems)
+    f["severity"] = f["severity"].map(lambda s: w["severity"].get(s, s))
+    if lang == "zh":
+        f["check"] = [CHECKS_ZH.get(code, check) for code, check in zip(f["code"], f["check"])]
+    f["file"] = f["file"].map(lambda p: str(p).replace("\\", "/").rsplit("/", 1)[-1])
+    order = [c for c in ("severity", "file", "sheet", "row", "column", "value", "check", "expected", "code") if c in f]
+    f = f[order].rename(columns=w["headers"])
+    h = w["headers"]
+    return f, dict(drop=(h["code"], h["check"], h["file"]), wrap=(h["expected"], h["value"]))
+
+
+_FOR = __import__("re").compile(r"^a number for (?P<label>.+) (?P<year>\d{4}) \(blank")
+
+
+def blank_lines(missing: list, lang: str, several_files: bool = False) -> list[str]:
+    """One line per row that has blank cells: its label as the planner typed it and the years
+    ("中职生均拨款：2014–2018 年 5 个空值"), in the order of the file. The label and year come from the
+    problem's own wording (``actuals.cells``: "a number for <label> <year> (blank: ...)"); a
+    problem that does not say them is shown by its row."""
+    w = VALIDATE_WORDS[lang]
+    groups: dict = {}
+    for p in missing:
+        key = (p.file, p.sheet, p.row)
+        m = _FOR.match(str(p.expected))
+        label, year = (m.group("label"), int(m.group("year"))) if m else (None, None)
+        g = groups.setdefault(key, {"label": label, "years": [], "n": 0})
+        g["n"] += 1
+        if year is not None:
+            g["years"].append(year)
+    lines = []
+    seen: dict = {}
+    for g in groups.values():
+        seen[g["label"]] = seen.get(g["label"], 0) + 1
+    for (file, sheet, row), g in groups.items():
+        label = g["label"] or w["row"].format(row=row)
+        if g["label"] and seen[g["label"]] > 1:  # one indicator on several rows (breakdowns): say which row
+            label += w["which_row"].format(row=row)
+        if several_files:
+            label = f"{str(file).replace(chr(92), '/').rsplit('/', 1)[-1]}{'/' + sheet if sheet else ''} {label}"
+        years = year_spans(g["years"], w["years_sep"]) if g["years"] else w["row"].format(row=row)
+        lines.append(w["blank_line"].format(label=label, years=years, n=g["n"]))
+    return lines

@@ -12,7 +12,9 @@ from ..actuals.load import Actuals
 from ..verdicts.assess import SeriesStore, forecast_path
 from ..rules import STATUSES, Thresholds
 from ..plans.checks import check_plans
-from ..words.explain import CHECK_LABELS, WORDS, check_sentence, definition_label, fmt_prob, fmt_target, report_title
+from ..verdicts.review import REVIEW_TOLERANCE, review
+from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, REVIEW_WORDS, WORDS, check_sentence, definition_label,
+                             fmt_prob, fmt_share, fmt_target, report_title)
 from .plots import chart_alt, plot_indicator
 from .html import TABLE, badge, by_urgency, esc, section, src
 from ..plans.catalog import Catalog
@@ -66,6 +68,7 @@ class RegionReport:
                        at=fmt_prob(self.thresholds.at_risk, None))
 
     thresholds: Thresholds = Thresholds()
+    review_tolerance: float = REVIEW_TOLERANCE
 
     def counts(self) -> dict[str, int]:
         """Verdicts per status (repeats already merged; conflicting values count once each)."""
@@ -90,20 +93,28 @@ class RegionReport:
     def needing_data(self) -> pd.DataFrame:
         return self.assessment[self.assessment["status"] == "insufficient_data"]
 
-    def headline_html(self) -> str:
-        """Target years, how many can be judged and how many need data, and the region's own data year."""
+    def headline_words(self) -> tuple[str, str]:
+        """(lead, data year) of the headline: target years, how many can be judged and how many need
+        data (and conflicting values), and the region's own data year; the page and the Word
+        document both say it."""
         t = WORDS[self.lang]
-        c = self.counts()
         years = self.target_years()
         judged = int(len(self.judged().drop_duplicates(["indicator", "breakdown", "year"])))
         need = years - judged
-        parts = " ".join(f'{badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES if s != "insufficient_data")
         dy = self.data_year()
         asof = t["data_as_of"].format(year=dy) if dy is not None else t["no_local_data"]
-        sep, lp, rp = ("，", "（", "）") if self.lang == "zh" else (", ", " (", ")")
+        sep = "，" if self.lang == "zh" else ", "
         lead = f"{years} {t['target_years']}{sep}{t['judged'].format(n=judged)}{sep}{t['need_data'].format(n=need)}"
         if len(self.assessment) > years:
             lead += sep + t["conflicts"].format(n=len(self.assessment) - years)
+        return lead, asof
+
+    def headline_html(self) -> str:
+        """Target years, how many can be judged and how many need data, and the region's own data year."""
+        c = self.counts()
+        parts = " ".join(f'{badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES if s != "insufficient_data")
+        lead, asof = self.headline_words()
+        lp, rp = ("（", "）") if self.lang == "zh" else (" (", ")")
         return f'<p class="headline">{esc(lead)}{lp}{esc(asof)}{rp}: {parts}</p>'
 
     def undated_html(self) -> str:
@@ -177,6 +188,79 @@ class RegionReport:
                         f"<td>{esc(p)}</td><td>{src(r.explanation, self.lang)}</td></tr>")
         table = f'{TABLE % "risk"}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
         return table + (self.data_needed_html() + self.undated_html() if rows is None else "")
+
+    def review(self) -> pd.DataFrame:
+        """The mid-term review table of the region's target years (``verdicts.review``): one row per
+        verdict, in the report's language."""
+        return review(self.catalog, self.assessment, self.lang, self.review_tolerance)
+
+    def review_cells(self, r) -> dict:
+        """One review row as a planner reads it: values with their years, shares of the way and of
+        the time in percent (never cut), the judgement and the forecast verdict in words."""
+        w = REVIEW_WORDS[self.lang]
+
+        def at(value, year) -> str:
+            if pd.isna(value) or year is None or pd.isna(year):
+                return ""
+            return w["at_year"].format(value=fmt_target("==", value, r.unit, self.lang), year=int(year))
+
+        p = "" if pd.isna(r.p_meet) or r.status in ("met", "missed") else fmt_prob(r.p_meet, self.thresholds)
+        return dict(indicator=self.indicator_label(r.indicator, r.breakdown), baseline=at(r.baseline, r.baseline_year),
+                    target=w["at_year"].format(value=fmt_target(r.comparator, r.target, r.unit, self.lang,
+                                                                None if pd.isna(r.target_high) else r.target_high),
+                                               year=int(r.year)),
+                    latest=at(r.latest_value, r.latest_year), completion=fmt_share(r.completion),
+                    time_elapsed=fmt_share(r.time_elapsed), judgement=JUDGEMENT_LABELS[self.lang][r.judgement],
+                    status=r.status, p=p, note=r.note)
+
+    def review_section_html(self) -> str:
+        """The section's heading and the sentence that defines the columns and states the tolerance."""
+        tol = REVIEW_WORDS[self.lang]["tol_points"].format(n=f"{self.review_tolerance * 100:g}")
+        return section("review", self.lang, tol=tol)
+
+    def review_html(self, table: pd.DataFrame | None = None) -> str:
+        """The review table: the target years that have a baseline and an actual since; below it one
+        line each for those with no actual since the baseline and those whose plan states no baseline
+        (none is assumed), so the judged rows are not lost among rows with nothing to judge."""
+        w = REVIEW_WORDS[self.lang]
+        r = self.review() if table is None else table
+        if r.empty:
+            return f"<p>{esc(w['no_rows'])}</p>"
+        waiting = r["cases"].str.contains(r"\bno_new_actual\b|\bno_actual\b", regex=True)
+        missing = r["cases"] == "no_baseline"  # a baseline conflict stays in the table, with its note
+        if missing.all():
+            return f"<p>{esc(w['no_baseline_rows'])}</p>"
+        shown = r[~waiting & ~missing]
+        out = ""
+        if len(shown):
+            keys = ("indicator", "baseline", "target", "latest", "completion", "time_elapsed", "judgement",
+                    "forecast", "note")
+            head = "".join(f"<th>{esc(w[k])}</th>" for k in keys)
+            body = []
+            nowrap = ' style="white-space:nowrap"'
+            for row in shown.itertuples():
+                c = self.review_cells(row)
+                body.append(f'<tr class="judgement-{esc(row.judgement)}"><td>{src(c["indicator"], self.lang)}</td>'
+                            f'<td>{esc(c["baseline"])}</td><td>{esc(c["target"])}</td><td>{esc(c["latest"])}</td>'
+                            f'<td{nowrap}>{esc(c["completion"])}</td><td{nowrap}>{esc(c["time_elapsed"])}</td>'
+                            f'<td{nowrap}><b>{esc(c["judgement"])}</b></td>'
+                            f'<td{nowrap}>{badge(row.status, self.lang)} {esc(c["p"])}</td>'
+                            f'<td>{esc(c["note"])}</td></tr>')
+            out = f'{TABLE % "review"}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        for rows, key in ((r[waiting & ~missing], "without_new_actual"), (r[missing], "without_baseline")):
+            if len(rows):
+                out += f'<p class="review-{key}">{src(w[key].format(items=self._years_by_indicator(rows)), self.lang)}</p>'
+        return out
+
+    def _years_by_indicator(self, rows: pd.DataFrame) -> str:
+        """指标A（2020、2021）、指标B（2022）: the indicators of ``rows`` with their target years."""
+        t = WORDS[self.lang]
+        items = []
+        for (k, b), g in rows.groupby(["indicator", "breakdown"], sort=False):
+            years = t["list_sep"].join(str(y) for y in sorted(set(g["year"])))
+            items.append(f"{self.indicator_label(k, b)}（{years}）" if self.lang == "zh"
+                         else f"{self.indicator_label(k, b)} ({years})")
+        return t["list_sep"].join(items)
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(self.assessment["indicator"]))

@@ -91,14 +91,15 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         lang: str = "zh", jobs: int = 2, out: str | Path = "reports", plans: list[str | Path] | None = None,
         domain: str = "vocational", timeout: int = DEFAULT_TIMEOUT, progress: bool = True,
         input_region: str | None = None, on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
-        scheduler: str | None = None, pdf: bool = False) -> RunResult:
+        scheduler: str | None = None, pdf: bool = False, docx: bool = False) -> RunResult:
     """Execute and publish the whole suite. Raises on invalid inputs before writing anything.
 
     ``scheduler``: None runs the notebooks in ``jobs`` local processes; ``"local"`` in a Dask
     LocalCluster of ``jobs`` worker processes; ``"tcp://host:8786"`` on a running Dask cluster
     ($INDICATORS_SCHEDULER when not given). The pages are the same whichever way.
     ``pdf``: also print each page to an A4 PDF with headless Chromium, if one is installed
-    (``RunResult.notes`` says when none is; the HTML is written anyway).
+    (``RunResult.notes`` says when none is; the HTML is written anyway). ``docx``: also a Word document
+    per region page, ``<slug>.docx`` beside it (``reports.document``), from the same context.
 
     ``input_region``: region of a wide planner file whose sheets are not named by region;
     ``on_track``/``at_risk``: the p_meet thresholds, as in ``indicators assess``."""
@@ -125,6 +126,8 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
             jobs_list, region_domains = _jobs(inp, base, domain, timeout, ctx,
                                               kernel=None if scheduler else kernel_name())
             _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress)
+            if docx:
+                _documents(result, staging, base, region_domains)
             if pdf:
                 pdfs(result)
             shutil.rmtree(staging / "_executed", ignore_errors=True)
@@ -270,6 +273,23 @@ def _execute_all(jobs_list: list[dict], ctx, staging: Path, result: RunResult, s
             result.notes.append(f"{r['region'] or r['key']}: the notebook failed in {describe_cell(r['cell'])}")
 
 
+def _documents(result: RunResult, staging: Path, base: dict, region_domains: dict) -> None:
+    """``run --docx``: a Word document beside each region page that was written, made from the run's
+    own context file with the notebook's parameters (``reports.context.region_report``), so its
+    numbers are the page's."""
+    from ..reports.context import region_report
+    from ..reports.document import region_document
+
+    context = staging / "_executed" / "context.pickle"
+    for r in result.reports:
+        if r.get("region") is None or not r.get("html"):
+            continue
+        rep = region_report(r["region"], base["actuals"], base["as_of"], base["lang"], base["on_track"],
+                            base["at_risk"], region_domains[r["region"]], base["plans"], str(context))
+        r["docx"] = str(Path(r["html"]).with_suffix(".docx"))
+        Path(r["docx"]).write_bytes(region_document(rep))
+
+
 def _summary(assessment, regions: list[str], region_domains: dict) -> dict:
     """Status counts per region, in the domain its report shows."""
     summary = {}
@@ -298,6 +318,6 @@ def _meta(inp: _Inputs, base: dict, domain: str, jobs: int, input_region, schedu
 def _repoint(result: RunResult, staging: Path, out: Path) -> None:
     """Paths in the result point into ``out`` (``<out>/current``) once the set has been switched in."""
     for r in result.reports + result.failed:
-        for k in ("html", "notebook", "pdf", "kept"):
+        for k in ("html", "notebook", "pdf", "docx", "kept"):
             if r.get(k):
                 r[k] = str(out / Path(r[k]).relative_to(staging)) if str(r[k]).startswith(str(staging)) else r[k]
