@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 LATIN = re.compile(r"[A-Za-z]")
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]")
 # 茌平区 has the most targets and a breakdown per major; 聊城市 and 沧州市 the most notes and rules
 REGIONS = ["茌平区", "聊城市", "沧州市"]
 _SITE: dict = {}
@@ -161,3 +162,13 @@ def test_the_command_line_speaks_the_chosen_language(tmp_path, capsys):
     assert "条核对结果" in err and "冲突" in err and not re.search(r"[A-Za-z]", err)
     assert main(["check-plans", "--region", "茌平区", "--lang", "en"]) == 0
     assert "finding(s)" in capsys.readouterr().err
+
+
+def test_every_check_has_words_in_both_languages():
+    """A problem's check is named in the user's language: every stable code of ``errors.CHECKS``
+    (English) has its Chinese words, and no Chinese entry names a code that does not exist."""
+    from indicators.errors import CHECKS
+    from indicators.words.explain import CHECKS_ZH
+
+    assert sorted(set(CHECKS) - set(CHECKS_ZH)) == [] and sorted(set(CHECKS_ZH) - set(CHECKS)) == []
+    assert all(CJK_WORD.search(w) for w in CHECKS_ZH.values())  # worded in Chinese (names such as YAML may stay)

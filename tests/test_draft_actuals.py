@@ -190,9 +190,9 @@ def test_draft_validate_refuses_until_confirmed_then_actuals_and_assess_read_it(
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["actuals", "not_drafted"]
     # unconfirmed rows are refused with the file and row named
-    assert main(["validate", str(out)]) == 1
+    assert main(["validate", str(out), "--format", "csv"]) == 1
     shown = capsys.readouterr()
-    assert "value.unconfirmed" in shown.out and "draft.xlsx" in shown.out and "6 error(s)" in shown.err
+    assert "value.unconfirmed" in shown.out and "draft.xlsx" in shown.out and "6 个错误" in shown.err
     frame, problems = read_actuals_file(out, load_catalog().vocabulary, load_catalog().regions)
     assert {p.code for p in problems} == {"value.unconfirmed"} and len(problems) == 6
     assert sorted(p.row for p in problems) == [2, 3, 4, 5, 6, 7] and frame.empty
@@ -227,7 +227,7 @@ def test_a_csv_draft_with_its_side_file_and_the_confirmed_column(tmp_path, capsy
     capsys.readouterr()
     # --include-drafts reads them as they are, each with a warning (as a drafted plan loads with it)
     assert main(["validate", str(out), "--include-drafts"]) == 0
-    assert "2 value(s) read, 0 error(s), 2 warning(s)" in capsys.readouterr().err
+    assert "读取 2 个值：0 个错误，2 个警告" in capsys.readouterr().err
     act = load_actuals([out], include_drafts=True)
     assert len(act.frame[act.frame["file"] == str(out)]) == 2
     assert [w.code for w in act.warnings if w.file == str(out)] == ["value.unconfirmed"] * 2

@@ -745,7 +745,7 @@ VALIDATE_WORDS = {
                      code="code", check="check", expected="expected")),
 }
 
-# what each check of a planner's file is, in Chinese (errors.CHECKS holds the English wording)
+# what each check is, in Chinese (errors.CHECKS holds the English wording; every code has both)
 CHECKS_ZH = {
     "file.bad_excel": "可读的 Excel 文件", "file.empty": "文件不为空", "file.malformed_csv": "格式正确的 CSV",
     "file.missing": "文件存在", "file.not_regular": "普通文件", "file.not_utf8": "UTF-8 文本",
@@ -760,6 +760,32 @@ CHECKS_ZH = {
     "value.missing": "有数值", "value.negative": "不为负数", "value.not_a_number": "是数字",
     "value.share_as_fraction": "比例以百分数表示", "value.share_out_of_range": "比例在 0–100% 之间",
     "year.out_of_range": "年份为合理的整数年",
+    "document.corrupt": "能打开的文档", "document.encrypted_pdf": "没有密码的 PDF", "document.no_text": "有文字的文档",
+    "document.old_word": ".docx 文件（不是旧版 Word .doc）", "document.scanned_pdf": "有文字层的 PDF（不是扫描件）",
+    "field.control_character": "文字中没有控制字符", "field.wrong_type": "字段类型正确",
+    "file.bad_notebook": "可读的笔记本文件", "file.bad_yaml": "有效的 YAML", "file.no_plans_dir": "规划文件夹存在",
+    "file.yaml_aliases": "YAML 别名在限制内", "plan.bad_period": "规划期写作 [起始年, 结束年]",
+    "plan.duplicate_id": "规划编号唯一", "plan.field_missing": "规划字段齐全", "plan.no_plan_block": "有 plan 部分",
+    "plan.no_targets": "有 targets 列表", "plan.unconfirmed": "各条目已核对确认", "publish.busy": "输出位置未被占用",
+    "publish.disk_full": "磁盘空间足够", "publish.io_error": "输出位置可写", "publish.locked": "没有其他运行在发布",
+    "publish.read_only": "输出位置可写", "relations.field_missing": "关系字段齐全",
+    "relations.not_mapping": "按关系类型组织的映射", "relations.unknown_kind": "已知的关系类型",
+    "region.level_mismatch": "级别与 regions.yaml 一致", "region.no_english_name": "有英文名称",
+    "region.not_mapping": "地区条目是映射", "region.parent_cycle": "上级地区逐级通向全国且不循环",
+    "region.redefined": "内置地区未被悄悄重新定义", "region.unknown_field": "已知的地区字段",
+    "region.unknown_level": "已知的级别", "region.unknown_parent": "上级是已知地区", "source.missing": "原文文件存在",
+    "source.not_found": "找到原文", "source.outside_plan_dir": "原文在规划文件夹内",
+    "source.sha256_mismatch": "sha256 与 sources.yaml 一致", "target.bad_tolerance": "容差是数字",
+    "target.bad_value": "数值是数字", "target.bad_year": "年份合理", "target.field_missing": "目标字段齐全",
+    "target.no_value_note": "有 value_note", "target.no_year": "有年份", "target.no_year_note": "有 year_note",
+    "target.not_mapping": "目标是映射", "target.quote_not_in_source": "原文中能找到引文",
+    "target.unknown_comparator": "已知的比较方式", "target.unknown_field": "已知字段", "target.unknown_kind": "已知类型",
+    "target.unreadable_number": "数字可读", "target.value_disagrees": "数值与原文写法一致",
+    "target.written_not_in_quote": "原文写法出现在引文中", "value.bad_confirmed": "confirmed 为 true 或 false",
+    "value.unconfirmed": "起草的数值已由规划人员核对确认", "vocabulary.entry_not_mapping": "条目是映射",
+    "vocabulary.field_missing": "指标字段齐全", "vocabulary.not_list": "列表", "vocabulary.not_mapping": "按指标键组织的映射",
+    "vocabulary.redefined": "指标键未重复定义", "vocabulary.unknown_direction": "已知的方向",
+    "vocabulary.unknown_unit": "标准单位",
 }
 
 
