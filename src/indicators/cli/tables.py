@@ -11,7 +11,7 @@ from ..rules import Thresholds
 
 from ..words.explain import CHECK_LABELS, KIND_LABELS, WORDS, check_sentence, fmt_num, fmt_prob, fmt_target, status_label
 
-__all__ = ["targets_screen", "assess_screen", "checks_screen"]
+__all__ = ["targets_screen", "assess_screen", "checks_screen", "changes_screen"]
 
 
 def _names(keys: pd.Series, catalog, lang: str, breakdowns: pd.Series | None = None) -> list[str]:
@@ -76,4 +76,22 @@ def checks_screen(frame: pd.DataFrame, catalog, lang: str) -> tuple[pd.DataFrame
         "clauses": frame["clauses"]})
     fit = dict(drop=tuple(WORDS[lang][c] for c in ("clauses", "region")),
                wrap=tuple(WORDS[lang][c] for c in ("detail", "indicator")))
+    return _headed(out, lang), fit
+
+
+def changes_screen(frame: pd.DataFrame, catalog, lang: str) -> tuple[pd.DataFrame, dict]:
+    """Region, indicator name, year, the last and this report's status and probability, and why."""
+    def verdict(status, p) -> str:
+        if not isinstance(status, str) or not status:
+            return "—"
+        shown = "" if status in ("met", "missed", "insufficient_data") else fmt_prob(p, None)
+        return status_label(status, lang) + (f" {shown}" if shown else "")
+
+    out = pd.DataFrame({
+        "region": frame["region"], "indicator": _names(frame["indicator"], catalog, lang, frame["breakdown"]),
+        "year": frame["year"].astype("Int64"),
+        "old_status": [verdict(s, p) for s, p in zip(frame["old_status"], frame["old_p_meet"])],
+        "new_status": [verdict(s, p) for s, p in zip(frame["new_status"], frame["new_p_meet"])],
+        "reason": frame["reason"]})
+    fit = dict(drop=(WORDS[lang]["region"],), wrap=tuple(WORDS[lang][c] for c in ("reason", "indicator")))
     return _headed(out, lang), fit
