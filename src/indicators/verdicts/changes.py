@@ -132,7 +132,8 @@ def _reasons(o: dict | None, n: dict | None, old_th: Thresholds | None, new_th: 
     if _text(o.get("definition")) != _text(n.get("definition")) and _text(o.get("definition")) \
             and _text(n.get("definition")):
         out.append("definition")
-    if "new_actual" not in out and "past_no_actual" not in out:  # (the latter names the later actual itself)
+    # an actual of the target year decides alone; a past year without one names the later actual itself
+    if n["status"] not in _JUDGED and "past_no_actual" not in out:
         on, nn = _num(o["n_points"]) or 0, _num(n["n_points"]) or 0
         oy, ny = _num(o["latest_year"]) or 0, _num(n["latest_year"]) or 0
         if nn > on or ny > oy:
