@@ -81,7 +81,9 @@ def _assert_complete(out: Path, good: dict) -> None:
     now = _snapshot(out)
     index = now["files"]["index.html"].decode("utf-8")
     links = set(re.findall(r'href="([^"#:]+\.html)"', index))
-    assert links and all(link in now["files"] for link in links)
+    inside = {link for link in links if not link.startswith("../")}  # ../runs/<id>/: the archive, beside sets/
+    assert inside and all(link in now["files"] for link in inside)
+    assert all(os.path.isfile(os.path.normpath(out / "current" / link)) for link in links - inside)
     pages = {k for k in good["files"] if k.endswith(".html") and k != "index.html"}
     assert {k: now["files"].get(k) for k in pages} == {k: good["files"][k] for k in pages}
     if now["target"] == good["target"]:
