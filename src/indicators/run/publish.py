@@ -190,7 +190,7 @@ def _report_row(r: dict, meta: dict, lang: str, n_statuses: int) -> str:
 def _run_info(meta: dict, lang: str) -> str:
     """The run's information for people: data as of, time, id, thresholds, regions, inputs with
     their sha256 behind a details element, every parameter (JSON) behind another."""
-    from ..words.explain import INDEX_WORDS, fmt_prob
+    from ..words.explain import DOMAIN_NAMES, INDEX_WORDS, fmt_prob
 
     w = INDEX_WORDS[lang]
     p = meta.get("parameters") or {}
@@ -205,9 +205,11 @@ def _run_info(meta: dict, lang: str) -> str:
     sep = "、" if lang == "zh" else ", "
     if "regions" in p:
         rows.append((w["regions"], sep.join(p["regions"] or []) or w["all_regions"]))
-    for key in ("domain", "lang"):
-        if p.get(key):
-            rows.append((w[key], p[key]))
+    if p.get("domain"):
+        rows.append((w["domain"], w["all_domains"] if p["domain"] == "all" else
+                     DOMAIN_NAMES[lang].get(p["domain"], p["domain"])))
+    if p.get("lang"):
+        rows.append((w["lang"], w["lang_names"].get(p["lang"], p["lang"])))
     if "actuals" in p:
         rows.append((w["actuals"], sep.join(p["actuals"]) or w["bundled"]))
     if p.get("plans"):
