@@ -187,3 +187,33 @@ def test_the_verdict_of_a_past_year_without_an_actual_names_that_reason(lang):
     ch = changes(a1, a2, lang=lang)
     row = ch[(ch["indicator"] == "sec_voc_per_student_allocation") & (ch["year"] == 2020)].iloc[0]
     assert row["reasons"] == "past_no_actual"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_region_page_section_shows_status_changes_only_and_nothing_when_none(tmp_path, lang):
+    """The section of the page, against an earlier run made up here from the page's own rows (one
+    status and one probability changed: synthetic)."""
+    import json
+
+    from indicators.reports.context import region_report
+    from indicators.words.explain import SECTIONS, STATUS_LABELS
+    from indicators.writing import to_json_text
+
+    rep = region_report("茌平区", lang=lang)
+    old = rep.assessment.copy()
+    judged = old.index[old["status"].isin(["on_track", "at_risk", "off_track"])]
+    first, second = judged[0], judged[1]
+    old.loc[first, "status"], old.loc[first, "p_meet"] = "insufficient_data", float("nan")
+    old.loc[second, "p_meet"] = old.loc[second, "p_meet"] * 0.5 + 0.01  # a probability alone moved
+    run = {"run_id": "2019-20250101T000000Z", "time": "2025-01-01 00:00:00 UTC",
+           "parameters": {"on_track": 0.7, "at_risk": 0.3}}
+    path = tmp_path / "previous.json"
+    path.write_text('{"run": ' + json.dumps(run) + ', "rows": ' + to_json_text(old) + "}", encoding="utf-8")
+    html = rep.changes_html(str(path))
+    assert f'<h2 id="changes">{SECTIONS[lang]["changes"][0]}</h2>' in html
+    assert html.count('<tr class="change-status">') == 1 and "change-probability" not in html
+    assert STATUS_LABELS[lang]["insufficient_data"] in html and "2025-01-01 00:00:00 UTC" in html
+    assert len(rep.changes(str(path))) == 2  # the table has both; the page shows the status change
+    same = tmp_path / "same.json"
+    same.write_text('{"run": ' + json.dumps(run) + ', "rows": ' + to_json_text(rep.assessment) + "}", encoding="utf-8")
+    assert rep.changes_html(str(same)) == "" and rep.changes_html("") == ""
