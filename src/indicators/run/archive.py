@@ -17,6 +17,7 @@ listed by the time part, newest first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,7 +30,7 @@ import pandas as pd
 
 from ..errors import IndicatorsError
 
-__all__ = ["published_changes", "RUNS", "run_id", "list_runs", "find_run", "stage_run", "commit_run", "prune", "link_or_copy"]
+__all__ = ["published_changes", "RUNS", "run_id", "list_runs", "find_run", "staged", "fill", "commit_run", "prune", "link_or_copy"]
 
 RUNS = "runs"
 _ID = re.compile(r"^(?P<as_of>\d{4}|none)-(?P<time>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?$")
@@ -88,17 +89,28 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def stage_run(out: Path, files: list[Path], texts: dict[str, str]) -> Path:
-    """``runs/.staging-<pid>-<random>/`` holding ``files`` (linked) and ``texts`` (name -> text)."""
+@contextlib.contextmanager
+def staged(out: Path):
+    """A fresh ``runs/.staging-<pid>-<random>/`` for a run's archive folder; removed when the block
+    ends by an error or a signal (SIGTERM/SIGINT become SystemExit), left to :func:`commit_run` else.
+    After a kill -9 the next run removes it (``sets.clean_stale``)."""
     (out / RUNS).mkdir(exist_ok=True)
-    staged = out / RUNS / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
-    staged.mkdir()
+    folder = out / RUNS / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
+    folder.mkdir()
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def fill(folder: Path, files: list[Path], texts: dict[str, str]) -> None:
+    """The run's pages (``files``, linked; missing ones skipped) and ``texts`` (name -> text)."""
     for f in files:
         if f.is_file():
-            link_or_copy(f, staged / f.name)
+            link_or_copy(f, folder / f.name)
     for name, text in texts.items():
-        (staged / name).write_text(text, encoding="utf-8")
-    return staged
+        (folder / name).write_text(text, encoding="utf-8")
 
 
 def commit_run(staged: Path, out: Path, rid: str) -> Path:

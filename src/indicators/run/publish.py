@@ -166,6 +166,8 @@ def _report_row(r: dict, meta: dict, lang: str, n_statuses: int) -> str:
     counts = r.get("counts")
     if r["key"] == "overview":
         cells = f'<td colspan="{n_statuses + 3}"></td>'
+    elif "counts" not in r:  # a page kept from a set of an earlier version: its counts were not recorded
+        cells = f'<td colspan="{n_statuses + 3}">—</td>'
     elif not counts:  # e.g. a plan that states no dated number
         cells = f'<td colspan="{n_statuses + 3}">{esc(w["no_dated"])}</td>'
     else:

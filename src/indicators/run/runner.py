@@ -112,6 +112,8 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     from ..reports.context import build_context
 
     t0 = time.perf_counter()
+    if keep is not None and keep < 1:
+        raise IndicatorsError(f"--keep {keep}: keep at least the run itself (1 or more; leave it out to keep all)")
     out = Path(out).resolve()
     inp = _read_inputs(regions, actuals, plans, input_region, progress)
     scheduler = scheduler_from_env(scheduler)
@@ -228,6 +230,8 @@ def _attach_previous(jobs_list: list[dict], prev: _Previous | None, assessment, 
     for job in jobs_list:
         if job["region"] is not None:
             rows = prev.frame[prev.frame["region"] == job["region"]]
+            if rows.empty:  # a region the earlier run did not judge: nothing to compare with
+                continue
             rows = rows[[c for c in _PREVIOUS_COLUMNS if c in rows]]
             text = '{"run": ' + json.dumps(brief, ensure_ascii=False) + ', "rows": ' + to_json_text(rows) + "}\n"
             job.setdefault("attachments", {})["previous"] = ("previous.json", text)
@@ -251,6 +255,8 @@ def _changes(pub: _Publication, regions: list[str], lang: str, now: dict) -> tup
         return pd.DataFrame(columns=CHANGE_COLUMNS), {}
     frames, counts = [], {}
     for region in regions:
+        if not (pub.previous.frame["region"] == region).any():
+            continue  # the earlier run did not judge it: no changes to count (its page has no section)
         old = _in_domain(pub.previous.frame, region, pub.domains[region])
         new = _in_domain(pub.assessment, region, pub.domains[region])
         ch = changes(old, new, old_run=pub.previous.run, new_run=now, lang=lang, every=True)
@@ -305,18 +311,18 @@ def _publish(staging: Path, out: Path, result: RunResult, meta, summary: dict, l
             (staging / name).write_text(text, encoding="utf-8")
     own = [staging / f"{r['key']}{s}" for r in result.reports for s in (".html", ".pdf", ".docx")]
     run_meta = {**m, "reports": records}
-    staged_run = archive.stage_run(out, own, {
-        "index.html": index_html(result, run_meta, summary, lang, records, runs, "../", archived=rid),
-        "run.json": json.dumps(run_meta, ensure_ascii=False, indent=1) + "\n",
-        **({"assessment.csv": texts["assessment-run.csv"], "changes.csv": texts["changes.csv"]} if texts else {})})
+    alone = RunResult(out=result.out, reports=result.reports,  # the run's own index: no page of another run
+                      failed=[{**f, "kept": None} for f in result.failed])
+    run_texts = {"index.html": index_html(alone, run_meta, summary, lang, records, runs, "../", archived=rid),
+                 "run.json": json.dumps(run_meta, ensure_ascii=False, indent=1) + "\n",
+                 **({"assessment.csv": texts["assessment-run.csv"], "changes.csv": texts["changes.csv"]}
+                    if texts else {})}
     set_id = sets.new_set_id()
     result.set_id = set_id
-    try:
+    with archive.staged(out) as staged_run:  # removed on any error or signal before it is renamed in
+        archive.fill(staged_run, own, run_texts)
         sets.switch(staging, out, set_id, result.notes)
         archive.commit_run(staged_run, out, rid)
-    except BaseException:
-        shutil.rmtree(staged_run, ignore_errors=True)
-        raise
     archive.prune(out, pub.keep if pub is not None else None, result.notes)
     _repoint(result, staging, out / "current")
 
