@@ -426,7 +426,7 @@ def test_keep_limits_the_archive_and_a_second_run_in_the_same_second_gets_its_ow
 
 
 def test_since_compares_with_a_named_run_and_an_unknown_one_stops_the_run(tmp_path):
-    from indicators.errors import IndicatorsError
+    from indicators.errors import ArchiveError
     from indicators.run.runner import _previous
 
     out = tmp_path / "reports"
@@ -437,7 +437,7 @@ def test_since_compares_with_a_named_run_and_an_unknown_one_stops_the_run(tmp_pa
                  since="2020-20260101T000000Z")
     ch = json.loads((out / "current" / "run.json").read_text(encoding="utf-8"))["reports"]
     assert {r["key"]: (r["changes"], r["since"]) for r in ch}["a"] == (1, "2020-20260101T000000Z")
-    with pytest.raises(IndicatorsError, match="archive.unknown_run.*2020-20270101T000000Z"):
+    with pytest.raises(ArchiveError, match="archive.unknown_run(.|\n)*2020-20270101T000000Z"):
         _previous(out, "2020-20990101T000000Z", ["a"])
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import IndicatorsError
+from ..errors import CHECKS, ArchiveError, Problem
 
 __all__ = ["published_changes", "RUNS", "run_id", "list_runs", "find_run", "staged", "fill", "commit_run", "prune", "link_or_copy"]
 
@@ -72,13 +72,14 @@ def list_runs(out: Path) -> list[dict]:
 
 
 def find_run(out: Path, rid: str) -> Path:
-    """The folder of run ``rid`` in the archive; an IndicatorsError naming the runs there if none."""
+    """The folder of run ``rid`` in the archive; an ArchiveError naming the runs there if none."""
     folder = Path(out) / RUNS / rid
     if _ID.match(rid or "") and (folder / "assessment.csv").is_file() and (folder / "run.json").is_file():
         return folder
     have = [r["run_id"] for r in list_runs(out)]
-    raise IndicatorsError(f"archive.unknown_run: no run {rid!r} in {Path(out) / RUNS}; runs kept there: "
-                          + (", ".join(have) if have else "none"))
+    raise ArchiveError([Problem(file=str(Path(out) / RUNS), code="archive.unknown_run", value=rid,
+                                expected=f"{CHECKS['archive.unknown_run']}; runs kept there: "
+                                         + (", ".join(have) if have else "none"))])
 
 
 def link_or_copy(src: Path, dst: Path) -> None:
@@ -143,8 +144,8 @@ def published_changes(out: str | Path, since: str | None = None, region: str | N
     out = Path(out)
     current = out / "current"
     if not (current / "run.json").is_file() or not (current / "assessment.csv").is_file():
-        raise IndicatorsError(f"archive.no_reports: no published reports with an assessment in {current}; "
-                              f"run `indicators run --out {out}` first")
+        raise ArchiveError([Problem(file=str(current), code="archive.no_reports",
+                                    expected=f"{CHECKS['archive.no_reports']}: run `indicators run --out {out}` first")])
     if since:
         old, old_meta = load_run(find_run(out, since))
         new, new_meta = load_run(current)
