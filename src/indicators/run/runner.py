@@ -134,7 +134,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         try:
             jobs_list, region_domains = _jobs(inp, base, domain, timeout, ctx,
                                               kernel=None if scheduler else kernel_name())
-            _attach_previous(jobs_list, prev, ctx.assessment, region_domains, lang)
+            _attach_previous(jobs_list, prev, lang)
             _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress)
             if pdf:
                 pdfs(result)
@@ -218,7 +218,7 @@ def _in_domain(frame, region: str, domain: str):
     return f if domain == "all" or "domain" not in f else f[f["domain"] == domain]
 
 
-def _attach_previous(jobs_list: list[dict], prev: _Previous | None, assessment, domains: dict, lang: str) -> None:
+def _attach_previous(jobs_list: list[dict], prev: _Previous | None, lang: str) -> None:
     """Hand each notebook the earlier run it shows against, as a file the worker writes (no shared
     disk needed): a region page its region's rows of the run compared with (``previous``), the
     overview the rows and runs of the pages kept from earlier runs (``kept``)."""
