@@ -498,3 +498,27 @@ def test_indicators_changes_reads_the_published_set_and_the_archive(tmp_path, ca
     assert head[:3] == ["region", "region_en", "domain"] and ws.cell(2, head.index("new_status") + 1).value == "met"
     assert main(["changes", "--out", str(tmp_path / "none")]) == 1
     assert "archive.no_reports" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_worker_gets_the_earlier_runs_rows_as_a_file_of_its_own(tmp_path):
+    """No shared disk: the rows travel in the job (``attachments``) and the worker writes them into
+    its own temporary folder, whose path the notebook gets as its parameter (a notebook made up here)."""
+    import nbformat
+
+    from indicators.run.execute import execute
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"},
+                                            "language_info": {"name": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell('previous = ""\ncontext = ""', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(previous, open(previous, encoding='utf-8').read())")]
+    job = {"key": "x", "region": "x", "notebook_text": nbformat.writes(nb), "parameters": {}, "title": "x",
+           "kernel": None, "timeout": 120, "attachments": {"previous": ("previous.json", '{"rows": ["甲"]}')}}
+    r = execute(job, b"context bytes")
+    assert r["error"] is None, r
+    printed = "".join(o.get("text", "") for c in nbformat.reads(r["notebook_text"], as_version=4).cells
+                      for o in c.get("outputs", []))
+    path, text = printed.split(" ", 1)
+    assert path.endswith("/previous.json") and str(tmp_path) not in path and text.strip() == '{"rows": ["甲"]}'
+    assert not Path(path).exists()  # the worker's folder is gone with the job

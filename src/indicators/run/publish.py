@@ -2,9 +2,11 @@
 
 Everything here happens on the client after the workers are done: a worker's result is written
 into the staging directory (a failed region's executed notebook and kernel log under ``failed/``),
-a failed region gets its page from the previous set, and ``index.html`` lists every report with its
-status counts and every failure with the cell that raised and the page kept. ``sets`` then switches
-the complete staging directory in.
+a failed region gets its page from the previous set, so do the regions this run was not asked for
+(the published set grows; their pages are linked byte for byte with their records), and
+``index.html`` lists every page with the counts of its headline, its status changes, its files and
+the run that made it, every failure with the cell that raised and the page kept, the run's
+information and the earlier runs. ``sets`` then switches the complete staging directory in.
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ metadata into a new set and then switches ``<out>/current`` to it (``sets``). A 
 previous reports untouched; a region whose notebook fails keeps its executed notebook under
 ``failed/``, is listed as failed with the cell that raised, and keeps its previous page.
 
-The steps live in four modules: this one (inputs, jobs, collecting results, run.json), ``execute``
-(papermill on a process pool or a Dask cluster), ``publish`` (pages, index, PDFs, kept pages) and
-``sets`` (the published sets, the lock, the switch, the cleanup after a kill).
+The steps live in five modules: this one (inputs, jobs, collecting results, run.json, the earlier
+run each page is compared with), ``execute`` (papermill on a process pool or a Dask cluster),
+``publish`` (pages, index, PDFs, kept pages and the pages of regions not asked for), ``sets`` (the
+published sets, the lock, the switch, the cleanup after a kill) and ``archive`` (every run kept
+under ``runs/<run id>/``).
 """
 
 from __future__ import annotations
