@@ -522,3 +522,21 @@ def test_a_worker_gets_the_earlier_runs_rows_as_a_file_of_its_own(tmp_path):
     path, text = printed.split(" ", 1)
     assert path.endswith("/previous.json") and str(tmp_path) not in path and text.strip() == '{"rows": ["甲"]}'
     assert not Path(path).exists()  # the worker's folder is gone with the job
+
+
+def test_the_pages_of_a_set_of_an_earlier_version_are_kept_with_unknown_counts(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    first = sets.staging_dir(out)  # as an earlier version wrote it: pages and run.json, no records or tables
+    for key in ("overview", "a", "b"):
+        (first / f"{key}.html").write_text(f"old {key}", encoding="utf-8")
+    (first / "run.json").write_text(json.dumps({"time": "2026-01-01 00:00:00 UTC", "pages": {
+        "a.html": "2026-01-01 00:00:00 UTC", "b.html": "2026-01-01 00:00:00 UTC"}}), encoding="utf-8")
+    (first / "index.html").write_text("old index", encoding="utf-8")
+    sets.switch(first, out, "s1", [])
+    result = _publish_run(out, ["a"], [_verdict("a", 2022, "on_track", 0.8)], "2027-01-01 00:00:00 UTC")
+    assert (out / "current" / "b.html").read_text(encoding="utf-8") == "old b"
+    index = (out / "current" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr><td><a href="b.html">.*?</tr>', index).group(0)
+    assert "—" in row and "2026-01-01 00:00:00 UTC" in row
+    assert any("kept from a set of an earlier version" in n and "b.html" in n for n in result.notes)

@@ -344,14 +344,22 @@ def _tables(pub: _Publication, result: RunResult, before: Path | None, carried: 
     ch, m["_change_counts"] = _changes(pub, made, lang, _run_brief(m))
     own = pub.assessment[[c for c in ASSESS_COLUMNS if c in pub.assessment]]
     kept_regions = {c.get("region") for c in carried} - {None}
+    legacy = sorted(c["html"] for c in carried if "counts" not in c)
+    if legacy:
+        result.notes.append(f"kept from a set of an earlier version, so not in assessment.csv and without counts in "
+                            f"the index until their regions are run again: {', '.join(legacy)}")
     union, union_changes = own, ch
-    if before is not None and kept_regions:
-        if (before / "assessment.csv").is_file():
-            old = read_assessment(before / "assessment.csv")
-            union = pd.concat([own, old[old["region"].isin(kept_regions)]], ignore_index=True)
-        if (before / "changes.csv").is_file():
-            old = read_assessment(before / "changes.csv")
-            union_changes = pd.concat([ch, old[old["region"].isin(kept_regions)]], ignore_index=True)
+    for name in ("assessment.csv", "changes.csv") if before is not None and kept_regions else ():
+        try:  # the kept pages' rows; a table of the previous set that cannot be read is left out, said
+            old = read_assessment(before / name)
+        except (OSError, ValueError, KeyError) as exc:
+            result.notes.append(f"{name} of the previous set not read ({exc}); the new {name} holds this run's rows")
+            continue
+        kept = old[old["region"].isin(kept_regions)]
+        if name == "assessment.csv":
+            union = pd.concat([own, kept], ignore_index=True)
+        else:
+            union_changes = pd.concat([ch, kept], ignore_index=True)
     key = ["region", "indicator", "breakdown", "year"]
     union = union.sort_values(key, kind="stable")
     return {"assessment.csv": to_csv_text(union), "changes.csv": to_csv_text(union_changes),
