@@ -379,3 +379,85 @@ def test_the_review_table_reads_as_a_planner_reads_it(driver, review_page):
     assert dual and dual[0][4:7] == ["7.3%", "66.7%", "滞后"]
     assert driver.find_elements(By.CSS_SELECTOR, "p.review-without_new_actual")
     _screenshot(driver, "review-" + review_page.stem)
+
+
+# --- a page with a changes section (the planner's year; synthetic actuals made up by this test) ---
+
+@pytest.fixture(scope="module")
+def changed_pages(built_reports, tmp_path_factory):
+    """The session's reports copied, then 茌平区 run again with a filled template: SYNTHETIC values
+    made up here (three years of 双师型 before the baseline and 2020), so its statuses change."""
+    import csv
+
+    from indicators.cli.main import main
+    from indicators.run.runner import run
+
+    tmp = tmp_path_factory.mktemp("year-browser")
+    out = tmp / "reports"
+    shutil.copytree(Path(built_reports.out).parent, out, symlinks=True)
+    assert main(["template", "--region", "茌平区", "--format", "csv", "-o", str(tmp / "in.csv")]) == 0
+    rows = list(csv.reader((tmp / "in.csv").open(encoding="utf-8-sig")))
+    col = {h[:4]: j for j, h in enumerate(rows[0])}
+    row = next(r for r in rows if r[0].startswith("中职学校“双师型”教师比例"))
+    for y, v in {"2016": "85", "2017": "87", "2018": "89", "2020": "90"}.items():
+        row[col[y]] = v
+    with (tmp / "filled.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    result = run(regions=["茌平区"], actuals=[tmp / "filled.csv"], input_region="茌平区", out=out, jobs=2,
+                 progress=False)
+    assert result.ok, result.failed
+    return out, {r["region"]: Path(r["html"]) for r in result.reports}
+
+
+def test_a_region_page_opens_with_what_changed_since_the_last_report(driver, changed_pages):
+    from indicators.words.explain import SECTIONS, STATUS_LABELS
+
+    out, pages = changed_pages
+    _open(driver, pages["茌平区"].as_uri())
+    assert _severe(driver) == [] and _remote_requests(driver) == []
+    head = driver.find_element(By.CSS_SELECTOR, "h2#changes")
+    assert head.is_displayed() and head.text == SECTIONS["zh"]["changes"][0]
+    _assert_glyphs_render(driver, head, head.text)
+    # at the top: before the headline and the risk table
+    y = {k: driver.find_element(By.ID, k).location["y"] for k in ("changes", "headline", "risk")}
+    assert y["changes"] < y["headline"] < y["risk"]
+    table = driver.find_element(By.CSS_SELECTOR, "table.changes")
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody > tr")
+    assert rows and all(r.is_displayed() for r in rows)
+    lead = driver.find_element(By.CSS_SELECTOR, "div.changes p.lead").text
+    assert f"{len(rows)} 个目标年份的状态有变化" in lead
+    labels = set(STATUS_LABELS["zh"].values())
+    for r in rows:
+        cells = r.find_elements(By.TAG_NAME, "td")
+        old, new = (c.find_element(By.CSS_SELECTOR, ".badge").text for c in cells[2:4])
+        assert old in labels and new in labels and old != new
+        assert cells[4].text.endswith("。") and len(cells[4].text) > 5
+    # the 2020 actual of 双师型 is named as the reason of its 2020 row
+    texts = [r.text for r in rows]
+    assert any("2020" in t and "新增 2020 年实际值 90.0%" in t for t in texts), texts
+    _screenshot(driver, "changes-" + pages["茌平区"].stem)
+
+
+def test_the_index_counts_the_changes_links_them_and_describes_the_run(driver, changed_pages):
+    out, pages = changed_pages
+    _open(driver, (out / "current" / "index.html").as_uri())
+    assert _severe(driver) == [] and _remote_requests(driver) == []
+    link = driver.find_element(By.CSS_SELECTOR, "table.index a[href$='#changes']")
+    n = int(link.text)
+    # the run information: inputs and their sha256 behind a details element, opened by a click
+    details = driver.find_elements(By.CSS_SELECTOR, "details")[0]
+    sha = details.find_element(By.TAG_NAME, "ul")
+    assert not sha.is_displayed()
+    details.find_element(By.TAG_NAME, "summary").click()
+    assert sha.is_displayed() and "sha256" in sha.text and "filled.csv" in sha.text
+    # the earlier run (the session's) is listed and its index opens
+    earlier = driver.find_elements(By.CSS_SELECTOR, "ul.runs a")
+    assert len(earlier) == 1
+    _screenshot(driver, "index-after-a-second-run")
+    link.click()
+    WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith("#changes"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "table.changes tbody > tr")) == n
+    _open(driver, (out / "current" / "index.html").as_uri())
+    href = driver.find_element(By.CSS_SELECTOR, "ul.runs a").get_attribute("href")
+    _open(driver, href)
+    assert _severe(driver) == [] and "存档" in driver.find_element(By.TAG_NAME, "h1").text

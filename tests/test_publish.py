@@ -4,6 +4,7 @@ Fast: every test builds its sets by hand in a temporary folder. Killing a real r
 test_publish_faults.py (slow)."""
 
 import errno
+import re
 import json
 import os
 import subprocess
@@ -330,3 +331,212 @@ def test_the_index_holds_no_control_character_from_a_name():
     page = index_html(result, meta, {}, "zh")
     assert "茌平区" in page and "环翠区" in page
     assert not any(ord(c) < 32 and c not in "\n\t" for c in page)
+
+
+# --- a set that grows, the archive, the index for people (synthetic verdicts made up by the tests) ---
+
+def _verdict(region: str, year: int, status: str, p: float | None, **kw) -> dict:
+    """One made-up verdict row of a region named by the test (synthetic; no real data)."""
+    r = dict(region=region, region_en=region.upper(), domain="vocational", indicator="voc_dual_qualified_teacher_share",
+             indicator_zh="双师型", breakdown="", year=year, clause="一", target=70.0, target_high=None,
+             comparator=">=", unit="percent", meet_low=70.0, meet_high=None, variants=1, as_of=2020,
+             latest_year=2020, latest_value=66.0, n_points=4, definition="standard", p_meet=p, status=status,
+             proxy_region=None, target_id=f"{region}#{year}", explanation="x", explanation_zh="x", explanation_en="x")
+    r.update(kw)
+    return r
+
+
+def _publish_run(out: Path, made: list[str], rows: list[dict], time_text: str, keep=None, since=None) -> RunResult:
+    """What ``run`` does after the notebooks: pages for ``made`` (and the overview) in a staging set,
+    the earlier run read first, then ``_publish`` with the run's assessment ``rows``."""
+    import pandas as pd
+
+    from indicators.run.runner import _Publication, _previous, _summary
+
+    staging = sets.staging_dir(out)
+    result = _result(out, staging, ["overview", *made], [])
+    for r in result.reports:  # pages made by this run: their text names the run
+        Path(r["html"]).write_text(f"{r['key']} of {time_text}", encoding="utf-8")
+    a = pd.DataFrame(rows)
+    domains = {k: "vocational" for k in made}
+    prev = _previous(out, since, made)
+    meta = lambda: {"time": time_text, "version": "0", "inputs": [{"path": "in.csv", "sha256": "ab" * 32}],  # noqa: E731
+                    "parameters": {"regions": made, "on_track": 0.7, "at_risk": 0.3, "actuals": ["in.csv"]}}
+    _publish(staging, out, result, meta, _summary(a, made, domains), "zh", _Publication(a, 2020, domains, prev, keep))
+    return result
+
+
+def test_a_run_for_some_regions_keeps_the_other_pages_and_every_run_is_archived(tmp_path):
+    import shutil
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    _publish_run(out, ["a", "b"], [_verdict("a", 2022, "on_track", 0.8), _verdict("b", 2022, "at_risk", 0.5)],
+                 "2026-01-01 00:00:00 UTC")
+    b_before = (out / "current" / "b.html").stat()
+    second = _publish_run(out, ["a"], [_verdict("a", 2022, "met", 1.0, latest_year=2022, latest_value=71.0)],
+                          "2027-01-01 00:00:00 UTC")
+    cur = out / "current"
+    # b's page is the first run's, the same bytes (the same file: a hard link); a's is new
+    assert (cur / "b.html").read_text(encoding="utf-8") == "b of 2026-01-01 00:00:00 UTC"
+    assert (cur / "b.html").stat().st_ino == b_before.st_ino
+    assert (cur / "a.html").read_text(encoding="utf-8") == "a of 2027-01-01 00:00:00 UTC"
+    meta = json.loads((cur / "run.json").read_text(encoding="utf-8"))
+    assert meta["run_id"] == "2020-20270101T000000Z" and second.set_id
+    assert {r["key"]: r.get("carried", False) for r in meta["reports"]} == {"overview": False, "a": False, "b": True}
+    assert meta["pages"] == {"a.html": "2027-01-01 00:00:00 UTC", "b.html": "2026-01-01 00:00:00 UTC",
+                             "overview.html": "2027-01-01 00:00:00 UTC"}
+    # the set's tables describe the pages present: a's new rows, b's kept ones
+    from indicators.verdicts.changes import read_assessment
+
+    a = read_assessment(cur / "assessment.csv")
+    assert sorted(zip(a["region"], a["status"])) == [("a", "met"), ("b", "at_risk")]
+    ch = read_assessment(cur / "changes.csv")
+    assert list(zip(ch["region"], ch["old_status"], ch["new_status"], ch["reasons"])) == [
+        ("a", "on_track", "met", "new_actual")]
+    # both runs in the archive, each with its pages, assessment, changes, run.json and an index
+    runs = sorted(p.name for p in (out / "runs").iterdir())
+    assert runs == ["2020-20260101T000000Z", "2020-20270101T000000Z"]
+    assert sorted(p.name for p in (out / "runs" / runs[1]).iterdir()) == [
+        "a.html", "assessment.csv", "changes.csv", "index.html", "overview.html", "run.json"]
+    assert (out / "runs" / runs[0] / "b.html").read_text(encoding="utf-8") == "b of 2026-01-01 00:00:00 UTC"
+    index = (cur / "index.html").read_text(encoding="utf-8")
+    assert f'href="../runs/{runs[0]}/index.html"' in index  # earlier runs, each linked
+    assert f'href="../runs/{runs[1]}/index.html"' not in index  # this run is the published one
+    assert 'href="a.html#changes">1</a>' in index and "与 2020-20260101T000000Z 相比" in index
+    archived = (out / "runs" / runs[1] / "index.html").read_text(encoding="utf-8")
+    assert f'href="../{runs[0]}/index.html"' in archived and 'href="b.html"' not in archived
+    # the archive can go: the published pages never depend on it
+    shutil.rmtree(out / "runs")
+    assert all(p.read_bytes() for p in cur.iterdir() if p.is_file())
+    assert not any(p.is_symlink() for p in cur.iterdir())
+
+
+def test_keep_limits_the_archive_and_a_second_run_in_the_same_second_gets_its_own_id(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    rows = [_verdict("a", 2022, "on_track", 0.8)]
+    for t in ("2026-01-01 00:00:00 UTC", "2026-01-01 00:00:00 UTC", "2026-02-01 00:00:00 UTC"):
+        _publish_run(out, ["a"], rows, t)
+    assert sorted(p.name for p in (out / "runs").iterdir()) == [
+        "2020-20260101T000000Z", "2020-20260101T000000Z-2", "2020-20260201T000000Z"]
+    result = _publish_run(out, ["a"], rows, "2026-03-01 00:00:00 UTC", keep=2)
+    assert sorted(p.name for p in (out / "runs").iterdir()) == ["2020-20260201T000000Z", "2020-20260301T000000Z"]
+    assert any("--keep 2: removed 2 older run(s)" in n for n in result.notes)
+
+
+def test_since_compares_with_a_named_run_and_an_unknown_one_stops_the_run(tmp_path):
+    from indicators.errors import ArchiveError
+    from indicators.run.runner import _previous
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    _publish_run(out, ["a"], [_verdict("a", 2022, "off_track", 0.2)], "2026-01-01 00:00:00 UTC")
+    _publish_run(out, ["a"], [_verdict("a", 2022, "at_risk", 0.5)], "2027-01-01 00:00:00 UTC")
+    _publish_run(out, ["a"], [_verdict("a", 2022, "on_track", 0.8)], "2028-01-01 00:00:00 UTC",
+                 since="2020-20260101T000000Z")
+    ch = json.loads((out / "current" / "run.json").read_text(encoding="utf-8"))["reports"]
+    assert {r["key"]: (r["changes"], r["since"]) for r in ch}["a"] == (1, "2020-20260101T000000Z")
+    with pytest.raises(ArchiveError, match="archive.unknown_run(.|\n)*2020-20270101T000000Z"):
+        _previous(out, "2020-20990101T000000Z", ["a"])
+
+
+def test_a_killed_runs_archive_folder_is_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "reports"
+    (out / "runs" / f".staging-{_dead_pid()}-abcd1234").mkdir(parents=True)
+    notes = []
+    sets.clean_stale(out, None, notes)
+    assert list((out / "runs").iterdir()) == [] and "removed what interrupted runs left" in notes[0]
+
+
+def test_the_index_counts_are_the_headline_counts_and_the_run_is_described_for_people(tmp_path):
+    import pandas as pd
+
+    from indicators.reports.region import headline_counts
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    rows = [_verdict("a", 2021, "met", 1.0), _verdict("a", 2022, "on_track", 0.8),
+            _verdict("a", 2022, "off_track", 0.1, target=90.0, target_id="a#9"),  # a conflicting value
+            _verdict("a", 2023, "insufficient_data", None)]
+    _publish_run(out, ["a"], rows, "2026-01-01 00:00:00 UTC")
+    h = headline_counts(pd.DataFrame(rows))
+    assert (h["target_years"], h["judged"], h["need_data"], h["conflicts"]) == (3, 2, 1, 1)
+    index = (out / "current" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr><td><a href="a.html">.*?</tr>', index).group(0)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    # target years; met, missed, on track, at risk, off track; need data; conflicting values
+    assert cells[:8] == ["3", "1", "", "1", "", "1", "1", "1"]
+    assert "<details" in index and "sha256 <code>" + "ab" * 32 in index
+    assert "数据截至</th><td>2020 年" in index and "有望达标：达标概率 ≥ 70%" in index
+    assert "尚无更早的运行" in index
+
+
+def test_indicators_changes_reads_the_published_set_and_the_archive(tmp_path, capsys, monkeypatch):
+    from openpyxl import load_workbook
+
+    from indicators.cli.main import main
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    _publish_run(out, ["a", "b"], [_verdict("a", 2022, "on_track", 0.8), _verdict("b", 2022, "at_risk", 0.5)],
+                 "2026-01-01 00:00:00 UTC")
+    _publish_run(out, ["a"], [_verdict("a", 2022, "met", 1.0, latest_year=2022, latest_value=71.0)],
+                 "2027-01-01 00:00:00 UTC")
+    capsys.readouterr()
+    assert main(["changes", "--out", str(out), "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [(r["region"], r["old_status"], r["new_status"], r["reasons"]) for r in got] == [
+        ("a", "on_track", "met", "new_actual")]
+    monkeypatch.setenv("COLUMNS", "250")
+    assert main(["changes", "--out", str(out), "--since", "2020-20260101T000000Z", "--lang", "en"]) == 0
+    screen = capsys.readouterr().out
+    assert "on track 80%" in screen and "met" in screen and "A new actual for 2022: 71.0%." in screen
+    assert main(["changes", "--out", str(out), "--format", "xlsx", "-o", str(tmp_path / "c.xlsx")]) == 0
+    ws = load_workbook(tmp_path / "c.xlsx").active
+    head = [c.value for c in ws[1]]
+    assert head[:3] == ["region", "region_en", "domain"] and ws.cell(2, head.index("new_status") + 1).value == "met"
+    assert main(["changes", "--out", str(tmp_path / "none")]) == 1
+    assert "archive.no_reports" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_worker_gets_the_earlier_runs_rows_as_a_file_of_its_own(tmp_path):
+    """No shared disk: the rows travel in the job (``attachments``) and the worker writes them into
+    its own temporary folder, whose path the notebook gets as its parameter (a notebook made up here)."""
+    import nbformat
+
+    from indicators.run.execute import execute
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"},
+                                            "language_info": {"name": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell('previous = ""\ncontext = ""', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(previous, open(previous, encoding='utf-8').read())")]
+    job = {"key": "x", "region": "x", "notebook_text": nbformat.writes(nb), "parameters": {}, "title": "x",
+           "kernel": None, "timeout": 120, "attachments": {"previous": ("previous.json", '{"rows": ["甲"]}')}}
+    r = execute(job, b"context bytes")
+    assert r["error"] is None, r
+    printed = "".join(o.get("text", "") for c in nbformat.reads(r["notebook_text"], as_version=4).cells
+                      for o in c.get("outputs", []))
+    path, text = printed.split(" ", 1)
+    assert path.endswith("/previous.json") and str(tmp_path) not in path and text.strip() == '{"rows": ["甲"]}'
+    assert not Path(path).exists()  # the worker's folder is gone with the job
+
+
+def test_the_pages_of_a_set_of_an_earlier_version_are_kept_with_unknown_counts(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    first = sets.staging_dir(out)  # as an earlier version wrote it: pages and run.json, no records or tables
+    for key in ("overview", "a", "b"):
+        (first / f"{key}.html").write_text(f"old {key}", encoding="utf-8")
+    (first / "run.json").write_text(json.dumps({"time": "2026-01-01 00:00:00 UTC", "pages": {
+        "a.html": "2026-01-01 00:00:00 UTC", "b.html": "2026-01-01 00:00:00 UTC"}}), encoding="utf-8")
+    (first / "index.html").write_text("old index", encoding="utf-8")
+    sets.switch(first, out, "s1", [])
+    result = _publish_run(out, ["a"], [_verdict("a", 2022, "on_track", 0.8)], "2027-01-01 00:00:00 UTC")
+    assert (out / "current" / "b.html").read_text(encoding="utf-8") == "old b"
+    index = (out / "current" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr><td><a href="b.html">.*?</tr>', index).group(0)
+    assert "—" in row and "2026-01-01 00:00:00 UTC" in row
+    assert any("kept from a set of an earlier version" in n and "b.html" in n for n in result.notes)

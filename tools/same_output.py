@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = os.environ.get("INDICATORS_PYTHON") or sys.executable
 # the run's time, the only thing two runs of one revision may state differently
-TIME = re.compile(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC")
+TIME = re.compile(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC|(?:\d{4}|none)-\d{8}T\d{6}Z(?:-\d+)?")  # and the run id
 TIMED = ("index.html", "run.json")
 
 
@@ -63,11 +63,12 @@ def build(checkout: Path, out: Path) -> Path:
 
 def _files(d: Path) -> dict[str, bytes]:
     """Every file under ``d``; reports of the published-set layout (reports/current -> sets/<id>) are
-    read through ``current``, so they compare with an earlier layout's reports/ page by page."""
+    read through ``current``, so they compare with an earlier layout's reports/ page by page (the
+    archive, reports/runs/<run id>/, holds the same pages under a name that is the run's time)."""
     files = {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
     current = d / "reports" / "current"
     if current.is_dir():
-        files = {k: v for k, v in files.items() if not k.startswith(("reports/sets/", "reports/current/"))
+        files = {k: v for k, v in files.items() if not k.startswith(("reports/sets/", "reports/current/", "reports/runs/"))
                  and k not in ("reports/index.html", "reports/.lock")}
         files.update({f"reports/{k}": v for k, v in _files(current.resolve()).items()})
     return files

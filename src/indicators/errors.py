@@ -65,6 +65,8 @@ CHECKS: dict[str, str] = {
     "plan.no_plan_block": "plan block present",
     "plan.no_targets": "targets list present",
     "plan.unconfirmed": "entries confirmed",
+    "archive.no_reports": "published reports with their assessment (a run of this version)",
+    "archive.unknown_run": "a run kept in the archive (reports/runs/<run id>)",
     "publish.busy": "output not busy",
     "publish.disk_full": "free disk space",
     "publish.io_error": "writable output",
@@ -259,3 +261,10 @@ class PublishError(ValidationError):
     """The reports could not be published; the previous set is still current (``run.sets``)."""
 
     title = "publishing failed (the previous reports are still in place)"
+
+
+class ArchiveError(ValidationError):
+    """A run asked for is not in the archive, or there are no published reports to compare with
+    (``run.archive``): nothing is written."""
+
+    title = "no such reports"

@@ -28,6 +28,7 @@ COMMAND_HELP = {
         "assess": "每个有年份目标的状态、达标概率和说明",
         "review": "中期评估表：完成进度对时间进度（超前、符合进度、滞后），附预测判断",
         "backtest": "在已知结果上检验预测准确度、区间覆盖率和提示质量",
+        "changes": "自上次报告以来状态有变化的目标年份及其原因",
     },
     "en": {
         "_description": "Yearly targets of vocational-education (and other) plans, actuals, forecasts and risk flags.",
@@ -44,6 +45,7 @@ COMMAND_HELP = {
         "review": "the mid-term review table: completion against time elapsed (ahead, on pace, behind), with the "
                   "forecast verdict",
         "backtest": "accuracy, interval coverage and flag quality on outcomes already known",
+        "changes": "target years whose status changed since the last report, and why",
     },
 }
 
@@ -98,6 +100,11 @@ HELP = {
         "run_domain": "要判断和报告的规划领域（默认 vocational；all 表示全部）",
         "timeout": "每个笔记本单元格允许的秒数（600）",
         "pdf": "同时为每份报告写出 A4 PDF（需要 Chromium）",
+        "keep": "存档（OUT/runs/）只保留最近 N 次运行（默认全部保留）",
+        "since": "与存档中的这次运行（运行编号，见索引页或 OUT/runs/）比较，而不是与上次报告比较",
+        "changes_out": "已发布报告的目录，与 run --out 相同（reports）",
+        "changes_region": "只列出这个地区",
+        "every": "也列出状态未变但达标概率有变化的目标年份",
         "scheduler": "在 Dask 上运行：local（--jobs 个进程的本地集群）或 tcp://主机:8786（默认 $INDICATORS_SCHEDULER，否则本机进程）"
                      "（默认：$INDICATORS_SCHEDULER，否则本地进程）",
         "backtest_out": "backtest.csv 的输出目录（reports）",
@@ -157,6 +164,11 @@ HELP = {
         "run_domain": "plan domain to assess and report on (default vocational; 'all' for every)",
         "timeout": "seconds allowed per notebook cell (600)",
         "pdf": "also write an A4 PDF per report (needs Chromium)",
+        "keep": "keep only the newest N runs in the archive (OUT/runs/; default: keep all)",
+        "since": "compare with this archived run (its run id, in the index or OUT/runs/) instead of the last report",
+        "changes_out": "the published reports, as run --out (reports)",
+        "changes_region": "only this region",
+        "every": "also list target years whose status stayed but whose probability moved",
         "scheduler": "run on Dask: 'local' (a LocalCluster of --jobs workers) or tcp://HOST:8786 "
                      "(default: $INDICATORS_SCHEDULER, else local processes)",
         "backtest_out": "directory for backtest.csv (reports)",

@@ -405,7 +405,7 @@ def cmd_run(args) -> int:
     result = run(regions=args.region, actuals=args.actuals, as_of=args.as_of, lang=_lang(args), jobs=args.jobs,
                  out=args.out, plans=args.plans, domain=args.domain, timeout=args.timeout,
                  input_region=args.input_region, on_track=args.on_track, at_risk=args.at_risk,
-                 scheduler=args.scheduler, pdf=args.pdf, docx=args.docx)
+                 scheduler=args.scheduler, pdf=args.pdf, docx=args.docx, keep=args.keep, since=args.since)
     print(f"{len(result.reports)} report(s) in {result.out} ({result.seconds:.0f} s); open "
           f"{result.out / 'index.html'}", file=sys.stderr)
     for note in result.notes:
@@ -425,6 +425,29 @@ def _run_args(p, h):
     p.add_argument("--timeout", type=int, default=600, help=h["timeout"])
     p.add_argument("--pdf", action="store_true", help=h["pdf"])
     p.add_argument("--docx", action="store_true", help=h["docx"])
+    p.add_argument("--keep", type=int, metavar="N", help=h["keep"])
+    p.add_argument("--since", metavar="RUN_ID", help=h["since"])
+
+
+def cmd_changes(args) -> int:
+    """What changed: the published set's changes (each page's since its previous run), or the
+    current pages against an archived run (--since); exit 1 when there is nothing to compare."""
+    from ..run.archive import published_changes
+    from .tables import changes_screen
+
+    cat = _catalog(args)  # resolves --region as every command does
+    frame = published_changes(args.out, since=args.since, region=args.region, lang=_lang(args), every=args.every)
+    shown, fit = _screen(args, changes_screen, frame, cat)
+    emit(shown, args.format, args.output, fit)
+    return 0
+
+
+def _changes_args(p, h):
+    p.add_argument("--out", type=Path, default=Path("reports"), help=h["changes_out"])
+    p.add_argument("--since", metavar="RUN_ID", help=h["since"])
+    p.add_argument("--region", help=h["changes_region"])
+    p.add_argument("--every", action="store_true", help=h["every"])
+    _out_args(p, h, ("table", "csv", "json", "xlsx"))
 
 
 def _parallel_args(p, h):
@@ -521,6 +544,7 @@ COMMANDS = {
     "assess": (cmd_assess, _assess_args),
     "review": (cmd_review, _review_args),
     "backtest": (cmd_backtest, _backtest_args),
+    "changes": (cmd_changes, _changes_args),
 }
 
 

@@ -13,7 +13,8 @@ from ..words.explain import (CHECKS_ZH, VALIDATE_WORDS, year_spans)
 from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, KIND_LABELS, REVIEW_WORDS, WORDS, check_sentence, fmt_num,
                              fmt_prob, fmt_share, fmt_target, status_label)
 
-__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen", "problems_screen", "blank_lines"]
+__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen", "problems_screen", "blank_lines",
+           "changes_screen"]
 
 
 def _names(keys: pd.Series, catalog, lang: str, breakdowns: pd.Series | None = None) -> list[str]:
@@ -165,3 +166,21 @@ def blank_lines(missing: list, lang: str, several_files: bool = False) -> list[s
         years = year_spans(g["years"], w["years_sep"]) if g["years"] else w["row"].format(row=row)
         lines.append(w["blank_line"].format(label=label, years=years, n=g["n"]))
     return lines
+
+
+def changes_screen(frame: pd.DataFrame, catalog, lang: str) -> tuple[pd.DataFrame, dict]:
+    """Region, indicator name, year, the last and this report's status and probability, and why."""
+    def verdict(status, p) -> str:
+        if not isinstance(status, str) or not status:
+            return "—"
+        shown = "" if status in ("met", "missed", "insufficient_data") else fmt_prob(p, None)
+        return status_label(status, lang) + (f" {shown}" if shown else "")
+
+    out = pd.DataFrame({
+        "region": frame["region"], "indicator": _names(frame["indicator"], catalog, lang, frame["breakdown"]),
+        "year": frame["year"].astype("Int64"),
+        "old_status": [verdict(s, p) for s, p in zip(frame["old_status"], frame["old_p_meet"])],
+        "new_status": [verdict(s, p) for s, p in zip(frame["new_status"], frame["new_p_meet"])],
+        "reason": frame["reason"]})
+    fit = dict(drop=(WORDS[lang]["region"],), wrap=tuple(WORDS[lang][c] for c in ("reason", "indicator")))
+    return _headed(out, lang), fit

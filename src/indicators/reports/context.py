@@ -165,6 +165,9 @@ def region_report(region: str, actuals: list[str] | str | None = None, as_of: in
 def overview(actuals: list[str] | str | None = None, as_of: int | None = None, lang: str = "zh",
              on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
              domain: str | None = "vocational", plans: list[str] | str | None = None,
-             context: str | None = None) -> Overview:
+             context: str | None = None, kept: str | None = None) -> Overview:
+    """The overview. ``kept``: a file written by the runner with the rows of the region pages kept
+    from earlier runs (a run for some regions): the overview then covers every page published."""
     ctx = _context(context, plans, actuals, as_of, lang, on_track, at_risk)
-    return Overview(_in_domain(ctx.assessment, domain).reset_index(drop=True), ctx.catalog, lang, ctx.thresholds)
+    ov = Overview(_in_domain(ctx.assessment, domain).reset_index(drop=True), ctx.catalog, lang, ctx.thresholds)
+    return ov.with_kept(kept, domain) if kept else ov

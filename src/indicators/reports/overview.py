@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -21,6 +22,37 @@ class Overview:
     catalog: Catalog
     lang: str
     thresholds: Thresholds = Thresholds()
+    kept_runs: dict | None = None  # region -> the earlier run whose page is kept ({"time", "as_of", ...})
+
+    def with_kept(self, path, domain: str | None = None) -> "Overview":
+        """The overview over every page published: this run's regions and the regions whose pages
+        are kept from earlier runs (their rows as those runs judged them, read from the runner's
+        file), each kept region named with its run in the coverage table and the note at the top."""
+        import json
+
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        rows = pd.DataFrame(data["rows"])
+        if rows.empty:
+            return self
+        if domain not in (None, "", "all") and "domain" in rows:
+            rows = rows[rows["domain"] == domain]
+        for c in ("year", "p_meet", "latest_year", "latest_value", "target", "n_points"):
+            if c in rows:
+                rows[c] = pd.to_numeric(rows[c], errors="coerce")
+        rows["year"] = rows["year"].astype(int)
+        rows["breakdown"] = rows["breakdown"].fillna("")
+        mine = set(self.assessment["region"])
+        rows = rows[~rows["region"].isin(mine)]
+        a = pd.concat([self.assessment, rows[[c for c in self.assessment.columns if c in rows]]], ignore_index=True)
+        runs = {r: v for r, v in data.get("runs", {}).items() if r in set(rows["region"])}
+        return Overview(a, self.catalog, self.lang, self.thresholds, runs)
+
+    def kept_html(self) -> str:
+        """The note that says which regions' numbers come from earlier runs (nothing when none do)."""
+        if not self.kept_runs:
+            return ""
+        made = len(set(self.assessment["region"]) - set(self.kept_runs))
+        return section("kept", self.lang, made=made, n=len(self.kept_runs))
 
     def nearest(self) -> pd.DataFrame:
         """Per region and indicator, the nearest target year still open (else the last one)."""
@@ -36,8 +68,9 @@ class Overview:
         return section(name, self.lang)
 
     def header_html(self) -> str:
-        """The page's title and what it shows."""
-        return section("overview", self.lang, level=1)
+        """The page's title and what it shows (and, after a run for some regions, which pages are
+        kept from earlier runs)."""
+        return section("overview", self.lang, level=1) + self.kept_html()
 
     def region_name(self, region: str) -> str:
         """茌平区, or in English Chiping District (茌平区)."""
@@ -105,6 +138,10 @@ class Overview:
                          t["coverage_need"]: len(g) - judged,
                          **{status_label(s, self.lang): int(counts.get(s, 0)) for s in STATUSES
                             if s != "insufficient_data"}})
+            if self.kept_runs:  # a run for some regions: which run each region's numbers come from
+                run = self.kept_runs.get(region)
+                rows[-1][t["report_run"]] = (t["run_of"].format(time=run.get("time") or "?", as_of=run.get("as_of") or "—")
+                                             if run else t["this_run"])
         return pd.DataFrame(rows).set_index(t["region"]) if rows else pd.DataFrame()
 
     def coverage_html(self) -> str:

@@ -19,7 +19,20 @@ from .plots import chart_alt, plot_indicator
 from .html import TABLE, badge, by_urgency, esc, section, src
 from ..plans.catalog import Catalog
 
-__all__ = ["RegionReport"]
+__all__ = ["RegionReport", "headline_counts"]
+
+
+def headline_counts(assessment: pd.DataFrame) -> dict:
+    """What a region page's headline counts, the one source of the index's numbers too: target years
+    (indicator, breakdown, year, whatever the clauses), how many can be judged and how many need
+    data, the extra conflicting values (another value stated for the same year) and the verdicts
+    per status (a conflicting value is a verdict of its own)."""
+    years = int(len(assessment.drop_duplicates(["indicator", "breakdown", "year"])))
+    judged_rows = assessment[assessment["status"] != "insufficient_data"]
+    judged = int(len(judged_rows.drop_duplicates(["indicator", "breakdown", "year"])))
+    c = assessment["status"].value_counts().to_dict()
+    return {"target_years": years, "judged": judged, "need_data": years - judged,
+            "conflicts": int(len(assessment) - years), "statuses": {s: int(c.get(s, 0)) for s in STATUSES}}
 
 
 @dataclass
@@ -72,12 +85,11 @@ class RegionReport:
 
     def counts(self) -> dict[str, int]:
         """Verdicts per status (repeats already merged; conflicting values count once each)."""
-        c = self.assessment["status"].value_counts().to_dict()
-        return {s: int(c.get(s, 0)) for s in STATUSES}
+        return headline_counts(self.assessment)["statuses"]
 
     def target_years(self) -> int:
         """Distinct target years: (indicator, breakdown, year), whatever the number of clauses."""
-        return int(len(self.assessment.drop_duplicates(["indicator", "breakdown", "year"])))
+        return headline_counts(self.assessment)["target_years"]
 
     def data_year(self) -> int | None:
         """The region's own latest actual (not the nation's), within ``as_of``."""
@@ -98,24 +110,68 @@ class RegionReport:
         data (and conflicting values), and the region's own data year; the page and the Word
         document both say it."""
         t = WORDS[self.lang]
-        years = self.target_years()
-        judged = int(len(self.judged().drop_duplicates(["indicator", "breakdown", "year"])))
-        need = years - judged
+        h = headline_counts(self.assessment)
+        years, judged, need = h["target_years"], h["judged"], h["need_data"]
         dy = self.data_year()
         asof = t["data_as_of"].format(year=dy) if dy is not None else t["no_local_data"]
         sep = "，" if self.lang == "zh" else ", "
         lead = f"{years} {t['target_years']}{sep}{t['judged'].format(n=judged)}{sep}{t['need_data'].format(n=need)}"
-        if len(self.assessment) > years:
-            lead += sep + t["conflicts"].format(n=len(self.assessment) - years)
+        if h["conflicts"]:
+            lead += sep + t["conflicts"].format(n=h["conflicts"])
         return lead, asof
 
     def headline_html(self) -> str:
-        """Target years, how many can be judged and how many need data, and the region's own data year."""
+        """Target years, how many can be judged and how many need data, and the region's own data year;
+        the counts are ``headline_counts``, which the index asks too."""
         c = self.counts()
         parts = " ".join(f'{badge(s, self.lang)} <b>{c[s]}</b>' for s in STATUSES if s != "insufficient_data")
         lead, asof = self.headline_words()
         lp, rp = ("（", "）") if self.lang == "zh" else (" (", ")")
         return f'<p class="headline">{esc(lead)}{lp}{esc(asof)}{rp}: {parts}</p>'
+
+    def changes(self, previous) -> pd.DataFrame:
+        """What changed for this page since an earlier run (``verdicts.changes``): ``previous`` is
+        what the runner hands the notebook (a JSON file) or a run's folder. Rows of the page's
+        region and domain only; every probability move is in the table, the page shows status
+        changes."""
+        from ..verdicts.changes import changes, load_run
+
+        old, run = load_run(previous)
+        old = old[old["region"] == self.region]
+        if self.domain is not None and "domain" in old:
+            old = old[old["domain"] == self.domain]
+        now = {"parameters": {"on_track": self.thresholds.on_track, "at_risk": self.thresholds.at_risk}}
+        return changes(old, self.assessment, old_run=run, new_run=now, lang=self.lang, every=True)
+
+    def changes_html(self, previous=None) -> str:
+        """The section "Changes since the last report": each target year whose status changed, old and
+        new status and probability, and why. Nothing when there is no earlier run, and nothing when
+        no status changed (the page is then the one a first run gives, byte for byte)."""
+        if not previous:
+            return ""
+        ch = self.changes(previous)
+        ch = ch[ch["change"] != "probability"]
+        if ch.empty:
+            return ""
+        from ..verdicts.changes import load_run
+
+        run = load_run(previous)[1]
+        t = WORDS[self.lang]
+
+        def verdict(status, p) -> str:
+            if status is None or (isinstance(status, float) and pd.isna(status)):
+                return "—"
+            shown = "" if pd.isna(p) or status in ("met", "missed", "insufficient_data") else fmt_prob(p, None)
+            return badge(status, self.lang) + (f" {esc(shown)}" if shown else "")
+
+        head = "".join(f"<th>{esc(t[k])}</th>" for k in ("indicator", "year", "old_status", "new_status", "reason"))
+        rows = "".join(f'<tr class="change-{esc(r.change)}"><td>{self.indicator_html(r.indicator, r.breakdown)}</td>'
+                       f"<td>{esc(r.year)}</td><td>{verdict(r.old_status, r.old_p_meet)}</td>"
+                       f"<td>{verdict(r.new_status, r.new_p_meet)}</td><td>{src(r.reason, self.lang)}</td></tr>"
+                       for r in ch.itertuples())
+        lead = section("changes", self.lang, time=run.get("time", "?"), as_of=run.get("as_of") or "—", n=len(ch))
+        return (f'<div class="changes">{lead}{TABLE % "changes"}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{rows}</tbody></table></div>")
 
     def undated_html(self) -> str:
         """Targets without a year and standing rules of the region's plans: in the report, not nowhere."""

@@ -37,7 +37,8 @@ def execute(job: dict, context: bytes | str) -> dict:
     """Worker (a pool process or a Dask worker): execute one notebook with papermill, export it.
 
     Reads nothing from the client's disk and writes nothing the client reads: the notebook comes as
-    text, the context as bytes (or, in the local pool, the path of the client's file), and the
+    text, the context as bytes (or, in the local pool, the path of the client's file), small files
+    the client attaches (``job["attachments"]``: parameter -> (file name, text)) as text, and the
     executed notebook and its HTML go back as text. The client writes and publishes them."""
     import nbformat
 
@@ -49,6 +50,9 @@ def execute(job: dict, context: bytes | str) -> dict:
             (tmp / "context.pickle").write_bytes(context)
             context = str(tmp / "context.pickle")
         params["context"] = context
+        for name, (file_name, text) in (job.get("attachments") or {}).items():  # e.g. the previous run's rows
+            (tmp / file_name).write_text(text, encoding="utf-8")
+            params[name] = str(tmp / file_name)
         (tmp / "input.ipynb").write_text(job["notebook_text"], encoding="utf-8")
         out_nb, log = tmp / "executed.ipynb", tmp / "kernel.log"
         error, cell = _papermill_quietly(job, params, tmp / "input.ipynb", out_nb, log)

@@ -8,9 +8,11 @@ metadata into a new set and then switches ``<out>/current`` to it (``sets``). A 
 previous reports untouched; a region whose notebook fails keeps its executed notebook under
 ``failed/``, is listed as failed with the cell that raised, and keeps its previous page.
 
-The steps live in four modules: this one (inputs, jobs, collecting results, run.json), ``execute``
-(papermill on a process pool or a Dask cluster), ``publish`` (pages, index, PDFs, kept pages) and
-``sets`` (the published sets, the lock, the switch, the cleanup after a kill).
+The steps live in five modules: this one (inputs, jobs, collecting results, run.json, the earlier
+run each page is compared with), ``execute`` (papermill on a process pool or a Dask cluster),
+``publish`` (pages, index, PDFs, kept pages and the pages of regions not asked for), ``sets`` (the
+published sets, the lock, the switch, the cleanup after a kill) and ``archive`` (every run kept
+under ``runs/<run id>/``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from ..words.explain import INDEX_WORDS
 from .execute import describe_cell, kernel_name, on_dask, on_pool
 from ..provenance import input_records, plan_dir_record, shown_path
 from . import sets
-from .publish import index_html, keep, keep_previous, page_times, pdfs
+from .publish import (carry_pages, index_html, keep, keep_previous, page_record, page_times, pdfs,
+                      previous_records)
 from ..provenance import PACKAGE
 
 __all__ = ["run", "RunResult", "notebooks_dir", "slug"]
@@ -91,7 +94,8 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         lang: str = "zh", jobs: int = 2, out: str | Path = "reports", plans: list[str | Path] | None = None,
         domain: str = "vocational", timeout: int = DEFAULT_TIMEOUT, progress: bool = True,
         input_region: str | None = None, on_track: float = Thresholds.on_track, at_risk: float = Thresholds.at_risk,
-        scheduler: str | None = None, pdf: bool = False, docx: bool = False) -> RunResult:
+        scheduler: str | None = None, pdf: bool = False, docx: bool = False, keep: int | None = None,
+        since: str | None = None) -> RunResult:
     """Execute and publish the whole suite. Raises on invalid inputs before writing anything.
 
     ``scheduler``: None runs the notebooks in ``jobs`` local processes; ``"local"`` in a Dask
@@ -102,10 +106,17 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     per region page, ``<slug>.docx`` beside it (``reports.document``), from the same context.
 
     ``input_region``: region of a wide planner file whose sheets are not named by region;
-    ``on_track``/``at_risk``: the p_meet thresholds, as in ``indicators assess``."""
+    ``on_track``/``at_risk``: the p_meet thresholds, as in ``indicators assess``.
+
+    The published set grows: the pages of regions not asked for stay as they are, and the run is
+    also kept in the archive ``<out>/runs/<run id>/`` (``keep``: the newest N runs; None: all).
+    Each region page shows what changed since the previous run of that region (``since``: since
+    that archived run instead)."""
     from ..reports.context import build_context
 
     t0 = time.perf_counter()
+    if keep is not None and keep < 1:
+        raise IndicatorsError(f"--keep {keep}: keep at least the run itself (1 or more; leave it out to keep all)")
     out = Path(out).resolve()
     inp = _read_inputs(regions, actuals, plans, input_region, progress)
     scheduler = scheduler_from_env(scheduler)
@@ -117,6 +128,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
                         catalog=inp.catalog, act=inp.act,
                         regions=inp.regions)  # only the regions asked for are judged and charted
     result = RunResult(out=out / "current")
+    prev = _previous(out, since, inp.regions)  # an unknown --since stops the run before any work
     # planner rows that match no region are named, never silently left out
     result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
     with sets.os_errors(out), sets.interruptible():
@@ -125,6 +137,7 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
         try:
             jobs_list, region_domains = _jobs(inp, base, domain, timeout, ctx,
                                               kernel=None if scheduler else kernel_name())
+            _attach_previous(jobs_list, prev, lang)
             _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress)
             if docx:
                 _documents(result, staging, base, region_domains)
@@ -134,16 +147,137 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
             summary = _summary(ctx.assessment, inp.regions, region_domains)
             with sets.lock(out, say=(lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)):
                 _publish(staging, out, result, lambda: _meta(inp, base, domain, jobs, input_region, scheduler,
-                                                             result), summary, lang)
+                                                             result), summary, lang,
+                         _Publication(ctx.assessment, ctx.as_of, region_domains, prev, keep))
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # gone already when the set was switched in
     result.seconds = round(time.perf_counter() - t0, 1)
     return result
 
 
-def _publish(staging: Path, out: Path, result: RunResult, meta, summary: dict, lang: str) -> None:
-    """Under the lock: the previous set's page for each failed region, the index, run.json, the
-    switch. When no notebook succeeded nothing is switched: the previous set stays current."""
+@dataclass
+class _Previous:
+    """What the run compares with and keeps, read before any notebook runs: the assessment of the
+    run compared with (the current set's, or the archived run ``--since``) and its run.json; the
+    current set's rows and page records of the regions this run does not make (kept as they are)."""
+
+    frame: object            # assessment (DataFrame) of the run compared with
+    run: dict                # its run.json
+    kept: object             # assessment rows of the pages kept from earlier runs
+    kept_runs: dict          # region -> {"run_id", "time", "as_of"} of the run that made its kept page
+
+
+@dataclass
+class _Publication:
+    """What ``_publish`` needs of the run beyond its pages: the assessment, the as-of year, each
+    region's domain, what it compares with, and how many archived runs to keep."""
+
+    assessment: object
+    as_of: int | None
+    domains: dict
+    previous: _Previous | None
+    keep: int | None = None
+
+
+_PREVIOUS_COLUMNS = ["region", "region_en", "domain", "indicator", "indicator_zh", "breakdown", "year", "target",
+                     "target_high", "comparator", "unit", "meet_low", "meet_high", "as_of", "latest_year",
+                     "latest_value", "n_points", "definition", "p_meet", "status", "proxy_region", "target_id"]
+
+
+def _previous(out: Path, since: str | None, regions: list[str]) -> _Previous | None:
+    """The run a new one compares with: the current set (each region's latest page), or the archived
+    run ``since``; None on a first run or for a set of an earlier version (no assessment.csv)."""
+    from ..verdicts.changes import load_run
+    from .archive import find_run
+
+    current = sets.previous_set(out)
+    cur = None
+    if current is not None and (current / "assessment.csv").is_file():
+        try:
+            cur = load_run(current)
+        except (OSError, ValueError, KeyError):
+            cur = None
+    base = load_run(find_run(out, since)) if since else cur
+    if base is None:
+        return None
+    frame, meta = base
+    kept, kept_runs = frame.iloc[0:0], {}
+    if cur is not None:
+        asked = set(regions)
+        records = [r for r in cur[1].get("reports") or [] if r.get("region") and r["region"] not in asked]
+        kept_runs = {r["region"]: {"run_id": r.get("run_id"), "time": r.get("time"), "as_of": r.get("as_of")}
+                     for r in records}
+        kept = cur[0][cur[0]["region"].isin(set(kept_runs))]
+    return _Previous(frame, meta, kept, kept_runs)
+
+
+def _run_brief(meta: dict) -> dict:
+    """The part of a run.json a page states and compares by: id, time, as-of year, thresholds."""
+    p = meta.get("parameters") or {}
+    return {"run_id": meta.get("run_id"), "time": meta.get("time"), "as_of": meta.get("as_of"),
+            "parameters": {k: p.get(k) for k in ("on_track", "at_risk", "lang")}}
+
+
+def _in_domain(frame, region: str, domain: str):
+    f = frame[frame["region"] == region]
+    return f if domain == "all" or "domain" not in f else f[f["domain"] == domain]
+
+
+def _attach_previous(jobs_list: list[dict], prev: _Previous | None, lang: str) -> None:
+    """Hand each notebook the earlier run it shows against, as a file the worker writes (no shared
+    disk needed): a region page its region's rows of the run compared with (``previous``), the
+    overview the rows and runs of the pages kept from earlier runs (``kept``)."""
+    from ..writing import to_json_text
+
+    if prev is None:
+        return
+    brief = _run_brief(prev.run)
+    for job in jobs_list:
+        if job["region"] is not None:
+            rows = prev.frame[prev.frame["region"] == job["region"]]
+            if rows.empty:  # a region the earlier run did not judge: nothing to compare with
+                continue
+            rows = rows[[c for c in _PREVIOUS_COLUMNS if c in rows]]
+            text = '{"run": ' + json.dumps(brief, ensure_ascii=False) + ', "rows": ' + to_json_text(rows) + "}\n"
+            job.setdefault("attachments", {})["previous"] = ("previous.json", text)
+        elif len(prev.kept):
+            kept = prev.kept.copy()
+            if f"explanation_{lang}" in kept:  # the kept page's sentence in this run's language
+                kept["explanation"] = kept[f"explanation_{lang}"]
+            text = ('{"runs": ' + json.dumps(prev.kept_runs, ensure_ascii=False) + ', "rows": ' + to_json_text(kept)
+                    + "}\n")
+            job.setdefault("attachments", {})["kept"] = ("kept.json", text)
+
+
+def _changes(pub: _Publication, regions: list[str], lang: str, now: dict) -> tuple[object, dict]:
+    """This run's changes (every region it made, in its page's domain) against the run compared
+    with, and the count of status changes per region: the numbers the pages' sections show."""
+    import pandas as pd
+
+    from ..verdicts.changes import CHANGE_COLUMNS, changes, status_changes
+
+    if pub.previous is None:
+        return pd.DataFrame(columns=CHANGE_COLUMNS), {}
+    frames, counts = [], {}
+    for region in regions:
+        if not (pub.previous.frame["region"] == region).any():
+            continue  # the earlier run did not judge it: no changes to count (its page has no section)
+        old = _in_domain(pub.previous.frame, region, pub.domains[region])
+        new = _in_domain(pub.assessment, region, pub.domains[region])
+        ch = changes(old, new, old_run=pub.previous.run, new_run=now, lang=lang, every=True)
+        counts[region] = status_changes(ch)
+        frames.append(ch)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHANGE_COLUMNS), counts
+
+
+def _publish(staging: Path, out: Path, result: RunResult, meta, summary: dict, lang: str,
+             pub: _Publication | None = None) -> None:
+    """Under the lock: the previous set's page for each failed region and for each region this run
+    was not asked for (the set grows), the index, run.json, assessment.csv and changes.csv, the
+    switch, then the run's folder in the archive. When no notebook succeeded nothing is switched:
+    the previous set stays current."""
+    from . import archive
+
     sets.clean_stale(out, staging, result.notes)
     before = sets.previous_set(out)
     if not result.reports:
@@ -157,14 +291,82 @@ def _publish(staging: Path, out: Path, result: RunResult, meta, summary: dict, l
                             + ("the previous reports" if before else "no reports yet"))
         return
     keep_previous(result, before, staging)
+    asked = {r["key"] for r in result.reports + result.failed}
+    carried = carry_pages(before, staging, asked)
+    olds = previous_records(before)  # a failed region's kept page keeps its record (and its run's time)
+    carried += [{**olds[r["key"]], "carried": True} for r in result.failed if r.get("kept") and r["key"] in olds]
     m = meta()
+    m["as_of"] = pub.as_of if pub is not None else None
+    m["run_id"] = rid = archive.run_id(out, m["as_of"], m["time"])
     m["pages"] = page_times(result, m["time"])
-    (staging / "index.html").write_text(index_html(result, m, summary, lang), encoding="utf-8")
+    m["pages"].update({c["html"]: c.get("time") or "?" for c in carried})
+    m["pages"] = dict(sorted(m["pages"].items()))
+    texts = _tables(pub, result, before, carried, m, lang) if pub is not None else {}
+    counts = m.pop("_change_counts", {})
+    since = (pub.previous.run.get("run_id") if pub is not None and pub.previous is not None else None)
+    records = [page_record(r, summary.get(r["region"]), counts.get(r["region"]), since if r["region"] in counts
+                           else None, rid, m["time"], m["as_of"], staging) for r in result.reports]
+    m["reports"] = records + carried
+    m["changes_count"] = sum(counts.values()) if counts else None
+    runs = archive.list_runs(out)
+    (staging / "index.html").write_text(index_html(result, m, summary, lang, m["reports"], runs), encoding="utf-8")
     (staging / "run.json").write_text(json.dumps(m, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for name, text in texts.items():
+        if name != "assessment-run.csv":
+            (staging / name).write_text(text, encoding="utf-8")
+    own = [staging / f"{r['key']}{s}" for r in result.reports for s in (".html", ".pdf", ".docx")]
+    run_meta = {**m, "reports": records}
+    alone = RunResult(out=result.out, reports=result.reports,  # the run's own index: no page of another run
+                      failed=[{**f, "kept": None} for f in result.failed])
+    run_texts = {"index.html": index_html(alone, run_meta, summary, lang, records, runs, "../", archived=rid),
+                 "run.json": json.dumps(run_meta, ensure_ascii=False, indent=1) + "\n",
+                 **({"assessment.csv": texts["assessment-run.csv"], "changes.csv": texts["changes.csv"]}
+                    if texts else {})}
     set_id = sets.new_set_id()
     result.set_id = set_id
-    sets.switch(staging, out, set_id, result.notes)
+    with archive.staged(out) as staged_run:  # removed on any error or signal before it is renamed in
+        archive.fill(staged_run, own, run_texts)
+        sets.switch(staging, out, set_id, result.notes)
+        archive.commit_run(staged_run, out, rid)
+    archive.prune(out, pub.keep if pub is not None else None, result.notes)
     _repoint(result, staging, out / "current")
+
+
+def _tables(pub: _Publication, result: RunResult, before: Path | None, carried: list[dict], m: dict,
+            lang: str) -> dict[str, str]:
+    """The set's ``assessment.csv`` (this run's rows and the kept pages' rows: what the pages show)
+    and ``changes.csv`` (this run's changes and the kept pages' own), and this run's own assessment
+    for the archive. Sets ``m["_change_counts"]``: status changes per region of this run."""
+    import pandas as pd
+
+    from ..verdicts.assess import ASSESS_COLUMNS
+    from ..verdicts.changes import read_assessment
+    from ..writing import to_csv_text
+
+    made = [r["region"] for r in result.reports if r["region"] is not None]
+    ch, m["_change_counts"] = _changes(pub, made, lang, _run_brief(m))
+    own = pub.assessment[[c for c in ASSESS_COLUMNS if c in pub.assessment]]
+    kept_regions = {c.get("region") for c in carried} - {None}
+    legacy = sorted(c["html"] for c in carried if "counts" not in c)
+    if legacy:
+        result.notes.append(f"kept from a set of an earlier version, so not in assessment.csv and without counts in "
+                            f"the index until their regions are run again: {', '.join(legacy)}")
+    union, union_changes = own, ch
+    for name in ("assessment.csv", "changes.csv") if before is not None and kept_regions else ():
+        try:  # the kept pages' rows; a table of the previous set that cannot be read is left out, said
+            old = read_assessment(before / name)
+        except (OSError, ValueError, KeyError) as exc:
+            result.notes.append(f"{name} of the previous set not read ({exc}); the new {name} holds this run's rows")
+            continue
+        kept = old[old["region"].isin(kept_regions)]
+        if name == "assessment.csv":
+            union = pd.concat([own, kept], ignore_index=True)
+        else:
+            union_changes = pd.concat([ch, kept], ignore_index=True)
+    key = ["region", "indicator", "breakdown", "year"]
+    union = union.sort_values(key, kind="stable")
+    return {"assessment.csv": to_csv_text(union), "changes.csv": to_csv_text(union_changes),
+            "assessment-run.csv": to_csv_text(own)}
 
 
 def _read_inputs(regions, actuals, plans, input_region, progress) -> _Inputs:
@@ -291,13 +493,14 @@ def _documents(result: RunResult, staging: Path, base: dict, region_domains: dic
 
 
 def _summary(assessment, regions: list[str], region_domains: dict) -> dict:
-    """Status counts per region, in the domain its report shows."""
+    """Per region, the counts of its page's headline (``reports.region.headline_counts``, the one
+    function both use), in the domain its report shows; None for a region without dated targets."""
+    from ..reports.region import headline_counts
+
     summary = {}
     for region in regions:
-        a = assessment[assessment["region"] == region]
-        if region_domains[region] != "all":
-            a = a[a["domain"] == region_domains[region]]
-        summary[region] = a["status"].value_counts().to_dict()
+        a = _in_domain(assessment, region, region_domains[region])
+        summary[region] = headline_counts(a) if len(a) else None
     return summary
 
 

@@ -240,7 +240,7 @@ def clean_stale(out: Path, mine: Path | None, notes: list[str]) -> None:
     """Remove what killed runs left: staging folders and temporary symlinks of dead processes, and an
     earlier version's ``.reports.staging-PID``/``.reports.old-PID`` beside ``out``."""
     found = []
-    for folder in (out / "sets", out):
+    for folder in (out / "sets", out, out / "runs"):  # runs/: a run's archive folder staged, never renamed
         for p in (folder.iterdir() if folder.is_dir() else ()):
             m = _STALE.match(p.name)
             if m and p != mine and (not _alive(int(m.group(2))) or int(m.group(2)) == os.getpid()):

@@ -19,7 +19,8 @@ __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LAB
            "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share", "review_note", "WORKBOOK_WORDS",
            "VALIDATE_WORDS", "CHECKS_ZH", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
            "fmt_target", "status_label", "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label",
-           "DRAFT_YEAR_NOTES", "draft_note", "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS"]
+           "DRAFT_YEAR_NOTES", "draft_note", "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS", "CHANGE_PHRASES",
+           "change_sentence"]
 
 STATUS_LABELS = {
     "zh": {"met": "已达标", "missed": "未达标", "on_track": "有望达标", "at_risk": "存在风险", "off_track": "难以达标",
@@ -57,6 +58,46 @@ PLACE_WORDS = {
 # captions of the reports and the command line
 # the index page of a run (publish.index_html)
 INDEX_WORDS = {
+    "zh": dict(title="职业教育规划指标报告", report="报告", run="运行信息", overview="总览 Overview",
+               no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格", kept="保留 {time} 运行生成的页面",
+               lead="当前发布 {n} 个地区的报告和总览；每个地区的数字与其报告页开头的概况一致。",
+               target_years="目标年份", conflicts="冲突数值", need_data="需补充数据", changes="状态变化",
+               files="文件", made_by="生成于", this_run="本次运行", no_changes_known="（无上次运行）",
+               data_as_of="数据截至", data_as_of_value="{year} 年（实际值的最新年份）", latest="最新",
+               run_time="运行时间", run_id="运行编号", version="版本", thresholds="判断阈值",
+               thresholds_value="有望达标：达标概率 ≥ {on}；存在风险：≥ {at}；低于 {at} 为难以达标",
+               regions="本次运行的地区", all_regions="全部地区", domain="领域", lang="语言",
+               lang_names={"zh": "中文", "en": "英文"}, all_domains="全部领域",
+               actuals="实际数据文件", plans="规划目录", bundled="仅内置数据", inputs="输入文件及其 sha256（{n} 个）",
+               parameters="全部参数（JSON）", earlier="以往运行（存档）",
+               earlier_lead="每次运行都保存在 runs/ 目录中（页面、判断表 assessment.csv、变化表 changes.csv、run.json）。",
+               no_earlier="尚无更早的运行。", run_item="{time}，数据截至 {as_of} 年，{n} 个地区",
+               run_changes="，{n} 个状态变化", since="与 {since} 相比",
+               archive_of="存档：{rid} 运行生成的页面", archive_lead="本页是存档中的一次运行；当前发布的报告见 ../../index.html。"),
+    "en": dict(title="Vocational-education plan targets: reports", report="Report", run="Run", overview="Overview",
+               no_dated="no dated targets", failed="failed", failed_cell="in", kept="kept from the run of {time}",
+               lead="{n} region reports and the overview are published; each region's numbers are its page's "
+                    "headline.",
+               target_years="Target years", conflicts="Conflicting values", need_data="Need data",
+               changes="Status changes", files="Files", made_by="Made by", this_run="this run",
+               no_changes_known="(no earlier run)", data_as_of="Data as of",
+               data_as_of_value="{year} (the latest year of the actuals)", latest="latest",
+               run_time="Run time", run_id="Run id", version="Version", thresholds="Thresholds",
+               thresholds_value="on track: probability of meeting ≥ {on}; at risk: ≥ {at}; below {at}: off track",
+               regions="Regions of this run", all_regions="all regions", domain="Domain", lang="Language",
+               lang_names={"zh": "Chinese", "en": "English"}, all_domains="all domains",
+               actuals="Actuals files", plans="Plan folders", bundled="bundled data only",
+               inputs="Input files with their sha256 ({n})", parameters="All parameters (JSON)",
+               earlier="Earlier runs (archive)",
+               earlier_lead="Every run is kept in the folder runs/ (its pages, assessment.csv, changes.csv, "
+                            "run.json).",
+               no_earlier="No earlier run yet.", run_item="{time}, data as of {as_of}, {n} region(s)",
+               run_changes=", {n} status change(s)", since="since {since}",
+               archive_of="Archive: the pages of run {rid}",
+               archive_lead="This page is one run in the archive; the published reports are at ../../index.html."),
+}
+
+WORDS = {
     "zh": dict(title="职业教育规划指标报告", report="报告", run="运行信息", overview="总览 Overview",
                no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格", kept="保留 {time} 运行生成的页面"),
     "en": dict(title="Vocational-education plan targets: reports", report="Report", run="Run", overview="Overview",
@@ -140,7 +181,8 @@ WORDS = {
                collapsed="另有 {n} 个指标在所有地区都缺少数据，未画入热力图：{names}",
                parent_series="{parent}（{definition}）", undated="没有年份的目标和常设规则", year_note="说明",
                same_definition="口径同上", list_sep="、", check="核对", detail="内容", clauses="条款", kind="类型",
-               written="原文写法", latest="最新实际", forecast="预测"),
+               written="原文写法", latest="最新实际", forecast="预测", old_status="上次", new_status="本次",
+               reason="原因", report_run="报告", run_of="{time} 运行，数据截至 {as_of} 年", this_run="本次运行"),
     "en": dict(year="Year", indicator="Indicator", target="Target", clause="Clause", status="Status", p="P(meet)",
                explanation="Explanation", target_years="target years", verdicts="verdicts",
                conflicts="plus {n} conflicting values for the same years", none="(none)", checks="Checks of the plan itself",
@@ -157,7 +199,9 @@ WORDS = {
                collapsed="{n} more indicators have no data in any region and are left out of the heatmap: {names}",
                parent_series="{parent} ({definition})", undated="Targets without a year and standing rules",
                year_note="Note", same_definition="same definition", list_sep=", ", check="Check", detail="Finding",
-               clauses="Clauses", kind="Kind", written="As written", latest="Latest", forecast="Forecast"),
+               clauses="Clauses", kind="Kind", written="As written", latest="Latest", forecast="Forecast",
+               old_status="Last report", new_status="This report", reason="Why", report_run="Report",
+               run_of="run of {time}, data as of {as_of}", this_run="this run"),
 }
 
 # sections of the reports: (heading, the sentence under it); {on}/{at} are the report's thresholds
@@ -179,7 +223,9 @@ SECTIONS = {
                 "按“时间过半、任务过半”比较完成进度和时间进度。完成进度 =（最新实际 − 基期值）/（目标值 − 基期值）；"
                 "时间进度 =（最新实际年份 − 基期年）/（目标年 − 基期年）。两者相差不超过 ±{tol} 为符合进度，完成进度高出更多为超前，"
                 "低于更多为滞后；最新实际已达到目标为“已达到目标”。基期值只取规划本身写明的数值，规划未写的不作推算。"
-                "数值按计算结果列出，不截断：负数表示比基期离目标更远，超过 100% 表示已越过目标值或目标年份。")),
+                "数值按计算结果列出，不截断：负数表示比基期离目标更远，超过 100% 表示已越过目标值或目标年份。"),
+        changes=("自上次报告以来的变化", "与 {time} 的运行相比，{n} 个目标年份的状态有变化；原因按两次运行的输入实际不同之处说明。"),
+        kept=("", "本总览汇总当前发布的全部地区报告：本次运行更新了 {made} 个地区；另外 {n} 个地区的报告保留自更早的运行，其数字是那次运行的结果（见下表“报告”一列）。")),
     "en": dict(
         intro=("", "Generated by {tool}: for every target year of the region's plans, whether it is met, on "
                    "track, at risk or off track, with a probability and a plain explanation."),
@@ -208,7 +254,13 @@ SECTIONS = {
                 "baseline year). Within ±{tol} of each other: on pace; completion further ahead: ahead; further behind: "
                 "behind; a latest actual that already meets the target: target reached. Baselines are only those the "
                 "plan itself states; none is assumed where it states none. Numbers are shown as computed, never cut: "
-                "below 0 means further from the target than at the baseline, above 100% past the target or its year.")),
+                "below 0 means further from the target than at the baseline, above 100% past the target or its year."),
+        changes=("Changes since the last report", "Against the run of {time}, {n} target "
+                                                  "years changed status; each reason is what differs between the "
+                                                  "two runs' inputs."),
+        kept=("", "This overview covers every region page now published: this run updated {made} region(s); "
+                  "the pages of {n} other region(s) are kept from earlier runs and their numbers are those runs' "
+                  "(see the column \"Report\" below).")),
 }
 
 # the domain of a plan, in a report's title: 知识产权规划指标进展, progress on intellectual-property plan targets
@@ -303,6 +355,7 @@ _PHRASES = {
         thin_met="只有 {n} 个实际值（{latest_year} 年 {latest}，已达到目标水平），上级地区也无可参照的趋势，无法估计达标概率",
         none="尚无实际值，无法估计达标概率。请补充实际数据",
         bad_series="实际数据无法直接使用（{reason}），无法估计达标概率；请核对数据",
+        past_none="目标年已过，该年没有实际值（最新实际值为 {latest_year} 年 {latest}），无法判断是否达标；请补充 {year} 年实际值",
         past="该年未报实际值，",
         forecast="按当前趋势预计 {forecast}（80% 区间 {lo}–{hi}），达标概率 {p}（{status}）",
         proxy="，参照{proxy}的趋势推算（本地只有 {n} 个实际值；概率已计入借用上级趋势的额外不确定性，"
@@ -325,6 +378,8 @@ _PHRASES = {
                  "a trend, so no probability",
         none="no actual values yet, so no probability. Add actuals to assess it",
         bad_series="the actuals cannot be used as they are ({reason}), so no probability; check the data",
+        past_none="the target year is past and has no actual (the latest is {latest} in {latest_year}), so it cannot "
+                  "be judged; add the actual for {year}",
         past="no actual reported for that year; ",
         forecast="on the current trend {forecast} expected (80% interval {lo}–{hi}), {p} chance of meeting it ({status})",
         proxy=", projected along the trend of {proxy} (only {n} local actual; the probability includes the extra "
@@ -432,6 +487,66 @@ DRAFT_ACTUALS_WORDS = {
                title="title", given="--year",
                written="written", reason="reason", quote="quote"),
 }
+# why a target year's verdict moved between two runs (``verdicts.changes``), one phrase per reason
+CHANGE_PHRASES = {
+    "zh": dict(
+        added="规划中新增的目标年", removed="该目标年已不在规划中",
+        plan_value="规划目标由 {old_target} 改为 {new_target}",
+        new_actual="新增 {year} 年实际值 {new_latest}",
+        actual_revised="{year} 年实际值由 {old_latest} 修订为 {new_latest}",
+        past_no_actual="目标年已过，{year} 年没有实际值（已有 {new_latest_year} 年的实际值），不再按趋势预测，无法判断是否达标",
+        definition="改按{new_definition}数据判断（此前为{old_definition}）",
+        more_history="实际值由 {old_n} 个增至 {new_n} 个{years}",
+        less_history="实际值由 {old_n} 个减至 {new_n} 个{years}",
+        years="（最新年份 {old_latest_year} → {new_latest_year}）", years_new="（最新年份 {new_latest_year}）",
+        revised_history="已有实际值被修订（{new_latest_year} 年：{old_latest} → {new_latest}）",
+        thresholds="判断阈值不同：有望达标 ≥{old_on}、存在风险 ≥{old_at} 改为 ≥{new_on}、≥{new_at}",
+        parent_trend="本地数据与目标未变，参照的上级地区趋势有变化",
+        forecast="该目标年的数据与目标未变，预测有变化",
+        sep="；", end="。", standard="标准口径"),
+    "en": dict(
+        added="a target year new in the plans", removed="the target year is no longer in the plans",
+        plan_value="the plan's target changed from {old_target} to {new_target}",
+        new_actual="a new actual for {year}: {new_latest}",
+        actual_revised="the actual for {year} was revised from {old_latest} to {new_latest}",
+        past_no_actual="the target year is past and {year} has no actual (actuals up to {new_latest_year} exist), "
+                       "so it is no longer forecast and cannot be judged",
+        definition="judged on the {new_definition} (before: the {old_definition})",
+        more_history="{new_n} actual values instead of {old_n}{years}",
+        less_history="{new_n} actual values instead of {old_n}{years}",
+        years=" (latest year {old_latest_year} → {new_latest_year})", years_new=" (latest year {new_latest_year})",
+        revised_history="an earlier actual was revised ({new_latest_year}: {old_latest} → {new_latest})",
+        thresholds="other thresholds: on track ≥{old_on} and at risk ≥{old_at} became ≥{new_on} and ≥{new_at}",
+        parent_trend="the region's own data and target did not change; the parent region's trend did",
+        forecast="the data and target for that year did not change; the forecast did",
+        sep="; ", end=".", standard="standard series"),
+}
+
+
+def change_sentence(r: dict, lang: str, old: Thresholds = Thresholds(), new: Thresholds = Thresholds()) -> str:
+    """Why one target year's verdict moved, from the reason codes of a ``verdicts.changes`` row."""
+    ph = CHANGE_PHRASES[lang]
+    unit = r.get("unit") or ""
+
+    def year(v):
+        return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else str(int(v))
+
+    def n(v):
+        return "0" if v is None or (isinstance(v, float) and math.isnan(v)) else str(int(v))
+
+    v = dict(year=r["year"], old_target=fmt_num(r.get("old_target"), unit), new_target=fmt_num(r.get("new_target"), unit),
+             old_latest=fmt_num(r.get("old_latest_value"), unit), new_latest=fmt_num(r.get("new_latest_value"), unit),
+             old_latest_year=year(r.get("old_latest_year")), new_latest_year=year(r.get("new_latest_year")),
+             old_n=n(r.get("old_n_points")), new_n=n(r.get("new_n_points")),
+             old_definition=definition_label(r.get("old_definition"), lang) or ph["standard"],
+             new_definition=definition_label(r.get("new_definition"), lang) or ph["standard"],
+             old_on=fmt_prob(old.on_track, None), old_at=fmt_prob(old.at_risk, None),
+             new_on=fmt_prob(new.on_track, None), new_at=fmt_prob(new.at_risk, None))
+    v["years"] = ("" if v["new_latest_year"] in ("—", v["old_latest_year"]) else
+                  (ph["years"] if v["old_latest_year"] != "—" else ph["years_new"]).format(**v))
+    parts = [ph[code].format(**v) for code in str(r["reasons"]).split(",") if code]
+    text = ph["sep"].join(parts)
+    return (text[:1].upper() + text[1:] if lang == "en" else text) + ph["end"]
 
 
 def status_label(status: str, lang: str) -> str:
@@ -561,6 +676,9 @@ def explain(r: dict, lang: str = "zh", thresholds: Thresholds = Thresholds()) ->
             return head + ph["none"].format(**v) + ph["end"]
         if r.get("series_problem"):
             return head + ph["bad_series"].format(reason=SERIES_PROBLEM_WORDS[lang][r["series_problem"]]) + ph["end"]
+        if r["latest_year"] is not None and r["year"] <= r["latest_year"]:
+            # later actuals exist but none for the target year: a forecast of a past year is not made
+            return head + ph["past_none"].format(**v) + ph["end"]
         return head + (ph["thin_met"] if r.get("latest_meets") else ph["thin"]).format(**v) + ph["end"]
     s = head + (ph["past"] if r["as_of"] is not None and r["year"] <= r["as_of"] else "") + ph["forecast"].format(**v)
     if r["proxy_region"]:
@@ -760,6 +878,7 @@ CHECKS_ZH = {
     "value.missing": "有数值", "value.negative": "不为负数", "value.not_a_number": "是数字",
     "value.share_as_fraction": "比例以百分数表示", "value.share_out_of_range": "比例在 0–100% 之间",
     "year.out_of_range": "年份为合理的整数年",
+    "archive.no_reports": "已发布的报告", "archive.unknown_run": "存档中已有的运行",
     "document.corrupt": "能打开的文档", "document.encrypted_pdf": "没有密码的 PDF", "document.no_text": "有文字的文档",
     "document.old_word": ".docx 文件（不是旧版 Word .doc）", "document.scanned_pdf": "有文字层的 PDF（不是扫描件）",
     "field.control_character": "文字中没有控制字符", "field.wrong_type": "字段类型正确",
