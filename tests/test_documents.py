@@ -18,7 +18,6 @@ import indicators
 from indicators.cli.main import main
 from indicators.drafting.documents import Place, read_document
 from indicators.drafting.find import draft_text
-from indicators.drafting.write import draft_plan
 from indicators.errors import DocumentError
 from indicators.plans.catalog import SOURCES_DIR
 from indicators.plans.vocabulary import load_vocabulary

@@ -469,7 +469,6 @@ def _closest(doc: _Doc, n: _Number, q, subject: str | None = None) -> list[tuple
 
 def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, written: str, subject: str | None = None):
     """A new key for a concept the vocabulary lacks, named after the words before (or after) the number."""
-    text, pos = doc.text, doc.pos
     try:
         dim = "share" if is_share else ("ratio" if n.is_ratio else lookup_unit(unit_written or "count").dimension)
     except UnitError:

@@ -12,7 +12,6 @@ information and the earlier runs. ``sets`` then switches the complete staging di
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path

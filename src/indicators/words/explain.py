@@ -55,10 +55,9 @@ PLACE_WORDS = {
                where="in the original: "),
 }
 
-# captions of the reports and the command line
 # the index page of a run (publish.index_html)
 INDEX_WORDS = {
-    "zh": dict(title="职业教育规划指标报告", report="报告", run="运行信息", overview="总览 Overview",
+    "zh": dict(title="职业教育规划指标报告", report="报告", run="运行信息", overview="总览",
                no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格", kept="保留 {time} 运行生成的页面",
                lead="当前发布 {n} 个地区的报告和总览；每个地区的数字与其报告页开头的概况一致。",
                target_years="目标年份", conflicts="冲突数值", need_data="需补充数据", changes="状态变化",
@@ -95,13 +94,6 @@ INDEX_WORDS = {
                run_changes=", {n} status change(s)", since="since {since}",
                archive_of="Archive: the pages of run {rid}",
                archive_lead="This page is one run in the archive; the published reports are at ../../index.html."),
-}
-
-WORDS = {
-    "zh": dict(title="职业教育规划指标报告", report="报告", run="运行信息", overview="总览 Overview",
-               no_dated="无带年份的目标", failed="失败", failed_cell="出错的单元格", kept="保留 {time} 运行生成的页面"),
-    "en": dict(title="Vocational-education plan targets: reports", report="Report", run="Run", overview="Overview",
-               no_dated="no dated targets", failed="failed", failed_cell="in", kept="kept from the run of {time}"),
 }
 
 # why a drafted target has the year it has (drafting.guesses, drafting.find): a plan file's
