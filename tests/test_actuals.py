@@ -512,7 +512,7 @@ def test_command_line_lists_overrides(tmp_path, capsys):
     assert main(["actuals", "--actuals", str(a), "--region", "全国", "--indicator", "sec_voc_students",
                  "--format", "csv"]) == 0
     err = capsys.readouterr().err
-    assert "1 bundled value(s) overridden" in err and "a.csv row 2" in err
+    assert "你的文件覆盖了 1 个内置数值" in err and "a.csv row 2" in err
 
 
 # --- 15. bundled data -----------------------------------------------------------------------------
