@@ -8,6 +8,7 @@ stable code, and an empty cell is listed as missing, never read as zero.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -30,7 +31,13 @@ def is_blank(cell) -> bool:
         return True
     if isinstance(cell, (int, float)):  # str() of a 5,000-digit int raises: it is not blank anyway
         return False
-    return normalise_text(str(cell)) in BLANKS
+    return _blank_text(str(cell))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _blank_text(text: str) -> bool:
+    # a long table repeats its regions, indicators, units and sources on every row: each is folded once
+    return normalise_text(text) in BLANKS
 
 
 @dataclass

@@ -33,11 +33,20 @@ def derive(frame: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataF
     return result
 
 
+def _by_cell(frame: pd.DataFrame) -> dict:
+    """(region, indicator, definition, year) -> value, the first of repeated cells: looked up once
+    per derived row, so a plain dict rather than a MultiIndex."""
+    keys = zip(*(frame[c].tolist() for c in ("region", "indicator", "definition", "year")))
+    out: dict = {}
+    for k, v in zip(keys, frame["value"].tolist()):
+        out.setdefault(k, v)
+    return out
+
+
 def _rebuilt_in_newer_definition(frame: pd.DataFrame) -> list[dict]:
     """Series continued in their newer definition (``rebuild`` of ``catalog/relations.yaml``): the
     total in the older definition minus the part it no longer counts (technician schools)."""
-    base = frame.set_index(["region", "indicator", "definition", "year"])["value"]
-    base = base[~base.index.duplicated()]
+    base = _by_cell(frame)
     out = []
     for rel in load_relations()["rebuild"]:
         total, tech, old, new = rel["total"], rel["minus"], rel["from"], rel["to"]
@@ -54,8 +63,7 @@ def _rebuilt_in_newer_definition(frame: pd.DataFrame) -> list[dict]:
 def _shares_and_ratios(rebuilt: pd.DataFrame) -> list[dict]:
     """Shares (vocational of senior-secondary enrollment and students) and ratios (students per
     teacher) of ``catalog/relations.yaml``."""
-    idx = rebuilt.set_index(["region", "indicator", "definition", "year"])["value"]
-    idx = idx[~idx.index.duplicated()]
+    idx = _by_cell(rebuilt)
     rel = load_relations()
     out = []
     for share, result, num, den in ([(True, r["result"], r["part"], r["rest"]) for r in rel["shares"]]
@@ -65,7 +73,7 @@ def _shares_and_ratios(rebuilt: pd.DataFrame) -> list[dict]:
             d = idx.get((r.region, den, "standard", r.year))
             if d is None:
                 d = idx.get((r.region, den, r.definition, r.year))
-            if d is None or d == 0 or (r.region, result, r.definition, r.year) in idx.index:
+            if d is None or d == 0 or (r.region, result, r.definition, r.year) in idx:
                 continue
             value = r.value / (r.value + d) * 100 if share else r.value / d
             how = (f"{num} {r.value:g} / ({num} + {den} {d:g}) x 100" if share else f"{num} {r.value:g} / {den} {d:g}")
