@@ -13,10 +13,10 @@ test as surely as leaving them unmarked. The whole page is checked, sources incl
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from page_text import page_text
 
 LATIN = re.compile(r"[A-Za-z]")
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]")
@@ -25,42 +25,9 @@ REGIONS = ["茌平区", "聊城市", "沧州市"]
 _SITE: dict = {}
 
 
-class _Text(HTMLParser):
-    """The visible text of a page: (unmarked text, runs marked lang="en")."""
-
-    VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[tuple[str, str | None]] = []
-        self.plain: list[str] = []
-        self.marked: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            return
-        self.skip += tag in ("style", "script", "title", "code")
-        self.stack.append((tag, dict(attrs).get("lang")))
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        self.skip -= tag in ("style", "script", "title", "code")
-        while self.stack and self.stack.pop()[0] != tag:
-            pass
-
-    def handle_data(self, data):
-        if self.skip:
-            return
-        lang = next((lang for _, lang in reversed(self.stack) if lang), None)
-        (self.marked if lang and lang.startswith("en") else self.plain).append(data)
-
-
-def page_text(page: str) -> tuple[str, list[str]]:
-    p = _Text()
-    p.feed(page)
-    return "".join(p.plain), p.marked
+def zh_page_text(page: str) -> tuple[str, list[str]]:
+    """The whole page's text, codes left out: (unmarked, runs marked lang="en")."""
+    return page_text(page, "en", skip=("style", "script", "title", "code"))
 
 
 def input_texts(catalog, actuals_frame) -> list[str]:
@@ -88,7 +55,7 @@ def test_the_rule_can_fail(catalog):
     from indicators.actuals.load import load_actuals
 
     inputs = input_texts(catalog, load_actuals(catalog=catalog).frame)
-    plain, marked = page_text('<h2>概况</h2><p>standing rule</p><span lang="en">proxy:drift</span>'
+    plain, marked = zh_page_text('<h2>概况</h2><p>standing rule</p><span lang="en">proxy:drift</span>'
                               '<span lang="en">Chiping District</span><code>indicators template</code>')
     stray, invented = unexplained(plain, marked, inputs)
     assert "".join(stray) == "standingrule" and invented == ["proxy:drift"]
@@ -105,7 +72,7 @@ def test_notes_and_sources_of_a_chinese_report_hold_no_english(catalog):
     for region in ("茌平区", "聊城市"):
         rep = RegionReport(region, catalog, act, assess(catalog, act, region=region), None, "zh", "vocational")
         html = rep.header_html() + rep.undated_html() + rep.sources_html() + rep.data_needed_html()
-        stray, invented = unexplained(*page_text(html), inputs)
+        stray, invented = unexplained(*zh_page_text(html), inputs)
         assert stray == [] and invented == [], (region, "".join(stray)[:200], invented[:5])
 
 
@@ -142,7 +109,7 @@ def test_chinese_reports_have_latin_only_in_names_and_codes(tmp_path_factory, ca
     pages = [Path(r["html"]) for r in site.reports]
     assert len(pages) == len(REGIONS) + 1  # the regions and the overview
     for page in pages:
-        plain, marked = page_text(page.read_text(encoding="utf-8"))
+        plain, marked = zh_page_text(page.read_text(encoding="utf-8"))
         assert len(plain) > 300, page.name
         stray, invented = unexplained(plain, marked, inputs)
         assert stray == [], f"{page.name}: Latin outside names and codes: {''.join(stray)[:200]}"

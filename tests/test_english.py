@@ -14,11 +14,11 @@ whole marked run, so marking them would fail the test as surely as leaving them 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import matplotlib
 import pytest
+from page_text import page_text
 
 matplotlib.use("Agg")
 
@@ -45,46 +45,9 @@ def site(tmp_path_factory):
     return english_site(tmp_path_factory)
 
 
-class _Text(HTMLParser):
-    """The visible text of a page up to the element with id="sources": (unmarked, marked runs)."""
-
-    VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[tuple[str, str | None]] = []
-        self.plain: list[str] = []
-        self.marked: list[str] = []
-        self.skip = 0
-        self.stop = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id") == "sources":
-            self.stop = True
-        if tag in self.VOID:
-            return
-        self.skip += tag in ("style", "script", "title")
-        self.stack.append((tag, a.get("lang")))
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        self.skip -= tag in ("style", "script", "title")
-        while self.stack and self.stack.pop()[0] != tag:
-            pass
-
-    def handle_data(self, data):
-        if self.skip or self.stop:
-            return
-        lang = next((lang for _, lang in reversed(self.stack) if lang), None)
-        (self.marked if lang and lang.startswith("zh") else self.plain).append(data)
-
-
 def before_sources(page: str) -> tuple[str, list[str]]:
-    p = _Text()
-    p.feed(page)
-    return "".join(p.plain), p.marked
+    """The page's text up to its sources: (unmarked, runs marked lang="zh-CN")."""
+    return page_text(page, "zh", stop_id="sources")
 
 
 def input_texts(catalog, actuals_frame) -> list[str]:
