@@ -33,12 +33,14 @@ def kernel_name() -> str:
     return "indicators" if "indicators" in specs else "python3"
 
 
-def execute(job: dict, context: bytes | str) -> dict:
+def execute(job: dict, context: bytes | str | None = None) -> dict:
     """Worker (a pool process or a Dask worker): execute one notebook with papermill, export it.
 
     Reads nothing from the client's disk and writes nothing the client reads: the notebook comes as
-    text, the context as bytes (or, in the local pool, the path of the client's file), and the
-    executed notebook and its HTML go back as text. The client writes and publishes them."""
+    text, its context as bytes (or, in the local pool, the path of the client's file: ``job["context"]``
+    when not given), and the executed notebook and its HTML go back as text. The client writes and
+    publishes them."""
+    context = job["context"] if context is None else context
     import nbformat
 
     started = time.perf_counter()
@@ -145,8 +147,9 @@ def describe_cell(cell: dict | None) -> str:
     return f"cell {cell['index']} ({where}): {cell['first_line']}"
 
 
-def on_pool(jobs_list: list[dict], context_file: Path, jobs: int):
-    """The default: worker processes of this machine, reading the context from the staging file.
+def on_pool(jobs_list: list[dict], jobs: int):
+    """The default: worker processes of this machine, each notebook reading its own context file
+    (``job["context"]``) from staging.
 
     Each worker leads its own process group and dies with the client (``_worker_start``); when the
     client stops early (an error, SIGTERM, Ctrl-C) the workers and their kernels are killed, not
@@ -154,7 +157,7 @@ def on_pool(jobs_list: list[dict], context_file: Path, jobs: int):
     pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_start)
     finished = False
     try:
-        futures = {pool.submit(execute, j, str(context_file)): j for j in jobs_list}
+        futures = {pool.submit(execute, j): j for j in jobs_list}
         for fut in as_completed(futures):
             yield futures[fut], fut
         pool.shutdown(wait=True)
@@ -199,14 +202,30 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def on_dask(jobs_list: list[dict], context_bytes: bytes, scheduler: str, jobs: int):
-    """A Dask cluster (``parallel.dask_client``): the context is scattered once to every worker; no
-    shared disk. Results are yielded as they arrive."""
+def on_dask(jobs_list: list[dict], scheduler: str, jobs: int):
+    """A Dask cluster (``parallel.dask_client``): each job goes with its own context as bytes (a few
+    hundred kB for a region), no shared disk. At most a few jobs per worker are in flight, so the
+    client and the scheduler never hold every region's context at once. Results are yielded as they
+    arrive."""
     from distributed import as_completed as dask_completed
 
     with dask_client(scheduler, jobs) as client:
-        context = client.scatter(context_bytes, broadcast=True)
-        futures = {client.submit(execute, j, context, pure=False, key=f"indicators-{j['key']}-{uuid.uuid4().hex}"): j
-                   for j in jobs_list}
-        for fut in dask_completed(list(futures)):
-            yield futures[fut], fut
+        workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
+        todo = list(jobs_list)
+        futures: dict = {}
+
+        def submit() -> None:
+            j = todo.pop(0)
+            job = {k: v for k, v in j.items() if k != "context"}
+            fut = client.submit(execute, job, Path(j["context"]).read_bytes(), pure=False,
+                                key=f"indicators-{j['key']}-{uuid.uuid4().hex}")
+            futures[fut] = j
+            running.add(fut)
+
+        running = dask_completed()
+        while todo and len(futures) < 4 * workers:
+            submit()
+        for fut in running:
+            yield futures.pop(fut), fut
+            if todo:
+                submit()

@@ -110,10 +110,10 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     scheduler = scheduler_from_env(scheduler)
     base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
             "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
-    # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask); it
-    # records the parameters the notebooks get, so that a notebook given others recomputes
+    # computed once (verdicts and chart paths from one fit), then cut into one small file per notebook;
+    # it records the parameters the notebooks get, so that a notebook given others recomputes
     ctx = build_context(base["plans"], base["actuals"], as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk,
-                        catalog=inp.catalog, act=inp.act,
+                        catalog=inp.catalog, act=inp.act, jobs=jobs,
                         regions=inp.regions)  # only the regions asked for are judged and charted
     result = RunResult(out=out / "current")
     # planner rows that match no region are named, never silently left out
@@ -241,16 +241,19 @@ def _jobs(inp: _Inputs, base: dict, domain: str, timeout: int, ctx, kernel: str 
 
 def _execute_all(jobs_list: list[dict], ctx, staging: Path, result: RunResult, scheduler: str | None, jobs: int,
                  progress: bool) -> None:
-    """Run every job on the pool or the cluster; keep each result in staging as it arrives."""
+    """Run every job on the pool or the cluster; keep each result in staging as it arrives. Each
+    notebook gets its own context file (a region's: its targets, actuals, parents' series, verdicts
+    and paths; the overview's: the verdicts), read by the worker (pool) or sent with the job (Dask)."""
     from tqdm import tqdm
 
-    from ..reports.context import save_context
+    from ..reports.context import save_contexts
 
     (staging / "_executed").mkdir()
-    context_file = staging / "_executed" / "context.pickle"
-    save_context(ctx, context_file)
-    done = (on_dask(jobs_list, context_file.read_bytes(), scheduler, jobs) if scheduler
-            else on_pool(jobs_list, context_file, jobs))
+    files = save_contexts(ctx, staging / "_executed" / "contexts", {j["region"]: j["key"] for j in jobs_list
+                                                                   if j["region"] is not None})
+    for j in jobs_list:
+        j["context"] = str(files[j["region"]])
+    done = on_dask(jobs_list, scheduler, jobs) if scheduler else on_pool(jobs_list, jobs)
     try:
         for job, fut in tqdm(done, total=len(jobs_list), desc="notebooks", unit="nb", disable=not progress,
                              file=sys.stderr):
