@@ -28,7 +28,10 @@ def test_context_for_asked_regions_is_the_whole_assessment_filtered(catalog):
     assert len(ctx.assessment) and ctx.assessment.equals(whole[whole["region"] == "环翠区"].reset_index(drop=True))
     assert set(ctx.paths["region"]) <= {"环翠区"}
     every = build_context(catalog=catalog, act=act)  # the same region's paths in a run of every region
-    assert ctx.paths.equals(every.paths[every.paths["region"] == "环翠区"].reset_index(drop=True))
+    for region in ("环翠区", "茌平区"):
+        one = build_context(catalog=catalog, act=act, regions=[region]).paths
+        assert one.to_dict("list") == every.paths[every.paths["region"] == region].to_dict("list")
+    assert len(every.paths) and set(every.paths["region"]) == {"茌平区"}
     assert ctx.catalog is catalog and len(ctx.catalog.plans) > 2  # the catalogue itself stays whole
 
 
@@ -50,7 +53,7 @@ def test_one_region_of_many_is_judged_alone(tmp_path, monkeypatch):
     assert set(ctx.assessment["region"]) == {one} and len(ctx.assessment) == 2
     assert set(ctx.paths["region"]) == {one} and ctx.paths["year"].max() == 2026
     # one fit for verdicts and charts, of the asked region's series only: the other 299 cost nothing
-    assert assessed == [{one}] and fitted == [2]
+    assert assessed == [{one}] and fitted == [1]  # its share (three synthetic years; no ratio series)
     # the asked region's verdict reads its own series (three synthetic years)
     share = ctx.assessment[ctx.assessment["indicator"] == "sec_voc_dual_qualified_teacher_share"].iloc[0]
     assert share["latest_year"] == 2023 and share["n_points"] == 3

@@ -103,22 +103,160 @@ def stable_cell_ids(nb) -> None:
 
 
 def _papermill(job: dict, params: dict, notebook: Path, out_nb: Path, cwd: Path) -> tuple[str | None, dict | None]:
-    """(error, failed cell): a cell error is final, a kernel that fails to start gets one retry."""
+    """(error, failed cell): a cell error is final, a kernel that fails to start gets one retry.
+
+    The notebook runs in this worker's warm kernel (``_WarmKernels``): papermill executes it as
+    always (parameters injected, every cell run, the executed notebook written), but a kernel that
+    has run a notebook already has pandas, matplotlib and the package imported. Before each notebook
+    its namespace is cleared and its execution count set back to 1, so the notebook sees a fresh
+    kernel; after any failure the kernel is killed and the next notebook gets a new one."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    _register_engine()
     error = None
+    name = job.get("kernel") or kernel_name()
     for _attempt in range(2):
         try:
-            pm.execute_notebook(str(notebook), str(out_nb), parameters=params,
-                                kernel_name=job.get("kernel") or kernel_name(), progress_bar=False, cwd=str(cwd),
-                                execution_timeout=job["timeout"], start_timeout=120)
+            _WARM.prepare(name, cwd)
+            pm.execute_notebook(str(notebook), str(out_nb), parameters=params, kernel_name=name,
+                                progress_bar=False, cwd=str(cwd), execution_timeout=job["timeout"],
+                                start_timeout=120, engine_name=_ENGINE)
+            _WARM.done()
             return None, None
         except PapermillExecutionError as exc:  # a cell failed: no retry, keep the executed notebook
+            _WARM.drop()
             return f"{exc.ename}: {exc.evalue}", _failed_cell(exc)
-        except Exception as exc:  # kernel did not start or died: try once more
+        except Exception as exc:  # kernel did not start or died: try once more, in a new kernel
+            _WARM.drop()
             error = f"{type(exc).__name__}: {exc}"
     return error, None
+
+
+_ENGINE = "indicators-warm"
+
+
+class _WarmKernels:
+    """One kernel per worker thread, kept between notebooks (at most ``MAX_USES`` of them, so its
+    memory stays bounded); killed after a failure and when the worker process ends."""
+
+    MAX_USES = 100
+    # into the new notebook's folder first: the last one's is gone, and reset reads the working directory
+    RESET = ("__import__('os').chdir({cwd!r}); get_ipython().reset(new_session=True); "
+             "__import__('gc').collect()")
+
+    def __init__(self):
+        self.local = threading.local()
+        self.all: list = []
+        self.lock = threading.Lock()
+        self.finalizer = None
+
+    def current(self):
+        return getattr(self.local, "kernel", None)  # (name, km, uses) or None
+
+    def prepare(self, name: str, cwd: Path) -> None:
+        """Make sure this thread has a live kernel of ``name``, reset for a new notebook run in ``cwd``.
+        A kernel is started here only on first use: papermill's engine starts it (``_WarmEngine``)."""
+        k = self.current()
+        if k is not None and (k[0] != name or k[2] >= self.MAX_USES or not _run(k[1].is_alive)()):
+            self.drop()
+            k = None
+        if k is None:
+            from jupyter_client.manager import AsyncKernelManager
+
+            self.local.kernel = (name, AsyncKernelManager(kernel_name=name), 0)
+            with self.lock:
+                self.all.append(self.local.kernel[1])
+                if self.finalizer is None:
+                    import atexit
+                    import multiprocessing.util
+
+                    # a pool worker ends through multiprocessing (no atexit), a Dask worker normally
+                    self.finalizer = multiprocessing.util.Finalize(None, self.drop_all, exitpriority=10)
+                    atexit.register(self.drop_all)
+            return
+        kc = k[1].blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(self.RESET.format(cwd=str(cwd)), store_history=False, timeout=60,
+                                           output_hook=lambda msg: None)
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue')}")
+        finally:
+            kc.stop_channels()
+
+    def km(self):
+        k = self.current()
+        return None if k is None else k[1]
+
+    def done(self) -> None:
+        k = self.current()
+        if k is not None:
+            self.local.kernel = (k[0], k[1], k[2] + 1)
+
+    def drop(self) -> None:
+        """Kill this thread's kernel (a new one is started for the next notebook)."""
+        k = self.current()
+        self.local.kernel = None
+        if k is not None:
+            self._kill(k[1])
+
+    def drop_all(self) -> None:
+        with self.lock:
+            kms, self.all = self.all, []
+        for km in kms:
+            self._kill(km)
+
+    def _kill(self, km) -> None:
+        with self.lock:
+            if km in self.all:
+                self.all.remove(km)
+        with contextlib.suppress(Exception):
+            if km.has_kernel:
+                _run(km.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):
+            _run(km.cleanup_resources)()
+
+
+def _run(fn):
+    from jupyter_core.utils import run_sync
+
+    return run_sync(fn)
+
+
+_WARM = _WarmKernels()
+_REGISTERED: list = []
+
+
+def _register_engine() -> None:
+    """papermill's engine hook: its own nbclient engine, handed this worker's kernel, which it starts
+    when new and never shuts down (nbclient leaves a kernel it was given running)."""
+    if _REGISTERED:
+        return
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class _WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            import logging
+
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            client = PapermillNotebookClient(nb_man, km=_WARM.km(), **merge_kwargs(
+                kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                log=logging.getLogger("papermill"), log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file))
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:  # the kernel stays; this notebook's connection to it goes
+                    client.kc.stop_channels()
+
+    papermill_engines.register(_ENGINE, _WarmEngine)
+    _REGISTERED.append(_ENGINE)
 
 
 def _failed_cell(exc) -> dict:

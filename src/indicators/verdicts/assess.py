@@ -37,7 +37,7 @@ from ..forecast.batch import fit_many
 from ..forecast.ladder import fit_forecast
 from ..parallel import map_ordered, scheduler_from_env
 from .pace import fastest_changes, is_relative, pace, ratio_and_category
-from .proxy import parent_forecast, parent_change
+from .proxy import parent_change, parent_fits, parent_forecast, prefit
 from ..plans.catalog import Catalog
 from ..rules import Thresholds, desired_direction, inside, meets_band
 
@@ -210,6 +210,7 @@ def _assess_part(shared: tuple, targets: pd.DataFrame) -> tuple[list[dict], pd.D
     horizons = targets.groupby(["region", "indicator", "breakdown"])["year"].agg(
         lambda s: sorted(int(x) for x in s)).to_dict()
     fits = _fit_all(targets, store, horizons, vocab)
+    _prefit_parents(targets, catalog, store)
     rows = [_judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
             for tr in targets.itertuples()]
     return rows, (_paths(rows, catalog, store, fits) if with_paths else None)
@@ -245,6 +246,19 @@ def _fit_all(targets: pd.DataFrame, store: SeriesStore, horizons: dict, vocab) -
     found = fit_many([(todo[k].year, todo[k].value) for k in keys], [vocab[k[1]].unit for k in keys],
                      [range(int(todo[k].year[-1]) + 1, max(horizons[k[:3]]) + 1) for k in keys])
     return dict(zip(keys, found))
+
+
+def _prefit_parents(targets: pd.DataFrame, catalog: Catalog, store: SeriesStore) -> None:
+    """The parents' trends that thin series (one local actual) are carried along, fitted at once."""
+    keys = []
+    cols = ["region", "indicator", "breakdown", "definition", "in_force", "year"]
+    for tr in targets[cols].itertuples(index=False):
+        s, _ = store.get(tr.region, tr.indicator, tr.breakdown, tr.definition or None, tr.in_force or None)
+        if len(s) == 1 and tr.year > s.year[-1]:
+            keys += parent_fits(store, catalog.regions, tr.region, tr.indicator, tr.breakdown,
+                                tr.definition or tr.in_force or None, float(s.year[-1]), float(s.value[-1]),
+                                catalog.vocabulary[tr.indicator].unit, [int(tr.year)])
+    prefit(keys)
 
 
 def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang) -> dict:
@@ -325,6 +339,16 @@ def _paths(rows: list[dict], catalog: Catalog, store: SeriesStore, fits: dict) -
         k = (r["region"], r["indicator"])
         definition, until = first.get(k, (None, r["year"]))
         first[k] = (definition if definition is not None else r["definition"], max(until, r["year"]))
+    keys = []  # the thin series' paths follow their parents' trends: fitted at once
+    for (region, indicator), (definition, until) in first.items():
+        s, _ = store.get(region, indicator, "", definition)
+        if not len(s):
+            s, _ = store.get(region, indicator, "")
+        if len(s) == 1 and until > s.year[-1]:
+            keys += parent_fits(store, catalog.regions, region, indicator, "", definition, float(s.year[-1]),
+                                float(s.value[-1]), catalog.vocabulary[indicator].unit,
+                                range(int(s.year[-1]) + 1, int(until) + 1))
+    prefit(keys)
     cols: dict = {c: [] for c in PATH_COLUMNS}
     for (region, indicator), (definition, until) in first.items():
         _path_into(cols, catalog, store, fits, region, indicator, int(until), definition)

@@ -17,28 +17,47 @@ a trend tells about one district is no surer than a forecast that far ahead.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 
 import numpy as np
 
+from ..forecast.batch import fit_many
 from ..forecast.ladder import Forecast, _forward, fit_forecast
 from ..units import unit_of
 from .pace import pace
 
-__all__ = ["parent_forecast", "parent_change", "MIN_RELATIVE_PROXY"]
+__all__ = ["parent_forecast", "parent_change", "parent_fits", "prefit", "MIN_RELATIVE_PROXY"]
 
 MIN_RELATIVE_PROXY = 10
 
 
-@functools.lru_cache(maxsize=4096)
+_FITS: dict = {}  # (years, values, year, unit) -> the parent's Forecast for that year (None: none)
+_MAX_FITS = 200_000
+
+
 def _fit_cached(t: tuple, y: tuple, year: int, unit: str):
-    return fit_forecast(np.asarray(t), np.asarray(y), [year], unit)
+    key = (t, y, year, unit)
+    if key not in _FITS:
+        if len(_FITS) >= _MAX_FITS:
+            _FITS.clear()
+        _FITS[key] = fit_forecast(np.asarray(t), np.asarray(y), [year], unit)
+    return _FITS[key]
 
 
-def parent_forecast(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
-                    y0_year: float, y0_value: float, unit: str, year: int):
-    """(forecast for ``year`` on the child's level, parent, parent's definition), or None."""
+def prefit(keys) -> None:
+    """Fit the parents' series that ``parent_forecast`` will ask for (``parent_fits``' keys) all at
+    once with ``batch.fit_many`` (equal to one ``fit_forecast`` per series to 1e-9): a national run
+    carries tens of thousands of districts along a few thousand (province, indicator, year) trends."""
+    todo = [k for k in dict.fromkeys(keys) if k not in _FITS]
+    if len(_FITS) + len(todo) > _MAX_FITS:
+        _FITS.clear()
+    found = fit_many([(np.asarray(k[0]), np.asarray(k[1])) for k in todo], [k[3] for k in todo], [[k[2]] for k in todo])
+    _FITS.update(zip(todo, found))
+
+
+def _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
+    """(parent, its series, its definition, its value in ``y0_year``) to carry the child along; None:
+    none, or "stop" when the child is too small to follow a relative trend."""
     for parent in regions.ancestors(region):
         s, pdef = store.get(parent, indicator, breakdown, definition)
         if len(s) < 2:
@@ -48,10 +67,33 @@ def parent_forecast(store, regions, region: str, indicator: str, breakdown: str,
             continue  # no parent value to anchor the child's latest actual on
         p0 = float(np.interp(y0_year, t, y))
         if unit_of(unit).relative and y0_value < MIN_RELATIVE_PROXY:
-            return None
+            yield "stop"
+            return
         if not unit_of(unit).is_share and p0 <= 0:
             continue
-        fc = _parent_fit(t, y, y0_year, year, unit, parent)
+        yield parent, s, pdef, p0
+
+
+def parent_fits(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
+                y0_year: float, y0_value: float, unit: str, years) -> list[tuple]:
+    """The keys of the fits ``parent_forecast`` will ask for these ``years`` (for ``prefit``)."""
+    for found in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
+        if found == "stop":
+            return []
+        t = found[1].year
+        return [(tuple(t), tuple(found[1].value), int(yr if yr > t[-1] else t[-1] + yr - y0_year), unit)
+                for yr in years]
+    return []
+
+
+def parent_forecast(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
+                    y0_year: float, y0_value: float, unit: str, year: int):
+    """(forecast for ``year`` on the child's level, parent, parent's definition), or None."""
+    for found in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
+        if found == "stop":
+            return None
+        parent, s, pdef, p0 = found
+        fc = _parent_fit(s.year, s.value, y0_year, year, unit, parent)
         if fc is None:
             continue
         return shift_to(fc, p0, y0_value, unit, model=f"proxy:{fc.model}"), parent, pdef
