@@ -23,8 +23,9 @@ regions on the process pool and on the LocalCluster, seconds per report for each
 ``--reports N`` renders report pages of synthetic regions with ``indicators run``, for 50, 200 and
 800 regions (the sizes up to N), on the process pool and on a Dask LocalCluster, one line each:
 ``reports: N pages in S s, X s/page, peak M MB per worker``. S is the whole run (context, notebooks,
-publishing); the peak is the largest resident memory of one worker process plus its kernel,
-sampled every 0.2 s. The regions' plan files, regions.yaml and actuals CSV are SYNTHETIC, written
+publishing); the peak is the largest memory of one worker process plus its kernel, sampled every
+0.2 s, as proportional set size (PSS: a page shared by n processes counts 1/n; a pool worker is forked
+from this process, whose synthetic tables it shares but does not use). The regions' plan files, regions.yaml and actuals CSV are SYNTHETIC, written
 to a temporary folder (never to data/) and removed after the run.
 """
 
@@ -138,15 +139,20 @@ WRITTEN = {"percent": "%", "count": "", "persons": "人", "10k_yuan": "万元", 
            "person_days": "人日", "students_per_teacher": ":1"}
 
 
-def write_plans(cat, act: pd.DataFrame, regions: list[str], folder: Path) -> tuple[Path, Path]:
+def write_plans(cat, act: pd.DataFrame, regions: list[str], folder: Path, per_page: int = 0) -> tuple[Path, Path]:
     """SYNTHETIC plan files for ``regions`` of a planner-like ``synthetic`` catalogue, written to
     ``folder`` (a temporary one, never data/): one plan per region with its targets (each number
     written as a plan states it, its quote in the plan's source text), regions.yaml, and an actuals
-    CSV with the regions' series. Returns (plans folder, actuals file)."""
+    CSV with the regions' series. ``per_page``: at most this many indicators per region (0: all).
+    Returns (plans folder, actuals file)."""
     plans = folder / "plans"
     (plans / "sources").mkdir(parents=True)
     entries = ["# SYNTHETIC regions written by benchmarks/scale.py --reports: not real places\n"]
     t = cat.targets[cat.targets["region"].isin(regions)]
+    if per_page:
+        kept = t.drop_duplicates(["region", "indicator"]).groupby("region").head(per_page)[["region", "indicator"]]
+        t = t.merge(kept, on=["region", "indicator"])
+        act = act.merge(kept, on=["region", "indicator"])
     for i, (region, g) in enumerate(t.groupby("region", sort=True)):
         r = cat.regions[region]
         entries.append(f"{region}:\n  en: {r.en}\n  level: district\n  parent: {r.parent}\n")
@@ -174,7 +180,7 @@ def write_plans(cat, act: pd.DataFrame, regions: list[str], folder: Path) -> tup
 
 
 class _WorkerPeak:
-    """The largest resident memory of one worker (a process that runs kernels) plus its kernels,
+    """The largest memory (PSS) of one worker (a process that runs kernels) plus its kernels,
     sampled every 0.2 s while a run goes on (psutil)."""
 
     def __init__(self):
@@ -203,22 +209,23 @@ class _WorkerPeak:
                         parent = p.parent()
                         workers.setdefault(parent.pid, [parent]).append(p)
                 for procs in workers.values():
-                    self.peak = max(self.peak, sum(q.memory_info().rss for q in procs) / 2**20)
+                    self.peak = max(self.peak, sum(q.memory_full_info().pss for q in procs) / 2**20)
             except psutil.Error:
                 continue
 
 
-def reports(cat, act: pd.DataFrame, sizes: list[int], jobs: int, scheduler: str | None) -> None:
-    """Render synthetic region pages with ``indicators run`` for each size; one line per size."""
+def reports(cat, act: pd.DataFrame, sizes: list[int], jobs: int, schedulers, per_page: int = 0) -> None:
+    """Render synthetic region pages with ``indicators run`` for each size, on each scheduler (None:
+    the process pool); one line each."""
     import tempfile
 
     from indicators.run.runner import run
 
     names = sorted(set(cat.targets["region"]))
-    for n in sizes:
+    for n, scheduler in ((n, s) for n in sizes for s in schedulers):
         with tempfile.TemporaryDirectory(prefix="scale-reports-") as d:
-            plans, actuals = write_plans(cat, act, names[:n], Path(d))
-            t0 = time.perf_counter()
+            plans, actuals = write_plans(cat, act, names[:n], Path(d), per_page)
+            t0, c0 = time.perf_counter(), _cpu()
             with _WorkerPeak() as peak:
                 result = run(regions=names[:n], actuals=[actuals], plans=[plans], jobs=jobs, out=Path(d) / "out",
                              progress=False, scheduler=scheduler)
@@ -226,8 +233,17 @@ def reports(cat, act: pd.DataFrame, sizes: list[int], jobs: int, scheduler: str 
             pages = len(result.reports)
             if result.failed:
                 print(f"  {len(result.failed)} failed: {result.failed[0]['error']}")
+            cpu = _cpu() - c0
             print(f"reports: {pages} pages in {secs:.1f} s, {secs / max(pages, 1):.2f} s/page, peak {peak.peak:.0f} MB "
-                  f"per worker ({scheduler or 'process pool'}, {jobs} workers; load average {_load()})", flush=True)
+                  f"per worker ({scheduler or 'process pool'}, {jobs} workers; {cpu / max(pages, 1):.2f} CPU s/page; "
+                  f"load average {_load()})", flush=True)
+
+
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (workers, kernels, Dask):
+    a figure the machine's other load does not stretch as much as the wall time."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _load() -> str:
@@ -245,48 +261,52 @@ def main(argv=None) -> int:
     ap.add_argument("--series", type=int, default=10000, help="number of synthetic series")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes for assess")
     ap.add_argument("--reports", type=int, default=0, help="also render 50, 200, 800 (up to N) synthetic region pages")
+    ap.add_argument("--per-page", type=int, default=0,
+                    help="indicators (charts) per synthetic region page (0: all of the region's, up to 35)")
+    ap.add_argument("--no-assess", action="store_true", help="skip the series with breakdowns (the assess line)")
+    ap.add_argument("--pool-only", action="store_true", help="--reports on the process pool only, not on Dask")
     ap.add_argument("--scheduler", default=None,
                     help="'local' or tcp://HOST:8786: also time assess and the report notebooks on Dask")
     args = ap.parse_args(argv)
-    t0 = time.perf_counter()
-    cat, act = synthetic(args.series)
-    n = act[act["layer"] == "planner"].groupby(["region", "indicator", "breakdown"]).ngroups
-    print(f"made {n} synthetic series in {len(cat.targets)} target years, "
-          f"{len(act)} actual rows ({time.perf_counter() - t0:.1f} s)", flush=True)
-    t0 = time.perf_counter()
-    out = I.assess(cat, act, domain=None, jobs=args.jobs)
-    secs = time.perf_counter() - t0
-    print(f"statuses: {out['status'].value_counts().to_dict()}")
-    print(f"peak memory: {_peak_mb():.0f} MB (this process or its largest worker)")
-    if args.scheduler:
+    if not args.no_assess:
         t0 = time.perf_counter()
-        other = I.assess(cat, act, domain=None, jobs=args.jobs, scheduler=args.scheduler)
-        dask_secs = time.perf_counter() - t0
-        print(f"assess on Dask ({args.scheduler}, {args.jobs} workers): {dask_secs:.1f} s, "
-              f"ratio to the pool {dask_secs / secs:.2f}; same table: {other.equals(out)}")
-        # report notebooks: the bundled regions (synthetic regions have no plan files to render)
-        subprocess.run([sys.executable, str(Path(__file__).with_name("dask_reports.py")), "--jobs", str(args.jobs)],
-                       check=True)
-    print(f"assess: {n} series in {secs:.1f} s, {n / secs:.0f} series/s ({args.jobs} worker processes; "
-          f"load average {_load()})", flush=True)
-    del cat, act, out
+        cat, act = synthetic(args.series)
+        n = act[act["layer"] == "planner"].groupby(["region", "indicator", "breakdown"]).ngroups
+        print(f"made {n} synthetic series in {len(cat.targets)} target years, "
+              f"{len(act)} actual rows ({time.perf_counter() - t0:.1f} s)", flush=True)
+        t0 = time.perf_counter()
+        out = I.assess(cat, act, domain=None, jobs=args.jobs)
+        secs = time.perf_counter() - t0
+        print(f"statuses: {out['status'].value_counts().to_dict()}")
+        print(f"peak memory: {_peak_mb():.0f} MB (this process or its largest worker)")
+        if args.scheduler:
+            t0 = time.perf_counter()
+            other = I.assess(cat, act, domain=None, jobs=args.jobs, scheduler=args.scheduler)
+            dask_secs = time.perf_counter() - t0
+            print(f"assess on Dask ({args.scheduler}, {args.jobs} workers): {dask_secs:.1f} s, "
+                  f"ratio to the pool {dask_secs / secs:.2f}; same table: {other.equals(out)}")
+            # report notebooks: the bundled regions (synthetic regions have no plan files to render)
+            subprocess.run([sys.executable, str(Path(__file__).with_name("dask_reports.py")), "--jobs", str(args.jobs)],
+                           check=True)
+        print(f"assess: {n} series in {secs:.1f} s, {n / secs:.0f} series/s ({args.jobs} worker processes; "
+              f"load average {_load()})", flush=True)
+        del cat, act, out
     # planner-like series: no breakdown, so every series has a chart path in the run's context
     from indicators.actuals.load import Actuals
     from indicators.reports.context import build_context
 
     pcat, pact = synthetic(args.series, planner=True)
     n = pact[pact["layer"] == "planner"].groupby(["region", "indicator", "breakdown"]).ngroups
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     ctx = build_context(catalog=pcat, act=Actuals(pact), jobs=args.jobs)
-    secs = time.perf_counter() - t0
+    secs, cpu = time.perf_counter() - t0, _cpu() - c0
     paths = ctx.paths.groupby(["region", "indicator"]).ngroups
     print(f"context: {paths} paths in {secs:.1f} s ({n} planner-like series, {len(ctx.assessment)} verdicts, "
-          f"{args.jobs} worker processes; load average {_load()})", flush=True)
+          f"{args.jobs} worker processes; {cpu:.1f} CPU s; load average {_load()})", flush=True)
     del ctx
     if args.reports:
         sizes = sorted({s for s in (50, 200, 800) if s <= args.reports} | {args.reports})
-        for scheduler in (None, "local"):
-            reports(pcat, pact, sizes, args.jobs, scheduler)
+        reports(pcat, pact, sizes, args.jobs, (None,) if args.pool_only else (None, "local"), args.per_page)
     return 0
 
 

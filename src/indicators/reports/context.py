@@ -187,13 +187,23 @@ def save_contexts(ctx: Context, folder: Path, regions: dict[str, str]) -> dict[s
     return out
 
 
+_FONT: list = []
+
+
+def _font_once() -> None:
+    """The charts' CJK font, registered once per process: a warm kernel runs many notebooks, and each
+    registration adds the font to matplotlib's list again and empties its font cache."""
+    if not _FONT:
+        _FONT.append(use_cjk_font())
+
+
 def _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=None) -> Context:
     """The context a notebook shows: the runner's file when it was made from the notebook's own
     ``plans``, ``actuals`` and ``as_of`` (thresholds and language are reapplied cheaply to a whole
     context), else one computed from the notebook's parameters, so a parameter is never silently
     ignored. A region's or the overview's own file holds too little to recompute from: any other
     parameter recomputes it from the inputs, for the same regions."""
-    use_cjk_font()
+    _font_once()
     if not context:
         return build_context(plans, actuals, as_of, lang, on_track, at_risk, regions=regions)
     import pickle

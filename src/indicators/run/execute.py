@@ -9,6 +9,7 @@ the executed notebook and its HTML as text. When a cell fails, the worker names 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import tempfile
 import threading
@@ -20,7 +21,8 @@ from pathlib import Path
 from ..parallel import dask_client
 from .page import export_html
 
-__all__ = ["execute", "stable_cell_ids", "kernel_name", "on_pool", "on_dask", "describe_cell"]
+__all__ = ["execute", "stable_cell_ids", "kernel_name", "on_pool", "on_dask", "describe_cell", "start_pool",
+           "kill_pool", "local_workers", "warm_up", "WARM_IMPORTS"]
 
 _STDERR_LOCK = threading.Lock()
 
@@ -141,30 +143,42 @@ class _WarmKernels:
     memory stays bounded); killed after a failure and when the worker process ends."""
 
     MAX_USES = 100
-    # into the new notebook's folder first: the last one's is gone, and reset reads the working directory
+    # into the worker's own folder first (the notebook's is removed after it), as reset reads the
+    # working directory; silent: nothing broadcast, the execution count untouched
     RESET = ("__import__('os').chdir({cwd!r}); get_ipython().reset(new_session=True); "
              "__import__('gc').collect()")
 
     def __init__(self):
+        self.forget()
+        os.register_at_fork(after_in_child=self.forget)  # a forked worker starts with no kernel of its own
+
+    def forget(self) -> None:
         self.local = threading.local()
         self.all: list = []
         self.lock = threading.Lock()
         self.finalizer = None
+        self.home = None
 
     def current(self):
-        return getattr(self.local, "kernel", None)  # (name, km, uses) or None
+        return getattr(self.local, "kernel", None)  # [name, km, uses, pending reset] or None
 
     def prepare(self, name: str, cwd: Path) -> None:
-        """Make sure this thread has a live kernel of ``name``, reset for a new notebook run in ``cwd``.
-        A kernel is started here only on first use: papermill's engine starts it (``_WarmEngine``)."""
+        """Make sure this thread has a live kernel of ``name``, reset since its last notebook. A new
+        kernel is started by papermill's engine (``_WarmEngine``), in ``cwd`` as papermill does."""
         k = self.current()
+        if k is not None:
+            try:
+                self._await_reset(k)
+            except Exception:  # a kernel that cannot be reset is not used again
+                self.drop()
+                k = None
         if k is not None and (k[0] != name or k[2] >= self.MAX_USES or not _run(k[1].is_alive)()):
             self.drop()
             k = None
         if k is None:
             from jupyter_client.manager import AsyncKernelManager
 
-            self.local.kernel = (name, AsyncKernelManager(kernel_name=name), 0)
+            self.local.kernel = [name, AsyncKernelManager(kernel_name=name), 0, None]
             with self.lock:
                 self.all.append(self.local.kernel[1])
                 if self.finalizer is None:
@@ -174,39 +188,60 @@ class _WarmKernels:
                     # a pool worker ends through multiprocessing (no atexit), a Dask worker normally
                     self.finalizer = multiprocessing.util.Finalize(None, self.drop_all, exitpriority=10)
                     atexit.register(self.drop_all)
-            return
-        kc = k[1].blocking_client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            reply = kc.execute_interactive(self.RESET.format(cwd=str(cwd)), store_history=False, timeout=60,
-                                           output_hook=lambda msg: None)
-            if reply["content"].get("status") != "ok":
-                raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue')}")
-        finally:
-            kc.stop_channels()
+                if not self.home:  # where a kernel waits between notebooks (theirs are removed)
+                    self.home = tempfile.mkdtemp(prefix="indicators-kernel-")
 
     def km(self):
         k = self.current()
         return None if k is None else k[1]
 
     def done(self) -> None:
+        """A notebook ran: count it and send the reset now, so the kernel clears its namespace while
+        this worker exports the page; the next ``prepare`` collects the reply."""
         k = self.current()
-        if k is not None:
-            self.local.kernel = (k[0], k[1], k[2] + 1)
+        if k is None:
+            return
+        k[2] += 1
+        kc = k[1].blocking_client()
+        kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        k[3] = (kc, kc.execute(self.RESET.format(cwd=self.home), silent=True, store_history=False))
+
+    @staticmethod
+    def _await_reset(k) -> None:
+        if k[3] is None:
+            return
+        kc, msg_id = k[3]
+        k[3] = None
+        try:
+            while True:
+                reply = kc.get_shell_msg(timeout=60)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue')}")
+        finally:
+            kc.stop_channels()
 
     def drop(self) -> None:
         """Kill this thread's kernel (a new one is started for the next notebook)."""
         k = self.current()
         self.local.kernel = None
         if k is not None:
+            if k[3] is not None:
+                with contextlib.suppress(Exception):
+                    k[3][0].stop_channels()
             self._kill(k[1])
 
     def drop_all(self) -> None:
+        import shutil
+
         with self.lock:
             kms, self.all = self.all, []
         for km in kms:
             self._kill(km)
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
 
     def _kill(self, km) -> None:
         with self.lock:
@@ -285,14 +320,34 @@ def describe_cell(cell: dict | None) -> str:
     return f"cell {cell['index']} ({where}): {cell['first_line']}"
 
 
-def on_pool(jobs_list: list[dict], jobs: int):
-    """The default: worker processes of this machine, each notebook reading its own context file
-    (``job["context"]``) from staging.
+def start_pool(jobs: int, kernel: str | None) -> ProcessPoolExecutor:
+    """The local worker processes, started before the context is computed: each starts its kernel
+    and imports what a report needs in it (``warm_up``) while the client judges the targets."""
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_start, initargs=(kernel,))
+    pool.submit(int)  # with fork, the first task starts every worker (and so its warm-up)
+    return pool
+
+
+@contextlib.contextmanager
+def local_workers(scheduler: str | None, jobs: int):
+    """``start_pool`` for a run without a Dask ``scheduler`` (else None); killed on the way out
+    (after ``on_pool`` finished with it, there is nothing left to kill)."""
+    pool = None if scheduler else start_pool(jobs, kernel_name())
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            kill_pool(pool)
+
+
+def on_pool(jobs_list: list[dict], jobs: int, pool: ProcessPoolExecutor | None = None):
+    """The default: worker processes of this machine (``pool``, from ``start_pool``, or new ones),
+    each notebook reading its own context file (``job["context"]``) from staging.
 
     Each worker leads its own process group and dies with the client (``_worker_start``); when the
     client stops early (an error, SIGTERM, Ctrl-C) the workers and their kernels are killed, not
     waited for, so no process outlives the run."""
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_start)
+    pool = pool or start_pool(jobs, None)
     finished = False
     try:
         futures = {pool.submit(execute, j): j for j in jobs_list}
@@ -302,10 +357,34 @@ def on_pool(jobs_list: list[dict], jobs: int):
         finished = True
     finally:
         if not finished:
-            _kill_workers(pool)
+            kill_pool(pool)
 
 
-def _worker_start() -> None:
+# what every report kernel imports, done once per warm kernel before its first notebook
+WARM_IMPORTS = ("pandas", "matplotlib.pyplot", "IPython.display", "indicators.reports.context")
+
+
+def warm_up(kernel: str) -> None:
+    """Start this worker's kernel and import in it what a report needs; the names are not bound, so
+    the first notebook's namespace is as empty as in a new kernel. A failure here is no failure:
+    the first notebook then starts its own kernel."""
+    try:
+        _WARM.prepare(kernel, Path(tempfile.gettempdir()))
+        km = _WARM.km()
+        _run(km.start_kernel)(cwd=_WARM.home)
+        kc = km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+            code = "".join(f"__import__('importlib').import_module({m!r})\n" for m in WARM_IMPORTS)
+            kc.execute_interactive(code, silent=True, store_history=False, timeout=120, output_hook=lambda m: None)
+        finally:
+            kc.stop_channels()
+    except Exception:
+        _WARM.drop()
+
+
+def _worker_start(kernel: str | None = None) -> None:
     """In a pool worker: its own process group (so it can be killed as one) and SIGKILL when the
     client dies, even by kill -9 (Linux PR_SET_PDEATHSIG). Its kernels, which jupyter_client starts
     in their own session, exit when their parent goes (ipykernel's parent poller)."""
@@ -318,9 +397,14 @@ def _worker_start() -> None:
     # the client turns SIGTERM/SIGINT into cleanup; a worker just stops
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # the client's tables, inherited by fork, are never scanned by this worker's garbage collector, so
+    # their pages stay shared instead of being copied into every worker
+    gc.freeze()
+    if kernel:
+        warm_up(kernel)
 
 
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
+def kill_pool(pool: ProcessPoolExecutor) -> None:
     """SIGKILL every worker's process group and every kernel it started, then drop the pool."""
     import signal
 

@@ -31,7 +31,7 @@ from ..rules import Thresholds
 from ..errors import IndicatorsError, Problem, ValidationError
 from ..parallel import scheduler_from_env
 from ..words.explain import INDEX_WORDS
-from .execute import describe_cell, kernel_name, on_dask, on_pool
+from .execute import describe_cell, kernel_name, local_workers, on_dask, on_pool
 from ..provenance import input_records, plan_dir_record, shown_path
 from . import sets
 from .publish import index_html, keep, keep_previous, page_times, pdfs
@@ -110,21 +110,22 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     scheduler = scheduler_from_env(scheduler)
     base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
             "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
-    # computed once (verdicts and chart paths from one fit), then cut into one small file per notebook;
-    # it records the parameters the notebooks get, so that a notebook given others recomputes
-    ctx = build_context(base["plans"], base["actuals"], as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk,
-                        catalog=inp.catalog, act=inp.act, jobs=jobs,
-                        regions=inp.regions)  # only the regions asked for are judged and charted
     result = RunResult(out=out / "current")
-    # planner rows that match no region are named, never silently left out
-    result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
-    with sets.os_errors(out), sets.interruptible():
+    # the local workers start (and warm their kernels) while the context is computed
+    with sets.os_errors(out), sets.interruptible(), local_workers(scheduler, jobs) as pool:
+        # computed once (verdicts and chart paths from one fit), then cut into one small file per notebook;
+        # it records the parameters the notebooks get, so that a notebook given others recomputes
+        ctx = build_context(base["plans"], base["actuals"], as_of=as_of, lang=lang, on_track=on_track,
+                            at_risk=at_risk, catalog=inp.catalog, act=inp.act, jobs=jobs,
+                            regions=inp.regions)  # only the regions asked for are judged and charted
+        # planner rows that match no region are named, never silently left out
+        result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
         sets.restore_old_layout(out, result.notes)
         staging = sets.staging_dir(out)
         try:
             jobs_list, region_domains = _jobs(inp, base, domain, timeout, ctx,
                                               kernel=None if scheduler else kernel_name())
-            _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress)
+            _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress, pool)
             if pdf:
                 pdfs(result)
             shutil.rmtree(staging / "_executed", ignore_errors=True)
@@ -240,7 +241,7 @@ def _jobs(inp: _Inputs, base: dict, domain: str, timeout: int, ctx, kernel: str 
 
 
 def _execute_all(jobs_list: list[dict], ctx, staging: Path, result: RunResult, scheduler: str | None, jobs: int,
-                 progress: bool) -> None:
+                 progress: bool, pool=None) -> None:
     """Run every job on the pool or the cluster; keep each result in staging as it arrives. Each
     notebook gets its own context file (a region's: its targets, actuals, parents' series, verdicts
     and paths; the overview's: the verdicts), read by the worker (pool) or sent with the job (Dask)."""
@@ -253,7 +254,7 @@ def _execute_all(jobs_list: list[dict], ctx, staging: Path, result: RunResult, s
                                                                    if j["region"] is not None})
     for j in jobs_list:
         j["context"] = str(files[j["region"]])
-    done = on_dask(jobs_list, scheduler, jobs) if scheduler else on_pool(jobs_list, jobs)
+    done = on_dask(jobs_list, scheduler, jobs) if scheduler else on_pool(jobs_list, jobs, pool)
     try:
         for job, fut in tqdm(done, total=len(jobs_list), desc="notebooks", unit="nb", disable=not progress,
                              file=sys.stderr):
