@@ -24,8 +24,9 @@ regions on the process pool and on the LocalCluster, seconds per report for each
 800 regions (the sizes up to N), on the process pool and on a Dask LocalCluster, one line each:
 ``reports: N pages in S s, X s/page, peak M MB per worker``. S is the whole run (context, notebooks,
 publishing); the peak is the largest memory of one worker process plus its kernel, sampled every
-0.2 s, as proportional set size (PSS: a page shared by n processes counts 1/n; a pool worker is forked
-from this process, whose synthetic tables it shares but does not use). The regions' plan files, regions.yaml and actuals CSV are SYNTHETIC, written
+0.2 s, as unique set size (USS: what they alone hold; a pool worker is forked from this process,
+whose synthetic tables it shares but does not use), and as proportional set size (PSS: a page shared
+by n processes counts 1/n, so a forked worker's PSS rises as the client writes its own copies). The regions' plan files, regions.yaml and actuals CSV are SYNTHETIC, written
 to a temporary folder (never to data/) and removed after the run.
 """
 
@@ -180,13 +181,13 @@ def write_plans(cat, act: pd.DataFrame, regions: list[str], folder: Path, per_pa
 
 
 class _WorkerPeak:
-    """The largest memory (PSS) of one worker (a process that runs kernels) plus its kernels,
-    sampled every 0.2 s while a run goes on (psutil)."""
+    """The largest memory (USS, and PSS) of one worker (a process that runs kernels) plus its
+    kernels, sampled every 0.2 s while a run goes on (psutil)."""
 
     def __init__(self):
         import threading
 
-        self.peak, self.stop = 0.0, threading.Event()
+        self.peak, self.pss, self.stop = 0.0, 0.0, threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
 
     def __enter__(self):
@@ -209,7 +210,9 @@ class _WorkerPeak:
                         parent = p.parent()
                         workers.setdefault(parent.pid, [parent]).append(p)
                 for procs in workers.values():
-                    self.peak = max(self.peak, sum(q.memory_full_info().pss for q in procs) / 2**20)
+                    full = [q.memory_full_info() for q in procs]
+                    self.peak = max(self.peak, sum(m.uss for m in full) / 2**20)
+                    self.pss = max(self.pss, sum(m.pss for m in full) / 2**20)
             except psutil.Error:
                 continue
 
@@ -236,7 +239,7 @@ def reports(cat, act: pd.DataFrame, sizes: list[int], jobs: int, schedulers, per
             cpu = _cpu() - c0
             print(f"reports: {pages} pages in {secs:.1f} s, {secs / max(pages, 1):.2f} s/page, peak {peak.peak:.0f} MB "
                   f"per worker ({scheduler or 'process pool'}, {jobs} workers; {cpu / max(pages, 1):.2f} CPU s/page; "
-                  f"load average {_load()})", flush=True)
+                  f"PSS {peak.pss:.0f} MB; load average {_load()})", flush=True)
 
 
 def _cpu() -> float:

@@ -1,5 +1,10 @@
 """Executing the report notebooks: papermill in a worker, on a local process pool or a Dask cluster.
 
+Each worker keeps one warm kernel (``_WarmKernels``, handed to papermill through its engine hook):
+a notebook is still a real papermill run, in a kernel reset before it (empty namespace, execution
+count 1), without importing pandas, matplotlib and the package again; the local workers start and
+warm their kernels while the client computes the context (``start_pool``, ``warm_up``).
+
 A worker reads nothing from the client's disk and writes nothing the client reads: it gets the
 notebook as text and the context (computed once by the client) as bytes or a path, and sends back
 the executed notebook and its HTML as text. When a cell fails, the worker names it as papermill's
@@ -371,7 +376,9 @@ def warm_up(kernel: str) -> None:
     try:
         _WARM.prepare(kernel, Path(tempfile.gettempdir()))
         km = _WARM.km()
-        _run(km.start_kernel)(cwd=_WARM.home)
+        # the kernel's own chatter (transport warnings) to a log in the worker's folder, not the terminal
+        with open(Path(_WARM.home) / "kernel.log", "ab") as log:
+            _run(km.start_kernel)(cwd=_WARM.home, stderr=log)
         kc = km.blocking_client()
         kc.start_channels()
         try:
