@@ -194,7 +194,8 @@ class _WarmKernels:
                     self.finalizer = multiprocessing.util.Finalize(None, self.drop_all, exitpriority=10)
                     atexit.register(self.drop_all)
                 if not self.home:  # where a kernel waits between notebooks (theirs are removed)
-                    self.home = tempfile.mkdtemp(prefix="indicators-kernel-")
+                    _sweep_homes()
+                    self.home = tempfile.mkdtemp(prefix=f"indicators-kernel-{os.getpid()}-")
 
     def km(self):
         k = self.current()
@@ -257,6 +258,22 @@ class _WarmKernels:
                 _run(km.shutdown_kernel)(now=True)
         with contextlib.suppress(Exception):
             _run(km.cleanup_resources)()
+
+
+def _sweep_homes() -> None:
+    """Remove the folders of workers that were killed (SIGKILL leaves no time to clean up): named
+    for the worker's pid, removed when no such process lives."""
+    import shutil
+
+    import psutil
+
+    for d in Path(tempfile.gettempdir()).glob("indicators-kernel-*-*"):
+        try:
+            pid = int(d.name.split("-")[2])
+        except (IndexError, ValueError):
+            continue
+        if not psutil.pid_exists(pid):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _run(fn):
