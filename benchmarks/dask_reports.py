@@ -51,6 +51,7 @@ def main() -> None:
     print(f"pool: {pool:.2f} s per report ({best['pool']:.1f} s)")
     print(f"dask: {dask:.2f} s per report ({best['dask']:.1f} s, LocalCluster started and stopped in the run)")
     print(f"ratio dask/pool: {dask / pool:.2f} (goal <= 1.10); region pages byte-identical: {same}")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 
 import indicators
 from indicators.actuals.load import load_actuals
+from indicators.verdicts import assess as assess_module
 from indicators.verdicts.assess import assess
 from indicators.reports import context as report
 from indicators.plans.regions import Region, Regions
@@ -25,7 +26,12 @@ def test_context_for_asked_regions_is_the_whole_assessment_filtered(catalog):
     ctx = build_context(catalog=catalog, act=act, regions=["环翠区"])
     whole = assess(catalog, act, domain=None)
     assert len(ctx.assessment) and ctx.assessment.equals(whole[whole["region"] == "环翠区"].reset_index(drop=True))
-    assert {region for region, _ in ctx.paths} == {"环翠区"}
+    assert set(ctx.paths["region"]) <= {"环翠区"}
+    every = build_context(catalog=catalog, act=act)  # the same region's paths in a run of every region
+    for region in ("环翠区", "茌平区"):
+        one = build_context(catalog=catalog, act=act, regions=[region]).paths
+        assert one.to_dict("list") == every.paths[every.paths["region"] == region].to_dict("list")
+    assert len(every.paths) and set(every.paths["region"]) == {"茌平区"}
     assert ctx.catalog is catalog and len(ctx.catalog.plans) > 2  # the catalogue itself stays whole
 
 
@@ -35,17 +41,19 @@ def test_one_region_of_many_is_judged_alone(tmp_path, monkeypatch):
     assert len(cat.plans) == 300 and len(cat.targets) == 600
     act = load_actuals([actuals], catalog=cat)
     one = many_regions.district(150)
-    judged = []
-    real = report.forecast_path
-    monkeypatch.setattr(report, "forecast_path",
-                        lambda c, a, region, *args, **kw: judged.append(region) or real(c, a, region, *args, **kw))
+    fitted = []
+    real_fit = assess_module.fit_many
+    monkeypatch.setattr(assess_module, "fit_many", lambda series, *args, **kw: fitted.append(len(series))
+                        or real_fit(series, *args, **kw))
     assessed = []
-    real_assess = report.assess
-    monkeypatch.setattr(report, "assess", lambda c, *args, **kw: assessed.append(set(c.targets["region"]))
+    real_assess = report.assess_with_paths
+    monkeypatch.setattr(report, "assess_with_paths", lambda c, *args, **kw: assessed.append(set(c.targets["region"]))
                         or real_assess(c, *args, **kw))
     ctx = build_context(catalog=cat, act=act, regions=[one])
     assert set(ctx.assessment["region"]) == {one} and len(ctx.assessment) == 2
-    assert assessed == [{one}] and set(judged) == {one}  # the other 299 regions cost nothing
+    assert set(ctx.paths["region"]) == {one} and ctx.paths["year"].max() == 2026
+    # one fit for verdicts and charts, of the asked region's series only: the other 299 cost nothing
+    assert assessed == [{one}] and fitted == [1]  # its share (three synthetic years; no ratio series)
     # the asked region's verdict reads its own series (three synthetic years)
     share = ctx.assessment[ctx.assessment["indicator"] == "sec_voc_dual_qualified_teacher_share"].iloc[0]
     assert share["latest_year"] == 2023 and share["n_points"] == 3

@@ -33,7 +33,7 @@ from ..rules import Thresholds
 from ..errors import IndicatorsError, Problem, ValidationError
 from ..parallel import scheduler_from_env
 from ..words.explain import INDEX_WORDS
-from .execute import describe_cell, kernel_name, on_dask, on_pool
+from .execute import describe_cell, kernel_name, local_workers, on_dask, on_pool
 from ..provenance import input_records, plan_dir_record, shown_path
 from . import sets
 from .publish import (carry_pages, index_html, keep, keep_previous, page_record, page_times, pdfs,
@@ -122,25 +122,26 @@ def run(regions: list[str] | None = None, actuals: list[str | Path] | None = Non
     scheduler = scheduler_from_env(scheduler)
     base = {"actuals": [str(a) for a in inp.actual_files], "as_of": as_of, "lang": lang,
             "plans": [str(p) for p in inp.plan_dirs], "on_track": on_track, "at_risk": at_risk}
-    # computed once, shared by every notebook (a file for the pool, scattered bytes for Dask); it
-    # records the parameters the notebooks get, so that a notebook given others recomputes
-    ctx = build_context(base["plans"], base["actuals"], as_of=as_of, lang=lang, on_track=on_track, at_risk=at_risk,
-                        catalog=inp.catalog, act=inp.act,
-                        regions=inp.regions)  # only the regions asked for are judged and charted
     result = RunResult(out=out / "current")
     prev = _previous(out, since, inp.regions)  # an unknown --since stops the run before any work
-    # planner rows that match no region are named, never silently left out
-    result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
-    with sets.os_errors(out), sets.interruptible():
+    # the local workers start (and warm their kernels) while the context is computed
+    with sets.os_errors(out), sets.interruptible(), local_workers(scheduler, jobs) as pool:
+        # computed once (verdicts and chart paths from one fit), then cut into one small file per notebook;
+        # it records the parameters the notebooks get, so that a notebook given others recomputes
+        ctx = build_context(base["plans"], base["actuals"], as_of=as_of, lang=lang, on_track=on_track,
+                            at_risk=at_risk, catalog=inp.catalog, act=inp.act, jobs=jobs,
+                            regions=inp.regions)  # only the regions asked for are judged and charted
+        # planner rows that match no region are named, never silently left out
+        result.notes += [w.line() for w in inp.act.warnings if w.severity == "warning"]
         sets.restore_old_layout(out, result.notes)
         staging = sets.staging_dir(out)
         try:
             jobs_list, region_domains = _jobs(inp, base, domain, timeout, ctx,
                                               kernel=None if scheduler else kernel_name())
             _attach_previous(jobs_list, prev, lang)
-            _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress)
+            _execute_all(jobs_list, ctx, staging, result, scheduler, jobs, progress, pool)
             if docx:
-                _documents(result, staging, base, region_domains)
+                _documents(result, jobs_list, base, region_domains)
             if pdf:
                 pdfs(result)
             shutil.rmtree(staging / "_executed", ignore_errors=True)
@@ -445,17 +446,20 @@ def _jobs(inp: _Inputs, base: dict, domain: str, timeout: int, ctx, kernel: str 
 
 
 def _execute_all(jobs_list: list[dict], ctx, staging: Path, result: RunResult, scheduler: str | None, jobs: int,
-                 progress: bool) -> None:
-    """Run every job on the pool or the cluster; keep each result in staging as it arrives."""
+                 progress: bool, pool=None) -> None:
+    """Run every job on the pool or the cluster; keep each result in staging as it arrives. Each
+    notebook gets its own context file (a region's: its targets, actuals, parents' series, verdicts
+    and paths; the overview's: the verdicts), read by the worker (pool) or sent with the job (Dask)."""
     from tqdm import tqdm
 
-    from ..reports.context import save_context
+    from ..reports.context import save_contexts
 
     (staging / "_executed").mkdir()
-    context_file = staging / "_executed" / "context.pickle"
-    save_context(ctx, context_file)
-    done = (on_dask(jobs_list, context_file.read_bytes(), scheduler, jobs) if scheduler
-            else on_pool(jobs_list, context_file, jobs))
+    files = save_contexts(ctx, staging / "_executed" / "contexts", {j["region"]: j["key"] for j in jobs_list
+                                                                   if j["region"] is not None})
+    for j in jobs_list:
+        j["context"] = str(files[j["region"]])
+    done = on_dask(jobs_list, scheduler, jobs) if scheduler else on_pool(jobs_list, jobs, pool)
     try:
         for job, fut in tqdm(done, total=len(jobs_list), desc="notebooks", unit="nb", disable=not progress,
                              file=sys.stderr):
@@ -475,19 +479,19 @@ def _execute_all(jobs_list: list[dict], ctx, staging: Path, result: RunResult, s
             result.notes.append(f"{r['region'] or r['key']}: the notebook failed in {describe_cell(r['cell'])}")
 
 
-def _documents(result: RunResult, staging: Path, base: dict, region_domains: dict) -> None:
-    """``run --docx``: a Word document beside each region page that was written, made from the run's
-    own context file with the notebook's parameters (``reports.context.region_report``), so its
-    numbers are the page's."""
+def _documents(result: RunResult, jobs_list: list[dict], base: dict, region_domains: dict) -> None:
+    """``run --docx``: a Word document beside each region page that was written, made from the
+    region's own context file with the notebook's parameters (``reports.context.region_report``), so
+    its numbers are the page's."""
     from ..reports.context import region_report
     from ..reports.document import region_document
 
-    context = staging / "_executed" / "context.pickle"
+    contexts = {j["region"]: j["context"] for j in jobs_list if j["region"] is not None}
     for r in result.reports:
         if r.get("region") is None or not r.get("html"):
             continue
         rep = region_report(r["region"], base["actuals"], base["as_of"], base["lang"], base["on_track"],
-                            base["at_risk"], region_domains[r["region"]], base["plans"], str(context))
+                            base["at_risk"], region_domains[r["region"]], base["plans"], contexts[r["region"]])
         r["docx"] = str(Path(r["html"]).with_suffix(".docx"))
         Path(r["docx"]).write_bytes(region_document(rep))
 

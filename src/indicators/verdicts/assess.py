@@ -36,11 +36,12 @@ from ..words.explain import explain
 from ..forecast.ladder import fit_forecast, fit_many, series_problem
 from ..parallel import map_ordered, scheduler_from_env
 from .pace import fastest_changes, is_relative, pace, ratio_and_category
-from .proxy import parent_forecast, parent_change
+from .proxy import parent_change, parent_fits, parent_forecast, prefit
 from ..plans.catalog import Catalog
 from ..rules import Thresholds, desired_direction, inside, meets_band
 
-__all__ = ["assess", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "dated_targets"]
+__all__ = ["assess", "assess_with_paths", "forecast_path", "SeriesStore", "ASSESS_COLUMNS", "PATH_COLUMNS",
+           "dated_targets", "paths_by_indicator"]
 
 
 ASSESS_COLUMNS = [
@@ -160,6 +161,23 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
 
     ``jobs`` > 1 or a Dask ``scheduler`` (see ``parallel``) partitions the regions across worker
     processes; the table is the same, in the same order, however it was computed."""
+    return _assess(catalog, actuals, as_of, region, plan, domain, lang, thresholds, jobs, scheduler, False)[0]
+
+
+def assess_with_paths(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None = None, *,
+                      region: str | None = None, plan: str | None = None, domain: str | None = "vocational",
+                      lang: str = "zh", thresholds: Thresholds = Thresholds(), jobs: int = 1,
+                      scheduler: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``assess`` and the forecast path drawn in each chart, from the same fits: the verdicts' own
+    forecasts (one ``fit_many`` over every series, to every year up to the last target year) give
+    the path, so a chart and its verdict agree by construction and no series is fitted twice.
+
+    The paths are one table (``PATH_COLUMNS``), a path per (region, indicator) of the targets
+    without a breakdown; ``paths_by_indicator`` cuts it into the charts' frames."""
+    return _assess(catalog, actuals, as_of, region, plan, domain, lang, thresholds, jobs, scheduler, True)
+
+
+def _assess(catalog, actuals, as_of, region, plan, domain, lang, thresholds, jobs, scheduler, with_paths):
     frame = actuals.frame if isinstance(actuals, Actuals) else actuals
     as_of = _as_of(frame, as_of)
     act = _window(frame, as_of)
@@ -167,26 +185,34 @@ def assess(catalog: Catalog, actuals: Actuals | pd.DataFrame, as_of: int | None 
     regions = sorted(set(targets["region"]))
     n_parts = max(1, min(len(regions), 4 * jobs)) if (jobs > 1 or scheduler_from_env(scheduler)) else 1
     parts = [targets[targets["region"].isin(regions[i::n_parts])] for i in range(n_parts)] if regions else [targets]
-    shared = (catalog, act, as_of, thresholds, lang)
-    rows = [r for part in map_ordered(_assess_part, parts, shared, jobs=jobs, scheduler=scheduler) for r in part]
+    shared = (catalog, act, as_of, thresholds, lang, with_paths)
+    done = map_ordered(_assess_part, parts, shared, jobs=jobs, scheduler=scheduler)
     _INDEXED.clear()
-    out = pd.DataFrame(rows, columns=ASSESS_COLUMNS)
+    out = pd.DataFrame([r for rows, _ in done for r in rows], columns=ASSESS_COLUMNS)
     for c in ("latest_year", "reach_year", "years_late", "as_of", "n_points", "year", "variants"):
         out[c] = out[c].astype("Int64")
-    return out.sort_values(["region", "indicator", "breakdown", "year", "clause", "target_id"],
-                           kind="stable").reset_index(drop=True)
+    out = out.sort_values(["region", "indicator", "breakdown", "year", "clause", "target_id"],
+                          kind="stable").reset_index(drop=True)
+    if not with_paths:
+        return out, None
+    found = [p for _, p in done if p is not None and len(p)]
+    paths = pd.concat(found, ignore_index=True) if found else _path_frame({})
+    return out, paths.sort_values(["region", "indicator", "year"], kind="stable").reset_index(drop=True)
 
 
-def _assess_part(shared: tuple, targets: pd.DataFrame) -> list[dict]:
-    """The verdicts of some regions' targets, read against all the actuals (parents included)."""
-    catalog, act, as_of, thresholds, lang = shared
+def _assess_part(shared: tuple, targets: pd.DataFrame) -> tuple[list[dict], pd.DataFrame | None]:
+    """The verdicts of some regions' targets, read against all the actuals (parents included), and
+    (``with_paths``) their charts' forecast paths from the same fits."""
+    catalog, act, as_of, thresholds, lang, with_paths = shared
     store, fastest = _indexed(act, catalog.vocabulary)
     vocab = catalog.vocabulary
     horizons = targets.groupby(["region", "indicator", "breakdown"])["year"].agg(
         lambda s: sorted(int(x) for x in s)).to_dict()
     fits = _fit_all(targets, store, horizons, vocab)
-    return [_judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
+    _prefit_parents(targets, catalog, store)
+    rows = [_judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang)
             for tr in targets.itertuples()]
+    return rows, (_paths(rows, catalog, store, fits) if with_paths else None)
 
 
 _INDEXED: list = []  # [(weakref to the actuals frame, store, fastest)]: one per worker, not one per part
@@ -214,9 +240,24 @@ def _fit_all(targets: pd.DataFrame, store: SeriesStore, horizons: dict, vocab) -
         if len(s) >= 2 and tr.year > s.year[-1] and key not in todo:
             todo[key] = s
     keys = list(todo)
-    found = fit_many([(todo[k].year, todo[k].value) for k in keys],
-                     [vocab[k[1]].unit for k in keys], [horizons[k[:3]] for k in keys])
+    # every year from the latest actual to the last target year: the verdicts read their target years
+    # and the chart draws the whole path, from one fit
+    found = fit_many([(todo[k].year, todo[k].value) for k in keys], [vocab[k[1]].unit for k in keys],
+                     [range(int(todo[k].year[-1]) + 1, max(horizons[k[:3]]) + 1) for k in keys])
     return dict(zip(keys, found))
+
+
+def _prefit_parents(targets: pd.DataFrame, catalog: Catalog, store: SeriesStore) -> None:
+    """The parents' trends that thin series (one local actual) are carried along, fitted at once."""
+    keys = []
+    cols = ["region", "indicator", "breakdown", "definition", "in_force", "year"]
+    for tr in targets[cols].itertuples(index=False):
+        s, _ = store.get(tr.region, tr.indicator, tr.breakdown, tr.definition or None, tr.in_force or None)
+        if len(s) == 1 and tr.year > s.year[-1]:
+            keys += parent_fits(store, catalog.regions, tr.region, tr.indicator, tr.breakdown,
+                                tr.definition or tr.in_force or None, float(s.year[-1]), float(s.value[-1]),
+                                catalog.vocabulary[tr.indicator].unit, [int(tr.year)])
+    prefit(keys)
 
 
 def _judge(tr, catalog, store, fastest, horizons, fits, as_of, thresholds, lang) -> dict:
@@ -287,32 +328,107 @@ def _forecast_verdict(r, tr, ind, s, t, y, year, low, high, catalog, store, hori
              forecast_meets=inside(r["forecast"], low, high))
 
 
-def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str, indicator: str, until: int,
-                  as_of: int | None = None, breakdown: str = "", definition: str | None = None) -> pd.DataFrame:
-    """The forecast drawn in a chart: every year from the latest actual to ``until`` with the 80%
-    band, from the series the verdicts used, or (one local point) along the nearest parent's trend."""
-    frame = actuals.frame if isinstance(actuals, Actuals) else actuals
-    act = _window(frame, _as_of(frame, as_of))
+PATH_COLUMNS = ["region", "indicator", "year", "forecast", "lo80", "hi80", "lo95", "hi95", "model", "proxy"]
+_PATH_ONLY = PATH_COLUMNS[2:]  # one chart's frame: the path without its key
+
+
+def _paths(rows: list[dict], catalog: Catalog, store: SeriesStore, fits: dict) -> pd.DataFrame:
+    """The chart path of each (region, indicator) judged without a breakdown: the series and the
+    last year ``forecast_path`` takes (the first definition the verdicts name, the last target year),
+    drawn from the verdicts' own fit of that series."""
+    first: dict = {}
+    for r in sorted((r for r in rows if r["breakdown"] == ""),
+                    key=lambda r: (r["region"], r["indicator"], r["year"], str(r["clause"]), str(r["target_id"]))):
+        k = (r["region"], r["indicator"])
+        definition, until = first.get(k, (None, r["year"]))
+        first[k] = (definition if definition is not None else r["definition"], max(until, r["year"]))
+    keys = []  # the thin series' paths follow their parents' trends: fitted at once
+    for (region, indicator), (definition, until) in first.items():
+        s, _ = store.get(region, indicator, "", definition)
+        if not len(s):
+            s, _ = store.get(region, indicator, "")
+        if len(s) == 1 and until > s.year[-1]:
+            keys += parent_fits(store, catalog.regions, region, indicator, "", definition, float(s.year[-1]),
+                                float(s.value[-1]), catalog.vocabulary[indicator].unit,
+                                range(int(s.year[-1]) + 1, int(until) + 1))
+    prefit(keys)
+    cols: dict = {c: [] for c in PATH_COLUMNS}
+    for (region, indicator), (definition, until) in first.items():
+        _path_into(cols, catalog, store, fits, region, indicator, int(until), definition)
+    return _path_frame(cols)
+
+
+def _path_frame(cols: dict) -> pd.DataFrame:
+    f = pd.DataFrame({c: cols.get(c, []) for c in PATH_COLUMNS})
+    return f.astype({"year": "int64", "forecast": "float64", "lo80": "float64", "hi80": "float64",
+                     "lo95": "float64", "hi95": "float64", "model": "object", "proxy": "bool"})
+
+
+def _path_into(cols: dict, catalog: Catalog, store: SeriesStore, fits: dict | None, region: str, indicator: str,
+               until: int, definition: str | None, breakdown: str = "") -> None:
+    """Append one chart's path to ``cols``: the latest actual, then each year to ``until`` with the
+    80% and 95% bands; from ``fits`` (the verdicts' forecasts) when they hold the series, else
+    fitted here (the same ladder). One local point: along the nearest parent's trend, year by year,
+    as the verdicts read it (``proxy.parent_forecast``). Nothing when no path can be drawn."""
     ind = catalog.vocabulary[indicator]
-    store = SeriesStore(act)
-    s, _ = store.get(region, indicator, breakdown, definition)
+    s, found_def = store.get(region, indicator, breakdown, definition)
     if not len(s):  # a proxy verdict names the parent's definition; the region's own series is its default
-        s, _ = store.get(region, indicator, breakdown)
-    cols = ["year", "forecast", "lo80", "hi80", "proxy"]
+        s, found_def = store.get(region, indicator, breakdown)
     if not len(s) or until <= s.year.max():
-        return pd.DataFrame(columns=cols)
+        return
     t, y = s.year, s.value
-    years = list(range(int(t[-1]) + 1, until + 1))
-    rows = [{"year": int(t[-1]), "forecast": y[-1], "lo80": y[-1], "hi80": y[-1], "proxy": len(s) < 2}]
-    own = fit_forecast(t, y, years, ind.unit) if len(s) >= 2 and series_problem(t, y, ind.unit) is None else None
-    for yr in years:
-        if len(s) >= 2:
-            fc = own
-        else:
-            found = parent_forecast(store, catalog.regions, region, indicator, breakdown, definition, float(t[-1]),
-                                    float(y[-1]), ind.unit, yr)
-            fc = found[0] if found else None
+    years = np.arange(int(t[-1]) + 1, until + 1)
+    if len(s) >= 2:
+        fc = (fits or {}).get((region, indicator, breakdown, found_def))
+        if fc is None or int(fc.years[-1]) < until:
+            # a series that cannot be forecast as given (two values for a year ...) draws no path
+            fc = fit_forecast(t, y, years, ind.unit) if series_problem(t, y, ind.unit) is None else None
         if fc is None:
-            return pd.DataFrame(columns=cols)
-        rows.append(dict(year=yr, proxy=len(s) < 2, **{k: v for k, v in fc.at(yr).items() if k in cols}))
-    return pd.DataFrame(rows, columns=cols)
+            return
+        keep = fc.years <= until
+        lo80, hi80 = fc.interval(0.8)
+        lo95, hi95 = fc.interval(0.95)
+        found = dict(forecast=fc.median[keep], lo80=lo80[keep], hi80=hi80[keep], lo95=lo95[keep], hi95=hi95[keep])
+        models = [fc.model] * len(years)
+    else:
+        found, models = {k: [] for k in ("forecast", "lo80", "hi80", "lo95", "hi95")}, []
+        for yr in years.tolist():
+            got = parent_forecast(store, catalog.regions, region, indicator, breakdown, definition, float(t[-1]),
+                                  float(y[-1]), ind.unit, yr)
+            if got is None:
+                return
+            for k, v in got[0].at(yr).items():
+                found[k].append(v)
+            models.append(got[0].model)
+    n = len(years) + 1
+    cols["region"] += [region] * n
+    cols["indicator"] += [indicator] * n
+    cols["year"] += [int(t[-1])] + years.tolist()
+    for k in ("forecast", "lo80", "hi80", "lo95", "hi95"):
+        cols[k] += [float(y[-1])] + [float(v) for v in found[k]]
+    cols["model"] += [models[0]] + models
+    cols["proxy"] += [len(s) < 2] * n
+
+
+def paths_by_indicator(paths: pd.DataFrame, region: str, indicators) -> dict:
+    """The charts' frames of one region: {(region, indicator): path}, an empty frame for an indicator
+    without a path (so the chart draws none and does not fit one itself)."""
+    own = paths[paths["region"] == region]
+    out = {(region, k): g[_PATH_ONLY].reset_index(drop=True) for k, g in own.groupby("indicator", sort=False)}
+    empty = _path_frame({})[_PATH_ONLY]
+    return {**{(region, k): empty for k in indicators}, **out}
+
+
+def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str, indicator: str, until: int,
+                  as_of: int | None = None, breakdown: str = "", definition: str | None = None,
+                  store: SeriesStore | None = None) -> pd.DataFrame:
+    """The forecast drawn in a chart: every year from the latest actual to ``until`` with the 80% and
+    95% bands, from the series the verdicts used, or (one local point) along the nearest parent's
+    trend. For one chart drawn without a run's paths; ``assess_with_paths`` gives them all at once.
+    ``store``: the series of ``actuals`` up to ``as_of``, when the caller holds them already."""
+    if store is None:
+        frame = actuals.frame if isinstance(actuals, Actuals) else actuals
+        store = SeriesStore(_window(frame, _as_of(frame, as_of)))
+    cols: dict = {c: [] for c in PATH_COLUMNS}
+    _path_into(cols, catalog, store, None, region, indicator, until, definition, breakdown)
+    return _path_frame(cols)[_PATH_ONLY]

@@ -24,34 +24,53 @@ probability includes the uncertainty of borrowing the trend.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 
 import numpy as np
 
 from ..forecast import calibration
 from ..forecast.distribution import Forecast, forward
-from ..forecast.ladder import fit_forecast, series_problem
+from ..forecast.ladder import fit_forecast, fit_many, series_problem
 from ..units import unit_of
 from .pace import pace
 
-__all__ = ["parent_forecast", "parent_change", "parent_year", "carry", "shift_to", "MIN_RELATIVE_PROXY"]
+__all__ = ["parent_forecast", "parent_change", "parent_fits", "prefit", "parent_year", "carry", "shift_to",
+           "MIN_RELATIVE_PROXY"]
 
 MIN_RELATIVE_PROXY = 10
 
 
-@functools.lru_cache(maxsize=4096)
+_FITS: dict = {}  # (years, values, year, unit) -> the parent's Forecast for that year (None: none)
+_MAX_FITS = 200_000
+
+
 def _fit_cached(t: tuple, y: tuple, year: int, unit: str):
     """The parent's forecast; None for a parent series that cannot be forecast as given (the next
     parent is tried)."""
-    if series_problem(t, y, unit) is not None:
-        return None
-    return fit_forecast(np.asarray(t), np.asarray(y), [year], unit)
+    key = (t, y, year, unit)
+    if key not in _FITS:
+        if len(_FITS) >= _MAX_FITS:
+            _FITS.clear()
+        _FITS[key] = (None if series_problem(t, y, unit) is not None
+                      else fit_forecast(np.asarray(t), np.asarray(y), [year], unit))
+    return _FITS[key]
 
 
-def parent_forecast(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
-                    y0_year: float, y0_value: float, unit: str, year: int):
-    """(forecast for ``year`` on the child's level, parent, parent's definition), or None."""
+def prefit(keys) -> None:
+    """Fit the parents' series that ``parent_forecast`` will ask for (``parent_fits``' keys) all at
+    once with ``ladder.fit_many`` (what ``fit_forecast`` is for one series; a series that cannot be
+    forecast gets None there too): a national run carries tens of thousands of districts along a few
+    thousand (province, indicator, year) trends."""
+    todo = [k for k in dict.fromkeys(keys) if k not in _FITS]
+    if len(_FITS) + len(todo) > _MAX_FITS:
+        _FITS.clear()
+    found = fit_many([(np.asarray(k[0]), np.asarray(k[1])) for k in todo], [k[3] for k in todo], [[k[2]] for k in todo])
+    _FITS.update(zip(todo, found))
+
+
+def _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
+    """(parent, its series, its definition) to carry the child along, nearest first; "stop" when the
+    child is too small to follow a relative trend."""
     for parent in regions.ancestors(region):
         s, pdef = store.get(parent, indicator, breakdown, definition)
         if len(s) < 2:
@@ -60,9 +79,32 @@ def parent_forecast(store, regions, region: str, indicator: str, breakdown: str,
         if not t[0] <= y0_year <= t[-1]:
             continue  # no parent value to anchor the child's latest actual on
         if unit_of(unit).relative and y0_value < MIN_RELATIVE_PROXY:
-            return None
+            yield "stop"
+            return
         if not unit_of(unit).is_share and float(np.interp(y0_year, t, y)) <= 0:
             continue
+        yield parent, s, pdef
+
+
+def parent_fits(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
+                y0_year: float, y0_value: float, unit: str, years) -> list[tuple]:
+    """The keys of the fits ``parent_forecast`` will ask for these ``years`` (for ``prefit``)."""
+    for found in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
+        if found == "stop":
+            return []
+        t, y = found[1].year, found[1].value
+        return [(tuple(t), tuple(y), parent_year(t, y0_year, yr), unit) for yr in years]
+    return []
+
+
+def parent_forecast(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
+                    y0_year: float, y0_value: float, unit: str, year: int):
+    """(forecast for ``year`` on the child's level, parent, parent's definition), or None."""
+    for found in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
+        if found == "stop":
+            return None
+        parent, s, pdef = found
+        t, y = s.year, s.value
         fc = _fit_cached(tuple(t), tuple(y), parent_year(t, y0_year, year), unit)
         if fc is None:
             continue
