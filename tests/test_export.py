@@ -183,13 +183,11 @@ def test_review_command_prints_the_table_and_writes_csv_with_keys(tmp_path, caps
 # --- the Word document ------------------------------------------------------------------------------
 
 def _report(catalog, act, lang, region="茌平区") -> RegionReport:
-    """The region report as a notebook computes it (the shared context, then the region's rows)."""
-    from indicators.reports.context import build_context
+    """The region report as a notebook computes it (``reports.context.region_report``: the shared
+    context, then the region's rows and paths)."""
+    from indicators.reports.context import region_report
 
-    ctx = build_context(catalog=catalog, act=act, lang=lang, regions=[region])
-    a = ctx.assessment[(ctx.assessment["region"] == region) & (ctx.assessment["domain"] == "vocational")]
-    return RegionReport(region, catalog, act, a.reset_index(drop=True), ctx.as_of, lang, "vocational", ctx.paths,
-                        ctx.thresholds)
+    return region_report(region, lang=lang, domain="vocational")
 
 
 def _cjk(text: str) -> bool:
