@@ -23,7 +23,7 @@ reports: install
 	$(BIN)/indicators run --out reports
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks

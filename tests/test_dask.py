@@ -11,9 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytest.importorskip("distributed")
-from indicators.cli.main import main  # noqa: E402
-from indicators.run.runner import run  # noqa: E402
+# distributed is a dependency: imported by the tests that start a cluster (it costs seconds to import,
+# which every `pytest -m "not slow"` would pay at collection)
+from indicators.cli.main import main
+from indicators.run.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
