@@ -607,3 +607,19 @@ def test_every_problem_code_is_declared_and_stable():
     with pytest.raises(ValueError, match="unknown problem code"):
         Problem("f.csv", "a number", "a number")
     assert all(re.fullmatch(r"[a-z]+\.[a-z0-9_]+", c) for c in CHECKS)
+
+
+def test_the_bundled_table_read_once_is_never_changed_by_a_caller(catalog):
+    """The bundled files are parsed once per process (same files, same vocabulary and regions); a
+    caller that edits its table does not edit the next caller's, and a file changed on disk is read
+    anew."""
+    from indicators.actuals import load as L
+
+    first = load_actuals(catalog=catalog)
+    first.frame.loc[:, "value"] = -1.0
+    again = load_actuals(catalog=catalog)
+    assert (again.frame["value"] >= 0).all() and len(again.frame) == len(first.frame)
+    key = next(iter(L._BUNDLED))
+    stale = (tuple((f, t - 1, n) for f, t, n in key[0]), key[1])
+    L._BUNDLED[stale] = L._BUNDLED.pop(key)  # as if a file had changed since it was read
+    assert load_actuals(catalog=catalog).frame.equals(again.frame) and next(iter(L._BUNDLED)) == key
