@@ -31,6 +31,9 @@ def _counts(r: dict) -> list:
 
 @pytest.fixture
 def worker(tmp_path):
+    # a kernel another test left in this process (tests share processes under pytest-xdist) is not
+    # this test's: each starts with none
+    ex._WARM.drop_all()
     yield tmp_path
     ex._WARM.drop_all()
 
