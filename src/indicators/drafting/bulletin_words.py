@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .documents import PINYIN
 from .guesses import indicator_names
 from ..plans.vocabulary import Vocabulary
 from ..text import fold_variants
@@ -79,7 +80,6 @@ BASES = (("高中阶段", ("高中阶段", "高中阶段教育")), ("普通本�
 
 YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})\s*年(?![0-9])")
 
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,12}[)）]")
 
 _BULLETIN_WORDS = ("统计公报", "公报", "统计公告", "统计快报", "统计主要结果", "主要结果", "基本情况", "统计数据",
                    "教育统计", "教育事业", "教育经费", "学生情况", "发展情况", "毛入学率", "质量报告", "年度报告")
@@ -90,7 +90,7 @@ def fold_text(text: str) -> tuple[str, list[int]]:
     """The folded copy (pinyin annotations dropped, NFKC, traditional -> simplified, ∶ -> :) and,
     per folded character, the position of the source character it came from."""
     dropped = set()
-    for m in _PINYIN.finditer(text):
+    for m in PINYIN.finditer(text):
         dropped.update(range(m.start(), m.end()))
     out, pos = [], []
     for i, c in enumerate(text):

@@ -34,7 +34,7 @@ from ..errors import DecodeRefusal, DocumentError, Problem
 from ..safe_text import CONTROLS
 from ..words.explain import PLACE_WORDS
 
-__all__ = ["read_document", "Document", "Place", "MAX_BYTES", "MAX_INFLATED", "SUFFIXES"]
+__all__ = ["read_document", "Document", "Place", "MAX_BYTES", "MAX_INFLATED", "SUFFIXES", "PINYIN"]
 
 MAX_BYTES = 64 * 2**20  # a plan's PDF with its annexes is a few MB; past this the file is refused unread
 MAX_INFLATED = 256 * 2**20  # a .docx unpacked (its zip directory says how big, before anything is inflated)
@@ -44,14 +44,15 @@ SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".csv": "text", ".do
             ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html", ".doc": "doc"}
 
 _CONTROL = re.compile(f"[{CONTROLS}\ufeff\ufffe\uffff]")
-# pinyin that some mirror pages insert after characters: 萬(wàn)人, 達(dá)到, 目(mu)前
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,6}[)）]")
+# pinyin that some mirror pages insert after characters: 萬(wàn)人, 達(dá)到, 目(mu)前 (a syllable is
+# at most six lowercase letters, so an acronym such as (GDP) is never taken for one)
+PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,6}[)）]")
 
 
 def _pinyin_page(text: str) -> bool:
     """A page whose characters carry inserted pinyin: at least three annotations, one with a tone
     mark (a single "(app)" after a word is left alone)."""
-    found = _PINYIN.findall(text)
+    found = PINYIN.findall(text)
     return len(found) >= 3 and any(not f[1:-1].isascii() for f in found)
 
 
@@ -118,7 +119,7 @@ class _Builder:
     def add(self, text: str, place: Place, end_line: bool = True) -> None:
         text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
         if self.strip_pinyin:
-            text = _PINYIN.sub("", text)
+            text = PINYIN.sub("", text)
         self.spans.append((self.n, self.n + len(text), place))
         self.parts.append(text)
         self.n += len(text)
@@ -131,7 +132,7 @@ class _Builder:
         for k, (text, place) in enumerate(cells):
             text = re.sub(r"\s*\n\s*", "", _CONTROL.sub("", text)).replace("\t", " ").strip()
             if self.strip_pinyin:
-                text = _PINYIN.sub("", text)
+                text = PINYIN.sub("", text)
             self.spans.append((self.n, self.n + len(text), place))
             self.parts.append(text)
             self.n += len(text)
