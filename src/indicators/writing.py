@@ -138,11 +138,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", title: str | None 
         for i, row in enumerate(part.itertuples(index=False, name=None), start=top + 1):
             for j, v in enumerate(row, start=1):
                 _xlsx_cell(ws, i, j, v)
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
-    buf = io.BytesIO()
-    wb.save(buf)
-    return fixed_zip_times(buf.getvalue())
+    return _saved(wb)
 
 
 @dataclass
@@ -222,8 +218,12 @@ def to_workbook_bytes(sheets: list[XlsxSheet]) -> bytes:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.print_title_rows = "1:1"
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
+    return _saved(wb)
+
+
+def _saved(wb) -> bytes:
+    """A workbook's bytes, the same from run to run (fixed document and zip times)."""
+    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
     return fixed_zip_times(buf.getvalue())

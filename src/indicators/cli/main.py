@@ -301,10 +301,7 @@ def _assessment(args, cat, act, th) -> pd.DataFrame:
 
 
 def _wrote(args, path, n: int | None = None) -> None:
-    from ..words.explain import CLI_WORDS
-
-    w = CLI_WORDS[_lang(args)]
-    print(w["wrote"].format(path=path) if n is None else w["wrote_n"].format(n=n, path=path), file=sys.stderr)
+    print(_say(args, "wrote", path=path) if n is None else _say(args, "wrote_n", n=n, path=path), file=sys.stderr)
 
 
 def cmd_assess(args) -> int:
@@ -366,12 +363,11 @@ def _documents(args, cat, act, frame, th, lang) -> int:
     from ..reports.document import region_document
     from ..reports.region import RegionReport
     from ..run.runner import slug
-    from ..words.explain import CLI_WORDS
 
     regions = list(dict.fromkeys(args.region or frame["region"]))  # a region asked for gets its document
     one_file = args.output.suffix.lower() == ".docx"
     if one_file and len(regions) != 1:
-        raise IndicatorsError(CLI_WORDS[lang]["docx_one_region"])
+        raise IndicatorsError(_say(args, "docx_one_region"))
     as_of = args.as_of if args.as_of is not None else (int(act.frame["year"].max()) if len(act.frame) else None)
     domain = None if args.domain == "all" else args.domain
     for region in regions:
