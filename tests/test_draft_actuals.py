@@ -367,3 +367,12 @@ def test_a_plans_targets_are_not_actuals(cat):
     d = draft(cat, "2012年全国职业学校专职教师规模从111万增加到2021年129万,增长17%...到2017年时,中职生师比为19.59:1")
     assert reasons(d)["111万"] == reasons(d)["129万"] == "no_indicator"  # 职业学校: 中职 and 高职 together
     assert values(d) == {("sec_voc_student_teacher_ratio", 2017): 19.59}
+
+
+def test_a_name_is_found_however_the_bulletin_spells_the_school_type(catalog):
+    """The vocabulary's names are indexed with one spelling per school type; a bulletin's long form
+    (中等职业学校) finds the same key as the short one (中职学校)."""
+    from indicators.drafting.bulletin_words import VocabularyNames
+
+    names = VocabularyNames(catalog.vocabulary)
+    assert names.get("中等职业学校在校生数") == names.get("中职学校在校生数") == "sec_voc_students"

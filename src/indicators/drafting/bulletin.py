@@ -647,7 +647,7 @@ def _table(doc: _Doc, line: str, offset: int, above: tuple) -> tuple:
                 what = (SUBJECTS[subject][0] if subject else lab or "?") + MEASURES[measure][0][0]
             else:
                 year, note = year_columns[j], None
-                key = doc.names.index.get(plain(re.sub(r"\([^()]*\)$", "", lab)))
+                key = doc.names.get(re.sub(r"\([^()]*\)$", "", lab))
                 keys = [key] if key else (doc.names.keys(subject_in(lab), measure_in(lab)) if subject_in(lab) else [])
                 what = lab
             if year is None:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from .documents import PINYIN
-from .guesses import indicator_names
+from .guesses import canon, indicator_names
 from ..plans.vocabulary import Vocabulary
 from ..text import fold_variants
 
@@ -137,6 +137,11 @@ class VocabularyNames:
         for name, key in indicator_names(vocab):
             self.index.setdefault(plain(name), key)
 
+    def get(self, name: str) -> str | None:
+        """The key of ``name`` as a bulletin writes it: the index holds the names with one spelling per
+        school type (``guesses.canon``: 中等职业学校 as 中职学校), so the name is looked up the same way."""
+        return self.index.get(canon(plain(name)))
+
     def keys(self, subject: str | None, measure: str | None, base: str | None = None) -> list[str]:
         """The keys whose name is one form of the subject followed by one form of the measure (and, for
         a share, 占 + the base + the measure + 比例), in the order of the forms."""
@@ -153,7 +158,7 @@ class VocabularyNames:
                     candidates = [s + m1 + "占" + b + m2 + "比例" for b in b_forms for m1 in (m, _bare(m))
                                   for m2 in (m, _bare(m), "")]
                 for c in candidates:
-                    k = self.index.get(c)
+                    k = self.get(c)
                     if k is not None and k not in found:
                         found.append(k)
         return found
@@ -209,7 +214,7 @@ def leftover(text: str, region_names: tuple[str, ...]) -> str:
 
 def direct_keys(names: "VocabularyNames", words: str) -> list[str]:
     """The keys whose name is the label's own words (技能人才 -> 技能人才总量), when the label names no school type."""
-    keys = [names.index.get(words + suffix) for suffix in ("", "总量", "数", "总数", "数量", "规模")]
+    keys = [names.get(words + suffix) for suffix in ("", "总量", "数", "总数", "数量", "规模")]
     return list(dict.fromkeys(k for k in keys if k is not None))
 
 
