@@ -58,7 +58,7 @@ import numpy as np
 from ..units import unit_of
 
 __all__ = ["PitMap", "Calibration", "apply", "apply_proxy", "raw", "levels", "probability", "floor",
-           "shipped", "cell_for", "n_bucket", "unit_kind", "direction", "FILE", "H_MAX", "N_BUCKETS", "PATHS"]
+           "shipped", "n_bucket", "unit_kind", "direction", "FILE", "H_MAX", "N_BUCKETS", "PATHS"]
 
 FILE = "calibration.json"
 H_MAX = 5                                  # cells are fitted 1..H_MAX years ahead
@@ -161,10 +161,6 @@ def _nearest(nb: str) -> list[str]:
         return []
     i = names.index(nb)
     return sorted(names, key=lambda b: (abs(names.index(b) - i), names.index(b)))
-
-
-def cell_for(path: str, h: int, n, kind: str) -> tuple[str, int, str, str]:
-    return (path, int(h), n_bucket(n), kind)
 
 
 @dataclass(frozen=True)

@@ -382,7 +382,7 @@ def _path_into(cols: dict, catalog: Catalog, store: SeriesStore, fits: dict | No
         fc = (fits or {}).get((region, indicator, breakdown, found_def))
         if fc is None or int(fc.years[-1]) < until:
             # a series that cannot be forecast as given (two values for a year ...) draws no path
-            fc = fit_forecast(t, y, years, ind.unit) if series_problem(t, y, ind.unit) is None else None
+            fc = fit_many([(t, y)], [ind.unit], [years])[0]
         if fc is None:
             return
         keep = fc.years <= until
@@ -420,15 +420,12 @@ def paths_by_indicator(paths: pd.DataFrame, region: str, indicators) -> dict:
 
 
 def forecast_path(catalog: Catalog, actuals: Actuals | pd.DataFrame, region: str, indicator: str, until: int,
-                  as_of: int | None = None, breakdown: str = "", definition: str | None = None,
-                  store: SeriesStore | None = None) -> pd.DataFrame:
+                  as_of: int | None = None, breakdown: str = "", definition: str | None = None) -> pd.DataFrame:
     """The forecast drawn in a chart: every year from the latest actual to ``until`` with the 80% and
     95% bands, from the series the verdicts used, or (one local point) along the nearest parent's
-    trend. For one chart drawn without a run's paths; ``assess_with_paths`` gives them all at once.
-    ``store``: the series of ``actuals`` up to ``as_of``, when the caller holds them already."""
-    if store is None:
-        frame = actuals.frame if isinstance(actuals, Actuals) else actuals
-        store = SeriesStore(_window(frame, _as_of(frame, as_of)))
+    trend. For one chart drawn without a run's paths; ``assess_with_paths`` gives them all at once."""
+    frame = actuals.frame if isinstance(actuals, Actuals) else actuals
+    store = SeriesStore(_window(frame, _as_of(frame, as_of)))
     cols: dict = {c: [] for c in PATH_COLUMNS}
     _path_into(cols, catalog, store, None, region, indicator, until, definition, breakdown)
     return _path_frame(cols)[_PATH_ONLY]

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..forecast import calibration
 from ..forecast.distribution import Forecast, forward
-from ..forecast.ladder import fit_forecast, fit_many, series_problem
+from ..forecast.ladder import fit_many
 from ..units import unit_of
 from .pace import pace
 
@@ -45,26 +45,23 @@ _MAX_FITS = 200_000
 
 
 def _fit_cached(t: tuple, y: tuple, year: int, unit: str):
-    """The parent's forecast; None for a parent series that cannot be forecast as given (the next
-    parent is tried)."""
+    """The parent's raw forecast (``carry`` puts the proxy's own calibration on it); None for a
+    parent series that cannot be forecast as given (the next parent is tried)."""
     key = (t, y, year, unit)
     if key not in _FITS:
-        if len(_FITS) >= _MAX_FITS:
-            _FITS.clear()
-        _FITS[key] = (None if series_problem(t, y, unit) is not None
-                      else fit_forecast(np.asarray(t), np.asarray(y), [year], unit))
+        prefit([key])
     return _FITS[key]
 
 
 def prefit(keys) -> None:
     """Fit the parents' series that ``parent_forecast`` will ask for (``parent_fits``' keys) all at
-    once with ``ladder.fit_many`` (what ``fit_forecast`` is for one series; a series that cannot be
-    forecast gets None there too): a national run carries tens of thousands of districts along a few
-    thousand (province, indicator, year) trends."""
+    once with ``ladder.fit_many``, raw (a series that cannot be forecast gets None): a national run
+    carries tens of thousands of districts along a few thousand (province, indicator, year) trends."""
     todo = [k for k in dict.fromkeys(keys) if k not in _FITS]
     if len(_FITS) + len(todo) > _MAX_FITS:
         _FITS.clear()
-    found = fit_many([(np.asarray(k[0]), np.asarray(k[1])) for k in todo], [k[3] for k in todo], [[k[2]] for k in todo])
+    found = fit_many([(np.asarray(k[0]), np.asarray(k[1])) for k in todo], [k[3] for k in todo], [[k[2]] for k in todo],
+                     calibrated=False)
     _FITS.update(zip(todo, found))
 
 
