@@ -24,13 +24,10 @@ __all__ = ["read_bulletin", "draft_frames", "write_draft", "DRAFT_COLUMNS"]
 def read_bulletin(source: str) -> tuple[str, str]:
     """(text, name) of a bulletin given as a file path or as the text itself, read by the one
     document reader (``drafting.documents.read_document``: Word, PDF, web pages and text in any
-    encoding ``encodings`` reads; a file it cannot read is refused with a code)."""
-    path = Path(source)
-    is_path = "\n" not in source and len(source) < 1024 and (path.exists() or path.suffix.lower() in _SUFFIXES)
-    return read_document(path if is_path else source).text, str(path) if is_path else "text"
-
-
-_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm", ".doc")
+    encoding ``encodings`` reads; a file it cannot read is refused with a code); the name of a text
+    handed in as it is, is "text"."""
+    doc = read_document(source)
+    return doc.text, "text" if doc.kind == "given" else doc.source
 
 
 DRAFT_COLUMNS = ("region", "indicator", "indicator_zh", "year", "value", "unit", "written", "quote", "source_title",
