@@ -330,3 +330,17 @@ def test_run_docx_writes_a_document_beside_each_region_page(tmp_path, synthetic)
     assert any(r[0] == "中职学校“双师型”教师比例" and r[4:7] == ["7.3%", "66.7%", "滞后"] for r in rows)
     overview = next(r for r in result.reports if r["region"] is None)
     assert not overview.get("docx")  # the overview is a page, not a region's document
+
+
+def test_a_region_planned_in_another_domain_gets_its_document_in_that_domain(tmp_path):
+    """review --format docx shows a region as `run` shows its page: 苏州市's plan is about intellectual
+    property, so its document is titled and filled for that domain, not empty under the default."""
+    from docx import Document
+
+    from indicators.cli.main import main
+
+    out = tmp_path / "suzhou.docx"
+    assert main(["review", "--region", "苏州市", "--format", "docx", "-o", str(out)]) == 0
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "苏州市（Suzhou）知识产权规划指标进展" in text
+    assert "万人高价值发明专利拥有量" in text  # its targets are in it (all still waiting for data)

@@ -360,7 +360,9 @@ def cmd_review(args) -> int:
 
 def _documents(args, cat, act, frame, th, lang) -> int:
     """One Word document per region: -o FILE.docx for one region, -o DIR for each (<slug>.docx)."""
+    from ..reports.context import report_domain
     from ..reports.document import region_document
+    from ..verdicts.assess import assess
     from ..reports.region import RegionReport
     from ..run.runner import slug
 
@@ -369,9 +371,11 @@ def _documents(args, cat, act, frame, th, lang) -> int:
     if one_file and len(regions) != 1:
         raise IndicatorsError(_say(args, "docx_one_region"))
     as_of = args.as_of if args.as_of is not None else (int(act.frame["year"].max()) if len(act.frame) else None)
-    domain = None if args.domain == "all" else args.domain
     for region in regions:
-        a = frame[frame["region"] == region].reset_index(drop=True)
+        # the domain `run` shows the region's page in: Suzhou's plan is about intellectual property
+        domain = report_domain(cat, region, args.domain)
+        domain = None if domain == "all" else domain
+        a = assess(cat, act, as_of=args.as_of, region=region, plan=args.plan, domain=domain, lang=lang, thresholds=th)
         rep = RegionReport(region, cat, act, a, as_of, lang, domain, None, th, args.tolerance)
         path = args.output if one_file else args.output / f"{slug(region, cat.regions.en(region))}.docx"
         write_atomic(path, region_document(rep))

@@ -27,6 +27,7 @@ from ..plans.catalog import Catalog, load_catalog
 from ..plans.regions import Regions
 
 __all__ = ["Context", "region_report", "overview", "build_context", "save_context", "as_paths", "only_regions",
+           "report_domain",
            "region_context", "overview_context", "save_contexts"]
 
 # a run with more target rows than this judges them on ``jobs`` processes; fewer are faster in one
@@ -234,6 +235,14 @@ def _context(context, plans, actuals, as_of, lang, on_track, at_risk, regions=No
 
 def _in_domain(a: pd.DataFrame, domain: str | None) -> pd.DataFrame:
     return a if domain in (None, "", "all") else a[a["domain"] == domain]
+
+
+def report_domain(catalog: Catalog, region: str, domain: str) -> str:
+    """The domain a region's report shows: the one asked for ("all" included) when the region has a
+    plan in it; a region whose plans are all in another domain gets a report in its own (Suzhou's
+    intellectual-property plan), never an empty one."""
+    doms = {p.domain for p in catalog.plans.values() if p.region == region}
+    return domain if domain in doms or domain == "all" or not doms else sorted(doms)[0]
 
 
 def region_report(region: str, actuals: list[str] | str | None = None, as_of: int | None = None, lang: str = "zh",

@@ -429,11 +429,11 @@ def _jobs(inp: _Inputs, base: dict, domain: str, timeout: int, ctx, kernel: str 
     jobs_list = [{"key": "overview", "region": None, "notebook_text": texts["overview"],
                   "parameters": {**base, "domain": domain}, "title": INDEX_WORDS["zh"]["overview"], "kernel": kernel,
                   "timeout": timeout}]
+    from ..reports.context import report_domain
+
     region_domains = {}
     for region in inp.regions:
-        doms = {p.domain for p in catalog.plans.values() if p.region == region}
-        # a region whose plans are all off-domain gets a report in its own domain
-        region_domains[region] = domain if domain in doms or domain == "all" else sorted(doms)[0]
+        region_domains[region] = report_domain(catalog, region, domain)
         jobs_list.append({"key": slug(region, catalog.regions.en(region)), "region": region,
                           "region_en": catalog.regions.en(region), "notebook_text": texts["region_report"],
                           "parameters": {**base, "region": region, "domain": region_domains[region]},
