@@ -213,23 +213,19 @@ def _needed(doc, rep: RegionReport) -> None:
 
 
 def _sources(doc, rep: RegionReport) -> None:
-    from pathlib import Path
-
+    """The page's sources: each target's plan (its title), clause and quote; the actuals' sources."""
     t = WORDS[rep.lang]
     head, _ = SECTIONS[rep.lang]["sources"]
     _heading(doc, head, 1)
     _heading(doc, t["plan"], 2)
     for r in rep.assessment.itertuples():
-        _para(doc, f"{r.year} {rep.indicator_label(r.indicator)}: {r.plan}, {r.clause} — “{r.quote}”",
-              size=9, style="List Number")
-    f = rep.actuals.frame
-    used = f[(f["region"] == rep.region) & f["indicator"].isin(rep.indicators())]
-    used = used.assign(label=used["source_title"].fillna(used["file"].map(lambda x: Path(str(x)).name)))
-    srcs = used.drop_duplicates(["label", "source_url"])
-    if len(srcs):
+        _para(doc, f"{r.year} {rep.indicator_label(r.indicator)}: {rep.plan_name(r.plan)}{t['list_sep']}{r.clause}"
+                   f" — “{r.quote}”", size=9, style="List Number")
+    srcs = rep.actual_sources()
+    if srcs:
         _heading(doc, t["actual_sources"], 2)
-        for r in srcs.itertuples():
-            _para(doc, f"{r.label} {_text(r.source_url)}".strip(), size=9, style="List Bullet")
+        for label, url in srcs:
+            _para(doc, f"{label} {_text(url)}".strip(), size=9, style="List Bullet")
 
 
 def region_document(rep: RegionReport) -> bytes:

@@ -430,38 +430,41 @@ class RegionReport:
     def _check_sentence(self, r) -> str:
         return check_sentence(r.check, r.indicator, r.stated, r.computed, r.difference, r.unit, r.clauses, self.lang)
 
-    def _plan_name(self, plan_id: str) -> str:
+    def plan_name(self, plan_id: str) -> str:
         """A plan as a reader knows it: its title (the English title in an English report, when the
-        plan file gives one), never the catalogue's id."""
+        plan file gives one), never the catalogue's id (shown only for a plan the catalogue lacks)."""
         p = self.catalog.plans.get(plan_id)
         if p is None:
-            return f"<code>{esc(plan_id)}</code>"
-        if self.lang != "zh" and p.title_en:
-            return esc(p.title_en)
-        return src(f"《{p.title_zh}》", self.lang)
+            return plan_id
+        return p.title_en if self.lang != "zh" and p.title_en else f"《{p.title_zh}》"
 
-    def _source_label(self, r) -> str:
-        """Where an actual came from: the published source's title; a plan's baseline or a series
-        computed from published parts says so in the report's language."""
+    def actual_sources(self) -> list[tuple[str, str | None]]:
+        """(label, URL) of each source of the region's actuals: the published source's title (or the
+        planner's file); a plan's baseline or a series computed from published parts says so in the
+        report's language. The page and the Word document both list these."""
         t = WORDS[self.lang]
-        if r.layer == "derived":
-            return esc(t["derived_source"])
-        label = src(r.label, self.lang)
-        return label + esc(t["baseline_source"]) if r.layer == "baseline" else label
+        f = self.actuals.frame
+        used = f[(f["region"] == self.region) & f["indicator"].isin(self.indicators())]
+        used = used.assign(label=used["source_title"].fillna(used["file"].map(lambda x: Path(str(x)).name)))
+        out = []
+        for r in used.drop_duplicates(["label", "source_url", "layer"]).itertuples():
+            label = (t["derived_source"] if r.layer == "derived"
+                     else r.label + t["baseline_source"] if r.layer == "baseline" else r.label)
+            out.append((label, None if pd.isna(r.source_url) else r.source_url))
+        return out
 
     def sources_html(self) -> str:
         t = WORDS[self.lang]
         items = []
         for i, r in enumerate(self.assessment.itertuples(), start=1):
-            items.append(f"<li id='fn{i}'>{esc(r.year)} {self.indicator_html(r.indicator)}: {self._plan_name(r.plan)}"
+            plan = (src(self.plan_name(r.plan), self.lang) if r.plan in self.catalog.plans
+                    else f"<code>{esc(r.plan)}</code>")
+            items.append(f"<li id='fn{i}'>{esc(r.year)} {self.indicator_html(r.indicator)}: {plan}"
                          f"{t['list_sep']}{src(r.clause, self.lang)} — “{src(r.quote, self.lang)}”</li>")
         out = f"<h4>{esc(t['plan'])}</h4><ol class='sources'>{''.join(items)}</ol>"
-        used = self.actuals.frame[(self.actuals.frame["region"] == self.region)
-                                  & self.actuals.frame["indicator"].isin(self.indicators())]
-        used = used.assign(label=used["source_title"].fillna(used["file"].map(lambda f: Path(str(f)).name)))
-        srcs = used.drop_duplicates(["label", "source_url", "layer"])
-        if len(srcs):
-            li = "".join(f"<li>{self._source_label(r)} {esc(r.source_url)}</li>" for r in srcs.itertuples())
+        srcs = self.actual_sources()
+        if srcs:
+            li = "".join(f"<li>{src(label, self.lang)} {esc(url)}</li>" for label, url in srcs)
             out += f"<h4>{esc(t['actual_sources'])}</h4><ul class='sources'>{li}</ul>"
         return out
 
