@@ -5,7 +5,7 @@ Every check collects all its problems before raising, so a planner fixes a file 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 
 import pandas as pd
@@ -139,6 +139,9 @@ class Problem:
     column: str | None = None
     value: object = None
     severity: Severity = Severity.ERROR
+    # what the cell stands for, as the planner typed it: (indicator label, year) of a value cell, so
+    # that a summary groups blanks by row without reading them back out of ``expected``
+    subject: tuple | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.code not in CHECKS:

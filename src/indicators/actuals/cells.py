@@ -172,7 +172,8 @@ def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
     raw = c.value_raw
     if is_blank(raw):
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.missing", severity=Severity.MISSING,
-                               expected=f"a number for {c.indicator_name} {year} (blank: treated as missing)"))
+                               expected=f"a number for {c.indicator_name} {year} (blank: treated as missing)",
+                               subject=(c.indicator_name, year)))
     try:
         q = read_value(raw)
     except ParseError as exc:  # the whole cell must be one number: =1+1, #DIV/0!, 1abc, 16030 1582 are not

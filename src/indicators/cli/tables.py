@@ -135,20 +135,15 @@ def problems_screen(problems: list, lang: str) -> tuple[pd.DataFrame, dict]:
     return f, dict(drop=(h["code"], h["check"], h["file"]), wrap=(h["expected"], h["value"]))
 
 
-_FOR = __import__("re").compile(r"^a number for (?P<label>.+) (?P<year>\d{4}) \(blank")
-
-
 def blank_lines(missing: list, lang: str, several_files: bool = False) -> list[str]:
     """One line per row that has blank cells: its label as the planner typed it and the years
-    ("中职生均拨款：2014–2018 年 5 个空值"), in the order of the file. The label and year come from the
-    problem's own wording (``actuals.cells``: "a number for <label> <year> (blank: ...)"); a
-    problem that does not say them is shown by its row."""
+    ("中职生均拨款：2014–2018 年 5 个空值"), in the order of the file. The label and year are the
+    problem's ``subject`` (``actuals.cells``); a problem without one is shown by its row."""
     w = VALIDATE_WORDS[lang]
     groups: dict = {}
     for p in missing:
         key = (p.file, p.sheet, p.row)
-        m = _FOR.match(str(p.expected))
-        label, year = (m.group("label"), int(m.group("year"))) if m else (None, None)
+        label, year = p.subject if p.subject else (None, None)
         g = groups.setdefault(key, {"label": label, "years": [], "n": 0})
         g["n"] += 1
         if year is not None:
