@@ -115,29 +115,27 @@ def _xlsx_cell(ws, row: int, col: int, v, bold=None) -> None:
         cell.font = bold
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", title: str | None = None,
-                  more: tuple[tuple[str, pd.DataFrame], ...] = ()) -> bytes:
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", title: str | None = None) -> bytes:
     """A workbook of one sheet (its title made safe by ``safe_text.sheet_title``): an optional
-    title row of one cell (readers skip it), the bold header, the rows; ``more`` adds further sheets
-    (name, frame) after it. No cell is a formula, and the same frames give the same bytes (fixed
-    document and zip times)."""
+    title row of one cell (readers skip it), the bold header, the rows. No cell is a formula, and the
+    same frame gives the same bytes (fixed document and zip times). Several sheets for people:
+    ``to_workbook_bytes``."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
     bold = Font(bold=True)
-    for k, (name, part, head) in enumerate([(sheet, frame, title)] + [(n, f, None) for n, f in more]):
-        ws = wb.active if k == 0 else wb.create_sheet()
-        ws.title = sheet_title(name)
-        top = 1
-        if head is not None:
-            _xlsx_cell(ws, 1, 1, head)
-            top = 2
-        for j, c in enumerate(part.columns, start=1):
-            _xlsx_cell(ws, top, j, str(c), bold)
-        for i, row in enumerate(part.itertuples(index=False, name=None), start=top + 1):
-            for j, v in enumerate(row, start=1):
-                _xlsx_cell(ws, i, j, v)
+    ws = wb.active
+    ws.title = sheet_title(sheet)
+    top = 1
+    if title is not None:
+        _xlsx_cell(ws, 1, 1, title)
+        top = 2
+    for j, c in enumerate(frame.columns, start=1):
+        _xlsx_cell(ws, top, j, str(c), bold)
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=top + 1):
+        for j, v in enumerate(row, start=1):
+            _xlsx_cell(ws, i, j, v)
     return _saved(wb)
 
 

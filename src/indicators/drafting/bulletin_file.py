@@ -16,7 +16,7 @@ from .documents import read_document
 from ..errors import Problem, ValidationError
 from ..plans.vocabulary import Vocabulary
 from ..units import unit_of
-from ..writing import to_csv_text, to_xlsx_bytes, write_atomic
+from ..writing import XlsxSheet, to_csv_text, to_workbook_bytes, write_atomic
 
 __all__ = ["read_bulletin", "draft_frames", "write_draft", "DRAFT_COLUMNS"]
 
@@ -63,7 +63,8 @@ def write_draft(drafted: pd.DataFrame, skipped: pd.DataFrame, out: Path) -> Path
 
     out = Path(out)
     if out.suffix.lower() == ".xlsx":
-        write_atomic(out, to_xlsx_bytes(drafted, "actuals", more=((NOT_DRAFTED_SHEET, skipped),)))
+        sheets = [XlsxSheet("actuals", drafted, wrap=("quote",)), XlsxSheet(NOT_DRAFTED_SHEET, skipped)]
+        write_atomic(out, to_workbook_bytes(sheets))
         return out
     if out.suffix.lower() != ".csv":
         raise ValidationError([Problem(str(out), "file.unknown_type", "an output file ending in .csv or .xlsx",
