@@ -47,7 +47,7 @@ from ..errors import ParseError, UnitError
 from ..parse import clean_float, parse_quantity, read_value
 from ..plans.regions import Regions
 from ..plans.vocabulary import Vocabulary
-from ..units import to_canonical, unit_of
+from ..units import UNIT_WORDS, to_canonical, unit_of
 
 __all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "REASONS"]
 
@@ -107,7 +107,11 @@ _BOUND_AFTER = ("以上", "以下", "以内", "多", "余")
 _APPROX_BEFORE = ("约", "大约")
 _APPROX_AFTER = ("左右",)
 _NORM = ("标准", "目标", "规定", "要求", "计划", "预计", "力争", "争取", "确保")
-_UNITS = ("个百分点", "百分点", "万人次", "人次", "人日", "平方米", "人", "名", "所", "个", "元", "%", "倍", "座", "家", "项", "校")
+# the unit words units.py knows (one list, as drafting.find reads plans), less those that date rather
+# than count (2025年, 9月, 1日) or name a ratio; 个百分点 is a share's change in points, 校 a bulletin's
+# word for schools
+_UNITS = sorted({w for w in UNIT_WORDS if not w.isascii() and w not in ("年", "月", "日", "比", "生/师")}
+                | {"%", "个百分点", "校"}, key=len, reverse=True)
 _NUMBER = re.compile(
     r"(?<![0-9.])(?P<num>[0-9]+(?:,[0-9]{3}(?![0-9]))*(?:\.[0-9]+)?)"
     r"(?:\s*:\s*(?P<den>[0-9]+(?:\.[0-9]+)?)(?![0-9]))?"
