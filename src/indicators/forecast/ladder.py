@@ -59,7 +59,7 @@ import functools
 import numpy as np
 
 from . import calibration as calib  # calibration seam
-from .distribution import EPS_SHARE, Forecast, _ppf
+from .distribution import Forecast, _ppf, forward, inverse
 from .models import MODELS, random_walk_sd
 from ..errors import SeriesError
 from ..units import unit_of
@@ -143,17 +143,18 @@ def _codes(units: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _forward(y: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Each row onto its model scale (``_codes``), by the one definition of the scales
+    (``distribution.forward``)."""
     c = code[:, None]
-    p = np.clip(y, EPS_SHARE, 100 - EPS_SHARE) / 100
     safe = np.where(y > 0, y, 1.0)
-    return np.where(c == _LOGIT, np.log(p / (1 - p)), np.where(c == _LOG, np.log(safe), y))
+    return np.where(c == _LOGIT, forward(y, "logit"), np.where(c == _LOG, forward(safe, "log"), y))
 
 
 def _inverse(z: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Each row back into its unit (``distribution.inverse``)."""
     c = code[:, None]
-    with np.errstate(over="ignore"):
-        return np.where(c == _LOGIT, 100 / (1 + np.exp(-np.where(c == _LOGIT, z, 0))),
-                        np.where(c == _LOG, np.exp(np.where(c == _LOG, z, 0)), z))
+    return np.where(c == _LOGIT, inverse(np.where(c == _LOGIT, z, 0), "logit"),
+                    np.where(c == _LOG, inverse(np.where(c == _LOG, z, 0), "log"), z))
 
 
 class _Group:
