@@ -31,8 +31,7 @@ import pandas as pd
 
 from ..forecast import calibration as C
 from ..forecast.ladder import fit_many
-from ..units import unit_of
-from ..verdicts.proxy import MIN_RELATIVE_PROXY, carry, parent_year
+from ..verdicts.proxy import can_anchor, carry, parent_year, too_small
 
 __all__ = ["ladder_pits", "proxy_pits", "fit_calibration", "known_by", "TemporalFold", "LopoFold", "build",
            "proxy_holdout",
@@ -95,7 +94,7 @@ def proxy_pits(series: list, max_h: int = C.H_MAX) -> pd.DataFrame:
             continue
         for i in range(len(s.t)):
             y0, v0 = float(s.t[i]), float(s.y[i])
-            if unit_of(s.unit).relative and v0 < MIN_RELATIVE_PROXY:
+            if too_small(v0, s.unit):
                 continue
             for j in range(i + 1, len(s.t)):
                 year = int(s.t[j])
@@ -104,9 +103,7 @@ def proxy_pits(series: list, max_h: int = C.H_MAX) -> pd.DataFrame:
                 for path, cut in (("proxy_trend", y0), ("proxy_actual", float(parent.t[-1]))):
                     known = parent.t <= cut
                     t, y = parent.t[known], parent.y[known]
-                    if len(t) < 2 or not t[0] <= y0 <= t[-1] or (path == "proxy_actual") != (year <= t[-1]):
-                        continue
-                    if not unit_of(s.unit).is_share and float(np.interp(y0, t, y)) <= 0:
+                    if not can_anchor(t, y, y0, s.unit) or (path == "proxy_actual") != (year <= t[-1]):
                         continue
                     fkey = (parent.key, cut)
                     fits.setdefault(fkey, (t, y, s.unit, set()))[3].add(parent_year(t, y0, year))

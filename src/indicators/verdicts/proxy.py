@@ -35,7 +35,7 @@ from ..units import unit_of
 from .pace import pace
 
 __all__ = ["parent_forecast", "parent_change", "parent_fits", "prefit", "parent_year", "carry", "shift_to",
-           "MIN_RELATIVE_PROXY"]
+           "too_small", "can_anchor", "MIN_RELATIVE_PROXY"]
 
 MIN_RELATIVE_PROXY = 10
 
@@ -65,31 +65,34 @@ def prefit(keys) -> None:
     _FITS.update(zip(todo, found))
 
 
+def too_small(y0_value: float, unit: str) -> bool:
+    """A count or sum of money below ``MIN_RELATIVE_PROXY`` follows no parent's growth rate."""
+    return unit_of(unit).relative and y0_value < MIN_RELATIVE_PROXY
+
+
+def can_anchor(t, y, y0_year: float, unit: str) -> bool:
+    """Whether a parent's series can carry a child's value of ``y0_year``: two points or more
+    around that year, and (shares aside, which move on the logit scale) a positive value there to
+    scale by. The verdicts and the calibration's measurement (``evaluation.calibrate``) both ask."""
+    return (len(t) >= 2 and t[0] <= y0_year <= t[-1]
+            and (unit_of(unit).is_share or float(np.interp(y0_year, t, y)) > 0))
+
+
 def _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
-    """(parent, its series, its definition) to carry the child along, nearest first; "stop" when the
-    child is too small to follow a relative trend."""
+    """(parent, its series, its definition) to carry the child along, nearest first."""
+    if too_small(y0_value, unit):
+        return
     for parent in regions.ancestors(region):
         s, pdef = store.get(parent, indicator, breakdown, definition)
-        if len(s) < 2:
-            continue
-        t, y = s.year, s.value
-        if not t[0] <= y0_year <= t[-1]:
-            continue  # no parent value to anchor the child's latest actual on
-        if unit_of(unit).relative and y0_value < MIN_RELATIVE_PROXY:
-            yield "stop"
-            return
-        if not unit_of(unit).is_share and float(np.interp(y0_year, t, y)) <= 0:
-            continue
-        yield parent, s, pdef
+        if can_anchor(s.year, s.value, y0_year, unit):
+            yield parent, s, pdef
 
 
 def parent_fits(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
                 y0_year: float, y0_value: float, unit: str, years) -> list[tuple]:
     """The keys of the fits ``parent_forecast`` will ask for these ``years`` (for ``prefit``)."""
-    for found in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
-        if found == "stop":
-            return []
-        t, y = found[1].year, found[1].value
+    for _, s, _ in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
+        t, y = s.year, s.value
         return [(tuple(t), tuple(y), parent_year(t, y0_year, yr), unit) for yr in years]
     return []
 
@@ -97,10 +100,8 @@ def parent_fits(store, regions, region: str, indicator: str, breakdown: str, def
 def parent_forecast(store, regions, region: str, indicator: str, breakdown: str, definition: str | None,
                     y0_year: float, y0_value: float, unit: str, year: int):
     """(forecast for ``year`` on the child's level, parent, parent's definition), or None."""
-    for found in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year, y0_value, unit):
-        if found == "stop":
-            return None
-        parent, s, pdef = found
+    for parent, s, pdef in _nearest_parent(store, regions, region, indicator, breakdown, definition, y0_year,
+                                           y0_value, unit):
         t, y = s.year, s.value
         fc = _fit_cached(tuple(t), tuple(y), parent_year(t, y0_year, year), unit)
         if fc is None:
