@@ -344,3 +344,12 @@ def test_a_pdf_paragraph_naming_years_is_not_taken_for_a_table(tmp_path, vocab):
     SimpleDocTemplate(str(tmp_path / "p.pdf"), pagesize=A4).build([Paragraph(t, style) for t in text])
     doc = read_document(tmp_path / "p.pdf")
     assert doc.text.split("\n")[:3] == text and "\t" not in doc.text
+
+
+def test_a_page_declaring_its_charset_is_read_with_the_codec_the_project_reads_it_with():
+    """<meta charset="gb2312"> is read as GB18030 (a superset), big5 as cp950, as encodings.decode
+    reads such files; an unknown name is left for decode to refuse."""
+    from indicators.encodings import declared
+
+    assert [declared(c) for c in ("gb2312", "GBK", "cp936", "Big5", "UTF8", "x-nonsense")] == \
+        ["gb18030", "gb18030", "gb18030", "cp950", "utf-8", "x-nonsense"]

@@ -17,7 +17,7 @@ import charset_normalizer
 
 from .errors import DecodeRefusal
 
-__all__ = ["decode", "looks_like"]
+__all__ = ["decode", "looks_like", "declared"]
 
 # byte-order marks, longest first: a UTF-32 LE mark starts with the UTF-16 LE one
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -34,6 +34,20 @@ _FAMILIES = (
     ({"latin_1", "iso8859_15", "cp1252", "cp850", "cp857", "cp437", "cp1250", "cp775", "mac_roman", "cp858",
       "iso8859_2", "mac_latin2", "cp852"}, "Latin-1 or another Western single-byte encoding"),
 )
+
+
+def declared(charset: str) -> str:
+    """The codec to read a text with that declares its own charset (an HTML page's <meta charset>):
+    the GB family as GB18030 and Big5 as cp950, as ``decode`` reads them; any other as named (an
+    unknown name is left for the caller's decode to refuse)."""
+    name = charset.strip().lower()
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return name
+    if name in _GB and name != "hz":  # HZ is 7-bit: read as itself
+        return "gb18030"
+    return "cp950" if name in _BIG5 else name
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..encodings import decode
+from ..encodings import decode, declared
 from ..errors import DecodeRefusal, DocumentError, Problem
 from ..safe_text import CONTROLS
 from ..words.explain import PLACE_WORDS
@@ -589,8 +589,7 @@ def _read_html(name: str, data: bytes) -> Document:
 def _decode_html(name: str, data: bytes) -> str:
     m = _META_CHARSET.search(data[:4096])
     if m:
-        codec = m.group(1).decode("ascii").lower()
-        codec = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950"}.get(codec, codec)
+        codec = declared(m.group(1).decode("ascii"))
         try:
             return data.decode(codec)
         except (LookupError, UnicodeDecodeError):
