@@ -131,7 +131,10 @@ def test_kills_at_every_step_and_at_random_moments_leave_a_complete_set(good):
         _assert_complete(out, first)
         _no_orphans(marker)
         if sig != signal.SIGKILL and proc.returncode != 0:  # ended by the signal, not finished first
-            assert proc.returncode == 128 + sig and "Traceback" not in err, err
+            # during the run the program cleans up and exits 128 + signal; once Python is shutting
+            # down (the set already published) the signal's default action ends it, which a shell
+            # reports as the same 128 + signal
+            assert proc.returncode in (128 + sig, -sig) and "Traceback" not in err, err
     # the next run cleans up everything the killed ones left (a run's archive folder staged in runs/
     # too), and publishes; whether a random kill left anything depends on the moment it hit
     left = _leftovers(out) + sorted(p.name for p in (out / "runs").iterdir() if p.name.startswith("."))

@@ -449,7 +449,13 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
     for v in victims:
         with contextlib.suppress(psutil.Error):
             v.kill()
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it
     pool.shutdown(wait=False, cancel_futures=True)
+    # let the pool's manager thread see the dead workers and close its pipes now: left running, it
+    # races the interpreter's exit hook on the same pipe (CPython gh-125451, fixed after 3.11), and
+    # the exit prints a traceback after the run's own clear message
+    if manager is not None:
+        manager.join(timeout=10)
 
 
 def on_dask(jobs_list: list[dict], scheduler: str, jobs: int):
