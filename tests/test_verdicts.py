@@ -308,6 +308,26 @@ def test_the_tolerance_band_is_stated_where_it_decides(tmp_path):
     assert "met within ±2.0 points: 43.0%–47.0%" in r["explanation_en"]
 
 
+def test_a_planned_ratio_judged_as_a_ceiling_says_so(tmp_path):
+    # made-up: a plan's table plans the ratio up to 17 while the actuals stay near 11; lower is better,
+    # so 11 meets it, and the sentence must say why a forecast far below the number is "met"
+    r = _assess_one(tmp_path, "sec_voc_student_teacher_ratio", "17:1", "2023年中职学校生师比17:1",
+                    [(2019, 11.0), (2020, 11.2), (2021, 10.9)], "students_per_teacher")
+    assert r["comparator"] == "==" and r["meet_high"] == 17.0 and pd.isna(r["meet_low"])
+    assert "17生/师（计划值；不高于即视为达标）：" in r["explanation_zh"]
+    assert "(a planned value; at or below it counts as met)" in r["explanation_en"]
+    # the same indicator with the comparator written out, and a planned count judged as a floor, read as
+    # meant and are not glossed
+    for sub in ("le", "ge"):
+        (tmp_path / sub).mkdir()
+    r = _assess_one(tmp_path / "le", "sec_voc_student_teacher_ratio", "不高于17:1", "2023年中职学校生师比不高于17:1",
+                    [(2019, 11.0), (2020, 11.2), (2021, 10.9)], "students_per_teacher")
+    assert r["comparator"] == "<=" and "≤17生/师：" in r["explanation_zh"] and "计划值" not in r["explanation_zh"]
+    r = _assess_one(tmp_path / "ge", "onsite_training_bases", "10个", "2023年校内实训基地10个",
+                    [(2019, 4.0), (2020, 5.0), (2021, 6.0)], "count")
+    assert r["comparator"] == "==" and "计划值" not in r["explanation_zh"]
+
+
 def test_no_scientific_notation_in_any_sentence(tmp_path):
     r = _assess_one(tmp_path, "onsite_training_bases", "10个", "2023年校内实训基地10个",
                     [(2019, 0.0), (2020, 0.0), (2021, 0.0)], "count")

@@ -342,6 +342,7 @@ _PHRASES = {
     "zh": dict(
         head="{year} 目标{breakdown} {cmp}{target}{band}", sep="：", end="。",
         band="（按 ±{tol} 容差，{lo}–{hi} 视为达标）",
+        at_most="（计划值；不高于即视为达标）",
         actual="{year} 年实际 {latest}，{status}",
         thin="只有 {n} 个实际值（{latest_year} 年 {latest}），上级地区也无可参照的趋势，无法估计达标概率；需每年 {required}",
         thin_met="只有 {n} 个实际值（{latest_year} 年 {latest}，已达到目标水平），上级地区也无可参照的趋势，无法估计达标概率",
@@ -363,6 +364,7 @@ _PHRASES = {
     "en": dict(
         head="{year} target{breakdown} {cmp}{target}{band}", sep=": ", end=".",
         band=" (met within ±{tol}: {lo}–{hi})",
+        at_most=" (a planned value; at or below it counts as met)",
         actual="actual {latest} in {year}, {status}",
         thin="only {n} actual value ({latest} in {latest_year}) and no parent region with a trend, so no probability; "
              "needs {required} a year",
@@ -622,8 +624,13 @@ def fmt_target(comparator: str, value, unit: str, lang: str, value_high=None) ->
 
 
 def _tolerance_text(r: dict, unit: str, lang: str) -> str:
-    """The band that decides a planned or approximate target, stated wherever it decides."""
+    """What decides a planned or approximate target, stated wherever it decides: the band, or for a
+    planned value judged as a ceiling (生师比 17:1 in a plan's table, lower is better) that side, which
+    the bare number does not say: "目标 17、预计 10.7、有望达标" reads as a contradiction without it.
+    A planned value judged as a floor reads as meant and is not glossed."""
     low, high = r.get("meet_low"), r.get("meet_high")
+    if r.get("comparator") == "==" and _finite(high) and not _finite(low):
+        return _PHRASES[lang]["at_most"]
     if not (_finite(low) and _finite(high)) or not _finite(r.get("tolerance_used")) or not r["tolerance_used"]:
         return ""
     tol = r["tolerance_used"]
