@@ -68,3 +68,14 @@ def test_readme_says_which_commands_take_format_and_output():
     assert set(re.findall(r"`([a-z-]+)`", said.group(1))) | {said.group(2)} == tables
     said_out = re.search(r"`([a-z-]+)` and `([a-z-]+)` write into `--out DIR`", readme)
     assert said_out and set(said_out.groups()) == out_dir == {"run", "backtest"}
+
+
+def test_reading_a_notebook_does_not_build_the_iri_grammar():
+    """The jsonschema pin holds: nbformat's import leaves rfc3987-syntax (1.7 s of grammar building in
+    every process that reads a notebook: the runner, each test worker) unimported."""
+    import subprocess
+    import sys
+
+    code = "import sys, nbformat; nbformat.validate(nbformat.v4.new_notebook()); print('rfc3987_syntax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
