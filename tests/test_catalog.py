@@ -6,6 +6,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -199,6 +200,29 @@ def test_changed_source_text_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(targets, "SOURCES_DIR", copy)
     with pytest.raises(CatalogError, match="sha256"):
         indicators.load_catalog(env=False)
+
+
+def test_bundled_plans_are_read_once_and_again_when_a_file_changes(tmp_path, monkeypatch):
+    import indicators.plans.catalog as targets
+
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, copy)
+    monkeypatch.setattr(targets, "CATALOG_DIR", copy)
+    reads = []
+    real = targets.read_plan_file
+    monkeypatch.setattr(targets, "read_plan_file", lambda path, *a: reads.append(path.name) or real(path, *a))
+    first = indicators.load_catalog(env=False)
+    assert len(reads) == len(first.plans)
+    again = indicators.load_catalog(env=False)
+    assert len(reads) == len(first.plans)  # nothing read a second time, and the same catalogue
+    pd.testing.assert_frame_equal(first.targets, again.targets)
+    assert again.targets is not first.targets and again.vocabulary.indicators is not first.vocabulary.indicators
+    # a planner who edits a bundled plan (here: drops its last target) gets the file as it now is
+    f = copy / "chiping_2020.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text[:text.rindex("  - indicator:")], encoding="utf-8")
+    edited = indicators.load_catalog(env=False)
+    assert reads[-1] == "chiping_2020.yaml" and len(edited.targets) == len(first.targets) - 1
 
 
 def test_missing_plans_directory(tmp_path):

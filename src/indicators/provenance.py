@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-__all__ = ["PACKAGE", "sha256_file", "shown_path", "plan_dir_record", "input_records"]
+__all__ = ["PACKAGE", "sha256_file", "file_stamps", "shown_path", "plan_dir_record", "input_records"]
 
 # where the package's own files are (catalogue, sources, templates), and the project checkout around it
 PACKAGE = Path(__file__).resolve().parent
@@ -45,3 +45,9 @@ def plan_dir_record(d: Path) -> dict:
                                            and not any(x.startswith(".") for x in f.relative_to(d).parts))
     return {"path": str(d), "files": {(f.name if f == d else f.relative_to(d).as_posix()): sha256_file(f)
                                       for f in files}}
+
+
+def file_stamps(*paths: Path) -> tuple:
+    """(path, modification time, size) of each file: the key under which a file read once per
+    process is read again only when it has changed."""
+    return tuple((str(p), st.st_mtime_ns, st.st_size) for p in paths for st in [Path(p).stat()])

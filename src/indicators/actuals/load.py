@@ -30,8 +30,8 @@ from .table import CELL_KEY, SERIES_KEY, table, typed
 from .derive import derive
 from ..errors import IndicatorsError, Problem, Severity, ValidationError
 from .files import read_actuals_file
-from ..plans.catalog import Catalog
-from ..provenance import PACKAGE
+from ..plans.catalog import Catalog, reading_digest
+from ..provenance import PACKAGE, file_stamps
 
 __all__ = ["Actuals", "load_actuals", "bundled_data_dir", "baselines_as_actuals"]
 
@@ -112,7 +112,7 @@ def _bundled(catalog: Catalog, problems: list[Problem], used_files: list[str]) -
     bundled_files = sorted(d.glob("*.csv"))
     if not bundled_files:
         raise IndicatorsError(f"no bundled actuals found in {d}; set INDICATORS_DATA or reinstall")
-    key = (tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in bundled_files), _reading(catalog))
+    key = (file_stamps(*bundled_files), reading_digest(catalog.vocabulary, catalog.regions))
     if key not in _BUNDLED:
         parts, errors = [], []
         for p in bundled_files:
@@ -129,16 +129,6 @@ def _bundled(catalog: Catalog, problems: list[Problem], used_files: list[str]) -
 
 
 _BUNDLED: dict = {}  # the one bundled table read in this process, by what it was read with
-
-
-def _reading(catalog: Catalog) -> str:
-    """What the bundled files are read with (the vocabulary and the regions, a planner's included),
-    as a digest: another vocabulary reads them anew."""
-    import hashlib
-    import pickle
-
-    return hashlib.sha256(pickle.dumps((sorted(catalog.vocabulary.indicators.items()),
-                                        sorted(catalog.regions.regions.items())))).hexdigest()
 
 
 def baselines_as_actuals(catalog: Catalog) -> pd.DataFrame:

@@ -11,6 +11,7 @@ and a planner's own) and the bundled source texts into a ``Catalog``.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,14 +20,14 @@ import yaml
 
 from ..errors import CatalogError, Problem
 from .plan_file import Plan, plan_files, read_plan_file
-from ..provenance import sha256_file
+from ..provenance import file_stamps, sha256_file
 from .regions import BUNDLED as BUNDLED_REGIONS
 from .regions import Regions, load_regions
 from .vocabulary import BUNDLED as BUNDLED_VOCABULARY
 from .vocabulary import Vocabulary, load_vocabulary
 from ..provenance import PACKAGE
 
-__all__ = ["Catalog", "load_catalog", "plan_dirs_from_env", "TARGET_COLUMNS", "CATALOG_DIR", "SOURCES_DIR"]
+__all__ = ["Catalog", "load_catalog", "plan_dirs_from_env", "reading_digest", "TARGET_COLUMNS", "CATALOG_DIR", "SOURCES_DIR"]
 
 CATALOG_DIR = PACKAGE / "catalog"
 SOURCES_DIR = PACKAGE / "sources"
@@ -117,8 +118,12 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
     plans_out: dict[str, Plan] = {}
     rows: list[dict] = []
     cache: dict[Path, str] = {}
+    reading = reading_digest(vocab, regions, texts)
     for path in files:
-        plan, prow, pprob = read_plan_file(path, vocab, regions, texts, cache, include_drafts)
+        if path.parent == CATALOG_DIR:
+            plan, prow, pprob = _bundled_plan(path, vocab, regions, texts, include_drafts, reading)
+        else:
+            plan, prow, pprob = read_plan_file(path, vocab, regions, texts, cache, include_drafts)
         problems.extend(pprob)
         if plan is None:
             continue
@@ -134,11 +139,55 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
                    files=[str(p) for p in files])
 
 
+# The bundled files as read in this process: every command, notebook and JupyterLab cell loads the
+# catalogue, and the bundled part is the same each time. An entry is keyed by the files' stat and by
+# what they are read with, so an edited file or a planner's vocabulary reads them anew; the readings
+# of the last few vocabularies are kept.
+_BUNDLED: OrderedDict = OrderedDict()
+_KEEP = 64  # entries: one per bundled plan file and reading, a few readings
+
+
+def _remember(key: tuple, build):
+    if key in _BUNDLED:
+        _BUNDLED.move_to_end(key)
+    else:
+        _BUNDLED[key] = build()
+        while len(_BUNDLED) > _KEEP:
+            _BUNDLED.popitem(last=False)
+    return _BUNDLED[key]
+
+
+def reading_digest(vocab: Vocabulary, regions: Regions, texts: dict[str, str] | None = None) -> str:
+    """What files are read with (the vocabulary and the regions, a planner's included, and the
+    source texts quotes are checked against), as a digest: the key of the per-process readings."""
+    import hashlib
+    import pickle
+
+    return hashlib.sha256(pickle.dumps((sorted(vocab.indicators.items()), sorted(regions.regions.items()),
+                                        sorted((texts or {}).items())))).hexdigest()
+
+
+def _bundled_plan(path: Path, vocab: Vocabulary, regions: Regions, texts: dict[str, str], include_drafts: bool,
+                  reading: str) -> tuple[Plan | None, list[dict], list[Problem]]:
+    """``read_plan_file`` of a bundled plan, once per process for what it is read with; the caller
+    gets its own rows."""
+    plan, rows, problems = _remember(("plan", file_stamps(path), reading, include_drafts),
+                                     lambda: read_plan_file(path, vocab, regions, texts, {}, include_drafts))
+    return plan, [dict(r) for r in rows], list(problems)
+
+
+def _bundled_vocabulary_and_regions() -> tuple[Vocabulary, Regions]:
+    """The bundled indicators.yaml and regions.yaml, read once per process; each caller gets its own
+    mappings."""
+    vocab, regions = _remember(("base", file_stamps(BUNDLED_VOCABULARY, BUNDLED_REGIONS)),
+                               lambda: (load_vocabulary(BUNDLED_VOCABULARY), load_regions(BUNDLED_REGIONS)))
+    return Vocabulary(dict(vocab.indicators), dict(vocab.overridden)), Regions(dict(regions.regions))
+
+
 def _with_planner_dirs(dirs: list[Path], files: list[Path], problems: list[Problem]) -> tuple[Vocabulary, Regions]:
     """The bundled vocabulary and regions plus each planner directory's own; its plan files (or a
     plan file given directly) are appended to ``files``."""
-    vocab = load_vocabulary(BUNDLED_VOCABULARY)
-    regions = load_regions(BUNDLED_REGIONS)
+    vocab, regions = _bundled_vocabulary_and_regions()
     for d in dirs:
         if not d.exists():
             problems.append(Problem(str(d), "file.no_plans_dir", "a directory of plan YAML files"))
