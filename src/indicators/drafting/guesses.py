@@ -8,6 +8,7 @@ that ``draft.draft_text`` builds.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -111,6 +112,7 @@ def indicator_names(vocab: Vocabulary) -> list[tuple[str, str]]:
     return names
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the units are fixed records; a draft asks this ~10^5 times
 def _fits(unit_written: str, canonical: str, is_share: bool) -> bool:
     if is_share:
         return unit_of(canonical).is_share
@@ -167,6 +169,7 @@ def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: b
     from difflib import SequenceMatcher
 
     subj = canon(fold_variants(unicodedata.normalize("NFKC", re.sub(r"\s+", "", subject))))
+    pairs = _bigrams(subj)
     best: dict[str, float] = {}
     for name, key in names if names is not None else indicator_names(vocab):
         ind = vocab[key]
@@ -174,8 +177,12 @@ def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: b
             continue
         if not is_ratio and not _fits(unit_written, ind.unit, is_share):
             continue
-        blocks = SequenceMatcher(None, subj, name, autojunk=False).get_matching_blocks()
-        r = sum(b.size for b in blocks if b.size >= 2) / len(name)
+        # a block of two characters or more holds a pair of the subject: without one the score is 0
+        if pairs.isdisjoint(_bigrams(name)):
+            r = 0.0
+        else:
+            blocks = SequenceMatcher(None, subj, name, autojunk=False).get_matching_blocks()
+            r = sum(b.size for b in blocks if b.size >= 2) / len(name)
         best[key] = max(best.get(key, 0.0), r)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(k, round(v, 2)) for k, v in ranked[:n]]
