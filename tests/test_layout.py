@@ -8,6 +8,7 @@ below it, never from a floor above. The ground floor imports nothing of the pack
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -60,12 +61,20 @@ def _targets(name: str, path: Path, node: ast.AST, known: dict) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def _tree(path: Path) -> ast.AST:
+    """A module's syntax tree, parsed once for every test of this file (the trees are only read)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=None)
 def import_graph() -> dict[str, set[str]]:
-    """Every import inside the package, late imports in functions included (TYPE_CHECKING too)."""
+    """Every import inside the package, late imports in functions included (TYPE_CHECKING too);
+    computed once for the tests that ask it (none changes it)."""
     known = modules()
     graph: dict[str, set[str]] = {m: set() for m in known}
     for name, path in known.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_tree(path)):
             for t in _targets(name, path, node, known):
                 if t in known and t != name:
                     graph[name].add(t)
@@ -173,7 +182,7 @@ def test_readme_lists_every_module_under_its_package():
 def re_exports(path: Path) -> list[str]:
     """Names a module imports and does not use, or lists in ``__all__``: kept for importers that should
     import them from where they are defined (the shims left by a split)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     imported = {a.asname or a.name for node in tree.body if isinstance(node, ast.ImportFrom) and node.module != "__future__"
                 for a in node.names}
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}

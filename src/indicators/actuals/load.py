@@ -20,6 +20,7 @@ Where else to look: ``files`` (CSV and Excel files; their encoding is ``indicato
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,22 +114,27 @@ def _bundled(catalog: Catalog, problems: list[Problem], used_files: list[str]) -
     if not bundled_files:
         raise IndicatorsError(f"no bundled actuals found in {d}; set INDICATORS_DATA or reinstall")
     key = (file_stamps(*bundled_files), reading_digest(catalog.vocabulary, catalog.regions))
-    if key not in _BUNDLED:
+    if key in _BUNDLED:
+        _BUNDLED.move_to_end(key)
+    else:
         parts, errors = [], []
         for p in bundled_files:
             frame, probs = read_actuals_file(p, catalog.vocabulary, catalog.regions, layer="bundled")
             errors.extend(x for x in probs if x.severity is Severity.ERROR)
             parts.append(frame)
         allrows = pd.concat(parts, ignore_index=True)
-        _BUNDLED.clear()
         _BUNDLED[key] = (allrows[~allrows.duplicated(CELL_KEY, keep="first")].reset_index(drop=True), errors)
+        while len(_BUNDLED) > 2:
+            _BUNDLED.popitem(last=False)
     frame, errors = _BUNDLED[key]
     problems.extend(errors)
     used_files.extend(str(p) for p in bundled_files)
     return frame.copy()
 
 
-_BUNDLED: dict = {}  # the one bundled table read in this process, by what it was read with
+# the bundled table read in this process, by what it was read with: the bundled vocabulary's reading
+# and the last other one (a planner's), so that alternating between the two reads neither again
+_BUNDLED: OrderedDict = OrderedDict()
 
 
 def baselines_as_actuals(catalog: Catalog) -> pd.DataFrame:
