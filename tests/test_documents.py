@@ -6,6 +6,7 @@ refused with its code."""
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import os
 import shutil
@@ -127,15 +128,33 @@ def _write_html(blocks, path: Path) -> None:
     path.write_bytes(page.encode("gb18030"))
 
 
-def _entries(path, vocab):
-    d = draft_text(read_document(path), vocab, "chiping", "茌平区")
+@functools.lru_cache(maxsize=None)
+def _read(path):
+    """A format's file read once for the tests that only read it (a PDF takes pdfplumber ~0.2 s)."""
+    return read_document(path)
+
+
+@pytest.fixture(scope="module")
+def drafted(vocab):
+    """Each format's file drafted once for the tests that only read the draft."""
+    memo = {}
+
+    def get(path):
+        if path not in memo:
+            memo[path] = draft_text(_read(path), vocab, "chiping", "茌平区")
+        return memo[path]
+    return get
+
+
+def _entries(drafted, path):
+    d = drafted(path)
     return d, [(e.year, e.written, e.unit, e.indicator, e.kind) for e in d.entries]
 
 
 @pytest.mark.parametrize("fmt", ["gbk", "docx", "pdf", "html"])
-def test_every_format_drafts_the_same_entries_as_the_utf8_text(files, vocab, fmt):
-    ref, want = _entries(files["utf8"], vocab)
-    got_draft, got = _entries(files[fmt], vocab)
+def test_every_format_drafts_the_same_entries_as_the_utf8_text(files, drafted, fmt):
+    ref, want = _entries(drafted, files["utf8"])
+    got_draft, got = _entries(drafted, files[fmt])
     assert len(want) > 40  # the sentence target and the annex tables' cells
     assert got == want
     assert got_draft.plan["document_number"] == ref.plan["document_number"] == "聊茌政发〔2020〕19号"
@@ -145,8 +164,8 @@ def test_every_format_drafts_the_same_entries_as_the_utf8_text(files, vocab, fmt
     assert any(g[0] == 2022 and g[1] == "达到70%以上" and g[3] == "voc_dual_qualified_teacher_share" for g in got)
 
 
-def test_quotes_point_to_page_paragraph_and_cell(files, vocab):
-    places = {fmt: [e.place for e in draft_text(read_document(files[fmt]), vocab, "c", "茌平区").entries
+def test_quotes_point_to_page_paragraph_and_cell(files, drafted):
+    places = {fmt: [e.place for e in drafted(files[fmt]).entries
                     if e.written == "6000"][0] for fmt in ("utf8", "docx", "pdf", "html")}
     assert places["docx"].table == 1 and places["docx"].column == 5 and places["docx"].row >= 2
     assert places["pdf"].page >= 1 and places["pdf"].table is not None
@@ -162,7 +181,7 @@ def test_draft_command_writes_a_plan_that_loads_and_records_where(files, tmp_pat
     plan = yaml.safe_load(out.read_text(encoding="utf-8"))
     # the quote check reads UTF-8 text: the normalised text is written beside the draft and quoted
     assert plan["plan"]["source"] == f"chiping_{fmt}.source.txt" and fmt in plan["plan"]["note"] or fmt == "gbk"
-    assert (tmp_path / plan["plan"]["source"]).read_text(encoding="utf-8") == read_document(files[fmt]).text
+    assert (tmp_path / plan["plan"]["source"]).read_text(encoding="utf-8") == _read(files[fmt]).text
     assert all(t["note"].startswith("原文位置：") for t in plan["targets"])
     cat = indicators.load_catalog([tmp_path], env=False, include_drafts=True)
     rows = cat.select(plan=plan["plan"]["id"])
@@ -170,14 +189,14 @@ def test_draft_command_writes_a_plan_that_loads_and_records_where(files, tmp_pat
 
 
 def test_html_page_keeps_the_main_text_without_navigation_scripts_or_footer(files):
-    doc = read_document(files["html"])
+    doc = _read(files["html"])
     assert "首页" not in doc.text and "document.write" not in doc.text and "99%" not in doc.text
     assert "网站标识码" not in doc.text and not doc.text.lstrip().startswith("<")
     assert doc.encoding is None and doc.kind == "html" and doc.title == "茌平区人民政府 政务公开"
 
 
 def test_pdf_wrapped_lines_are_joined_into_their_paragraph(files):
-    doc = read_document(files["pdf"])
+    doc = _read(files["pdf"])
     sentence = _excerpt()[6].strip()
     assert sentence in doc.text.split("\n")
 
@@ -280,7 +299,7 @@ def test_a_scanned_page_in_a_text_pdf_is_named_not_skipped_silently(tmp_path, ca
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_a_pdf_saved_from_word_by_libreoffice_drafts_like_the_word_file(tmp_path, vocab):
+def test_a_pdf_saved_from_word_by_libreoffice_drafts_like_the_word_file(tmp_path, vocab, drafted):
     """The PDF a planner gets is usually Word's own export: LibreOffice headless makes one from the
     excerpt's .docx, with ruled tables and without lines (cut into cells from the words' positions,
     a table that runs on to the next page included)."""
@@ -294,7 +313,7 @@ def test_a_pdf_saved_from_word_by_libreoffice_drafts_like_the_word_file(tmp_path
         _write_docx(docx, _blocks(_excerpt()), folder / "plan.docx", grid=grid)
         subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(folder / "plan.docx")],
                        check=True, capture_output=True, timeout=240, env={**os.environ, "HOME": str(tmp_path)})
-        word = _entries(folder / "plan.docx", vocab)[1]
+        word = _entries(drafted, folder / "plan.docx")[1]
         pdf_doc = read_document(folder / "plan.pdf")
         pdf = [(e.year, e.written, e.unit, e.indicator, e.kind) for e in draft_text(pdf_doc, vocab, "c", "茌平区").entries]
         assert not pdf_doc.notes
