@@ -114,6 +114,15 @@ def test_big5_is_read_as_the_traditional_names_written(tmp_path):
     assert _regions_read(f) == names
 
 
+def test_traditional_region_names_are_the_simplified_regions(tmp_path, catalog):
+    # a Big5 file's 茌平區 and 廣東省 are 茌平区 and 广东省 (as 萬 in a number is 万), not unknown regions;
+    # a name that is no region in either form stays as written, with its warning
+    f = _csv(tmp_path / "big5.csv", ["茌平區", "廣東省", "臺北市"], "big5", indicator="中職學校數量")
+    frame, probs = _read(f, catalog)
+    assert list(frame["region"]) == ["茌平区", "广东省", "臺北市"] and list(frame["value"]) == [0.0, 1.0, 2.0]
+    assert [(p.code, p.value) for p in probs] == [("region.unknown", "臺北市")]
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
 def test_gbk_is_read_as_before_even_when_short(tmp_path, encoding):
     assert _regions_read(_csv(tmp_path / "gb.csv", [REGION], encoding)) == [REGION]

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ParseError, Problem, Severity, UnitError
 from ..parse import BLANKS, clean_float, read_value, read_year
-from ..text import normalise_text
+from ..text import fold_variants, normalise_text
 from ..plans.regions import Regions
 from ..units import to_canonical, unit_of
 from ..plans.vocabulary import Indicator, Vocabulary
@@ -84,7 +84,7 @@ def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Pro
         problems.append(unconfirmed)
     try:
         ind = _indicator(c, vocab)
-        _region(c, regions, problems)
+        region = _region(c, regions, problems)
         year = _year(c)
         value, unit = _value(c, ind, year)
     except _Refused as refused:
@@ -93,7 +93,7 @@ def cell_to_row(c: Cell, vocab: Vocabulary, regions: Regions, problems: list[Pro
     if unconfirmed is not None:
         return None
     return {
-        "region": c.region, "indicator": ind.key, "breakdown": c.breakdown or "", "definition": c.definition or "standard",
+        "region": region, "indicator": ind.key, "breakdown": c.breakdown or "", "definition": c.definition or "standard",
         "year": year,
         "value": value, "unit": ind.unit, "value_as_published": str(c.value_raw).strip(),
         "unit_as_published": unit or ind.unit, "source_title": c.source, "source_url": c.source_url,
@@ -132,11 +132,17 @@ def _indicator(c: Cell, vocab: Vocabulary) -> Indicator:
     return vocab[key]
 
 
-def _region(c: Cell, regions: Regions, problems: list[Problem]) -> None:
+def _region(c: Cell, regions: Regions, problems: list[Problem]) -> str:
+    """The region's name as regions.yaml has it: as written, or in simplified characters when it was
+    written in traditional ones (茌平區 from a Big5 file is 茌平区, as 萬 in its numbers is 万). An
+    unknown one is kept as written, with a warning."""
     if not c.region:
         raise _Refused(Problem(**c.where, column="region", code="region.missing", expected="a region name"))
     if c.region in regions:
-        return
+        return c.region
+    folded = fold_variants(c.region)
+    if folded in regions:
+        return folded
     sugg = regions.suggest(c.region)
     hint = f"did you mean {', '.join(sugg)}? " if sugg else ""
     if c.sheet is not None and not sugg:
@@ -145,6 +151,7 @@ def _region(c: Cell, regions: Regions, problems: list[Problem]) -> None:
                             severity=Severity.WARNING,
                             expected=f"{hint}a region of regions.yaml; its values match no plan region and are "
                                      f"not used for any target"))
+    return c.region
 
 
 def _year(c: Cell) -> int:

@@ -16,6 +16,7 @@ from ..errors import CatalogError, Problem, RegionError
 from .schema import REGION, check, control_character, shown
 from .safe_yaml import BoundedLoader, load_yaml
 from ..provenance import PACKAGE
+from ..text import fold_variants
 
 __all__ = ["Region", "Regions", "load_regions", "LEVELS"]
 
@@ -75,12 +76,15 @@ class Regions:
                           + (f" Known: {', '.join(sorted(pool))}" if len(pool) <= 40 else ""))
 
     def named(self, name: str, among: list[str] | None = None) -> str | None:
-        """The region called exactly ``name``: its Chinese name, or the one region whose English name
-        it is (case and spaces ignored); None otherwise. No guessing: ``resolve`` does that."""
+        """The region called exactly ``name``: its Chinese name (in simplified or traditional characters,
+        茌平區 is 茌平区), or the one region whose English name it is (case and spaces ignored); None
+        otherwise. No guessing: ``resolve`` does that."""
         s = "".join(str(name).split())
         pool = list(among) if among is not None else list(self.regions)
         if s in pool:
             return s
+        if fold_variants(s) in pool:
+            return fold_variants(s)
         by_en = [r for r in pool if self.en(r).replace(" ", "").lower() == s.lower()]
         return by_en[0] if len(by_en) == 1 else None
 
