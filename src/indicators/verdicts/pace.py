@@ -114,7 +114,8 @@ def fastest_changes(actuals: pd.DataFrame, units: dict[str, str]) -> dict[str, f
     t, y = a["year"].to_numpy(float), a["value"].to_numpy(float)
     rel = a["indicator"].map(lambda k: is_relative(units[k])).to_numpy(bool)[1:]
     dt, y0, y1 = np.diff(t), y[:-1], y[1:]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a growth too fast to represent (a tiny first value) is infinite and dropped below, like a zero start
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         growth = ((y1 / y0) ** (1 / dt) - 1) * 100
         change = np.where(rel, np.where((y0 > 0) & (y1 >= 0), growth, np.nan), (y1 - y0) / dt)
     change = np.abs(np.where(same & (dt > 0), change, np.nan))
