@@ -118,7 +118,9 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
     plans_out: dict[str, Plan] = {}
     rows: list[dict] = []
     cache: dict[Path, str] = {}
-    reading = reading_digest(vocab, regions, texts)
+    # what a bundled plan is read with: the vocabulary, regions and source texts, and every file of its
+    # folder (a plan may quote a file beside it)
+    reading = (reading_digest(vocab, regions, texts), file_stamps(*sorted(p for p in CATALOG_DIR.iterdir() if p.is_file())))
     for path in files:
         if path.parent == CATALOG_DIR:
             plan, prow, pprob = _bundled_plan(path, vocab, regions, texts, include_drafts, reading)
@@ -168,10 +170,10 @@ def reading_digest(vocab: Vocabulary, regions: Regions, texts: dict[str, str] | 
 
 
 def _bundled_plan(path: Path, vocab: Vocabulary, regions: Regions, texts: dict[str, str], include_drafts: bool,
-                  reading: str) -> tuple[Plan | None, list[dict], list[Problem]]:
+                  reading: tuple) -> tuple[Plan | None, list[dict], list[Problem]]:
     """``read_plan_file`` of a bundled plan, once per process for what it is read with; the caller
     gets its own rows."""
-    plan, rows, problems = _remember(("plan", file_stamps(path), reading, include_drafts),
+    plan, rows, problems = _remember(("plan", str(path), reading, include_drafts),
                                      lambda: read_plan_file(path, vocab, regions, texts, {}, include_drafts))
     return plan, [dict(r) for r in rows], list(problems)
 
