@@ -76,6 +76,21 @@ def test_notes_and_sources_of_a_chinese_report_hold_no_english(catalog):
         assert stray == [] and invented == [], (region, "".join(stray)[:200], invented[:5])
 
 
+def test_a_plan_line_states_its_number_and_date_only_when_known(catalog):
+    """茌平区's plan prints its 文号 and date; 沧州市's states neither and gets no empty brackets."""
+    from indicators.actuals.load import load_actuals
+    from indicators.reports.region import RegionReport
+    from indicators.verdicts.assess import assess
+
+    act = load_actuals(catalog=catalog)
+    lines = {}
+    for region in ("茌平区", "沧州市"):
+        rep = RegionReport(region, catalog, act, assess(catalog, act, region=region), None, "zh", "vocational")
+        lines[region] = re.sub(r"<[^>]+>", "", re.search(r"<ul class='plans'>(.*?)</ul>", rep.header_html()).group(1))
+    assert lines["茌平区"].endswith("聊茌政发〔2020〕19号 (2020-07-02)")
+    assert "(" not in lines["沧州市"] and lines["沧州市"] == catalog.plans["cangzhou_2019"].title_zh
+
+
 def test_every_forecast_model_has_words_in_both_languages():
     """A sentence names the model that moved a probability: every model of the ladder's registry
     has a name in the word tables, and a proxy's model reads as its parent's, in Chinese words."""

@@ -69,7 +69,10 @@ class RegionReport:
         def plan(p) -> str:
             extra = "; ".join(esc(x) for x in (p.document_number, p.issued) if x)
             if self.lang == "zh" or not p.title_en:
-                return f"<li>{src(p.title_zh, self.lang)} {src(p.document_number or '', self.lang)} ({esc(p.issued or '')})</li>"
+                # what the plan states: its 文号 and issue date, each only when known (no empty brackets)
+                number = f" {src(p.document_number, self.lang)}" if p.document_number else ""
+                issued = f" ({esc(p.issued)})" if p.issued else ""
+                return f"<li>{src(p.title_zh, self.lang)}{number}{issued}</li>"
             return f"<li>{esc(p.title_en)} ({src(p.title_zh, self.lang)}{'; ' + src(extra, self.lang) if extra else ''})</li>"
 
         items = "".join(plan(p) for p in self.plans())
