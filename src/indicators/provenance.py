@@ -7,9 +7,10 @@ runner records every input file with it.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from pathlib import Path
 
-__all__ = ["PACKAGE", "sha256_file", "file_stamps", "shown_path", "plan_dir_record", "input_records"]
+__all__ = ["PACKAGE", "sha256_file", "file_stamps", "remember", "shown_path", "plan_dir_record", "input_records"]
 
 # where the package's own files are (catalogue, sources, templates), and the project checkout around it
 PACKAGE = Path(__file__).resolve().parent
@@ -51,3 +52,15 @@ def file_stamps(*paths: Path) -> tuple:
     """(path, modification time, size) of each file: the key under which a file read once per
     process is read again only when it has changed."""
     return tuple((str(p), st.st_mtime_ns, st.st_size) for p in paths for st in [Path(p).stat()])
+
+
+def remember(cache: OrderedDict, key, build, keep: int):
+    """``cache[key]``, built by ``build()`` the first time: what is read once per process (the bundled
+    plans, the bundled actuals), keeping the ``keep`` entries used last."""
+    if key in cache:
+        cache.move_to_end(key)
+    else:
+        cache[key] = build()
+        while len(cache) > keep:
+            cache.popitem(last=False)
+    return cache[key]

@@ -32,7 +32,7 @@ from .derive import derive
 from ..errors import IndicatorsError, Problem, Severity, ValidationError
 from .files import read_actuals_file
 from ..plans.catalog import Catalog, reading_digest
-from ..provenance import PACKAGE, file_stamps
+from ..provenance import PACKAGE, file_stamps, remember
 
 __all__ = ["Actuals", "load_actuals", "bundled_data_dir", "baselines_as_actuals"]
 
@@ -114,19 +114,17 @@ def _bundled(catalog: Catalog, problems: list[Problem], used_files: list[str]) -
     if not bundled_files:
         raise IndicatorsError(f"no bundled actuals found in {d}; set INDICATORS_DATA or reinstall")
     key = (file_stamps(*bundled_files), reading_digest(catalog.vocabulary, catalog.regions))
-    if key in _BUNDLED:
-        _BUNDLED.move_to_end(key)
-    else:
+
+    def read() -> tuple[pd.DataFrame, list[Problem]]:
         parts, errors = [], []
         for p in bundled_files:
             frame, probs = read_actuals_file(p, catalog.vocabulary, catalog.regions, layer="bundled")
             errors.extend(x for x in probs if x.severity is Severity.ERROR)
             parts.append(frame)
         allrows = pd.concat(parts, ignore_index=True)
-        _BUNDLED[key] = (allrows[~allrows.duplicated(CELL_KEY, keep="first")].reset_index(drop=True), errors)
-        while len(_BUNDLED) > 2:
-            _BUNDLED.popitem(last=False)
-    frame, errors = _BUNDLED[key]
+        return allrows[~allrows.duplicated(CELL_KEY, keep="first")].reset_index(drop=True), errors
+
+    frame, errors = remember(_BUNDLED, key, read, 2)
     problems.extend(errors)
     used_files.extend(str(p) for p in bundled_files)
     return frame.copy()

@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import CatalogError, Problem
 from .plan_file import Plan, plan_files, read_plan_file
-from ..provenance import file_stamps, sha256_file
+from ..provenance import file_stamps, remember, sha256_file
 from .regions import BUNDLED as BUNDLED_REGIONS
 from .regions import Regions, load_regions
 from .vocabulary import BUNDLED as BUNDLED_VOCABULARY
@@ -149,16 +149,6 @@ _BUNDLED: OrderedDict = OrderedDict()
 _KEEP = 64  # entries: one per bundled plan file and reading, a few readings
 
 
-def _remember(key: tuple, build):
-    if key in _BUNDLED:
-        _BUNDLED.move_to_end(key)
-    else:
-        _BUNDLED[key] = build()
-        while len(_BUNDLED) > _KEEP:
-            _BUNDLED.popitem(last=False)
-    return _BUNDLED[key]
-
-
 def reading_digest(vocab: Vocabulary, regions: Regions, texts: dict[str, str] | None = None) -> str:
     """What files are read with (the vocabulary and the regions, a planner's included, and the
     source texts quotes are checked against), as a digest: the key of the per-process readings."""
@@ -173,16 +163,16 @@ def _bundled_plan(path: Path, vocab: Vocabulary, regions: Regions, texts: dict[s
                   reading: tuple) -> tuple[Plan | None, list[dict], list[Problem]]:
     """``read_plan_file`` of a bundled plan, once per process for what it is read with; the caller
     gets its own rows."""
-    plan, rows, problems = _remember(("plan", str(path), reading, include_drafts),
-                                     lambda: read_plan_file(path, vocab, regions, texts, {}, include_drafts))
+    plan, rows, problems = remember(_BUNDLED, ("plan", str(path), reading, include_drafts),
+                                    lambda: read_plan_file(path, vocab, regions, texts, {}, include_drafts), _KEEP)
     return plan, [dict(r) for r in rows], list(problems)
 
 
 def _bundled_vocabulary_and_regions() -> tuple[Vocabulary, Regions]:
     """The bundled indicators.yaml and regions.yaml, read once per process; each caller gets its own
     mappings."""
-    vocab, regions = _remember(("base", file_stamps(BUNDLED_VOCABULARY, BUNDLED_REGIONS)),
-                               lambda: (load_vocabulary(BUNDLED_VOCABULARY), load_regions(BUNDLED_REGIONS)))
+    vocab, regions = remember(_BUNDLED, ("base", file_stamps(BUNDLED_VOCABULARY, BUNDLED_REGIONS)),
+                              lambda: (load_vocabulary(BUNDLED_VOCABULARY), load_regions(BUNDLED_REGIONS)), _KEEP)
     return Vocabulary(dict(vocab.indicators), dict(vocab.overridden)), Regions(dict(regions.regions))
 
 
