@@ -130,6 +130,35 @@ def test_school_counts_quotas_approximate_values_ranges_and_wide_digits(vocab):
     assert [(x.year, x.kind, x.written) for x in e] == [(None, "rule", "10 万人次以上")]
 
 
+def test_standing_rules_are_undated_even_in_a_plan_with_a_deadline(vocab):
+    # a policy carried out (落实...政策/制度), a share by a rule (按...规定/总数的) and years of experience asked of
+    # a recruit hold every year: a deadline stated earlier, or the year a rule starts (自2019年起), does not date them
+    e = _draft("到2022年,基本实现职普招生比45:55目标。切实落实职业院校将15%的编制员额按有关规定用于聘请兼职教师。"
+               "落实好高等职业院校年生均财政拨款水平不低于12000元的政策。规模以上企业按职工总数的2%安排实习岗位。"
+               "自2019年起,专业教师原则上从具有3年以上企业工作经历的人员中公开招聘。落实教师5年一周期的全员轮训制度。",
+               vocab)
+    assert [(x.written, x.year, x.kind) for x in e] == [
+        ("45:55", 2022, "target"), ("15%", None, "rule"), ("不低于12000元", None, "rule"), ("2%", None, "rule"),
+        ("3年以上", None, "rule"), ("5年", None, "rule")]
+    assert e[0].indicator == "voc_share_of_senior_secondary_enrollment"  # 职普招生比 is an alias
+    assert e[4].indicator == "new_voc_teacher_min_enterprise_experience_years"
+    assert e[5].indicator == "voc_teacher_rotation_training_cycle"
+    # 2025年 still dates, it is not a span of years
+    assert [(x.written, x.year) for x in _draft("到2025年,新增公共实训基地20个。", vocab)] == [("20个", 2025)]
+
+
+def test_a_level_changed_from_today_is_a_target_and_a_trait_of_counted_things_is_not(vocab):
+    d = draft_text("到2020年,中等职业学校数由目前近800所调整到700所左右,平均在校生规模达到1500人左右;"
+                   "重点建设100所在校生规模3500人以上的示范性中等职业学校。分别给予不超过50万元和100万元的奖励。",
+                   vocab, "t", "茌平区")
+    assert [(x.written, x.year) for x in d.entries] == [("700所左右", 2020), ("达到1500人左右", 2020), ("100所", 2020),
+                                                        ("不超过50万元", None), ("100万元", None)]
+    reasons = dict(d.skipped)
+    assert "today" in reasons["近800所"] and "trait" in reasons["3500人以上"]
+    # a change reported in the past stays the past
+    assert _draft("资助标准从年生均1500元提高到2000元。", vocab) == []
+
+
 def test_traditional_characters_read_as_simplified_and_the_quote_stays_verbatim(tmp_path):
     src = tmp_path / "hk.txt"
     src.write_text("到2020年，全省技工院校在校生達到36萬人，培訓農民工10萬人次。", encoding="utf-8")

@@ -57,6 +57,8 @@ _NUMBER = re.compile(
     r"(?P<mag>十万|百万|千万|万|亿|千|百)?"
     r"(?P<unit>" + "|".join(re.escape(u) for u in _UNITS) + r")"
 )
+# a span of years a standing rule asks for (3年以上企业工作经历, 5年一周期); 2025年 dates, this counts
+_YEARS_SPAN = re.compile(r"(?<![0-9.])[0-9]{1,2}年(?=以上[^,，。；;]{0,12}(?:经历|经验)|一(?:个)?周期|一轮)")
 _RATIO = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?:[0-9]+(?:\.[0-9]+)?(?![0-9])")
 _WORD_SHARE = re.compile(r"(超过|过)?一半(以上)?|过半|大体相当|基本相当|[一二三四五六七八九十]分之[一二三四五六七八九]|翻[一两]番")
 _BEFORE = ("不低于", "不少于", "不超过", "不高于", "不多于", "至少", "超过", "达到", "达", "约", "近", "逾", "突破")
@@ -64,6 +66,9 @@ _AFTER = ("以上", "以下", "以内", "左右", "上下")
 _CLAUSE_END = "。；;！？!?\n,，、"
 _SENTENCE_END = "。；;！？!?\n"
 _PAST = ("已经", "已", "截至", "截止", "现有", "目前", "此前", "去年", "提高到")
+# 由目前近800所调整到700所左右: the level after the change verb is the plan's, the one before it today's
+_CHANGE = r"(?:调整|提高|提升|增加|减少|降低|压缩|扩大)(?:到|至|为)"
+_FROM_NOW_TO = re.compile(r"(?:由|从)(?:目前|现在|现有)[^。；;]{0,30}?" + _CHANGE + r"[^。；;]*$")
 _ANNUAL = ("每年", "年完成", "每年度")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|[0-9]+[.、](?![0-9])|--|——)")
 
@@ -392,7 +397,8 @@ def _find_numbers(folded: str) -> list[tuple[int, int, bool, bool]]:
     in text order; a ratio's digits are not read again as numbers."""
     hits: list[tuple[int, int, bool, bool]] = []
     taken = [False] * (len(folded) + 1)
-    for rx, is_ratio, is_word in ((_RATIO, True, False), (_NUMBER, False, False), (_WORD_SHARE, False, True)):
+    for rx, is_ratio, is_word in ((_RATIO, True, False), (_NUMBER, False, False), (_YEARS_SPAN, False, False),
+                                  (_WORD_SHARE, False, True)):
         for m in rx.finditer(folded):
             if any(taken[m.start():m.end()]):
                 continue
@@ -435,7 +441,14 @@ def _skip_reason(doc: _Doc, n: _Number) -> str | None:
         return "a count of documents in a compilation's title (行动计划4篇)"
     if m_unit and m_unit.group("unit") == "项" and re.match(r"(举措|措施|任务|重点|工程|行动|制度|改革)", folded[e:e + 2]):
         return "a count of the plan's own measures (N项举措)"
-    if any(w in folded[n.sa:n.sb] for w in _PAST) and not DEADLINE.search(folded[n.sa:s]):
+    if re.search(r"(?:由|从)(?:目前|现在|现有)[^。；;,，]{0,12}$", folded[n.sa:n.ws]) and \
+            re.match(r"[^。；;,，]{0,12}?" + _CHANGE, folded[n.we:n.sb]):
+        return "today's level, which the plan changes (由目前近800所调整到700所)"
+    before = list(_NUMBER.finditer(folded, n.ca, n.ws))
+    if m_unit and before and folded[n.we:n.we + 1] == "的" and before[-1].group("unit") != m_unit.group("unit"):
+        return "a trait of the things counted before it (100所在校生规模3500人以上的学校)"
+    if any(w in folded[n.sa:n.sb] for w in _PAST) and not DEADLINE.search(folded[n.sa:s]) \
+            and not _FROM_NOW_TO.search(folded[n.sa:s]):
         return "a sentence about the past (已, 截至, 现有)"
     return None
 
@@ -493,7 +506,8 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
 # 每项给予不超过 100 万元, 按 60%的比例提取, 原则上, 最高可达, 每季度督查一次
 _RULE_WORDS = re.compile(r"每(?:项|家|人|案|个|所|名|位|次|生|学年|学期|季度|月|周|天|两个月|半年|[两三四五]年)|给予|"
                          r"%(?:以上)?用于|"
-                         r"按[^,，。；]{0,12}(?:比例|标准)|原则上|最高可|可提取|抵免|折算|以上企业工作经历")
+                         r"按[^,，。；]{0,12}(?:比例|标准|规定|总数的|总额的)|原则上|最高可|可提取|抵免|折算|"
+                         r"以上企业工作经历|(?:落实|执行)[^,，。；;]{0,40}(?:政策|制度)")
 # a title line further down the text that states its own period: a compilation of several documents
 _SECTION_TITLE = re.compile(r"^[^。；;,，]{4,60}?(?:方案|规划|计划|意见|措施|纲要)[^。；;,，]{0,16}$")
 
@@ -529,6 +543,9 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
     if annual:
         return [DraftEntry(year=None, year_note=draft_note("every_year"), kind="rule", **base)]
     rule = _RULE_WORDS.search(folded[n.ca:n.cb])
+    if q.unit == "年":  # 自2019年起 ... 3年以上企业工作经历: the year says since when the rule holds
+        return [DraftEntry(year=None, year_note=draft_note("standing_rule", words=folded[n.s:n.cb][:16]), kind="rule",
+                           **base)]
     if rule and not BARE_YEAR.search(folded[n.sa:s]) and not DEADLINE.search(folded[n.sa:s]):
         return [DraftEntry(year=None, year_note=draft_note("standing_rule", words=rule.group(0)), kind="rule",
                            **base)]
