@@ -93,6 +93,16 @@ def test_the_previous_years_level_and_the_measure_of_a_lead_sentence(cat):
     assert reasons(d) == {"2.71 %": "change"}
 
 
+def test_a_page_whose_title_names_one_school_type_speaks_of_it_where_a_sentence_names_none(cat):
+    body = "生均校舍建筑面积23.28平方米,比上年增长13.31%;生均仪器设备值9471.91元,比上年增长11.38%。"
+    d = draft(cat, "教育部:2023年中等职业教育“双师型”教师比例56.71%\n" + body, year=2023)
+    assert values(d)[("sec_voc_equipment_value_per_student", 2023)] == 9471.91
+    # a title naming two school types, or none, lends none: the value stays not drafted, with its reason
+    for title in ("2023年中等职业教育和高等职业教育发展情况", "2023年全国教育事业发展统计公报"):
+        d = draft(cat, title + "\n" + body, year=2023)
+        assert values(d) == {} and reasons(d)["9471.91元"] == "unclear_indicator"
+
+
 def test_shares_of_a_whole_and_the_year_of_each_clause(cat):
     text = ("2022年中等职业学校招生650.69万人 占高中阶段教育招生40.71%\n高中阶段,全国目前有中等职业学校9752所(含技工学校),"
             "2022年招生650.69万人,占高中阶段教育招生的40.71%;在校生1784.61万人,占高中阶段教育的39.67%")

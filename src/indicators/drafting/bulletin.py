@@ -260,8 +260,20 @@ def _spans(s: str, ends: str) -> list[tuple[int, int]]:
     return [(x, y) for x, y in out if y > x]
 
 
+def _title_subject(title: str | None) -> tuple[str | None, str]:
+    """(school type, form) of a title that names one school type only (2023年中等职业教育“双师型”教师比例):
+    a paragraph of its page that names none speaks of that one."""
+    t, found = plain(title or ""), {}
+    for group, form in sorted(((g, f) for g, forms in SUBJECTS.items() for f in forms), key=lambda x: -len(x[1])):
+        if form in t:  # the longest form first: 中等职业学校 is not also a 职业学校
+            found.setdefault(group, form)
+            t = t.replace(form, "|")
+    return next(iter(found.items())) if len(found) == 1 else (None, "")
+
+
 def _paragraph(doc: _Doc, line: str, offset: int) -> None:
     ctx = _Context(year=None)
+    ctx.subject, ctx.subject_form = _title_subject(doc.title)
     for sa, sb in _spans(line, _SENTENCE_END):
         _sentence(doc, line, offset, sa, sb, ctx)
 
