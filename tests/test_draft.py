@@ -159,6 +159,16 @@ def test_a_level_changed_from_today_is_a_target_and_a_trait_of_counted_things_is
     assert _draft("资助标准从年生均1500元提高到2000元。", vocab) == []
 
 
+def test_a_range_with_its_unit_twice_schools_in_characters_and_a_bracketed_period(vocab):
+    d = draft_text("《某市职业教育创新发展三年行动计划(2022—2024)》\n筹建2所至3所高职院校,重点打造18个至20个专业群,"
+                   "争取新建两所高职院校,县(市)重点办好一所中等职业学校。", vocab, "t", "茌平区")
+    assert [(x.written, x.year) for x in d.entries] == [("2所至3所", 2024), ("18个至20个", 2024), ("两所", 2024),
+                                                        ("一所", 2024)]
+    assert "2022" in d.entries[0].year_note["en"] and d.entries[0].indicator == "higher_voc_institutions"
+    # a unit written twice must be the same unit; 一个 names no count
+    assert [x.written for x in _draft("到2025年,建成3所至5个基地,建设一个平台。", vocab)] == ["3所", "5个"]
+
+
 def test_traditional_characters_read_as_simplified_and_the_quote_stays_verbatim(tmp_path):
     src = tmp_path / "hk.txt"
     src.write_text("到2020年，全省技工院校在校生達到36萬人，培訓農民工10萬人次。", encoding="utf-8")

@@ -53,10 +53,13 @@ _UNITS = sorted({w for w in UNIT_WORDS if not w.isascii() and w not in ("年", "
                 | {"%", "m2", "个百分点"}, key=len, reverse=True)
 _NUMBER = re.compile(
     r"(?<![0-9.])(?P<num>" + NUMBER_TOKEN + ")"  # the loose candidate: parse_quantity refuses 16030 1582
+    r"(?:(?P<u0>所|个|家|名)(?=[-~—–至到][0-9]+(?:\.[0-9]+)?(?P=u0)))?"  # 1所至2所: the unit written twice
     r"(?:(?P<range>[-~—–至到])(?P<hi>[0-9]+(?:\.[0-9]+)?))?"
     r"(?P<mag>十万|百万|千万|万|亿|千|百)?"
     r"(?P<unit>" + "|".join(re.escape(u) for u in _UNITS) + r")"
 )
+# schools counted in characters after a verb of building (新建两所, 办好一所); 一个 too often names no count
+_ZH_SCHOOLS = re.compile(r"(?<=新建|建设|建成|办好|创建|打造|筹建|组建)[一两二三四五六七八九十]{1,3}所")
 # a span of years a standing rule asks for (3年以上企业工作经历, 5年一周期); 2025年 dates, this counts
 _YEARS_SPAN = re.compile(r"(?<![0-9.])[0-9]{1,2}年(?=以上[^,，。；;]{0,12}(?:经历|经验)|一(?:个)?周期|一轮)")
 _RATIO = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?:[0-9]+(?:\.[0-9]+)?(?![0-9])")
@@ -398,6 +401,7 @@ def _find_numbers(folded: str) -> list[tuple[int, int, bool, bool]]:
     hits: list[tuple[int, int, bool, bool]] = []
     taken = [False] * (len(folded) + 1)
     for rx, is_ratio, is_word in ((_RATIO, True, False), (_NUMBER, False, False), (_YEARS_SPAN, False, False),
+                                  (_ZH_SCHOOLS, False, False),
                                   (_WORD_SHARE, False, True)):
         for m in rx.finditer(folded):
             if any(taken[m.start():m.end()]):

@@ -23,6 +23,8 @@ __all__ = ["plan_period", "year_for", "indicator_names", "rank_indicators", "sub
 
 FIVE_YEAR = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 DEADLINE = re.compile(r"(?<!截)(?:到|至|力争到|争取到|计划到)(?P<y>(?:19|20)[0-9]{2})年(?:底|末)?|(?P<y2>(?:19|20)[0-9]{2})年(?:年)?底前")
+# a period in brackets without 年 (《...三年行动计划(2022—2024)》)
+_BARE_PERIOD = re.compile(r"[(（](?P<a>(?:19|20)[0-9]{2})(?:[-~—–至到])(?P<b>(?:19|20)[0-9]{2})[)）]")
 BARE_YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})年(?![0-9月])")
 YEAR_RANGE = re.compile(r"(?<![0-9])(?P<a>(?:19|20)[0-9]{2})年?(?:[-~—–至到])(?P<b>(?:19|20)[0-9]{2})年")
 
@@ -30,7 +32,7 @@ YEAR_RANGE = re.compile(r"(?<![0-9])(?P<a>(?:19|20)[0-9]{2})年?(?:[-~—–至�
 def plan_period(folded: str) -> tuple[int | None, int | None, dict | None]:
     """The plan period stated in the title or text: (first, last, how it was found in {zh, en})."""
     head = folded[:600]
-    m = YEAR_RANGE.search(head)
+    m = YEAR_RANGE.search(head) or _BARE_PERIOD.search(head)
     if m and 0 <= int(m.group("b")) - int(m.group("a")) <= 10:
         return int(m.group("a")), int(m.group("b")), draft_note("period_stated", a=m.group("a"), b=m.group("b"))
     for name, end in FIVE_YEAR.items():
