@@ -169,6 +169,13 @@ def test_a_range_with_its_unit_twice_schools_in_characters_and_a_bracketed_perio
     assert [x.written for x in _draft("到2025年,建成3所至5个基地,建设一个平台。", vocab)] == ["3所", "5个"]
 
 
+def test_a_sentence_of_yearly_quotas_is_a_rule_unless_its_paragraph_names_the_year(vocab):
+    e = _draft("到2035年,从业人员基本实现“人人持证”。\n1.先进制造业技能提升行动。年培训2万人次以上,1.7万人取得证书。", vocab)
+    assert [(x.written, x.year, x.kind) for x in e] == [("2万人次以上", None, "rule"), ("1.7万人", None, "rule")]
+    e = _draft("到2025年,全市开展培训。年培训2万人次以上,1.7万人取得证书。", vocab)
+    assert [(x.year, x.kind) for x in e] == [(2025, "target"), (2025, "target")]
+
+
 def test_traditional_characters_read_as_simplified_and_the_quote_stays_verbatim(tmp_path):
     src = tmp_path / "hk.txt"
     src.write_text("到2020年，全省技工院校在校生達到36萬人，培訓農民工10萬人次。", encoding="utf-8")

@@ -528,9 +528,13 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
     dated = BARE_YEAR.search(folded[n.sa:s]) or DEADLINE.search(folded[n.sa:s])
     if not annual and not dated and re.search(r"每年", folded[n.sa:s]):
         annual = True  # 每年度组织政治理论学习不少于 12 次, 学习研究党的教育方针不少于 6 次: both yearly
-    if not annual and scope.startswith("年") and not scope.startswith("年均"):
-        # 年质押融资额 35 亿元: the yearly level in the year the sentence or paragraph names, else a yearly rule
-        annual = year_for(folded, s, n.sa, n.ca, n.cb, (None, None, None), doc.deadlines)[0] is None
+    yearly = [t for t in (scope, folded[n.sa:s]) if t.startswith("年") and not t.startswith(("年均", "年底", "年末", "年内"))]
+    if not annual and yearly:
+        # 年质押融资额 35 亿元, 年培训2万人次以上,1.7万人取得证书: the yearly level in the year the sentence or
+        # paragraph names, else a yearly rule (a deadline of an earlier paragraph, 到2035年, dates nothing here)
+        para_a = folded.rfind("\n", 0, s) + 1
+        annual = year_for(folded, s, n.sa, n.ca, n.cb, (None, None, None),
+                          [d for d in doc.deadlines if d[0] >= para_a])[0] is None
     rng = YEAR_RANGE.search(folded[n.sa:s])
     clause = _clause_label(folded, s, sum(1 for p in doc.paragraphs if p <= s))
     comparator = None
