@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 import indicators
-from indicators.errors import CatalogError
+from indicators.errors import CatalogError, DocumentError
 from indicators.plans.catalog import SOURCES_DIR
 from indicators.drafting.write import draft_plan
 from indicators.plans.vocabulary import load_vocabulary
@@ -200,12 +200,12 @@ def run_set(docs: list[dict], inventory: list[dict], misses: bool = False) -> di
             work = Path(tmp) / doc["doc_id"]
             work.mkdir()
             shutil.copy(doc["path"], work / f"{doc['doc_id']}.txt")
-            draft_plan(work / f"{doc['doc_id']}.txt", doc["region"], work / f"{doc['doc_id']}.yaml",
-                       plan_id=doc["doc_id"])
-            # every draft must load as it is: one that does not finds nothing
+            # every draft must load as it is: one that does not (or a text refused) finds nothing
             try:
+                draft_plan(work / f"{doc['doc_id']}.txt", doc["region"], work / f"{doc['doc_id']}.yaml",
+                           plan_id=doc["doc_id"])
                 cat = indicators.load_catalog([work], env=False, include_drafts=True)
-            except CatalogError as exc:
+            except (CatalogError, DocumentError) as exc:
                 unloadable.append(f"{doc['doc_id']}: {', '.join(sorted({p.code for p in exc.problems}))}")
                 rows = pd.DataFrame(columns=["year", "value", "unit", "indicator", "quote"])
             else:
@@ -270,7 +270,7 @@ def _print(title: str, r: dict) -> None:
         print(f"{d['doc']:55} {d['targets']:7} {d['found']:5} {d['drafted']:7} {d['noise']:5} {d['repeats']:6} "
               f"{d['indicator_agrees']:6}")
     for u in r["unloadable"]:
-        print(f"draft does not load (counted as nothing found): {u}")
+        print(f"no draft that loads (counted as nothing found): {u}")
     n, f, dr = r["targets"], r["found"], r["drafted"]
     print(f"found (recall): {f}/{n} = {f / max(1, n):.1%} (goal >= 90%)")
     print(f"value drafted whatever its year (the rest of the gap is the year): {r['any_year']}/{n} = "

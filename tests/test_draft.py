@@ -104,6 +104,23 @@ def test_check_lists_what_is_left_and_cli(tmp_path, capsys):
     assert "1500000" in capsys.readouterr().out  # 150萬人 read as 1,500,000 persons
 
 
+def test_every_draft_loads_or_is_refused_with_a_code_and_nothing_written(tmp_path, capsys):
+    # a percentage no share can be is listed as not drafted, so the draft still loads
+    src = tmp_path / "p.txt"
+    src.write_text("到2025年,技能人才总量比上年增长111.8%,高技能人才占技能人才比例达到30%。", encoding="utf-8")
+    _, d = draft_plan(src, "安徽省", tmp_path / "p.yaml")
+    assert [x.written for x in d.entries] == ["达到30%"] and "above 100" in dict(d.skipped)["111.8%"]
+    t = indicators.load_catalog([tmp_path], env=False, include_drafts=True).targets
+    assert t.loc[t["plan"] == "p", "value"].tolist() == [30.0]
+    # a text with nothing to draft is an error with a code, exit 1, and no plan file that would not load
+    empty = tmp_path / "empty" / "e.txt"
+    empty.parent.mkdir()
+    empty.write_text("县职教中心改扩建项目于2022年底完工,届时将大大改善办学条件。", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["draft", str(empty), "--region", "大荔县", "-o", str(empty.with_suffix(".yaml"))]) == 1
+    assert "document.no_targets" in capsys.readouterr().err and not empty.with_suffix(".yaml").exists()
+
+
 # ---- the misses named in issue 19, one sentence each (written here, after the published phrasing) ----
 
 def test_a_level_over_a_year_range_is_one_target_per_year_but_a_total_is_not(vocab):

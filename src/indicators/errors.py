@@ -30,6 +30,7 @@ class Severity(str, Enum):
 CHECKS: dict[str, str] = {
     "document.corrupt": "a document that opens",
     "document.encrypted_pdf": "a PDF without a password",
+    "document.no_targets": "a plan text with a number to draft",
     "document.no_text": "a document with text",
     "document.old_word": "a .docx, not an old Word .doc",
     "document.scanned_pdf": "a PDF with a text layer (not a scan)",

@@ -233,6 +233,8 @@ def draft_text(source: str | Document, vocab: Vocabulary, plan_id: str, region: 
                 q = parse_quantity(folded[n.ws:n.we])
             except ParseError as exc:
                 reason = f"not read: {exc}"
+            else:
+                reason = _OVER_WHOLE if q.unit == "%" and _over_whole(q) else None
         if reason is not None:
             skipped.append((written, reason))
             continue
@@ -364,6 +366,9 @@ def _table_entries(doc: _Doc, row: _Row, skipped: list) -> list[DraftEntry]:
         except ParseError as exc:
             skipped.append((written, f"not read: {exc}"))
             continue
+        if is_share and _over_whole(q):
+            skipped.append((written, _OVER_WHOLE))
+            continue
         unit_written = "" if is_ratio else ("%" if is_share else (unit or ""))
         ctx = (label + row.sub.get(j, "")).replace("师生比", "生师比")
         ranked = rank_indicators(ctx, len(ctx), doc.names, doc.vocab, unit_written, is_share, is_ratio)
@@ -393,6 +398,14 @@ def _sections(folded: str) -> list[tuple[int, tuple]]:
         if p[1]:
             out.append((a, p))
     return out
+
+
+_OVER_WHOLE = "a percentage above 100 (a growth or a multiple, not a share of a whole)"
+
+
+def _over_whole(q) -> bool:
+    """A percentage no share can be (111.8%): drafted as a share it would not load."""
+    return q.value > 100 or (q.value_high is not None and q.value_high > 100)
 
 
 def _find_numbers(folded: str) -> list[tuple[int, int, bool, bool]]:

@@ -17,7 +17,7 @@ import yaml
 
 from .documents import Document, read_document
 from .find import Draft, draft_text
-from ..errors import IndicatorsError
+from ..errors import DocumentError, IndicatorsError, Problem
 from ..text import squash
 from ..words.explain import PLACE_WORDS
 from ..plans.vocabulary import Vocabulary
@@ -135,6 +135,10 @@ def draft_plan(source: Path | str, region: str, out: Path | str | None = None, p
         vocab = vocab.merged(load_vocabulary(local))
     doc = read_document(source)
     d = draft_text(doc, vocab, plan_id, region)
+    if not d.entries:  # a plan file without targets would not load: say so instead of writing one
+        raise DocumentError([Problem(str(source), "document.no_targets", "a plan text with a number to draft",
+                                     value="; ".join(f"{w}: {why}" for w, why in d.skipped[:3])
+                                     or "no number with a unit")])
     out.parent.mkdir(parents=True, exist_ok=True)
     rel = original = os.path.relpath(source.resolve(), out.parent.resolve())
     if not _quotable(source, doc):

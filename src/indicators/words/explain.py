@@ -878,7 +878,7 @@ CHECKS_ZH = {
     "value.share_as_fraction": "比例以百分数表示", "value.share_out_of_range": "比例在 0–100% 之间",
     "year.out_of_range": "年份为合理的整数年",
     "archive.no_reports": "已发布的报告", "archive.unknown_run": "存档中已有的运行",
-    "document.corrupt": "能打开的文档", "document.encrypted_pdf": "没有密码的 PDF", "document.no_text": "有文字的文档",
+    "document.corrupt": "能打开的文档", "document.encrypted_pdf": "没有密码的 PDF", "document.no_targets": "有可起草数字的规划文本", "document.no_text": "有文字的文档",
     "document.old_word": ".docx 文件（不是旧版 Word .doc）", "document.scanned_pdf": "有文字层的 PDF（不是扫描件）",
     "field.control_character": "文字中没有控制字符", "field.wrong_type": "字段类型正确",
     "file.bad_notebook": "可读的笔记本文件", "file.bad_yaml": "有效的 YAML", "file.no_plans_dir": "规划文件夹存在",
