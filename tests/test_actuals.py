@@ -609,19 +609,39 @@ def test_every_problem_code_is_declared_and_stable():
     assert all(re.fullmatch(r"[a-z]+\.[a-z0-9_]+", c) for c in CHECKS)
 
 
+def test_the_bundled_table_is_read_again_only_when_an_answer_about_its_regions_changes(catalog, monkeypatch):
+    """A planner's regions.yaml that adds places of its own asks nothing new of the bundled files: their
+    table is not parsed again. Regions without a place the files name are another reading."""
+    from dataclasses import replace
+
+    from indicators.actuals import load as L
+    from indicators.plans.regions import Region, Regions
+
+    bundled = load_actuals(catalog=catalog).frame
+    read = []
+    real = L.read_actuals_file
+    monkeypatch.setattr(L, "read_actuals_file", lambda path, *a, **k: read.append(path) or real(path, *a, **k))
+    more = replace(catalog, regions=Regions({**catalog.regions.regions,
+                                             "某新区": Region("某新区", "Some New District", "district", "聊城市")}))
+    assert load_actuals(catalog=more).frame.equals(bundled) and read == []
+    fewer = replace(catalog, regions=Regions({k: v for k, v in catalog.regions.regions.items() if k != "山东省"}))
+    load_actuals(catalog=fewer)
+    assert len(read) == len(list(bundled_data_dir().glob("*.csv")))
+
+
 def test_the_bundled_table_read_once_is_never_changed_by_a_caller(catalog):
-    """The bundled files are parsed once per process (same files, same vocabulary and regions); a
+    """The bundled files are parsed once per process (same files, same vocabulary and region answers); a
     caller that edits its table does not edit the next caller's, and a file changed on disk is read
     anew."""
     from indicators.actuals import load as L
+    from indicators.plans.catalog import reading_digest
+    from indicators.plans.regions import Regions
 
     first = load_actuals(catalog=catalog)
     first.frame.loc[:, "value"] = -1.0
     again = load_actuals(catalog=catalog)
     assert (again.frame["value"] >= 0).all() and len(again.frame) == len(first.frame)
-    from indicators.plans.catalog import reading_digest
-
-    key = next(k for k in L._BUNDLED if k[1] == reading_digest(catalog.vocabulary, catalog.regions))
-    stale = (tuple((f, t - 1, n) for f, t, n in key[0]), key[1])
+    key = next(k for k in reversed(L._BUNDLED) if k[1] == reading_digest(catalog.vocabulary, Regions({})))
+    stale = (tuple((f, t - 1, n) for f, t, n in key[0]),) + key[1:]
     L._BUNDLED[stale] = L._BUNDLED.pop(key)  # as if a file had changed since it was read
     assert load_actuals(catalog=catalog).frame.equals(again.frame) and key in L._BUNDLED
