@@ -366,6 +366,17 @@ def _publish_run(out: Path, made: list[str], rows: list[dict], time_text: str, k
     return result
 
 
+def test_run_json_lists_the_pages_in_one_order_whatever_order_they_finished_in(tmp_path):
+    rows = [_verdict("a", 2022, "on_track", 0.8), _verdict("b", 2022, "at_risk", 0.5)]
+    keys = []
+    for made in (["b", "a"], ["a", "b"]):  # a pool finishes its pages in any order
+        out = tmp_path / "-".join(made)
+        out.mkdir()
+        _publish_run(out, made, rows, "2026-01-01 00:00:00 UTC")
+        keys.append([r["key"] for r in json.loads((out / "current" / "run.json").read_text(encoding="utf-8"))["reports"]])
+    assert keys[0] == keys[1] == ["overview", "a", "b"]
+
+
 def test_a_run_for_some_regions_keeps_the_other_pages_and_every_run_is_archived(tmp_path):
     import shutil
 

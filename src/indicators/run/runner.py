@@ -307,7 +307,8 @@ def _publish(staging: Path, out: Path, result: RunResult, meta, summary: dict, l
     since = (pub.previous.run.get("run_id") if pub is not None and pub.previous is not None else None)
     records = [page_record(r, summary.get(r["region"]), counts.get(r["region"]), since if r["region"] in counts
                            else None, rid, m["time"], m["as_of"], staging) for r in result.reports]
-    m["reports"] = records + carried
+    # in a fixed order, not the order the pages finished in: the same run writes the same run.json
+    m["reports"] = sorted(records, key=_page_order) + sorted(carried, key=_page_order)
     m["changes_count"] = sum(counts.values()) if counts else None
     runs = archive.list_runs(out)
     (staging / "index.html").write_text(index_html(result, m, summary, lang, m["reports"], runs), encoding="utf-8")
@@ -528,3 +529,7 @@ def _repoint(result: RunResult, staging: Path, out: Path) -> None:
         for k in ("html", "notebook", "pdf", "docx", "kept"):
             if r.get(k):
                 r[k] = str(out / Path(r[k]).relative_to(staging)) if str(r[k]).startswith(str(staging)) else r[k]
+
+
+def _page_order(record: dict) -> tuple:
+    return record["key"] != "overview", record["key"]
