@@ -226,6 +226,9 @@ def _overlay(layers: list[tuple[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.D
 def _inherit_definitions(combined: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
     from .definitions import choose_definition
 
+    # only the series the new layer writes to are asked about (a planner's file touches a few of thousands)
+    series = ["region", "indicator", "breakdown"]
+    combined = combined[pd.MultiIndex.from_frame(combined[series]).isin(pd.MultiIndex.from_frame(frame[series]))]
     by_series: dict = {}
     for (region, indicator, breakdown, definition), g in combined.groupby(SERIES_KEY, sort=True):
         by_series.setdefault((region, indicator, breakdown), {})[definition] = g
