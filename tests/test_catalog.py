@@ -227,6 +227,54 @@ def test_bundled_plans_are_read_once_and_again_when_a_file_changes(tmp_path, mon
     assert len(edited.targets) == len(first.targets) - 1
 
 
+def test_a_planners_regions_read_the_bundled_plans_again_only_when_they_answer_a_plan_differently(tmp_path,
+                                                                                                  monkeypatch):
+    import indicators.plans.catalog as targets
+
+    copy = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, copy)
+    monkeypatch.setattr(targets, "CATALOG_DIR", copy)  # a folder of its own: no reading of other tests shared
+    reads = []
+    real = targets.read_plan_file
+    monkeypatch.setattr(targets, "read_plan_file", lambda path, *a: reads.append(path.name) or real(path, *a))
+    bundled = indicators.load_catalog(env=False)
+    n = len(reads)
+    # a place of the planner's own asks nothing new of the bundled plans: none is read again
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "regions.yaml").write_text("某新区:\n  en: Some New District\n  level: district\n  parent: 聊城市\n",
+                                      encoding="utf-8")
+    added = indicators.load_catalog([own], env=False)
+    assert len(reads) == n and "某新区" in added.regions
+    pd.testing.assert_frame_equal(added.targets, bundled.targets)
+    # a region a plan names, redefined: the plans that ask about it are read again, and say the new name
+    (own / "regions.yaml").write_text("茌平区:\n  en: Chiping County\n  level: district\n  parent: 聊城市\n"
+                                      "  override: true\n", encoding="utf-8")
+    renamed = indicators.load_catalog([own], env=False)
+    assert 0 < len(reads) - n < len(bundled.plans) and "chiping_2020.yaml" in reads[n:]
+    assert set(renamed.targets.loc[renamed.targets["region"] == "茌平区", "region_en"]) == {"Chiping County"}
+    assert set(bundled.targets.loc[bundled.targets["region"] == "茌平区", "region_en"]) == {"Chiping District"}
+
+
+def test_a_reading_that_asks_about_every_region_is_kept_for_those_regions_only():
+    from collections import OrderedDict
+
+    from indicators.plans.regions import Region, Regions, remember_by_answers
+
+    a = Regions({"甲区": Region("甲区", "A", "district", None)})
+    b = Regions({**a.regions, "乙区": Region("乙区", "B", "district", None)})
+    cache, built = OrderedDict(), []
+    one = lambda asking: built.append(1) or ("甲区" in asking)  # noqa: E731 - asks one name
+    pool = lambda asking: built.append(1) or asking.suggest("甲")  # noqa: E731 - asks the whole pool
+    assert remember_by_answers(cache, ("one",), a, one, 8) and remember_by_answers(cache, ("one",), b, one, 8)
+    assert len(built) == 1  # 乙区 changes no answer 甲区's reading asked for
+    assert remember_by_answers(cache, ("pool",), a, pool, 8) == ["甲区"]
+    remember_by_answers(cache, ("pool",), b, pool, 8)
+    assert len(built) == 3  # a suggestion depends on every region
+    remember_by_answers(cache, ("pool",), a, pool, 8)
+    assert len(built) == 3  # both readings are kept
+
+
 def test_missing_plans_directory(tmp_path):
     with pytest.raises(CatalogError, match="plans directory exists"):
         indicators.load_catalog([tmp_path / "nope"], env=False)

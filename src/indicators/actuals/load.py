@@ -32,8 +32,8 @@ from .derive import derive
 from ..errors import IndicatorsError, Problem, Severity, ValidationError
 from .files import read_actuals_file
 from ..plans.catalog import Catalog, reading_digest
-from ..plans.regions import Regions
-from ..provenance import PACKAGE, file_stamps, remember
+from ..plans.regions import Regions, remember_by_answers
+from ..provenance import PACKAGE, file_stamps
 
 __all__ = ["Actuals", "load_actuals", "bundled_data_dir", "baselines_as_actuals"]
 
@@ -117,51 +117,26 @@ def _bundled(catalog: Catalog, problems: list[Problem], used_files: list[str]) -
     if not bundled_files:
         raise IndicatorsError(f"no bundled actuals found in {d}; set INDICATORS_DATA or reinstall")
     base = (file_stamps(*bundled_files), reading_digest(catalog.vocabulary, Regions({})))
-    regions = catalog.regions
 
-    def read() -> tuple[pd.DataFrame, list[Problem]]:
-        asking = _Asking(regions.regions)
+    def read(regions: Regions) -> tuple[pd.DataFrame, list[Problem]]:
         parts, errors = [], []
         for p in bundled_files:
-            frame, probs = read_actuals_file(p, catalog.vocabulary, asking, layer="bundled")
+            frame, probs = read_actuals_file(p, catalog.vocabulary, regions, layer="bundled")
             errors.extend(x for x in probs if x.severity is Severity.ERROR)
             parts.append(frame)
         allrows = pd.concat(parts, ignore_index=True)
-        _ASKED[base] = tuple(sorted(set(_ASKED.get(base, ())) | asking.asked))
         return allrows[~allrows.duplicated(CELL_KEY, keep="first")].reset_index(drop=True), errors
 
-    def key() -> tuple:
-        names = _ASKED.get(base, ())
-        return base + (names, tuple(n in regions for n in names))
-
-    if base in _ASKED:
-        frame, errors = remember(_BUNDLED, key(), read, 2)
-    else:  # the first reading says which names it asks about, and so what its key is
-        built = read()
-        frame, errors = remember(_BUNDLED, key(), lambda: built, 2)
+    frame, errors = remember_by_answers(_BUNDLED, base, catalog.regions, read, 2)
     problems.extend(errors)
     used_files.extend(str(p) for p in bundled_files)
     return frame.copy()
 
 
-class _Asking(Regions):
-    """Regions that note every name asked about: a reading depends on the regions only through such
-    answers (a name is a region or is not), so a reading with the same answers is the same reading."""
-
-    def __init__(self, regions: dict) -> None:
-        super().__init__(regions)
-        self.asked: set[str] = set()
-
-    def __contains__(self, name: str) -> bool:
-        self.asked.add(name)
-        return name in self.regions
-
-
 # the bundled table read in this process, by what it was read with (keeping the last two: the bundled
-# regions' answers and a planner's, so that alternating between the two reads neither again), and the
-# region names its reading asked about, per files and vocabulary
+# regions' answers and a planner's, so that alternating between the two reads neither again; see
+# ``regions.remember_by_answers``)
 _BUNDLED: OrderedDict = OrderedDict()
-_ASKED: dict = {}
 
 
 def baselines_as_actuals(catalog: Catalog) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from ..errors import CatalogError, Problem
 from .plan_file import Plan, plan_files, read_plan_file
 from ..provenance import file_stamps, remember, sha256_file
 from .regions import BUNDLED as BUNDLED_REGIONS
-from .regions import Regions, load_regions
+from .regions import Regions, load_regions, remember_by_answers
 from .vocabulary import BUNDLED as BUNDLED_VOCABULARY
 from .vocabulary import Vocabulary, load_vocabulary
 from ..provenance import PACKAGE
@@ -118,9 +118,9 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
     plans_out: dict[str, Plan] = {}
     rows: list[dict] = []
     cache: dict[Path, str] = {}
-    # what a bundled plan is read with: the vocabulary, regions and source texts, and every file of its
-    # folder (a plan may quote a file beside it)
-    reading = (reading_digest(vocab, regions, texts), file_stamps(*sorted(p for p in CATALOG_DIR.iterdir() if p.is_file())))
+    # what a bundled plan is read with: the vocabulary and source texts, and every file of its folder (a
+    # plan may quote a file beside it); of the regions, only the answers to what its reading asks
+    reading = (reading_digest(vocab, Regions({}), texts), file_stamps(*sorted(p for p in CATALOG_DIR.iterdir() if p.is_file())))
     for path in files:
         if path.parent == CATALOG_DIR:
             plan, prow, pprob = _bundled_plan(path, vocab, regions, texts, include_drafts, reading)
@@ -143,8 +143,8 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
 
 # The bundled files as read in this process: every command, notebook and JupyterLab cell loads the
 # catalogue, and the bundled part is the same each time. An entry is keyed by the files' stat and by
-# what they are read with, so an edited file or a planner's vocabulary reads them anew; the readings
-# of the last few vocabularies are kept.
+# what they are read with, so an edited file, a planner's vocabulary or a region the reading asked
+# about read them anew (``regions.remember_by_answers``); the readings of the last few vocabularies are kept.
 _BUNDLED: OrderedDict = OrderedDict()
 _KEEP = 64  # entries: one per bundled plan file and reading, a few readings
 
@@ -163,8 +163,9 @@ def _bundled_plan(path: Path, vocab: Vocabulary, regions: Regions, texts: dict[s
                   reading: tuple) -> tuple[Plan | None, list[dict], list[Problem]]:
     """``read_plan_file`` of a bundled plan, once per process for what it is read with; the caller
     gets its own rows."""
-    plan, rows, problems = remember(_BUNDLED, ("plan", str(path), reading, include_drafts),
-                                    lambda: read_plan_file(path, vocab, regions, texts, {}, include_drafts), _KEEP)
+    plan, rows, problems = remember_by_answers(
+        _BUNDLED, ("plan", str(path), reading, include_drafts), regions,
+        lambda asking: read_plan_file(path, vocab, asking, texts, {}, include_drafts), _KEEP)
     return plan, [dict(r) for r in rows], list(problems)
 
 

@@ -18,7 +18,7 @@ from .safe_yaml import BoundedLoader, load_yaml
 from ..provenance import PACKAGE
 from ..text import fold_variants
 
-__all__ = ["Region", "Regions", "load_regions", "LEVELS"]
+__all__ = ["Region", "Regions", "AskingRegions", "remember_by_answers", "load_regions", "LEVELS"]
 
 
 LEVELS = ("national", "province", "city", "district")
@@ -143,6 +143,79 @@ def _cycle_problems(regions: dict[str, Region]) -> list[Problem]:
         for name in walk:
             state[name] = 2
     return problems
+
+
+class AskingRegions(Regions):
+    """Regions that note what a reading asks of them: whether a name is a region, and its English name,
+    level and parent. A reading that asks only that gives the same result with any regions that answer
+    the same; one that asks more (a pool of names, a suggestion) depends on every region."""
+
+    def __init__(self, regions: Regions) -> None:
+        super().__init__(regions.regions)
+        self.asked: set[str] = set()
+        self.everything = False
+
+    def __contains__(self, name: str) -> bool:
+        self.asked.add(name)
+        return name in self.regions
+
+    def __getitem__(self, name: str) -> Region:
+        self.asked.add(name)
+        return self.regions[name]
+
+    def en(self, name: str) -> str:
+        self.asked.add(name)
+        return super().en(name)
+
+    def _all(self, method, *args, **kwargs):
+        self.everything = True
+        return method(*args, **kwargs)
+
+    def __iter__(self):
+        return self._all(super().__iter__)
+
+    def resolve(self, *args, **kwargs):
+        return self._all(super().resolve, *args, **kwargs)
+
+    def named(self, *args, **kwargs):
+        return self._all(super().named, *args, **kwargs)
+
+    def suggest(self, *args, **kwargs):
+        return self._all(super().suggest, *args, **kwargs)
+
+    def ancestors(self, *args, **kwargs):
+        return self._all(super().ancestors, *args, **kwargs)
+
+    def merged(self, *args, **kwargs):
+        return self._all(super().merged, *args, **kwargs)
+
+
+_EVERYTHING = "*"
+
+
+def _answers(regions: Regions, names) -> tuple:
+    names = sorted(regions.regions) if names == _EVERYTHING else names
+    return tuple((n, (r.en, r.level, r.parent) if (r := regions.regions.get(n)) else None) for n in names)
+
+
+def remember_by_answers(cache, base: tuple, regions: Regions, build, keep: int):
+    """``build(asking)`` once per process for ``base`` and the same answers to what it asks of
+    ``regions`` (``asking`` is an ``AskingRegions``): a bundled file read with a planner's regions.yaml
+    that only adds places of its own is not read again. Each entry is kept under the names its own
+    reading asked about and their answers, and found for any regions that answer them the same; the
+    ``keep`` entries used last are kept."""
+    n = len(base)
+    for k in reversed(cache):
+        if k[:n] == base and _answers(regions, k[n]) == k[n + 1]:
+            cache.move_to_end(k)
+            return cache[k]
+    asking = AskingRegions(regions)
+    value = build(asking)
+    names = _EVERYTHING if asking.everything else tuple(sorted(asking.asked))
+    cache[base + (names, _answers(regions, names))] = value
+    while len(cache) > keep:
+        cache.popitem(last=False)
+    return value
 
 
 def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = frozenset()) -> Regions:
