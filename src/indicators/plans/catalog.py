@@ -82,7 +82,14 @@ def plan_dirs_from_env() -> list[Path]:
 
 
 def _bundled_sources() -> tuple[dict[str, str], list[Problem]]:
-    """Bundled source texts, refusing any whose bytes differ from the recorded sha256."""
+    """Bundled source texts, refusing any whose bytes differ from the recorded sha256; read and hashed
+    once per process while no file of the folder changes."""
+    stamps = file_stamps(*sorted(p for p in SOURCES_DIR.iterdir() if p.is_file()))
+    texts, problems = remember(_BUNDLED, ("sources", stamps), _read_sources, _KEEP)
+    return dict(texts), list(problems)
+
+
+def _read_sources() -> tuple[dict[str, str], list[Problem]]:
     meta_path = SOURCES_DIR / "sources.yaml"
     meta = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get("sources", {})
     texts, problems = {}, []
