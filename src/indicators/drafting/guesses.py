@@ -106,12 +106,22 @@ def indicator_names(vocab: Vocabulary) -> list[tuple[str, str]]:
     names = []
     for ind in vocab:
         for n in (ind.zh, *ind.aliases):
-            f = fold_variants(unicodedata.normalize("NFKC", re.sub(r"[（(][^（）()]*[）)]$", "", str(n))))
-            f = canon(re.sub(r"\s+", "", f))
+            f = _folded_name(str(n))
             if len(f) >= 2:
                 names.append((f, ind.key))
     names.sort(key=lambda x: -len(x[0]))
     return names
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a name folds the same every time; every draft folds them all
+def _folded_name(n: str) -> str:
+    f = fold_variants(unicodedata.normalize("NFKC", re.sub(r"[（(][^（）()]*[）)]$", "", n)))
+    return canon(re.sub(r"\s+", "", f))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _name_bigrams(name: str) -> frozenset[str]:
+    return frozenset(_bigrams(name))
 
 
 @functools.lru_cache(maxsize=1 << 12)  # the units are fixed records; a draft asks this ~10^5 times
@@ -151,7 +161,7 @@ def rank_indicators(context: str, at: int, names, vocab: Vocabulary, unit_writte
             distance = at - (j + len(name)) if j < at else j - at
             score = len(name) * 10 - distance + (50 if own[0] <= j < own[1] else 0)
         else:
-            nb = _bigrams(name)
+            nb = _name_bigrams(name)
             hit = nb & ctx_bigrams
             if len(nb) < 2 or len(hit) < 2 or len(hit) / len(nb) < 0.6:
                 continue
@@ -180,7 +190,7 @@ def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: b
         if not is_ratio and not _fits(unit_written, ind.unit, is_share):
             continue
         # a block of two characters or more holds a pair of the subject: without one the score is 0
-        if pairs.isdisjoint(_bigrams(name)):
+        if pairs.isdisjoint(_name_bigrams(name)):
             r = 0.0
         else:
             blocks = SequenceMatcher(None, subj, name, autojunk=False).get_matching_blocks()
