@@ -231,6 +231,12 @@ def run_set(docs: list[dict], inventory: list[dict], misses: bool = False) -> di
                     missed.append(f"{doc['doc_id']}: {r['year']} {r['value']:g} <- {r['quote'][:60]}")
             any_year = sum(1 for r in inv if any(d[1] is not None and _same(d[1], r["value"]) for d in drafted))
             tot["any_year"] = tot.get("any_year", 0) + any_year
+            for r in inv:  # how a target with its value drafted was missed: totals only
+                years = {d[0] for d in drafted if d[1] is not None and _same(d[1], r["value"])}
+                if years and r["year"] not in years:
+                    why = ("undated_drafted_dated" if r["year"] is None else
+                           "dated_drafted_undated" if years == {None} else "other_year")
+                    tot[why] = tot.get(why, 0) + 1
             repeats = sum(1 for k, d in enumerate(drafted) if not used[k] and d[1] is not None
                           and (d[0], round(d[1], 6)) in hit)
             noise = used.count(False) - repeats
@@ -274,7 +280,9 @@ def _print(title: str, r: dict) -> None:
     n, f, dr = r["targets"], r["found"], r["drafted"]
     print(f"found (recall): {f}/{n} = {f / max(1, n):.1%} (goal >= 90%)")
     print(f"value drafted whatever its year (the rest of the gap is the year): {r['any_year']}/{n} = "
-          f"{r['any_year'] / max(1, n):.1%}")
+          f"{r['any_year'] / max(1, n):.1%}; of those with another year: {r.get('undated_drafted_dated', 0)} the "
+          f"inventory leaves undated and the draft dates, {r.get('dated_drafted_undated', 0)} the reverse, "
+          f"{r.get('other_year', 0)} another year")
     print(f"precision: {dr - r['noise']}/{dr} drafted entries are inventory targets or their repeats = "
           f"{(dr - r['noise']) / max(1, dr):.1%}; noise {r['noise']} ({r['noise'] / max(1, dr):.1%}, goal <= 25%)")
     print(f"indicator key as the inventory's concept, among found targets whose inventory names one: "
