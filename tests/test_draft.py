@@ -159,6 +159,7 @@ def test_standing_rules_are_undated_even_in_a_plan_with_a_deadline(vocab):
         ("3年以上", None, "rule"), ("5年", None, "rule")]
     assert e[0].indicator == "voc_share_of_senior_secondary_enrollment"  # 职普招生比 is an alias
     assert e[4].indicator == "new_voc_teacher_min_enterprise_experience_years"
+    assert "（3年以上企业工作经历）" in e[4].year_note["zh"] and "（5年一周期）" in e[5].year_note["zh"]
     assert e[5].indicator == "voc_teacher_rotation_training_cycle"
     # 2025年 still dates, it is not a span of years
     assert [(x.written, x.year) for x in _draft("到2025年,新增公共实训基地20个。", vocab)] == [("20个", 2025)]

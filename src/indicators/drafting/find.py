@@ -61,7 +61,8 @@ _NUMBER = re.compile(
 # schools counted in characters after a verb of building (新建两所, 办好一所); 一个 too often names no count
 _ZH_SCHOOLS = re.compile(r"(?<=新建|建设|建成|办好|创建|打造|筹建|组建)[一两二三四五六七八九十]{1,3}所")
 # a span of years a standing rule asks for (3年以上企业工作经历, 5年一周期); 2025年 dates, this counts
-_YEARS_SPAN = re.compile(r"(?<![0-9.])[0-9]{1,2}年(?=以上[^,，。；;]{0,12}(?:经历|经验)|一(?:个)?周期|一轮)")
+_YEARS_RULE = r"以上[^,，。；;]{0,12}?(?:经历|经验)|一(?:个)?周期|一轮"
+_YEARS_SPAN = re.compile(r"(?<![0-9.])[0-9]{1,2}年(?=" + _YEARS_RULE + ")")
 _RATIO = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?:[0-9]+(?:\.[0-9]+)?(?![0-9])")
 _WORD_SHARE = re.compile(r"(超过|过)?一半(以上)?|过半|大体相当|基本相当|[一二三四五六七八九十]分之[一二三四五六七八九]|翻[一两]番")
 _BEFORE = ("不低于", "不少于", "不超过", "不高于", "不多于", "至少", "超过", "达到", "达", "约", "近", "逾", "突破")
@@ -565,8 +566,9 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
         return [DraftEntry(year=None, year_note=draft_note("every_year"), kind="rule", **base)]
     rule = _RULE_WORDS.search(folded[n.ca:n.cb])
     if q.unit == "年":  # 自2019年起 ... 3年以上企业工作经历: the year says since when the rule holds
-        return [DraftEntry(year=None, year_note=draft_note("standing_rule", words=folded[n.s:n.cb][:16]), kind="rule",
-                           **base)]
+        words = re.match(r"[0-9]{1,2}年(?:" + _YEARS_RULE + ")", folded[n.s:n.cb])
+        return [DraftEntry(year=None, year_note=draft_note("standing_rule", words=words.group(0) if words else written),
+                           kind="rule", **base)]
     if rule and not BARE_YEAR.search(folded[n.sa:s]) and not DEADLINE.search(folded[n.sa:s]):
         return [DraftEntry(year=None, year_note=draft_note("standing_rule", words=rule.group(0)), kind="rule",
                            **base)]
