@@ -194,6 +194,18 @@ def test_a_sentence_of_yearly_quotas_is_a_rule_unless_its_paragraph_names_the_ye
     assert [(x.year, x.kind) for x in e] == [(2025, "target"), (2025, "target")]
 
 
+def test_a_year_the_sentence_plans_for_or_opens_with_and_a_period_opening_the_paragraph(vocab):
+    e = _draft("按照计划,2024年将新增技能人才30万人以上,其中高技能人才12万人以上,开展各类补贴性培训50万人次。", vocab)
+    assert [(x.written, x.year) for x in e] == [("30万人以上", 2024), ("12万人以上", 2024), ("50万人次", 2024)]
+    assert "2024" in e[1].year_note["zh"]
+    e = _draft("2025年开展“双优计划”学校终期验收,建成40所左右优质中职学校。", vocab)
+    assert [(x.written, x.year) for x in e] == [("40所左右", 2025)]
+    d = draft_text("“十二五”以来,完成中职学校各类建设面积700万平方米。\n“十三五”期间,贵州将继续完善职教城。"
+                   "全省建成40所高职院校,将中职学校调整优化到130所左右。", vocab, "t", "贵州省")
+    assert [(x.written, x.year) for x in d.entries] == [("40所", 2020), ("130所左右", 2020)]
+    assert "past" in dict(d.skipped)["700万平方米"]
+
+
 def test_traditional_characters_read_as_simplified_and_the_quote_stays_verbatim(tmp_path):
     src = tmp_path / "hk.txt"
     src.write_text("到2020年，全省技工院校在校生達到36萬人，培訓農民工10萬人次。", encoding="utf-8")

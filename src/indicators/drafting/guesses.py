@@ -23,6 +23,9 @@ __all__ = ["plan_period", "year_for", "indicator_names", "rank_indicators", "sub
 
 FIVE_YEAR = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 DEADLINE = re.compile(r"(?<!截)(?:到|至|力争到|争取到|计划到)(?P<y>(?:19|20)[0-9]{2})年(?:底|末)?|(?P<y2>(?:19|20)[0-9]{2})年(?:年)?底前")
+_PLANNED_YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})年(?:将|要|计划|力争|预计|争取)")
+_OPENING_YEAR = re.compile(r"\s*(?:[^,，。；;0-9]{0,6}[,，])?(?P<y>(?:19|20)[0-9]{2})年(?![0-9月底末以前后])")
+_PERIOD_OPENING = re.compile(r"\s*[“\"]?(?P<name>" + "|".join(FIVE_YEAR) + r")[”\"]?(?:期间|时期|期末|末|内)")
 # a period in brackets without 年 (《...三年行动计划(2022—2024)》)
 _BARE_PERIOD = re.compile(r"[(（](?P<a>(?:19|20)[0-9]{2})(?:[-~—–至到])(?P<b>(?:19|20)[0-9]{2})[)）]")
 BARE_YEAR = re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})年(?![0-9月])")
@@ -63,6 +66,10 @@ def year_for(folded: str, i: int, sent_a: int, clause_a: int, clause_b: int, per
     dl = [m for m in DEADLINE.finditer(sentence_before)]
     if dl:
         return int(dl[-1].group("y") or dl[-1].group("y2")), None
+    # 2024年将新增30万人,其中…12万人: a year the sentence plans for; 2025年开展验收,建成40所: a year opening it
+    sy = list(_PLANNED_YEAR.finditer(sentence_before)) or [m for m in [_OPENING_YEAR.match(sentence_before)] if m]
+    if sy:
+        return int(sy[-1].group("y")), draft_note("sentence_year", year=sy[-1].group("y"))
     # 参与率达85%,2020年达100%: an undated value followed by a later year's is the earlier year's
     after = folded[clause_b:clause_b + 8]
     nm = re.match(r"[,，]?(?P<y>(?:19|20)[0-9]{2})年", after)
@@ -74,6 +81,11 @@ def year_for(folded: str, i: int, sent_a: int, clause_a: int, clause_b: int, per
     for name, end in FIVE_YEAR.items():
         if name in folded[sent_a:i]:
             return end, draft_note("five_year", name=name, year=end)
+    # “十三五”期间,贵州将…。全省建成40所…: a plan period opening the paragraph
+    pm = _PERIOD_OPENING.match(folded, para_a)
+    if pm and pm.end() <= i:
+        end = FIVE_YEAR[pm.group("name")]
+        return end, draft_note("five_year", name=pm.group("name"), year=end)
     # a deadline earlier in the paragraph that reaches beyond the plan period (至2020年 in a 2015-2019 plan),
     # or that opens the paragraph (到2021年底, A; B; C)
     near = [(pos, y) for pos, y in deadlines
