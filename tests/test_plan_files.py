@@ -62,6 +62,15 @@ def test_the_good_plan_loads(tmp_path):
     assert cat.targets["value"].tolist() == [75.0]
 
 
+def test_a_region_in_traditional_characters_is_the_simplified_region(tmp_path):
+    plan = PLAN.replace("  region: 茌平区", "  region: 茌平區").replace("    kind: target", "    kind: target\n    region: 茌平區")
+    cat = indicators.load_catalog([_dir(tmp_path, plan)], env=False, bundled=False)
+    assert cat.plans["testtown_2024"].region == "茌平区"
+    assert cat.targets[["region", "region_en"]].values.tolist() == [["茌平区", "Chiping District"]]
+    # a name that is no region in either script is still refused
+    assert _one(_dir(tmp_path, PLAN.replace("  region: 茌平区", "  region: 無此區")), "region.unknown").value == "無此區"
+
+
 def test_unknown_target_field_has_its_own_code(tmp_path):
     p = _one(_dir(tmp_path, PLAN + "    colour: red\n"), "target.unknown_field", "colour")
     assert "indicator" in p.expected and p.row.startswith("targets[1]")

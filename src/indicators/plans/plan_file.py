@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ParseError, Problem, UnitError
 from .schema import BAD, PLAN, TARGET, as_year, check, shown, unit_range
 from ..parse import Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch
-from ..text import squash
+from ..text import fold_variants, squash
 from .regions import Regions
 from .safe_yaml import LineLoader, load_yaml, read_text
 from ..units import ratio_reading, to_canonical, unit_of
@@ -114,6 +114,7 @@ def _read_plan_block(r: _Reading) -> Plan:
     """The ``plan:`` mapping: required fields, the region and its level, the source text, the period."""
     p, f = r.block, r.file
     row = f"plan (line {p.get('__line__')})"
+    _fold_region(r, p)
     region, level = p.get("region"), p.get("level")
     if region and region not in r.regions:
         r.problems.append(Problem(f, "region.unknown", "a key of regions.yaml (or of a regions.yaml beside the plan)",
@@ -262,8 +263,17 @@ def _check_kind_comparator_region(r: _Reading, t: dict, bad) -> None:
         bad("kind", "target.unknown_kind", f"one of {', '.join(KINDS)}", kind)
     if comparator is not None and comparator not in COMPARATORS:
         bad("comparator", "target.unknown_comparator", f"one of {', '.join(COMPARATORS)}", comparator)
+    _fold_region(r, t)
     if t.get("region") and t["region"] not in r.regions:
         bad("region", "region.unknown", "a key of regions.yaml", t["region"])
+
+
+def _fold_region(r: _Reading, entry: dict) -> None:
+    """A region written in traditional characters (茌平區) is the region of its simplified name, as in an
+    actuals file (``actuals.cells``)."""
+    name = entry.get("region")
+    if isinstance(name, str) and name not in r.regions and fold_variants(name) in r.regions:
+        entry["region"] = fold_variants(name)
 
 
 def _check_quote(r: _Reading, t: dict, bad) -> None:
