@@ -56,7 +56,8 @@ def file_stamps(*paths: Path) -> tuple:
 
 def remember(cache: OrderedDict, key, build, keep: int):
     """``cache[key]``, built by ``build()`` the first time: what is read once per process (the bundled
-    plans, the bundled actuals), keeping the ``keep`` entries used last."""
+    vocabulary, regions and source texts; the bundled plans and actuals through
+    ``plans.regions.remember_by_answers``), keeping the ``keep`` entries used last."""
     if key in cache:
         cache.move_to_end(key)
     else:

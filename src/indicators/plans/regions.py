@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import CatalogError, Problem, RegionError
 from .schema import REGION, check, control_character, shown
 from .safe_yaml import BoundedLoader, load_yaml
-from ..provenance import PACKAGE
+from ..provenance import PACKAGE, remember
 from ..text import fold_variants
 
 __all__ = ["Region", "Regions", "AskingRegions", "remember_by_answers", "load_regions", "LEVELS"]
@@ -205,17 +205,13 @@ def remember_by_answers(cache, base: tuple, regions: Regions, build, keep: int):
     reading asked about and their answers, and found for any regions that answer them the same; the
     ``keep`` entries used last are kept."""
     n = len(base)
-    for k in reversed(cache):
-        if k[:n] == base and _answers(regions, k[n]) == k[n + 1]:
-            cache.move_to_end(k)
-            return cache[k]
+    hit = next((k for k in reversed(cache) if k[:n] == base and _answers(regions, k[n]) == k[n + 1]), None)
+    if hit is not None:
+        return remember(cache, hit, None, keep)
     asking = AskingRegions(regions)
     value = build(asking)
     names = _EVERYTHING if asking.everything else tuple(sorted(asking.asked))
-    cache[base + (names, _answers(regions, names))] = value
-    while len(cache) > keep:
-        cache.popitem(last=False)
-    return value
+    return remember(cache, base + (names, _answers(regions, names)), lambda: value, keep)
 
 
 def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = frozenset()) -> Regions:
