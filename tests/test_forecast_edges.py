@@ -17,6 +17,7 @@ from indicators.forecast.calibration import raw
 from indicators.errors import SeriesError
 from indicators.forecast import ladder
 from indicators.forecast.distribution import P_LIMIT
+from examples import examples
 
 YEARS = 3  # forecast 1..3 years after the last actual
 
@@ -38,7 +39,7 @@ near_100 = st.lists(st.floats(99.0, 100.0), min_size=2, max_size=10)
 near_0 = st.lists(st.floats(0.0, 1.0), min_size=2, max_size=10)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(values=st.one_of(near_100, near_0))
 def test_property_shares_near_the_bounds_keep_sensible_intervals(values):
     years, values = _series(values)
@@ -64,7 +65,7 @@ def test_a_share_at_100_for_three_years_is_likely_to_stay_high():
 counts = st.lists(st.one_of(st.just(0.0), st.floats(0.0, 1e6)), min_size=2, max_size=12)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(values=counts, unit=st.sampled_from(["count", "10k_yuan", "square_metres"]))
 def test_property_censored_counts_keep_their_mass_at_zero(values, unit):
     years, values = _series(values)
@@ -86,7 +87,7 @@ def test_an_eight_point_count_falling_to_zero_keeps_a_real_interval():
 any_unit = st.sampled_from(["count", "percent", "students_per_teacher", "10k_yuan", "index", "ratio"])
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(values=st.lists(st.floats(0.0, 1e7), min_size=2, max_size=12), unit=any_unit,
        flat=st.booleans(), gaps=st.booleans())
 def test_property_no_interval_has_zero_width(values, unit, flat, gaps):
@@ -115,7 +116,7 @@ def _bad(kind: str):
 good = st.lists(st.tuples(st.integers(2, 9), st.floats(1.0, 1e4), st.floats(-50.0, 50.0)), min_size=1, max_size=6)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(specs=good, kind=st.sampled_from(ladder.SERIES_PROBLEMS), where=st.integers(0, 6))
 def test_property_a_bad_series_is_refused_and_the_batch_goes_on(specs, kind, where):
     series = [(list(range(2010, 2010 + n)), [max(a + b * i, 0.0) for i in range(n)]) for n, a, b in specs]

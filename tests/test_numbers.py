@@ -23,6 +23,7 @@ from indicators.errors import CatalogError
 from indicators.numerals import chinese
 from indicators.errors import ParseError
 from indicators.parse import parse_quantity, read_value, read_year
+from examples import examples
 
 pytestmark = pytest.mark.usefixtures("one_catalog")  # the CLI reuses the session's catalogue
 
@@ -254,7 +255,7 @@ def test_a_huge_int_year_or_value_is_a_problem_not_a_value_error():
 
 # --- properties (fast; the long runs are in test_numbers_fuzz.py) ------------------------------------
 
-FAST = settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(150), derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 amounts = st.decimals(min_value=Decimal("-999999999999"), max_value=Decimal("999999999999"), places=3,
                       allow_nan=False, allow_infinity=False)
 

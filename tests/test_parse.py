@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from indicators.errors import ParseError, UnitError
 from indicators.parse import comparator_from_words, parse_chinese_numeral, parse_quantity
 from indicators.units import MAGNITUDES, conversion_factor, lookup_unit
+from examples import examples
 
 decimals = st.decimals(min_value=Decimal("0.1"), max_value=Decimal("999"), places=1, allow_nan=False,
                        allow_infinity=False)
@@ -158,7 +159,7 @@ def test_errors_are_the_projects_own():
     assert issubclass(UnitError, IndicatorsError) and issubclass(UnitError, ValueError)
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(st.text(alphabet=st.sampled_from(list("0123456789.,:：%％-~至到万萬亿億千百十一二两半分之翻番倍人次元个所以上不低于约左右（）()/ 　５２")),
                max_size=14) | st.text(max_size=20))
 def test_no_string_makes_the_parser_raise_anything_else(text):
@@ -169,7 +170,7 @@ def test_no_string_makes_the_parser_raise_anything_else(text):
     assert isinstance(q.value, float)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(a=st.floats(allow_nan=True, allow_infinity=True), b=st.floats(allow_nan=True, allow_infinity=True),
        unit=st.sampled_from(["percent", "students_per_teacher", "ratio"]))
 def test_ratio_to_value_raises_only_unit_error(a, b, unit):

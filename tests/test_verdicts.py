@@ -27,6 +27,7 @@ from indicators.errors import SeriesError
 from indicators.units import CANONICAL_UNITS, unit_of
 
 from conftest import write_plan
+from examples import examples
 
 ALL_MODELS = ("naive", "drift", "linear", "weighted", "loglinear", "theta")
 
@@ -89,7 +90,7 @@ shares = st.lists(st.floats(0, 100, allow_nan=False), min_size=2, max_size=9)
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=histories,
        unit=st.sampled_from(sorted(n for n, u in CANONICAL_UNITS.items() if u.nonnegative and not u.is_share)), model=st.sampled_from(ALL_MODELS + (None,)))
 def test_property_nonnegative_quantities_stay_nonnegative(values, unit, model):
@@ -105,7 +106,7 @@ def test_property_nonnegative_quantities_stay_nonnegative(values, unit, model):
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=shares, model=st.sampled_from(ALL_MODELS + (None,)))
 def test_property_shares_stay_within_0_100(values, model):
     years = list(range(2025 - len(values), 2025))
@@ -124,7 +125,7 @@ def _proxy_plan(tmp_path, indicator, written, quote, year=2022):
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(child=st.floats(0, 100), parent=st.lists(st.floats(1, 99), min_size=2, max_size=6))
 def test_property_the_proxy_path_keeps_shares_within_0_100(tmp_path_factory, child, parent):
