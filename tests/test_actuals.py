@@ -635,13 +635,12 @@ def test_the_bundled_table_read_once_is_never_changed_by_a_caller(catalog):
     anew."""
     from indicators.actuals import load as L
     from indicators.plans.catalog import reading_digest
-    from indicators.plans.regions import Regions
 
     first = load_actuals(catalog=catalog)
     first.frame.loc[:, "value"] = -1.0
     again = load_actuals(catalog=catalog)
     assert (again.frame["value"] >= 0).all() and len(again.frame) == len(first.frame)
-    key = next(k for k in reversed(L._BUNDLED) if k[1] == reading_digest(catalog.vocabulary, Regions({})))
+    key = next(k for k in reversed(L._BUNDLED) if k[1] == reading_digest(catalog.vocabulary))
     stale = (tuple((f, t - 1, n) for f, t, n in key[0]),) + key[1:]
     L._BUNDLED[stale] = L._BUNDLED.pop(key)  # as if a file had changed since it was read
     assert load_actuals(catalog=catalog).frame.equals(again.frame) and key in L._BUNDLED

@@ -116,7 +116,7 @@ def _bundled(catalog: Catalog, problems: list[Problem], used_files: list[str]) -
     bundled_files = sorted(d.glob("*.csv"))
     if not bundled_files:
         raise IndicatorsError(f"no bundled actuals found in {d}; set INDICATORS_DATA or reinstall")
-    base = (file_stamps(*bundled_files), reading_digest(catalog.vocabulary, Regions({})))
+    base = (file_stamps(*bundled_files), reading_digest(catalog.vocabulary))
 
     def read(regions: Regions) -> tuple[pd.DataFrame, list[Problem]]:
         parts, errors = [], []

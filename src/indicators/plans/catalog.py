@@ -127,7 +127,7 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
     cache: dict[Path, str] = {}
     # what a bundled plan is read with: the vocabulary and source texts, and every file of its folder (a
     # plan may quote a file beside it); of the regions, only the answers to what its reading asks
-    reading = (reading_digest(vocab, Regions({}), texts), file_stamps(*sorted(p for p in CATALOG_DIR.iterdir() if p.is_file())))
+    reading = (reading_digest(vocab, texts), file_stamps(*sorted(p for p in CATALOG_DIR.iterdir() if p.is_file())))
     for path in files:
         if path.parent == CATALOG_DIR:
             plan, prow, pprob = _bundled_plan(path, vocab, regions, texts, include_drafts, reading)
@@ -156,14 +156,14 @@ _BUNDLED: OrderedDict = OrderedDict()
 _KEEP = 64  # entries: one per bundled plan file and reading, a few readings
 
 
-def reading_digest(vocab: Vocabulary, regions: Regions, texts: dict[str, str] | None = None) -> str:
-    """What files are read with (the vocabulary and the regions, a planner's included, and the
-    source texts quotes are checked against), as a digest: the key of the per-process readings."""
+def reading_digest(vocab: Vocabulary, texts: dict[str, str] | None = None) -> str:
+    """What files are read with (the vocabulary, a planner's included, and the source texts quotes are
+    checked against), as a digest: part of the key of the per-process readings; what a reading asks
+    of the regions is the other part (``regions.remember_by_answers``)."""
     import hashlib
     import pickle
 
-    return hashlib.sha256(pickle.dumps((sorted(vocab.indicators.items()), sorted(regions.regions.items()),
-                                        sorted((texts or {}).items())))).hexdigest()
+    return hashlib.sha256(pickle.dumps((sorted(vocab.indicators.items()), sorted((texts or {}).items())))).hexdigest()
 
 
 def _bundled_plan(path: Path, vocab: Vocabulary, regions: Regions, texts: dict[str, str], include_drafts: bool,
