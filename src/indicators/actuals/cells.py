@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ParseError, Problem, Severity, UnitError
 from ..parse import BLANKS, clean_float, read_value, read_year
-from ..text import fold_variants, normalise_text
+from ..text import normalise_text
 from ..plans.regions import Regions
 from ..units import to_canonical, unit_of
 from ..plans.vocabulary import Indicator, Vocabulary
@@ -133,16 +133,13 @@ def _indicator(c: Cell, vocab: Vocabulary) -> Indicator:
 
 
 def _region(c: Cell, regions: Regions, problems: list[Problem]) -> str:
-    """The region's name as regions.yaml has it: as written, or in simplified characters when it was
-    written in traditional ones (茌平區 from a Big5 file is 茌平区, as 萬 in its numbers is 万). An
-    unknown one is kept as written, with a warning."""
+    """The region's name as regions.yaml has it (``Regions.written``: as written, or in simplified
+    characters when written in traditional ones). An unknown one is kept as written, with a warning."""
     if not c.region:
         raise _Refused(Problem(**c.where, column="region", code="region.missing", expected="a region name"))
-    if c.region in regions:
-        return c.region
-    folded = fold_variants(c.region)
-    if folded in regions:
-        return folded
+    found = regions.written(c.region)
+    if found is not None:
+        return found
     sugg = regions.suggest(c.region)
     hint = f"did you mean {', '.join(sugg)}? " if sugg else ""
     if c.sheet is not None and not sugg:

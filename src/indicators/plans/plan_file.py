@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ParseError, Problem, UnitError
 from .schema import BAD, PLAN, TARGET, as_year, check, shown, unit_range
 from ..parse import Quantity, clean_float, comparator_from_words, parse_quantity, quote_mismatch
-from ..text import fold_variants, squash
+from ..text import squash
 from .regions import Regions
 from .safe_yaml import LineLoader, load_yaml, read_text
 from ..units import ratio_reading, to_canonical, unit_of
@@ -269,11 +269,12 @@ def _check_kind_comparator_region(r: _Reading, t: dict, bad) -> None:
 
 
 def _fold_region(r: _Reading, entry: dict) -> None:
-    """A region written in traditional characters (茌平區) is the region of its simplified name, as in an
-    actuals file (``actuals.cells``)."""
+    """A region written in traditional characters (茌平區) is the region of its simplified name
+    (``Regions.written``, as an actuals file reads it)."""
     name = entry.get("region")
-    if isinstance(name, str) and name not in r.regions and fold_variants(name) in r.regions:
-        entry["region"] = fold_variants(name)
+    found = r.regions.written(name) if isinstance(name, str) else None
+    if found is not None:
+        entry["region"] = found
 
 
 def _check_quote(r: _Reading, t: dict, bad) -> None:

@@ -75,16 +75,24 @@ class Regions:
         raise RegionError(f"region {raw!r} {what}" + (f"; did you mean {', '.join(sugg)}?" if sugg else "")
                           + (f" Known: {', '.join(sorted(pool))}" if len(pool) <= 40 else ""))
 
+    def written(self, name: str) -> str | None:
+        """The region a file means by ``name``: itself, or the region of its simplified form when it is
+        written in traditional characters (茌平區 from a Big5 file is 茌平区, as 萬 in its numbers is 万);
+        None when neither is a region. Plans, actuals files and the command line all read names so."""
+        if name in self:
+            return name
+        folded = fold_variants(name)
+        return folded if folded in self else None
+
     def named(self, name: str, among: list[str] | None = None) -> str | None:
         """The region called exactly ``name``: its Chinese name (in simplified or traditional characters,
         茌平區 is 茌平区), or the one region whose English name it is (case and spaces ignored); None
         otherwise. No guessing: ``resolve`` does that."""
         s = "".join(str(name).split())
         pool = list(among) if among is not None else list(self.regions)
-        if s in pool:
-            return s
-        if fold_variants(s) in pool:
-            return fold_variants(s)
+        found = self.written(s)
+        if found is not None and found in pool:
+            return found
         by_en = [r for r in pool if self.en(r).replace(" ", "").lower() == s.lower()]
         return by_en[0] if len(by_en) == 1 else None
 
