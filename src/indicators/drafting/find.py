@@ -525,7 +525,7 @@ def _propose_key(doc: _Doc, n: _Number, q, unit_written: str, is_share: bool, wr
 _RULE_WORDS = re.compile(r"每(?:项|家|人|案|个|所|名|位|次|生|学年|学期|季度|月|周|天|两个月|半年|[两三四五]年)|给予|"
                          r"%(?:以上)?用于|"
                          r"按[^,，。；]{0,12}(?:比例|标准|规定|总数的|总额的)|原则上|最高可|可提取|抵免|折算|"
-                         r"以上企业工作经历|(?:落实|执行)[^,，。；;]{0,40}(?:政策|制度)")
+                         r"(?:落实|执行)[^,，。；;]{0,40}(?:政策|制度)")
 # a title line further down the text that states its own period: a compilation of several documents
 _SECTION_TITLE = re.compile(r"^[^。；;,，]{4,60}?(?:方案|规划|计划|意见|措施|纲要)[^。；;,，]{0,16}$")
 
@@ -564,11 +564,11 @@ def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
                 for y in range(a_, b_ + 1)]
     if annual:
         return [DraftEntry(year=None, year_note=draft_note("every_year"), kind="rule", **base)]
-    rule = _RULE_WORDS.search(folded[n.ca:n.cb])
     if q.unit == "年":  # 自2019年起 ... 3年以上企业工作经历: the year says since when the rule holds
         words = re.match(r"[0-9]{1,2}年(?:" + _YEARS_RULE + ")", folded[n.s:n.cb])
         return [DraftEntry(year=None, year_note=draft_note("standing_rule", words=words.group(0) if words else written),
                            kind="rule", **base)]
+    rule = _RULE_WORDS.search(folded[n.ca:n.cb])
     if rule and not BARE_YEAR.search(folded[n.sa:s]) and not DEADLINE.search(folded[n.sa:s]):
         return [DraftEntry(year=None, year_note=draft_note("standing_rule", words=rule.group(0)), kind="rule",
                            **base)]
