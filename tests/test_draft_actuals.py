@@ -17,7 +17,7 @@ from indicators.actuals.files import read_actuals_file
 from indicators.actuals.load import load_actuals
 from indicators.cli.main import main
 from indicators.drafting.bulletin import REASONS, draft_bulletin
-from indicators.drafting.bulletin_file import read_bulletin
+from indicators.drafting.bulletin_file import draft_frames, read_bulletin
 from indicators.drafting.bulletin_words import bulletin_year
 from indicators.plans.catalog import load_catalog
 from indicators.words.explain import NOT_DRAFTED
@@ -146,11 +146,37 @@ def test_what_is_not_a_level_is_listed_with_its_reason(cat):
     assert values(d) == {}
     r = reasons(d)
     assert r["1521所"] == r["546.61万人"] == "coverage"       # 高职 including 职业本科: not higher_voc
-    assert r["54.29万人"] == "bracket" and r["55%"] == "bound"
+    assert r["54.29万人"] == "bracket"
+    assert r["55%"] == "joint"  # one figure for 中职 and 高职 together: an indicator of neither
     assert r["32所"] == "no_indicator"
     # synthetic: a number about another region, in a national bulletin
     d = draft(cat, "2021年全国教育事业发展统计公报\n其中,宁夏回族自治区中等职业学校在校生12.5万人。")
     assert reasons(d) == {"12.5万人": "other_region"}
+
+
+def test_a_bound_is_drafted_with_the_bound_in_its_note_and_a_norm_or_trait_is_not(cat):
+    """Synthetic sentences in a city bulletin's wording: 余, 多, 以上, 超过 give a lower bound, 不足 and 近 an
+    upper one, drafted as the number printed with the bound in the row's note (as data/ keeps 55%以上)."""
+    d = draft(cat, "2021年济宁市教育事业发展统计公报\n全市共有中等职业学校20多所,在校生3.5万余人,专任教师近2000人,"
+                   "生师比不足18:1。高职院校毕业生超过1.2万人。在校生3000人以上的学校8所。", region="济宁市")
+    assert values(d) == {("sec_voc_schools", 2021): 20, ("sec_voc_students", 2021): 35000,
+                         ("sec_voc_fulltime_teachers", 2021): 2000, ("sec_voc_student_teacher_ratio", 2021): 18,
+                         ("higher_voc_graduates", 2021): 12000}
+    bounds = {v.written: dict(v.notes).get("lower_bound") or ("upper", dict(v.notes).get("upper_bound"))
+              for v in d.values}
+    assert bounds == {"20多所": "20多所", "3.5万余人": "3.5万余人", "2000人": ("upper", "近2000人"),
+                      "18:1": ("upper", "不足18:1"), "1.2万人": "超过1.2万人"}
+    assert reasons(d)["3000人"] == "bound"  # 3000人以上的学校: a trait of the schools counted, not a level
+    rows, _ = draft_frames(d, cat.vocabulary, None, None, lang="en")
+    note = dict(zip(rows["written"], rows["note"]))
+    assert "at least" in note["3.5万余人"] and "below" in note["2000人"]
+
+
+def test_a_figure_for_school_types_together_is_not_drafted_unless_it_holds_for_each(cat):
+    # synthetic: 合计 for two types is neither's value; 均为 states it for each
+    d = draft(cat, "2021年全国教育事业发展统计公报\n全国中职和高职毕业生共计900万人。中职与高职生师比均为19:1。")
+    assert reasons(d) == {"900万人": "joint"}
+    assert values(d) == {("sec_voc_student_teacher_ratio", 2021): 19, ("higher_voc_student_teacher_ratio", 2021): 19}
 
 
 def test_the_year_comes_from_the_text_or_year_and_a_conflict_drafts_nothing_undated(cat):

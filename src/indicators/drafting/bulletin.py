@@ -22,9 +22,13 @@ mirror page inserts after a character, 目(mu)前, dropped; quotes are cut from 
   (2020年,全国高中阶段...), else the last one stated earlier in the paragraph, else the bulletin's
   year (its title, or ``--year``). 比上年的 N is the previous year's level. Years of comparisons
   (比2015年), ranges and titles in 《》 date nothing.
-- **not a level**: a change (比上年增长 x%, 增加 N 人, 提高 x 个百分点, 增幅), a bound (55%以上,
-  突破1000万人), a norm or target (标准, 目标, 要求 before it in the sentence; a number after a deadline,
-  到2025年, in its paragraph) and a number about another region are listed, not drafted.
+- **bounds**: a level printed as a bound (3.5万余人, 20多所, 超过1.2万人, 近2000人, 不足18:1) is drafted as the
+  number printed, with "lower bound" or "upper bound" and its words in the row's note, as data/ keeps 55%以上:
+  the planner decides whether it may stand for the actual.
+- **not a level**: a change (比上年增长 x%, 增加 N 人, 提高 x 个百分点, 增幅), a norm, limit or trait (不低于,
+  至少, 以内, 3000人以上的学校), a norm or target (标准, 目标, 要求 before it in the sentence; a number after a
+  deadline, 到2025年, in its paragraph), one figure for several school types together (中职和高职毕业生共计
+  900万人; with 均 it is drafted for each) and a number about another region are listed, not drafted.
 - **tables**: a header of measures (毕业生数 | 招生数 | 在校生数, or Graduates | Entrants | Enrolment)
   with rows of a school type and one number per column, or a header of years with rows named by an
   indicator: each cell is one value.
@@ -41,7 +45,7 @@ from dataclasses import dataclass, field, replace
 
 from .bulletin_words import (SUBJECTS, MEASURES, MEASURE_FORMS, MEASURE_BY_FORM, MEASURE_RE, EN_MEASURES, EN_LABELS,
                              BASES, YEAR, VocabularyNames, fold_text, plain, strip_brackets, bulletin_year,
-                             last_form, subject_in, measure_in, leftover, direct_keys, definition_in, years_in,
+                             last_form, subjects_named, subject_in, measure_in, leftover, direct_keys, definition_in, years_in,
                              deadline_in, short_name)
 from ..errors import ParseError, UnitError
 from ..parse import clean_float, parse_quantity, read_value
@@ -52,7 +56,7 @@ from ..units import UNIT_WORDS, to_canonical, unit_of
 __all__ = ["DraftedValue", "NotDrafted", "BulletinDraft", "draft_bulletin", "REASONS"]
 
 # why a number was not drafted: a stable code each (the words are in words.explain.NOT_DRAFTED)
-REASONS = ("title", "change", "bound", "not_actual", "other_region", "bracket", "coverage", "no_indicator",
+REASONS = ("title", "change", "bound", "not_actual", "other_region", "bracket", "coverage", "joint", "no_indicator",
            "unclear_indicator", "ambiguous_indicator", "no_year", "year_conflict", "unit_mismatch", "not_read",
            "repeat",
            "table_shape", "sub_row")
@@ -102,8 +106,14 @@ _SCOPE = ("全国", "全省", "全市", "全区", "全县", "全自治区", "我
 _CHANGE = re.compile(r"(增长|增加|减少|下降|提高|降低|增幅|增速|扩大|缩小|上升|回落|减幅|降幅|增长率|增量|增减|多出)"
                      r"(?:了|为|分别为|达|约)?:?$"
                      r"|(?:比|较|同比|环比|相比)(?:上年|上一年|去年|同期|上年度|上一年度|[0-9]{4}年)(?!的$)[^,;。]{0,8}$")
-_BOUND_BEFORE = ("超过", "突破", "不足", "不到", "逾", "近", "不低于", "不少于", "不超过", "以上的", "至少", "最高为", "最低为")
-_BOUND_AFTER = ("以上", "以下", "以内", "多", "余")
+# a bound stated as the level (1.2万余人, 超过55%, 不足100所, 近70万人) is drafted with the bound in its note, as
+# data/ keeps 55%以上: the planner decides whether it may stand for the actual. Words of norms, limits and
+# traits (不低于, 至少, 控制在…以内, 3000人以上的学校) are not a level
+_LOWER_BEFORE = ("超过", "突破", "逾")
+_UPPER_BEFORE = ("不足", "不到", "近")
+_LOWER_AFTER = ("以上",)
+_BOUND_BEFORE = ("不低于", "不少于", "不超过", "至少", "最高为", "最低为")
+_BOUND_AFTER = ("以上的", "以下", "以内")
 _APPROX_BEFORE = ("约", "大约")
 _APPROX_AFTER = ("左右",)
 _NORM = ("标准", "目标", "规定", "要求", "计划", "预计", "力争", "争取", "确保")
@@ -116,6 +126,7 @@ _NUMBER = re.compile(
     r"(?<![0-9.])(?P<num>[0-9]+(?:,[0-9]{3}(?![0-9]))*(?:\.[0-9]+)?)"
     r"(?:\s*:\s*(?P<den>[0-9]+(?:\.[0-9]+)?)(?![0-9]))?"
     r"(?P<mag>\s*(?:万|亿|千))?"
+    r"(?P<more>(?:余|多)(?=\s*(?:" + "|".join(re.escape(u) for u in _UNITS) + ")))?"
     r"(?P<unit>\s*(?:" + "|".join(re.escape(u) for u in _UNITS) + "))?")
 _SENTENCE_END = "。;!?\n"
 
@@ -263,12 +274,10 @@ def _spans(s: str, ends: str) -> list[tuple[int, int]]:
 def _title_subject(title: str | None) -> tuple[str | None, str]:
     """(school type, form) of a title that names one school type only (2023年中等职业教育“双师型”教师比例):
     a paragraph of its page that names none speaks of that one."""
-    t, found = plain(title or ""), {}
-    for group, form in sorted(((g, f) for g, forms in SUBJECTS.items() for f in forms), key=lambda x: -len(x[1])):
-        if form in t:  # the longest form first: 中等职业学校 is not also a 职业学校
-            found.setdefault(group, form)
-            t = t.replace(form, "|")
-    return next(iter(found.items())) if len(found) == 1 else (None, "")
+    named = {}
+    for group, form, _ in subjects_named(plain(title or "")):
+        named.setdefault(group, form)
+    return next(iter(named.items())) if len(named) == 1 else (None, "")
 
 
 def _paragraph(doc: _Doc, line: str, offset: int) -> None:
@@ -366,6 +375,7 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         return skip("change", "倍")
     if any(plain_label.endswith(w) for w in _BOUND_BEFORE) or any(after.startswith(w) for w in _BOUND_AFTER):
         return skip("bound", (plain_label[-4:] + m.group(0).strip() + after[:2]))
+    bound = _bound(plain_label, m, after)
     norm = next((w for w in _NORM if w in plain(re.sub(r"《[^》]*》", "", s[:b]))), None)
     if norm is not None:  # 要求…2017年达90万人, 接近…规定的20:1的标准: a norm or target, not an actual
         return skip("not_actual", norm)
@@ -388,7 +398,7 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         key = next((k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)), None)
         if key is None:
             return skip("unclear_indicator", own_words)
-        _append(doc, key, m, span, (ga, gb, qa, qb), label, stated, ctx, None, after, skip)
+        _append(doc, key, m, span, (ga, gb, qa, qb), label, stated, ctx, None, after, skip, bound)
         return
     if measure is None and not share:  # 71.83万名专任教师: the measure after the number
         measure = _measure_after(plain(clause[m.end():]))
@@ -406,25 +416,30 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
                                                     else None)
     if coverage:
         return skip("coverage", coverage)
-    definition = definition_in(clause) or (ctx.definition if subject == ctx.subject else None)
-    what = ((last_form(own, SUBJECTS)[1] or ctx.subject_form or SUBJECTS[subject][0]) if subject else "?") + \
-        ((last_form(own, MEASURE_FORMS)[1] or MEASURES[measure][0][0]) if measure else "?")
-    if share:
-        what += f"占{base or '?'}"
     if subject is None or measure is None or (share and base is None):
-        return skip("unclear_indicator", what)
-    keys = doc.names.keys(subject, measure, base if share else None)
-    if not keys:
-        return skip("no_indicator", what)
-    fitting = [k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)]
-    if not fitting:
-        return skip("unit_mismatch", f"{what}: {', '.join(keys)} in {doc.names.vocab[keys[0]].unit}")
-    keys = fitting
-    if len(keys) > 1:
-        return skip("ambiguous_indicator", ", ".join(keys))
-    key = keys[0]
-
-    if _append(doc, key, m, span, (ga, gb, qa, qb), label, stated, ctx, definition, after, skip) is not None:
+        return skip("unclear_indicator", _what(own, ctx, subject, None, measure, share, base))
+    joint = _joint(own) if item is None else []
+    if joint and not re.search("均|都", own[joint[-1][2]:]):
+        # 中职和高职毕业生共计900万人: one figure for both types together, an indicator of neither
+        return skip("joint", "、".join(form for _, form, _ in joint))
+    written = []
+    for subj, form, _ in joint or [(subject, None, 0)]:  # 中职与高职生师比均为19:1: each of them
+        what = _what(own, ctx, subj, form, measure, share, base)
+        keys = doc.names.keys(subj, measure, base if share else None)
+        fitting = [k for k in keys if _unit_fits(unit, m, doc.names.vocab[k].unit)]
+        if not keys:
+            skip("no_indicator", what)
+        elif not fitting:
+            skip("unit_mismatch", f"{what}: {', '.join(keys)} in {doc.names.vocab[keys[0]].unit}")
+        elif len(fitting) > 1:
+            skip("ambiguous_indicator", ", ".join(fitting))
+        if not keys or len(fitting) != 1:
+            written.append("skipped")
+            continue
+        definition = definition_in(clause) or (ctx.definition if subj == ctx.subject else None)
+        written.append(_append(doc, fitting[0], m, span, (ga, gb, qa, qb), label, stated, ctx, definition, after,
+                               skip, bound))
+    if joint or written[0] is not None:
         return
     if not share:
         if subject != ctx.subject:
@@ -432,8 +447,41 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         ctx.subject, ctx.measure = subject, measure
 
 
+def _bound(label: str, m: re.Match, after: str) -> tuple[str, str] | None:
+    """("lower_bound" or "upper_bound", the words as written) of a number the text gives as a bound."""
+    number = plain(m.group(0).strip())
+    for words, code in ((_LOWER_BEFORE, "lower_bound"), (_UPPER_BEFORE, "upper_bound")):
+        w = next((w for w in words if label.endswith(w)), None)
+        if w:
+            return code, w + number
+    if m.group("more") or any(after.startswith(w) for w in _LOWER_AFTER):
+        return "lower_bound", number + ("" if m.group("more") else after[:2])
+    return None
+
+
+def _what(own: str, ctx: _Context, subject: str | None, form: str | None, measure: str | None, share: bool,
+          base: str | None) -> str:
+    """The school type and measure a number was read as, in the bulletin's words, for the reason of a skip."""
+    what = ((form or last_form(own, SUBJECTS)[1] or ctx.subject_form or SUBJECTS[subject][0]) if subject else "?") + \
+        ((last_form(own, MEASURE_FORMS)[1] or MEASURES[measure][0][0]) if measure else "?")
+    return what + (f"占{base or '?'}" if share else "")
+
+
+def _joint(own: str) -> list[tuple[str, str, int]]:
+    """中等职业学校和高等职业学校…: the school types the label names side by side (和, 与, 及, 、) last, whose one
+    number is for them together (or each, with 均); [] when it names one."""
+    named = subjects_named(own)
+    chain = named[-1:]
+    for prev in reversed(named[:-1]):
+        between = own[prev[2] + len(prev[1]):chain[0][2]]
+        if not re.fullmatch(r"[和与及、]|以及", between):
+            break
+        chain.insert(0, prev)
+    return chain if len({g for g, _, _ in chain}) > 1 else []
+
+
 def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, ctx: _Context,
-            definition: str | None, after: str, skip):
+            definition: str | None, after: str, skip, bound: tuple[str, str] | None = None):
     """The number's year and value, drafted under ``key``; the result of ``skip`` (not None) when it cannot be."""
     a = span[0]
     ga, gb, qa, qb = where
@@ -443,7 +491,7 @@ def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, c
         return "skipped"
     ind = doc.names.vocab[key]
     try:
-        q = parse_quantity(m.group(0).strip())
+        q = parse_quantity(_as_read(m))
         if m.group("den"):
             value = to_canonical(None, None, ind.unit, ratio=q.ratio)
         else:
@@ -458,8 +506,15 @@ def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, c
     doc.values.append(DraftedValue(
         indicator=key, year=year, value=clean_float(value), unit=ind.unit, written=doc.original(ga, gb),
         quote=doc.original(qa, qb), start=doc.pos[ga], definition=definition,
-        notes=tuple(x for x in (note, ("approximate", "") if approx else None) if x)))
+        notes=tuple(x for x in (note, ("approximate", "") if approx else None, bound) if x)))
     return None
+
+
+def _as_read(m: re.Match) -> str:
+    """The number of a match without the 余 or 多 of a bound (1.2万余人 is read as 1.2万人)."""
+    if not m.group("more"):
+        return m.group(0).strip()
+    return (m.string[m.start():m.start("more")] + m.string[m.end("more"):m.end()]).strip()
 
 
 def _inside_brackets(clause: str, i: int) -> tuple[int, int] | None:

@@ -18,7 +18,7 @@ from ..text import fold_variants
 
 __all__ = ["SUBJECTS", "MEASURES", "MEASURE_FORMS", "MEASURE_BY_FORM", "MEASURE_RE", "EN_MEASURES", "EN_LABELS",
            "BASES", "YEAR", "VocabularyNames", "fold_text", "plain", "strip_brackets", "bulletin_year", "last_form",
-           "subject_in", "measure_in", "leftover", "direct_keys", "definition_in", "years_in", "deadline_in",
+           "subjects_named", "subject_in", "measure_in", "leftover", "direct_keys", "definition_in", "years_in", "deadline_in",
            "short_name"]
 
 # school types as bulletins write them (folded), grouped: every form of a group may begin a
@@ -183,6 +183,17 @@ def last_form(text: str, groups: dict[str, tuple[str, ...]]) -> tuple[str | None
 MEASURE_FORMS = {group: forms for group, (forms, _) in MEASURES.items()}
 
 
+def subjects_named(text: str) -> list[tuple[str, str, int]]:
+    """Every school type ``text`` names, as (group, form, position) in the order written; the longest form is
+    read first, so 中等职业学校 is not also a 职业学校 and 高职(专科)院校 not also a 专科."""
+    found, rest = [], text
+    for group, form in sorted(((g, f) for g, forms in SUBJECTS.items() for f in forms), key=lambda x: -len(x[1])):
+        for m in re.finditer(re.escape(form), rest):
+            found.append((group, form, m.start()))
+        rest = rest.replace(form, "|" * len(form))
+    return sorted(found, key=lambda x: x[2])
+
+
 def subject_in(text: str) -> str | None:
     return last_form(text, SUBJECTS)[0]
 
@@ -196,7 +207,8 @@ def measure_in(text: str) -> str | None:
 _FILLER = re.compile(r"(?:19|20)[0-9]{2}年(?:底|末)?|[0-9.]+|(?:增加|提高|增长|下降|减少|上升|降低|扩大)到|"
                      r"全国|全省|全市|全区|全县|全州|我国|我省|我市|本省|本市|其中|此外|"
                      r"另有|目前|现有|截至|截止|共有|共计|合计|总计|总数|人数|总量|数量|规模|学校|院校|达到了|达到|已达|"
-                     r"比上年的|上年的|比上年|去年|当年|分别|方面|时候|师资|也|了|已|的|时|年|该|为|是|有|共|计|约|近|达|在|和|及|与|"
+                     r"比上年的|上年的|比上年|去年|当年|分别|方面|时候|师资|超过|突破|不足|不到|也|了|已|的|时|年|该|为|是|有|共|计|约|近|"
+                     r"逾|达|在|和|及|与|"
                      r"[,、:;()…—\-\s“”\"'.]")
 
 

@@ -415,7 +415,8 @@ def model_label(model: str | None, lang: str) -> str:
 NOT_DRAFTED = {
     "zh": {"title": "标题中的数字（正文中的同一数字另行起草）",
            "change": "变化量，不是当年数值（{detail}）",
-           "bound": "上下限，不是确切数值（{detail}）",
+           "bound": "规定或限度，不是实际水平（{detail}）",
+           "joint": "几类学校合计的一个数，不是其中任一类的指标（{detail}）",
            "not_actual": "标准或目标，不是实际数值（{detail}）",
            "other_region": "说的是另一个地区：{detail}",
            "bracket": "括号内的组成部分或说明：{detail}",
@@ -432,7 +433,8 @@ NOT_DRAFTED = {
            "sub_row": "表中上一行的组成部分（同一指标已取上一行）：{detail}"},
     "en": {"title": "a number in the title (the same number in the body is drafted from there)",
            "change": "a change, not the year's level ({detail})",
-           "bound": "a bound, not an exact value ({detail})",
+           "bound": "a norm or limit, not a level ({detail})",
+           "joint": "one figure for several school types together, an indicator of none of them ({detail})",
            "not_actual": "a norm or target, not an actual ({detail})",
            "other_region": "about another region: {detail}",
            "bracket": "a part or qualifier in brackets: {detail}",
@@ -454,12 +456,18 @@ DRAFT_NOTES = {
     "zh": {"title_year": "年份取标题中的公报年份 {detail}", "given_year": "年份取 --year 给出的公报年份 {detail}",
            "paragraph_year": "年份取本段前文所述的 {detail} 年",
            "later_year": "年份取本句后文所述的 {detail} 年", "previous_year": "上年：{detail} 年的前一年",
-           "column": "表格第 {detail} 列", "approximate": "约数（约、左右）", "also": "文中同一年另有数值：{detail}"},
+           "column": "表格第 {detail} 列", "approximate": "约数（约、左右）", "also": "文中同一年另有数值：{detail}",
+           "lower_bound": "下限：原文为“{detail}”，实际值不低于此数；作实际值确认时请保留此说明",
+           "upper_bound": "上限：原文为“{detail}”，实际值低于此数；作实际值确认时请保留此说明"},
     "en": {"title_year": "the bulletin's year in its title ({detail})",
            "given_year": "the bulletin's year given with --year ({detail})", "paragraph_year": "the year stated earlier in the "
            "paragraph ({detail})", "later_year": "the year stated later in the sentence ({detail})",
            "previous_year": "上年: the year before {detail}", "column": "table column {detail}",
-           "approximate": "approximate (约, 左右)", "also": "the text gives another value for this year: {detail}"},
+           "approximate": "approximate (约, 左右)", "also": "the text gives another value for this year: {detail}",
+           "lower_bound": "a lower bound: the text says “{detail}”, so the value is at least this; keep this note if "
+                          "you confirm it as the actual",
+           "upper_bound": "an upper bound: the text says “{detail}”, so the value is below this; keep this note if "
+                          "you confirm it as the actual"},
 }
 
 # what `indicators draft-actuals` prints and the header of its list of numbers not drafted
