@@ -139,7 +139,27 @@ def test_validate_names_the_row_label_the_planner_typed(tmp_path, capsys):
     f.write_text("指标,2020,2021\n生师比,17,-3\n", encoding="utf-8")
     assert main(["validate", str(f), "--input-region", "茌平区"]) == 1
     out = capsys.readouterr().out
-    assert "生师比 is a count" in out and "sec_voc_student_teacher_ratio" not in out
+    assert "生师比 是人数或金额" in out and "sec_voc_student_teacher_ratio" not in out
+    assert main(["validate", str(f), "--input-region", "茌平区", "--lang", "en"]) == 1
+    assert "生师比 is a count" in capsys.readouterr().out
+
+
+def test_validate_says_what_was_expected_in_the_planners_language(tmp_path, capsys):
+    """Made-up planner rows, one per refusal a hand-filled file meets: under zh (the default) the 应为 column
+    is Chinese, naming the row's own facts; under --lang en it is the English of Problem.expected."""
+    f = tmp_path / "hand.csv"
+    f.write_text("region,indicator,year,value,unit\n茌平区,sec_voc_students,2021,16030 1582,人\n"
+                 "茌平区,sec_voc_students,1800,5,人\n茌平区,sec_voc_dual_qualified_teacher_share,2019,0.5,\n"
+                 "茌平区,sec_voc_students,2017,5,元\n茌平县城,sec_voc_students,2020,5,人\n", encoding="utf-8")
+    assert main(["validate", str(f), "--output", str(tmp_path / "zh.txt")]) == 1
+    zh = (tmp_path / "zh.txt").read_text(encoding="utf-8")
+    for words in ("以人计的一个数字", "1949 至 2100 之间的整数年份", "请乘以 100（50）", "“元”不能换算为人",
+                  "此地区的数值不对应任何规划地区"):
+        assert words in zh, words
+    assert "a number in" not in zh and "a whole year" not in zh
+    assert main(["validate", str(f), "--lang", "en", "--output", str(tmp_path / "en.txt")]) == 1
+    en = (tmp_path / "en.txt").read_text(encoding="utf-8")
+    assert "a number in persons" in en and "multiply by 100 (50)" in en and "以人计" not in en
 
 
 def _actions(parser: argparse.ArgumentParser):

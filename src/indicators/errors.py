@@ -143,6 +143,9 @@ class Problem:
     # what the cell stands for, as the planner typed it: (indicator label, year) of a value cell, so
     # that a summary groups blanks by row without reading them back out of ``expected``
     subject: tuple | None = field(default=None, compare=False)
+    # what ``expected`` says, as (name, value) pairs, so that it can be worded in another language
+    # (``words.explain.expected_words``); a problem without them is shown with ``expected`` as it is
+    facts: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __post_init__(self):
         if self.code not in CHECKS:

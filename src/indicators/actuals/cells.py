@@ -117,9 +117,10 @@ def _unconfirmed(c: Cell) -> Problem | None:
     if said in _NO:
         return Problem(**c.where, column="confirmed", value=c.confirmed, code="value.unconfirmed",
                        expected=f"confirmed: true once {c.indicator_name} {c.year_raw} = {c.value_raw} is checked "
-                                f"against its quote (a drafted row is a proposal, not a value)")
+                                f"against its quote (a drafted row is a proposal, not a value)",
+                       facts=(("indicator", c.indicator_name), ("year", c.year_raw), ("value", c.value_raw)))
     return Problem(**c.where, column="confirmed", value=c.confirmed, code="value.bad_confirmed",
-                   expected="true (checked against the quote) or false")
+                   expected="true (checked against the quote) or false", facts=(("confirmed", c.confirmed),))
 
 
 def _indicator(c: Cell, vocab: Vocabulary) -> Indicator:
@@ -128,7 +129,8 @@ def _indicator(c: Cell, vocab: Vocabulary) -> Indicator:
         sugg = vocab.suggest(c.indicator_name or "")
         raise _Refused(Problem(**c.where, column="indicator", value=c.indicator_name, code="indicator.unknown",
                                expected="a key, Chinese name or alias from indicators.yaml"
-                               + (f"; closest: {', '.join(sugg)}" if sugg else "")))
+                               + (f"; closest: {', '.join(sugg)}" if sugg else ""),
+                               facts=(("closest", "、".join(sugg)),)))
     return vocab[key]
 
 
@@ -136,7 +138,8 @@ def _region(c: Cell, regions: Regions, problems: list[Problem]) -> str:
     """The region's name as regions.yaml has it (``Regions.written``: as written, or in simplified
     characters when written in traditional ones). An unknown one is kept as written, with a warning."""
     if not c.region:
-        raise _Refused(Problem(**c.where, column="region", code="region.missing", expected="a region name"))
+        raise _Refused(Problem(**c.where, column="region", code="region.missing", expected="a region name",
+                               facts=(("region", ""),)))
     found = regions.written(c.region)
     if found is not None:
         return found
@@ -147,7 +150,9 @@ def _region(c: Cell, regions: Regions, problems: list[Problem]) -> str:
     problems.append(Problem(**c.where, column="region", value=c.region, code="region.unknown",
                             severity=Severity.WARNING,
                             expected=f"{hint}a region of regions.yaml; its values match no plan region and are "
-                                     f"not used for any target"))
+                                     f"not used for any target",
+                            facts=(("meant", "、".join(sugg)), ("sheet", c.sheet if c.sheet is not None and not sugg
+                                                                  else ""))))
     return c.region
 
 
@@ -161,7 +166,8 @@ def _year(c: Cell) -> int:
     except ParseError:
         pass
     raise _Refused(Problem(**c.where, column="year", value=_shown(c.year_raw), code="year.out_of_range",
-                           expected=f"a whole year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}"))
+                           expected=f"a whole year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}",
+                           facts=(("low", YEAR_RANGE[0]), ("high", YEAR_RANGE[1]))))
 
 
 def _shown(raw: object) -> object:
@@ -177,19 +183,23 @@ def _value(c: Cell, ind: Indicator, year: int) -> tuple[float, str]:
     if is_blank(raw):
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.missing", severity=Severity.MISSING,
                                expected=f"a number for {c.indicator_name} {year} (blank: treated as missing)",
+                               facts=(("indicator", c.indicator_name), ("year", year)),
                                subject=(c.indicator_name, year)))
     try:
         q = read_value(raw)
     except ParseError as exc:  # the whole cell must be one number: =1+1, #DIV/0!, 1abc, 16030 1582 are not
         raise _Refused(Problem(**c.where, column=c.column, value=_shown(raw), code="value.not_a_number",
                                expected=f"a number in {ind.unit} such as 45, 45%, 17:1, 5387.35, 4.12E+3, "
-                                        f"2.26万 (or blank: —, 空); {exc}"))
+                                        f"2.26万 (or blank: —, 空); {exc}",
+                               facts=(("unit", unit_of(ind.unit).name_in("zh")),)))
     unit = q.unit or c.unit or ""
     try:
         value = to_canonical(q.value, unit, ind.unit, ratio=q.ratio)
     except UnitError as exc:
         raise _Refused(Problem(**c.where, column="unit" if c.unit and not q.unit else c.column, value=unit,
-                               code="unit.mismatch", expected=str(exc)))
+                               code="unit.mismatch", expected=str(exc),
+                               facts=(("indicator", c.indicator_name), ("unit", unit_of(ind.unit).name_in("zh")),
+                                      ("given", unit))))
     value = clean_float(value)
     _plausible(c, ind, value, from_ratio=bool(q.ratio))
     return value, unit
@@ -202,13 +212,15 @@ def _plausible(c: Cell, ind: Indicator, value: float, from_ratio: bool) -> None:
     if unit.is_share:
         if not 0 <= value <= 100:
             raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.share_out_of_range",
-                                   expected=f"{key} is a percentage between 0 and 100"))
+                                   expected=f"{key} is a percentage between 0 and 100", facts=(("indicator", key),)))
         # only a % typed in the cell itself proves a percentage: Excel stores 91.3% as 0.913
         if 0 < value <= 1 and not from_ratio and "%" not in str(raw):
             raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.share_as_fraction",
                                    expected=f"{key} is in percent: {raw} looks like a fraction; "
                                    f"multiply by 100 ({clean_float(value * 100):g})"
-                                   + (" or format the cell as percent" if c.sheet is not None else "")))
+                                   + (" or format the cell as percent" if c.sheet is not None else ""),
+                                   facts=(("indicator", key), ("value", raw), ("times100", f"{clean_float(value * 100):g}"),
+                                          ("excel", c.sheet is not None))))
     if value < 0 and unit.nonnegative:
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.negative",
-                               expected=f"{key} is a count or amount and cannot be negative"))
+                               expected=f"{key} is a count or amount and cannot be negative", facts=(("indicator", key),)))

@@ -46,11 +46,12 @@ class Unreadable(str):
         if self.why == "date":
             return Problem(**where, column=column, value=str(self), code="value.date_or_time",
                            expected="a number, not a date or time: the cell is formatted as a date or time; "
-                                    "format it as General or Number and type the value")
+                                    "format it as General or Number and type the value", facts=(("case", "excel"),))
         how = ("the cell shows an Excel error: correct the formula or type the value (blank if unknown)"
                if self.why == "error" else "the formula has no saved result (the file was not saved by Excel): "
                "open and save it in Excel, or type the value")
-        return Problem(**where, column=column, value=str(self), code="value.not_a_number", expected=f"a number; {how}")
+        return Problem(**where, column=column, value=str(self), code="value.not_a_number", expected=f"a number; {how}",
+                       facts=(("case", "excel_error" if self.why == "error" else "no_result"),))
 
 
 def read_workbook(path: Path) -> tuple[list[Grid], list[Problem]]:

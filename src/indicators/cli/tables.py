@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..rules import Thresholds
 
-from ..words.explain import (CHECKS_ZH, VALIDATE_WORDS, year_spans)
+from ..words.explain import (CHECKS_ZH, VALIDATE_WORDS, expected_words, year_spans)
 from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, KIND_LABELS, REVIEW_WORDS, WORDS, check_sentence, fmt_num,
                              fmt_prob, fmt_share, fmt_target, status_label)
 
@@ -128,6 +128,7 @@ def problems_screen(problems: list, lang: str) -> tuple[pd.DataFrame, dict]:
     f["severity"] = f["severity"].map(lambda s: w["severity"].get(s, s))
     if lang == "zh":
         f["check"] = [CHECKS_ZH.get(code, check) for code, check in zip(f["code"], f["check"])]
+        f["expected"] = [expected_words(p, lang) for p in problems]
     f["file"] = f["file"].map(lambda p: str(p).replace("\\", "/").rsplit("/", 1)[-1])
     order = [c for c in ("severity", "file", "sheet", "row", "column", "value", "check", "expected", "code") if c in f]
     f = f[order].rename(columns=w["headers"])

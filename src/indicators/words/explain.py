@@ -17,7 +17,7 @@ from ..units import unit_of
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "PLACE_WORDS",
            "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share", "review_note", "WORKBOOK_WORDS",
-           "VALIDATE_WORDS", "CHECKS_ZH", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
+           "VALIDATE_WORDS", "CHECKS_ZH", "EXPECTED_ZH", "expected_words", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
            "fmt_target", "status_label", "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label",
            "DRAFT_YEAR_NOTES", "draft_note", "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS", "CHANGE_PHRASES",
            "change_sentence"]
@@ -869,6 +869,46 @@ VALIDATE_WORDS = {
         headers=dict(severity="severity", file="file", sheet="sheet", row="row", column="column", value="value",
                      code="code", check="check", expected="expected")),
 }
+
+# what was expected, in Chinese, for the problems of a planner's actuals file (``Problem.expected`` is the English
+# one): a template of the problem's facts, and the optional parts, each shown when its fact is given
+EXPECTED_ZH = {
+    "value.unconfirmed": "对照原文核对 {indicator} {year} = {value} 后填 true（起草的行只是建议，不是数值）",
+    "value.bad_confirmed": "true（已对照原文核对）或 false",
+    "indicator.unknown": "indicators.yaml 中的指标键、中文名或别名{closest}",
+    "region.missing": "地区名称",
+    "region.unknown": "{meant}{sheet}regions.yaml 中的地区；此地区的数值不对应任何规划地区，不用于任何目标",
+    "year.out_of_range": "{low} 至 {high} 之间的整数年份",
+    "value.missing": "{indicator} {year} 的数值（空白按缺失处理）",
+    "value.not_a_number": "以{unit}计的一个数字，如 45、45%、17:1、5387.35、4.12E+3、2.26万（空白：—、空）；"
+                          "一格只写一个数字，其后最多一个单位词",
+    "unit.mismatch": "{indicator} 以{unit}计：“{given}”不能换算为{unit}",
+    "value.share_out_of_range": "{indicator} 是 0 到 100 之间的百分数",
+    "value.share_as_fraction": "{indicator} 以百分数表示：{value} 像是小数，请乘以 100（{times100}）{excel}",
+    "value.negative": "{indicator} 是人数或金额，不能为负",
+    "value.date_or_time:excel": "数字，而不是日期或时间：单元格设成了日期或时间格式；请改为“常规”或“数值”格式后填入数值",
+    "value.not_a_number:excel_error": "数字；单元格显示 Excel 错误：请改正公式或直接填数值（不知道就留空）",
+    "value.not_a_number:no_result": "数字；公式没有保存的结果（文件不是由 Excel 保存的）：请在 Excel 中打开并保存，或直接填数值",
+}
+EXPECTED_ZH_PARTS = {"closest": "；最接近的：{closest}", "meant": "是否为 {meant}？",
+                     "sheet": "工作表名“{sheet}”被当作地区：请改工作表名或用 --input-region；",
+                     "excel": "，或把单元格设为百分数格式"}
+
+
+def expected_words(problem, lang: str) -> str:
+    """What ``problem`` expected, in ``lang``: the English ``expected``, or its Chinese wording when the
+    problem gives the facts its template needs."""
+    facts = dict(problem.facts)
+    key = problem.code + (f":{facts['case']}" if "case" in facts else "")  # a code raised for several causes
+    template = EXPECTED_ZH.get(key) if lang == "zh" else None
+    if template is None or not facts:
+        return problem.expected
+    parts = {k: (part.format(**facts) if facts.get(k) else "") for k, part in EXPECTED_ZH_PARTS.items()}
+    try:
+        return template.format(**{**facts, **parts})
+    except (KeyError, IndexError):  # a fact the template needs is missing: the English words are complete
+        return problem.expected
+
 
 # what each check is, in Chinese (errors.CHECKS holds the English wording; every code has both)
 CHECKS_ZH = {
