@@ -36,7 +36,10 @@ def test_bad_plans_dir_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "x.yaml").write_text("plan: [", encoding="utf-8")
     assert main(["targets", "--plans", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "x.yaml" in err and "valid YAML" in err
+    assert "规划目录无法加载" in err and "x.yaml" in err and "有效的 YAML" in err and "[file.bad_yaml]" in err
+    assert main(["targets", "--plans", str(tmp_path), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "catalogue failed to load" in err and "x.yaml" in err and "valid YAML" in err
 
 
 def test_output_file_is_written(tmp_path, capsys):

@@ -265,7 +265,7 @@ def test_bad_inputs_get_a_code_and_exit_1(tmp_path, capsys):
         capsys.readouterr()
         assert main(["draft", str(tmp_path / name), "--region", "茌平区", "-o", str(tmp_path / "out.yaml")]) == 1
         err = capsys.readouterr().err
-        assert code in err and "the document could not be read" in err and "Traceback" not in err
+        assert f"[{code}]" in err and "文档无法读取" in err and name in err and "Traceback" not in err
     assert not (tmp_path / "out.yaml").exists()
     # a PDF whose only password is the owner's opens like any other
     c = canvas.Canvas(str(tmp_path / "owner.pdf"), encrypt=pdfencrypt.StandardEncryption("", ownerPassword="o"))

@@ -580,7 +580,9 @@ def main(argv: list[str] | None = None) -> int:
             args.format = resolve_format(args.format, args.output, args.formats, _lang(args))
         return int(args.func(args) or 0)
     except ValidationError as exc:
-        print(exc.render(), file=sys.stderr)
+        from .tables import error_text
+
+        print(error_text(exc, _lang(args)), file=sys.stderr)
         return 1
     except IndicatorsError as exc:
         print(_say(args, "error", message=exc), file=sys.stderr)

@@ -9,11 +9,11 @@ import pandas as pd
 
 from ..rules import Thresholds
 
-from ..words.explain import (CHECKS_ZH, VALIDATE_WORDS, expected_words, year_spans)
+from ..words.explain import (CHECKS_ZH, ERROR_HEAD, ERROR_TITLES, VALIDATE_WORDS, expected_words, year_spans)
 from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, KIND_LABELS, REVIEW_WORDS, WORDS, check_sentence, fmt_num,
                              fmt_prob, fmt_share, fmt_target, status_label)
 
-__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen", "problems_screen", "blank_lines",
+__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen", "problems_screen", "error_text", "blank_lines",
            "changes_screen"]
 
 
@@ -134,6 +134,24 @@ def problems_screen(problems: list, lang: str) -> tuple[pd.DataFrame, dict]:
     f = f[order].rename(columns=w["headers"])
     h = w["headers"]
     return f, dict(drop=(h["code"], h["check"], h["file"]), wrap=(h["expected"], h["value"]))
+
+
+def error_text(exc, lang: str) -> str:
+    """The problems a command stopped on (a ``ValidationError``), for stderr, in ``lang``: a head, then each
+    problem whole on two lines (where and the value; what was checked, what was expected and the code), so
+    that nothing is cut however narrow the screen."""
+    w, sev = ERROR_HEAD[lang], VALIDATE_WORDS[lang]["severity"]
+    n = len(exc.errors)
+    lines = [w["head"].format(title=ERROR_TITLES[lang].get(exc.title, exc.title), n=n)
+             + (w["other"].format(other=len(exc.problems) - n) if len(exc.problems) > n else "")]
+    for p in exc.problems:
+        where = str(p.file) + "".join(w[k].format(**{k: getattr(p, k)}) for k in ("sheet", "row", "column")
+                                      if getattr(p, k) not in (None, ""))
+        value = w["value"].format(value=p.value) if p.value not in (None, "") else ""
+        check = CHECKS_ZH.get(p.code, p.check) if lang == "zh" else p.check
+        lines += [f"{sev.get(str(p.severity), str(p.severity))}  {where}{value}",
+                  f"    {w['expected'].format(check=check, expected=expected_words(p, lang))}  [{p.code}]"]
+    return "\n".join(lines)
 
 
 def blank_lines(missing: list, lang: str, several_files: bool = False) -> list[str]:

@@ -17,7 +17,7 @@ from ..units import unit_of
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "PLACE_WORDS",
            "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share", "review_note", "WORKBOOK_WORDS",
-           "VALIDATE_WORDS", "CHECKS_ZH", "EXPECTED_ZH", "expected_words", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
+           "VALIDATE_WORDS", "CHECKS_ZH", "EXPECTED_ZH", "expected_words", "ERROR_TITLES", "ERROR_HEAD", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
            "fmt_target", "status_label", "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label",
            "DRAFT_YEAR_NOTES", "draft_note", "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS", "CHANGE_PHRASES",
            "change_sentence"]
@@ -869,6 +869,22 @@ VALIDATE_WORDS = {
         headers=dict(severity="severity", file="file", sheet="sheet", row="row", column="column", value="value",
                      code="code", check="check", expected="expected")),
 }
+
+# the head of the problems a command stopped on (``ValidationError.title`` is the English one)
+ERROR_TITLES = {
+    "zh": {"validation failed": "检查未通过", "actuals failed validation": "实际值文件检查未通过",
+           "notebook unreadable": "笔记本文件无法读取", "catalogue failed to load": "规划目录无法加载",
+           "the document could not be read": "文档无法读取",
+           "publishing failed (the previous reports are still in place)": "发布失败（上一版报告仍在原处）",
+           "no such reports": "没有这样的报告"},
+    "en": {},
+}
+ERROR_HEAD = {"zh": dict(head="{title}：{n} 个错误", other="（另列出 {other} 个警告或空值）", sheet=" 工作表 {sheet}",
+                        row=" 第 {row} 行", column=" {column} 列", value="：{value}", expected="{check}；应为：{expected}"),
+              "en": dict(head="{title}: {n} error(s)", other=" ({other} warning(s) or blank values listed too)",
+                         sheet=" sheet {sheet}", row=" row {row}", column=" column {column}", value=": {value}",
+                         expected="{check}; expected: {expected}")}
+
 
 # what was expected, in Chinese, for the problems of a planner's actuals file (``Problem.expected`` is the English
 # one): a template of the problem's facts, and the optional parts, each shown when its fact is given
