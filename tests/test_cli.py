@@ -217,3 +217,55 @@ def test_run_and_assess_take_the_same_options():
 def test_assess_takes_several_regions(capsys):
     assert main(["assess", "--region", "茌平区", "--region", "环翠", "--format", "csv"]) == 0
     assert set(pd.read_csv(io.StringIO(capsys.readouterr().out))["region"]) == {"茌平区", "环翠区"}
+
+
+def test_every_refusal_of_a_hand_filled_file_is_worded_in_chinese(tmp_path):
+    """Made-up hand-filled files with one fault each of the kinds planners made through the year (issue 18's
+    trial): every problem's 应为 is the Chinese template filled from the problem's own facts, never the English
+    fallback that a missing fact would leave."""
+    import openpyxl
+
+    from indicators.actuals.files import read_actuals_file
+    from indicators.plans.catalog import load_catalog
+    from indicators.words.explain import expected_words
+
+    def book(name, rows, merge=None, hide_row=None, hidden_sheet=False):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "茌平区"
+        for r in rows:
+            ws.append(r)
+        if merge:
+            ws.merge_cells(merge)
+        if hide_row:
+            ws.row_dimensions[hide_row].hidden = True
+        if hidden_sheet:
+            wb.create_sheet("旧表").sheet_state = "hidden"
+        wb.save(tmp_path / name)
+
+    book("above.xlsx", [["茌平区中职统计表", None, "填表人：张"], ["指标", 2019, 2020], ["中职在校生数", 5000, 5100]])
+    book("twice.xlsx", [["指标", 2019, 2020, 2020], ["中职在校生数", 1, 2, 3]])
+    book("nolabel.xlsx", [["指标", 2019, 2020], ["中职在校生数", 1, 2], [None, 3, 4]])
+    book("merged.xlsx", [["指标", 2019, 2020], ["中职学校数量", 7, None]], merge="B2:C2")
+    book("hidden.xlsx", [["指标", 2019, 2020], ["中职在校生数", 1, "#DIV/0!"], ["中职学校数量", 7, 8]], hide_row=3,
+         hidden_sheet=True)
+    (tmp_path / "dup.csv").write_text("region,indicator,year,value\n茌平区,sec_voc_students,2021,5100\n"
+                                      "茌平区,sec_voc_students,2021,5200\n", encoding="utf-8")
+    (tmp_path / "cols.csv").write_text("region,indicator,value\n茌平区,sec_voc_students,5100\n", encoding="utf-8")
+    (tmp_path / "bad.csv").write_text('region,indicator,year,value\n茌平区,"sec_voc_students,2021,5100\n',
+                                      encoding="utf-8")
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "latin.csv").write_bytes("région,indicateur\ncafé crème,brûlée\n".encode("cp1252"))
+    cat = load_catalog()
+    seen = set()
+    for name in ("above.xlsx", "twice.xlsx", "nolabel.xlsx", "merged.xlsx", "hidden.xlsx", "dup.csv", "cols.csv", "bad.csv", "empty.csv", "notes.docx", "latin.csv", "gone.csv"):
+        _, problems = read_actuals_file(tmp_path / name, cat.vocabulary, cat.regions)
+        assert problems, name
+        for p in problems:
+            zh = expected_words(p, "zh")
+            assert zh != p.expected and re.search(r"[\u4e00-\u9fff]", zh), (name, p.code, p.expected)
+            seen.add(p.code)
+    assert {"layout.rows_above_header", "layout.duplicate_column", "layout.no_label", "layout.merged_values",
+            "layout.hidden_sheet", "layout.hidden_rows", "value.not_a_number", "value.duplicate", "layout.missing_columns",
+            "file.malformed_csv", "file.empty", "file.unknown_type", "file.unknown_encoding", "file.missing"} <= seen

@@ -74,7 +74,10 @@ def _duplicates(frame: pd.DataFrame) -> list[Problem]:
         out.append(Problem(first["file"], "value.duplicate",
                            f"a single row for {first['region']} {what} {first['year']} "
                            f"(rows {rows} give {', '.join(g['value_as_published'].astype(str))})",
-                           row=rows, column="value", value=" / ".join(g["value_as_published"].astype(str))))
+                           row=rows, column="value", value=" / ".join(g["value_as_published"].astype(str)),
+                           facts=(("region", first["region"]), ("indicator", what), ("year", first["year"]),
+                                  ("rows", "、".join(str(r) for r in g["row"])),
+                                  ("values", "、".join(g["value_as_published"].astype(str))))))
     return out
 
 
@@ -84,17 +87,19 @@ def read_tables(path: Path) -> tuple[list[Grid], list[Problem]]:
     """The file's sheets; every cell read as text so nothing is coerced silently."""
     f = str(path)
     if not path.exists():
-        return [], [Problem(f, "file.missing", "an existing CSV or XLSX file")]
+        return [], [Problem(f, "file.missing", "an existing CSV or XLSX file", facts=(("case", "actuals"),))]
     if not path.is_file():
-        return [], [Problem(f, "file.unknown_type", "a CSV or XLSX file, not a folder or device")]
+        return [], [Problem(f, "file.unknown_type", "a CSV or XLSX file, not a folder or device",
+                            facts=(("case", "not_a_file"),))]
     if path.stat().st_size == 0:
-        return [], [Problem(f, "file.empty", "a header row and at least one data row")]
+        return [], [Problem(f, "file.empty", "a header row and at least one data row", facts=(("case", "table"),))]
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_workbook(path)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
-    return [], [Problem(f, "file.unknown_type", ".csv, .tsv or .xlsx", value=path.suffix)]
+    return [], [Problem(f, "file.unknown_type", ".csv, .tsv or .xlsx", value=path.suffix,
+                        facts=(("case", "suffix"),))]
 
 
 def _read_csv(path: Path) -> tuple[list[Grid], list[Problem]]:
@@ -104,7 +109,7 @@ def _read_csv(path: Path) -> tuple[list[Grid], list[Problem]]:
     except DecodeRefusal as refusal:
         return [], [_encoding_problem(f, refusal.looks_like)]
     if not text.strip():
-        return [], [Problem(f, "file.empty", "a header row and at least one data row")]
+        return [], [Problem(f, "file.empty", "a header row and at least one data row", facts=(("case", "table"),))]
     sep = "\t" if path.suffix.lower() == ".tsv" or (text.count("\t") > text.count(",")) else ","
     try:
         df = pd.read_csv(io.StringIO(text), header=None, dtype=str, sep=sep, keep_default_na=False,
@@ -114,11 +119,12 @@ def _read_csv(path: Path) -> tuple[list[Grid], list[Problem]]:
         r = re.search(r"starting at row (\d+)", str(exc))  # an unclosed quote: pandas counts from 0
         return [], [Problem(f, "file.malformed_csv", "the same number of fields on every line and every quote "
                             "closed", row=int(m.group(1)) if m else int(r.group(1)) + 1 if r else None,
-                            value=str(exc).strip().splitlines()[-1][:80])]
+                            value=str(exc).strip().splitlines()[-1][:80], facts=(("case", "csv"),))]
     return [Grid(None, df)], []
 
 
 def _encoding_problem(f: str, looks_like: str | None) -> Problem:
     said = f"the file looks like {looks_like}" if looks_like else "the file is not text in any encoding we know"
     return Problem(f, "file.unknown_encoding", f"UTF-8, GBK/GB18030, Big5 or UTF-16 text; {said}: save it as "
-                   "UTF-8 (Excel: Save As, \"CSV UTF-8\")", value=looks_like)
+                   "UTF-8 (Excel: Save As, \"CSV UTF-8\")", value=looks_like,
+                   facts=(("case", "actuals"), ("looks_like", looks_like or "")))

@@ -73,7 +73,8 @@ def long_cells(f: str, sheet, header: list, header_row: int, body: pd.DataFrame,
     if missing:
         problems.append(Problem(f, "layout.missing_columns", f"columns {', '.join(LONG_REQUIRED)} "
                                 f"(optional: {', '.join(LONG_OPTIONAL)})", sheet=sheet, row=header_row,
-                                column=", ".join(missing), value=", ".join(str(c) for c in header)))
+                                column=", ".join(missing), value=", ".join(str(c) for c in header),
+                                facts=(("required", "、".join(LONG_REQUIRED)), ("optional", "、".join(LONG_OPTIONAL)))))
         return []
     if _named_twice(f, sheet, header_row, body, [n if n in LONG_REQUIRED + LONG_OPTIONAL else None for n in names],
                     header, problems):
@@ -106,14 +107,14 @@ def wide_cells(f: str, sheet, header: list, header_row: int, body: pd.DataFrame,
     if not any(years.values()):
         problems.append(Problem(f, "layout.no_year_columns", "a header row with years (2019 or 2019年) after the "
                                 "indicator column, or long columns region, indicator, year, value", sheet=sheet,
-                                row=header_row))
+                                row=header_row, facts=(("case", "table"),)))
         return []
     if _named_twice(f, sheet, header_row, body, [years.get(j) for j in range(len(header))], header, problems):
         return []
     reg = region or (sheet if sheet else None)
     if not reg:
         problems.append(Problem(f, "region.missing", "a region: one sheet per region (sheet name = region) or "
-                                "--input-region on the command line", sheet=sheet))
+                                "--input-region on the command line", sheet=sheet, facts=(("case", "sheet"),)))
         return []
     cells = []
     for i, r in zip(body.index, body.values.tolist()):
@@ -151,7 +152,10 @@ def _named_twice(f: str, sheet, header_row: int, body: pd.DataFrame, keys: list,
         problems.append(Problem(f, "layout.duplicate_column", f"each column named once: columns {letters[0]} "
                                 f"({str(header[a]).strip()}) and {letters[1]} ({str(header[b]).strip()}) of the header "
                                 f"(row {header_row}) both mean {meaning}; delete or rename one of them", sheet=sheet,
-                                row=header_row, column=f"{letters[0]}, {letters[1]}", value=str(key)))
+                                row=header_row, column=f"{letters[0]}, {letters[1]}", value=str(key),
+                                facts=(("a", letters[0]), ("a_name", str(header[a]).strip()), ("b", letters[1]),
+                                       ("b_name", str(header[b]).strip()), ("header_row", header_row),
+                                       ("meaning", f"{key} 年" if isinstance(key, int) else str(key)))))
         found = True
     return found
 
@@ -163,4 +167,4 @@ def _unlabelled(f: str, sheet, row: int, header: list, r: list, value_cols: list
         problems.append(Problem(f, "layout.no_label", "the indicator's name in the first column of every row with "
                                 "values (a name merged down over several rows is read for each of them)",
                                 sheet=sheet, row=row, column="indicator" if is_blank(header[0]) else str(header[0]),
-                                value=r[filled[0]]))
+                                value=r[filled[0]], facts=(("case", "table"),)))

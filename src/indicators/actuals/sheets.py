@@ -43,7 +43,8 @@ def sheet_cells(f: str, grid: Grid, problems: list[Problem], region: str | None)
     sheet = grid.sheet
     df = grid.cells.dropna(how="all").dropna(axis=1, how="all")
     if df.empty or len(df) < 2:
-        problems.append(Problem(f, "file.empty", "a header row and at least one data row", sheet=sheet))
+        problems.append(Problem(f, "file.empty", "a header row and at least one data row", sheet=sheet,
+                                facts=(("case", "table"),)))
         return []
     k = _header_position(df)
     if k is None:  # no header anywhere: the first row's layout says what it expected there
@@ -57,7 +58,7 @@ def sheet_cells(f: str, grid: Grid, problems: list[Problem], region: str | None)
     body = df.iloc[k + 1:]
     if body.empty:
         problems.append(Problem(f, "file.empty", "a header row and at least one data row", sheet=sheet,
-                                row=header_row))
+                                row=header_row, facts=(("case", "table"),)))
         return []
     body = _fill_merged(f, sheet, header, body, grid.merged, problems)
     if body is None:
@@ -113,7 +114,9 @@ def _only_titles_above(f: str, sheet, df: pd.DataFrame, first_header: int, k: in
                                 f"row {row} is above the header and holds {len(filled)} cells; the header with "
                                 f"{what} is row {header_row}: delete row {row} or merge its cells into one title "
                                 f"(a title row of one cell is skipped)", sheet=sheet, row=row,
-                                value=" | ".join(filled)[:80]))
+                                value=" | ".join(filled)[:80],
+                                facts=(("row", row), ("n", len(filled)), ("header_row", header_row),
+                                       ("what", "region、indicator、year、value" if what != "years" else "年份"))))
         ok = False
     return ok
 
@@ -138,7 +141,8 @@ def _fill_merged(f: str, sheet, header: list, body: pd.DataFrame, merged: list[t
                                     f"one value per cell: {where} is merged over "
                                     f"{'several years' if c1 > c0 else 'several rows'}; unmerge it and write the "
                                     f"value of each cell (blank where not known)", sheet=sheet, row=r0 + 1,
-                                    column=column, value=body.at[r0, c0]))
+                                    column=column, value=body.at[r0, c0],
+                                    facts=(("where", where), ("span", "多个年份" if c1 > c0 else "多行"))))
             ok = False
             continue
         rows = [i for i in body.index if r0 <= i <= r1]

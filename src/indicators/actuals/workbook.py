@@ -69,7 +69,7 @@ def read_workbook(path: Path) -> tuple[list[Grid], list[Problem]]:
             formulas = _formulas(path) if measured.formulas else {}
             return _grids(f, book, formulas)
     except Exception as exc:  # openpyxl raises many types for broken files; none may reach the planner
-        return [], [Problem(f, "file.bad_excel", _BAD, value=type(exc).__name__)]
+        return [], [Problem(f, "file.bad_excel", _BAD, value=type(exc).__name__, facts=(("case", "xlsx"),))]
 
 
 def _grids(f: str, book, formulas: dict) -> tuple[list[Grid], list[Problem]]:
@@ -78,7 +78,7 @@ def _grids(f: str, book, formulas: dict) -> tuple[list[Grid], list[Problem]]:
         if ws.sheet_state != "visible":
             problems.append(Problem(f, "layout.hidden_sheet", f"sheet {ws.title} is hidden and was not read: unhide "
                                     "it (right-click a sheet tab, Unhide) to read it, or delete it",
-                                    sheet=ws.title, severity=Severity.WARNING))
+                                    sheet=ws.title, severity=Severity.WARNING, facts=(("sheet", ws.title),)))
             continue
         shown = formulas.get(ws.title, {})
         rows = [[_cell_text(c, shown) for c in row] for row in ws.iter_rows()]
@@ -87,7 +87,8 @@ def _grids(f: str, book, formulas: dict) -> tuple[list[Grid], list[Problem]]:
         merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
         grids.append(Grid(ws.title, cells, merged))
     if not grids:
-        problems.append(Problem(f, "file.empty", "a visible sheet with a header row and at least one data row"))
+        problems.append(Problem(f, "file.empty", "a visible sheet with a header row and at least one data row",
+                                facts=(("case", "workbook"),)))
     return grids, problems
 
 
@@ -127,7 +128,8 @@ def _skip_hidden(f: str, ws, cells: pd.DataFrame, problems: list[Problem]) -> No
         problems.append(Problem(f, f"layout.hidden_{kind}", f"hidden {kind} {listed} were not read: unhide them "
                                 f"(select the {kind} around them, right-click, Unhide) to read them, or delete them",
                                 sheet=ws.title, row=listed if kind == "rows" else None,
-                                column=listed if kind == "columns" else None, severity=Severity.WARNING))
+                                column=listed if kind == "columns" else None, severity=Severity.WARNING,
+                                facts=(("listed", listed), ("kind", "行" if kind == "rows" else "列"))))
     if rows:
         cells.iloc[[r - 1 for r in rows], :] = None
     if cols:

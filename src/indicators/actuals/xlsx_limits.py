@@ -60,7 +60,7 @@ def measure_workbook(path: Path) -> Measured:
                 problem = _sheets(f, z, infos, _sheet_names(z), out)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         problem = Problem(f, "file.bad_excel", "a valid .xlsx workbook (saved by Excel, WPS or LibreOffice)",
-                          value=type(exc).__name__)
+                          value=type(exc).__name__, facts=(("case", "xlsx"),))
     if problem is not None:
         out.problems.append(problem)
     return out

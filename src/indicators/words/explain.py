@@ -887,28 +887,51 @@ ERROR_HEAD = {"zh": dict(head="{title}：{n} 个错误", other="（另列出 {ot
 
 
 # what was expected, in Chinese, for the problems of a planner's actuals file (``Problem.expected`` is the English
-# one): a template of the problem's facts, and the optional parts, each shown when its fact is given
+# one): a template of the problem's facts, and the optional parts ({closest_part}), each shown when its fact is
+# given. A code raised for several causes has a template per cause (``case`` among the facts)
 EXPECTED_ZH = {
     "value.unconfirmed": "对照原文核对 {indicator} {year} = {value} 后填 true（起草的行只是建议，不是数值）",
     "value.bad_confirmed": "true（已对照原文核对）或 false",
-    "indicator.unknown": "indicators.yaml 中的指标键、中文名或别名{closest}",
+    "indicator.unknown": "indicators.yaml 中的指标键、中文名或别名{closest_part}",
     "region.missing": "地区名称",
-    "region.unknown": "{meant}{sheet}regions.yaml 中的地区；此地区的数值不对应任何规划地区，不用于任何目标",
+    "region.unknown": "{meant_part}{sheet_part}regions.yaml 中的地区；此地区的数值不对应任何规划地区，不用于任何目标",
     "year.out_of_range": "{low} 至 {high} 之间的整数年份",
     "value.missing": "{indicator} {year} 的数值（空白按缺失处理）",
     "value.not_a_number": "以{unit}计的一个数字，如 45、45%、17:1、5387.35、4.12E+3、2.26万（空白：—、空）；"
                           "一格只写一个数字，其后最多一个单位词",
     "unit.mismatch": "{indicator} 以{unit}计：“{given}”不能换算为{unit}",
     "value.share_out_of_range": "{indicator} 是 0 到 100 之间的百分数",
-    "value.share_as_fraction": "{indicator} 以百分数表示：{value} 像是小数，请乘以 100（{times100}）{excel}",
+    "value.share_as_fraction": "{indicator} 以百分数表示：{value} 像是小数，请乘以 100（{times100}）{excel_part}",
     "value.negative": "{indicator} 是人数或金额，不能为负",
     "value.date_or_time:excel": "数字，而不是日期或时间：单元格设成了日期或时间格式；请改为“常规”或“数值”格式后填入数值",
     "value.not_a_number:excel_error": "数字；单元格显示 Excel 错误：请改正公式或直接填数值（不知道就留空）",
     "value.not_a_number:no_result": "数字；公式没有保存的结果（文件不是由 Excel 保存的）：请在 Excel 中打开并保存，或直接填数值",
+    "value.duplicate": "{region} {indicator} {year} 只写一行（第 {rows} 行分别为 {values}）",
+    "file.missing:actuals": "已存在的 CSV 或 XLSX 文件",
+    "file.unknown_type:not_a_file": "CSV 或 XLSX 文件，而不是文件夹或设备",
+    "file.unknown_type:suffix": ".csv、.tsv 或 .xlsx 文件",
+    "file.empty:table": "一行表头和至少一行数据",
+    "file.empty:workbook": "一个可见的工作表，含一行表头和至少一行数据",
+    "file.malformed_csv:csv": "每行字段数相同，每个引号都闭合",
+    "file.unknown_encoding:actuals": "UTF-8、GBK/GB18030、Big5 或 UTF-16 文本{looks_like_part}：请另存为 UTF-8"
+                                     "（Excel：另存为“CSV UTF-8”）",
+    "file.bad_excel:xlsx": "有效的 .xlsx 工作簿（由 Excel、WPS 或 LibreOffice 保存）",
+    "layout.missing_columns": "列 {required}（可选：{optional}）",
+    "layout.no_year_columns:table": "指标列之后有一行年份表头（2019 或 2019年），或长表的列 region、indicator、year、value",
+    "region.missing:sheet": "地区：每个地区一个工作表（工作表名即地区名），或在命令行用 --input-region",
+    "layout.duplicate_column": "每列只出现一次：表头（第 {header_row} 行）的 {a} 列（{a_name}）和 {b} 列（{b_name}）"
+                               "都表示 {meaning}；请删除或改名其中一列",
+    "layout.no_label:table": "每个有数值的行在第一列写明指标名（向下合并的名称对所合并的每一行都有效）",
+    "layout.rows_above_header": "第 {row} 行在表头上方，有 {n} 个单元格；含 {what} 的表头是第 {header_row} 行："
+                                "请删除第 {row} 行，或把它合并为一个标题单元格（只有一个单元格的标题行会被跳过）",
+    "layout.merged_values": "每格一个值：{where} 跨{span}合并；请取消合并，逐格填写数值（不知道就留空）",
+    "layout.hidden_sheet": "工作表 {sheet} 被隐藏，未读取：取消隐藏（右键工作表标签，取消隐藏）后即可读取，或删除它",
+    "layout.hidden_rows": "隐藏的{kind} {listed} 未读取：取消隐藏（选中两侧的{kind}，右键，取消隐藏）后即可读取，或删除它们",
+    "layout.hidden_columns": "隐藏的{kind} {listed} 未读取：取消隐藏（选中两侧的{kind}，右键，取消隐藏）后即可读取，或删除它们",
 }
 EXPECTED_ZH_PARTS = {"closest": "；最接近的：{closest}", "meant": "是否为 {meant}？",
                      "sheet": "工作表名“{sheet}”被当作地区：请改工作表名或用 --input-region；",
-                     "excel": "，或把单元格设为百分数格式"}
+                     "excel": "，或把单元格设为百分数格式", "looks_like": "；此文件看似 {looks_like}"}
 
 
 def expected_words(problem, lang: str) -> str:
@@ -919,7 +942,7 @@ def expected_words(problem, lang: str) -> str:
     template = EXPECTED_ZH.get(key) if lang == "zh" else None
     if template is None or not facts:
         return problem.expected
-    parts = {k: (part.format(**facts) if facts.get(k) else "") for k, part in EXPECTED_ZH_PARTS.items()}
+    parts = {f"{k}_part": (part.format(**facts) if facts.get(k) else "") for k, part in EXPECTED_ZH_PARTS.items()}
     try:
         return template.format(**{**facts, **parts})
     except (KeyError, IndexError):  # a fact the template needs is missing: the English words are complete
