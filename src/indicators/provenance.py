@@ -10,11 +10,27 @@ import hashlib
 from collections import OrderedDict
 from pathlib import Path
 
-__all__ = ["PACKAGE", "sha256_file", "file_stamps", "remember", "shown_path", "plan_dir_record", "input_records"]
+__all__ = ["PACKAGE", "sha256_file", "file_stamps", "remember", "shown_path", "plan_dir_record", "input_records",
+           "run_record"]
 
 # where the package's own files are (catalogue, sources, templates), and the project checkout around it
 PACKAGE = Path(__file__).resolve().parent
 _HOME = PACKAGE.parents[1]  # the project checkout (or site-packages' parent)
+
+
+def run_record(folder: str | Path, strict: bool = False) -> dict:
+    """The ``run.json`` a run wrote into ``folder`` (a published set or ``runs/<run id>/``): the one reader
+    of it. A missing or unreadable one is {} (a set of an earlier version, a folder being cleared), or the
+    OSError / ValueError with ``strict``, for a caller that was asked for that run."""
+    import json
+
+    try:
+        meta = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        if strict:
+            raise
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def sha256_file(path: str | Path) -> str:

@@ -18,7 +18,6 @@ listed by the time part, newest first.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import secrets
@@ -29,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import CHECKS, ArchiveError, Problem
+from ..provenance import run_record
 
 __all__ = ["published_changes", "RUNS", "run_id", "list_runs", "find_run", "staged", "fill", "commit_run", "prune", "link_or_copy"]
 
@@ -61,10 +61,7 @@ def list_runs(out: Path) -> list[dict]:
     for p in folder.iterdir() if folder.is_dir() else ():
         if p.name.startswith(".") or not p.is_dir() or not _ID.match(p.name):
             continue
-        try:
-            meta = json.loads((p / "run.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
+        meta = run_record(p)
         found.append({"run_id": p.name, "time": meta.get("time"), "as_of": meta.get("as_of"),
                       "regions": (meta.get("parameters") or {}).get("regions") or [],
                       "changes": meta.get("changes_count")})

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..provenance import run_record
 from ..reports.html import esc
 from .execute import describe_cell
 from .archive import link_or_copy as _link_or_copy
@@ -107,15 +108,11 @@ def previous_records(before: Path | None) -> dict[str, dict]:
     an earlier version)."""
     if before is None:
         return {}
-    try:
-        meta = json.loads((before / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    records = meta.get("reports") if isinstance(meta, dict) else None
+    meta = run_record(before)
+    records = meta.get("reports")
     if not isinstance(records, list):
         records = [{"key": name[:-5], "region": None, "region_en": None, "html": name, "time": t}
-                   for name, t in ((meta.get("pages") if isinstance(meta, dict) else None) or {}).items()
-                   if name.endswith(".html")]
+                   for name, t in (meta.get("pages") or {}).items() if name.endswith(".html")]
     return {r["key"]: r for r in records if isinstance(r, dict) and r.get("key")}
 
 
@@ -283,11 +280,9 @@ def keep_previous(result, before: Path | None, staging: Path) -> None:
 
 def _page_times_of(folder: Path) -> dict:
     """Page name -> the time of the run that made it; "" -> the previous run's own time."""
-    try:
-        meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        return {**meta.get("pages", {}), "": meta.get("time")}
-    except (OSError, ValueError, AttributeError):
-        return {}
+    meta = run_record(folder)
+    pages = meta.get("pages")
+    return {**(pages if isinstance(pages, dict) else {}), "": meta.get("time")} if meta else {}
 
 
 def page_times(result, now: str) -> dict:

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..rules import Thresholds
+from ..provenance import run_record
 from ..words.explain import change_sentence
 
 __all__ = ["changes", "read_assessment", "load_run", "CHANGE_COLUMNS", "REASONS", "status_changes"]
@@ -72,8 +73,7 @@ def load_run(where: str | Path) -> tuple[pd.DataFrame, dict]:
 
     where = Path(where)
     if where.is_dir():
-        meta = json.loads((where / "run.json").read_text(encoding="utf-8"))
-        return read_assessment(where / "assessment.csv"), meta
+        return read_assessment(where / "assessment.csv"), run_record(where, strict=True)
     data = json.loads(where.read_text(encoding="utf-8"))
     frame = pd.DataFrame(data["rows"])
     for c in _NUMERIC:
