@@ -134,12 +134,20 @@ def test_review_sheet_percent_cells_hold_the_true_fractions(catalog, synthetic):
 def test_the_changes_sheet_is_added_only_when_there_are_changes(catalog, bundled):
     a = indicators.assess(catalog, bundled, region="茌平区")
     assert "变化" not in load_workbook(io.BytesIO(workbook_bytes(a, catalog, "zh", changes=pd.DataFrame()))).sheetnames
-    changes = pd.DataFrame({"indicator": ["双师型"], "year": [2021], "old_p_meet": [0.35], "p_meet": [0.915]})
+    # made-up changes of one region: a probability that moved, and a year now met (its probability not shown)
+    changes = pd.DataFrame({"region": ["茌平区", "茌平区"], "indicator": ["sec_voc_dual_qualified_teacher_share"] * 2,
+                            "breakdown": [None, None], "year": [2021, 2022], "old_status": ["at_risk", "on_track"],
+                            "new_status": ["on_track", "met"], "old_p_meet": [0.35, 0.8], "new_p_meet": [0.915, 1.0],
+                            "reason": ["新的实际值", "2022 年已达标"]})
     wb = load_workbook(io.BytesIO(workbook_bytes(a, catalog, "zh", changes=changes)))
     assert wb.sheetnames[-1] == "变化"
     ws = wb["变化"]
-    assert [c.value for c in ws[1]] == ["指标", "目标年份", "old_p_meet", "达标概率"]
-    assert ws["C2"].number_format == ws["D2"].number_format == "0.0%"
+    assert [c.value for c in ws[1]] == ["地区", "指标", "分项", "目标年份", "上次", "上次达标概率", "本次", "本次达标概率",
+                                        "原因"]
+    assert [c.value for c in ws[2]][:4] == ["茌平区", catalog.vocabulary["sec_voc_dual_qualified_teacher_share"].zh,
+                                            None, 2021]
+    assert ws["F2"].value == 0.35 and ws["H2"].value == 0.915 and ws["F2"].number_format == ws["H2"].number_format == "0.0%"
+    assert ws["G3"].value == "已达标" and ws["H3"].value is None
 
 
 def test_o_xlsx_writes_a_real_workbook_and_a_contradicting_format_is_refused(tmp_path, capsys):

@@ -504,9 +504,10 @@ def test_indicators_changes_reads_the_published_set_and_the_archive(tmp_path, ca
     screen = capsys.readouterr().out
     assert "on track 80%" in screen and "met" in screen and "A new actual for 2022: 71.0%." in screen
     assert main(["changes", "--out", str(out), "--format", "xlsx", "-o", str(tmp_path / "c.xlsx")]) == 0
-    ws = load_workbook(tmp_path / "c.xlsx").active
+    ws = load_workbook(tmp_path / "c.xlsx").active  # the bureau's sheet, headed in the language
     head = [c.value for c in ws[1]]
-    assert head[:3] == ["region", "region_en", "domain"] and ws.cell(2, head.index("new_status") + 1).value == "met"
+    assert ws.title == "变化" and head[:4] == ["地区", "指标", "分项", "目标年份"]
+    assert ws.cell(2, head.index("本次") + 1).value == "已达标" and ws.cell(2, head.index("上次达标概率") + 1).value == 0.8
     assert main(["changes", "--out", str(tmp_path / "none")]) == 1
     assert "archive.no_reports" in capsys.readouterr().err
 

@@ -437,6 +437,13 @@ def cmd_changes(args) -> int:
 
     cat = _catalog(args)  # resolves --region as every command does
     frame = published_changes(args.out, since=args.since, region=args.region, lang=_lang(args), every=args.every)
+    if args.format == "xlsx":  # the bureau's sheet, as assess -o FILE.xlsx writes the bureau's workbook
+        from ..reports.workbook import changes_sheet
+        from ..writing import to_workbook_bytes
+
+        write_atomic(args.output, to_workbook_bytes([changes_sheet(frame, cat, _lang(args))]))
+        _wrote(args, args.output)
+        return 0
     shown, fit = _screen(args, changes_screen, frame, cat)
     emit(shown, args.format, args.output, fit)
     return 0

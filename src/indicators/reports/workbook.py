@@ -163,15 +163,29 @@ def needed_sheet(assessment: pd.DataFrame, catalog: Catalog, lang: str) -> XlsxS
     return XlsxSheet(w["needed_sheet"], needed_rows(assessment, catalog, lang), wrap=(w["indicator"],))
 
 
-def changes_sheet(changes: pd.DataFrame, lang: str) -> XlsxSheet:
-    """The changes since the last run (``verdicts.changes``, built beside this module): each column
-    headed by its word in ``WORKBOOK_WORDS`` when it has one (else as given), probabilities
-    (columns named ``p_*`` or ``*_p``) as percent cells."""
-    w = WORKBOOK_WORDS[lang]
-    frame = changes.rename(columns={c: w.get(str(c), str(c)) for c in changes.columns})
-    formats = {w.get(str(c), str(c)): PERCENT for c in changes.columns
-               if str(c).startswith("p_") or str(c).endswith("_p") or "p_meet" in str(c)}
-    return XlsxSheet(w["changes_sheet"], frame, formats)
+def changes_sheet(changes: pd.DataFrame, catalog: Catalog, lang: str) -> XlsxSheet:
+    """What changed since an earlier run (``verdicts.changes``) as the bureau reads it: region, indicator,
+    target year, the last and this report's status and probability (percent cells; none for a year met,
+    missed or without data, as the pages show it) and why, in the report's language."""
+    w, t = WORKBOOK_WORDS[lang], WORDS[lang]
+
+    def p(status, value):
+        return None if status in ("met", "missed", "insufficient_data") or pd.isna(value) else float(value)
+
+    def said(status):
+        return status_label(status, lang) if isinstance(status, str) and status else "—"
+
+    rows = list(changes.itertuples(index=False))
+    frame = pd.DataFrame({
+        w["region"]: [_region(r, lang) for r in rows],
+        w["indicator"]: [_name(catalog, r.indicator, lang) for r in rows],
+        w["breakdown"]: [r.breakdown if isinstance(r.breakdown, str) else "" for r in rows],
+        w["year"]: [int(r.year) for r in rows],
+        t["old_status"]: [said(r.old_status) for r in rows], w["old_p"]: [p(r.old_status, r.old_p_meet) for r in rows],
+        t["new_status"]: [said(r.new_status) for r in rows], w["new_p"]: [p(r.new_status, r.new_p_meet) for r in rows],
+        t["reason"]: [r.reason for r in rows]})
+    return XlsxSheet(w["changes_sheet"], frame, {w["old_p"]: PERCENT, w["new_p"]: PERCENT},
+                     wrap=(w["indicator"], t["reason"]))
 
 
 def workbook_bytes(assessment: pd.DataFrame, catalog: Catalog, lang: str = "zh",
@@ -184,5 +198,5 @@ def workbook_bytes(assessment: pd.DataFrame, catalog: Catalog, lang: str = "zh",
     sheets = [verdict_sheet(assessment, catalog, lang, thresholds), review_sheet(table, catalog, lang, thresholds),
               needed_sheet(assessment, catalog, lang)]
     if changes is not None and len(changes):
-        sheets.append(changes_sheet(changes, lang))
+        sheets.append(changes_sheet(changes, catalog, lang))
     return to_workbook_bytes(sheets)

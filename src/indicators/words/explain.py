@@ -820,6 +820,7 @@ def review_note(r: dict, lang: str) -> str:
 WORKBOOK_WORDS = {
     "zh": dict(
         verdicts_sheet="达标判断", review_sheet="中期评估", needed_sheet="需要补充的数据", changes_sheet="变化",
+        old_p="上次达标概率", new_p="本次达标概率",
         region="地区", indicator="指标", breakdown="分项", year="目标年份", target_text="目标", target="目标值",
         target_high="目标上限", unit="单位", latest_year="最新实际年份", latest_value="最新实际值",
         forecast="预测值（目标年）", lo80="80% 区间下限", hi80="80% 区间上限", p_meet="达标概率", status="状态",
@@ -831,6 +832,7 @@ WORKBOOK_WORDS = {
         reason_past="目标年份已过，该年无实际值"),
     "en": dict(
         verdicts_sheet="Verdicts", review_sheet="Mid-term review", needed_sheet="Data needed", changes_sheet="Changes",
+        old_p="Last P(meet)", new_p="This P(meet)",
         region="Region", indicator="Indicator", breakdown="Breakdown", year="Target year", target_text="Target",
         target="Target value", target_high="Target upper value", unit="Unit", latest_year="Year of latest actual",
         latest_value="Latest actual", forecast="Forecast (target year)", lo80="80% interval low",
