@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..rules import STATUSES, Thresholds
 from ..words.explain import WORDS, fmt_prob, status_label
-from .plots import heatmap_alt, status_heatmap
+from .plots import heatmap_alt, png_image, status_heatmap
 from .html import TABLE, badge, by_urgency, esc, section, src
 from ..plans.catalog import Catalog
 
@@ -104,17 +104,8 @@ class Overview:
 
     def heatmap_image(self):
         """The heatmap as an embedded PNG with its alternative text (the published page's <img alt>)."""
-        import io
-
-        import matplotlib.pyplot as plt
-        from IPython.display import Image
-
         table, _ = self.heatmap_table()
-        fig = status_heatmap(table, self.lang).figure
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
-        plt.close(fig)
-        return Image(data=buf.getvalue(), format="png", alt=heatmap_alt(table, self.lang))
+        return png_image(status_heatmap(table, self.lang).figure, heatmap_alt(table, self.lang), bbox_inches="tight")
 
     def collapsed_html(self) -> str:
         """The indicators with no judged year anywhere: a count and their names, below the chart."""

@@ -22,7 +22,7 @@ from ..words.explain import CHART_WORDS, STATUS_LABELS, definition_label, fmt_nu
 from ..text import text_width, wrap_text
 from ..safe_text import chart_text
 
-__all__ = ["STATUS_COLORS", "SERIES_COLORS", "use_cjk_font", "plot_indicator", "chart_title", "chart_alt",
+__all__ = ["STATUS_COLORS", "SERIES_COLORS", "use_cjk_font", "plot_indicator", "chart_title", "chart_alt", "png_image",
            "status_heatmap", "heatmap_alt", "cjk_font_path", "wrap_title"]
 
 STATUS_COLORS = {
@@ -91,6 +91,20 @@ def _rows(frame: pd.DataFrame | None, *cols: str) -> pd.DataFrame:
 def _band_status(statuses) -> str | None:
     found = [s for s in statuses if s in _BAND_STATUSES]
     return max(found, key=_BAND_STATUSES.index) if found else None
+
+
+def png_image(fig, alt: str, **savefig):
+    """``fig`` as the PNG a notebook embeds (its <img alt> on the published page), the figure closed: the
+    one way a chart leaves matplotlib, for the pages, the Word document and the notebooks."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", **savefig)
+    plt.close(fig)
+    return Image(data=buf.getvalue(), format="png", alt=alt)
 
 
 def plot_indicator(actuals: pd.DataFrame, assessment: pd.DataFrame, targets: pd.DataFrame, forecasts: pd.DataFrame,

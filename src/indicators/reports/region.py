@@ -15,7 +15,7 @@ from ..plans.checks import check_plans
 from ..verdicts.review import REVIEW_TOLERANCE, review
 from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, REVIEW_WORDS, WORDS, check_sentence, definition_label,
                              fmt_prob, fmt_share, fmt_target, report_title)
-from .plots import chart_alt, plot_indicator
+from .plots import chart_alt, plot_indicator, png_image
 from .html import TABLE, badge, by_urgency, esc, section, src
 from ..plans.catalog import Catalog
 
@@ -399,19 +399,10 @@ class RegionReport:
 
     def chart_image(self, indicator: str, dpi: int = 110):
         """The chart as an embedded PNG with its alternative text (the published page's <img alt>)."""
-        import io
-
-        import matplotlib.pyplot as plt
-        from IPython.display import Image
-
         parts = self.chart_parts(indicator)
-        ax = plot_indicator(**parts)
-        buf = io.BytesIO()
-        ax.figure.savefig(buf, format="png", dpi=dpi)
-        plt.close(ax.figure)
         alt = chart_alt(parts["indicator_name"], parts["unit"], self.lang, parts["actuals"], parts["assessment"],
                         parts["parent"])
-        return Image(data=buf.getvalue(), format="png", alt=alt)
+        return png_image(plot_indicator(**parts).figure, alt, dpi=dpi)
 
     def checks_html(self) -> str:
         """The findings of check_plans about the region's plans, each said from its numbers."""
