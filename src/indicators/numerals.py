@@ -22,11 +22,10 @@ A number is read exactly or refused, never guessed. The grammar:
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .errors import ParseError
-from .text import fold_variants
+from .text import fold
 
 __all__ = ["MAX_ABS", "MIN_ABS", "NUMBER_TOKEN", "arabic", "chinese", "checked", "decimals",
            "prepare", "shown", "spaces"]
@@ -48,7 +47,7 @@ _ARABIC = re.compile(r"(?P<sign>[+\-\u2212]?)(?P<int>[0-9][0-9, ]*)?(?:\.(?P<fra
 def prepare(text: str) -> str:
     """Text as the number reader sees it: NFKC (full-width digits, ％, ：), simplified characters,
     whitespace dropped except between digits (see ``spaces``)."""
-    s = fold_variants(unicodedata.normalize("NFKC", str(text)))
+    s = fold(text)
     s = s.replace("∶", ":").replace("—", "-").replace("～", "~").replace("〜", "~")
     return spaces(s.strip())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold_variants", "squash", "normalise_text", "text_width", "wrap_text"]
+__all__ = ["fold_variants", "fold", "squash", "normalise_text", "text_width", "wrap_text"]
 
 
 # Traditional and variant forms that change how a number or its comparator reads (萬 is 万), and the
@@ -25,6 +25,12 @@ def fold_variants(text: str) -> str:
     return str(text).translate(_VARIANTS)
 
 
+def fold(text: str) -> str:
+    """Text as every matcher compares it: NFKC (full-width digits and letters, compatibility forms) and
+    then simplified characters; the one rule, so a number or a name folds alike wherever it is read."""
+    return fold_variants(unicodedata.normalize("NFKC", str(text)))
+
+
 def squash(text: str) -> str:
     """Remove all whitespace: how quotes are compared with their source."""
     return re.sub(r"\s+", "", str(text))
@@ -32,7 +38,7 @@ def squash(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """Whitespace removed and full-width forms folded (：→:, （→(, ％→%, ２→2)."""
-    s = fold_variants(unicodedata.normalize("NFKC", squash(text)))
+    s = fold(squash(text))
     return s.replace("∶", ":").replace("—", "-").replace("～", "~").replace("〜", "~")
 
 

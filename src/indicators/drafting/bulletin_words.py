@@ -9,12 +9,11 @@ bulletin's year in its title (``bulletin_year``). ``drafting.bulletin`` reads a 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .documents import PINYIN
 from .guesses import canon, indicator_names
 from ..plans.vocabulary import Vocabulary
-from ..text import fold_variants
+from ..text import fold
 
 __all__ = ["SUBJECTS", "MEASURES", "MEASURE_FORMS", "MEASURE_BY_FORM", "MEASURE_RE", "EN_MEASURES", "EN_LABELS",
            "BASES", "YEAR", "VocabularyNames", "fold_text", "plain", "strip_brackets", "bulletin_year", "last_form",
@@ -96,7 +95,7 @@ def fold_text(text: str) -> tuple[str, list[int]]:
     for i, c in enumerate(text):
         if i in dropped:
             continue
-        f = fold_variants(unicodedata.normalize("NFKC", c)).replace("∶", ":").replace("—", "-")
+        f = fold(c).replace("∶", ":").replace("—", "-")
         out.append(f)
         pos.extend([i] * len(f))
     pos.append(len(text))
@@ -116,7 +115,7 @@ def strip_brackets(s: str) -> str:
 def bulletin_year(title: str) -> int | None:
     """The year of a bulletin from its title: the first 2020年 followed by the words of a statistics
     release (统计公报, 统计主要结果, 教育经费 ...), not 2024年3期 or a date."""
-    f = plain(fold_variants(unicodedata.normalize("NFKC", title)))
+    f = plain(fold(title))
     for m in YEAR.finditer(f):
         after = f[m.end():m.end() + 40]
         if re.match(r"[0-9]|月|以来|至|-", after) or re.search(r"[0-9]年?[-~至到]$", f[:m.start()]):

@@ -30,7 +30,6 @@ listed in a comment at the end of the file, not drafted; bare numbers without a 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .documents import Document, Place
@@ -40,7 +39,7 @@ from ..errors import ParseError, UnitError
 from ..units import UNIT_WORDS, lookup_unit
 from ..numerals import NUMBER_TOKEN
 from ..parse import comparator_from_words, parse_quantity
-from ..text import fold_variants
+from ..text import fold
 from ..plans.vocabulary import Vocabulary
 from ..words.explain import draft_note
 
@@ -134,7 +133,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
             b = text[i + 1:i + 2]
             if not (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()):
                 continue
-        f = fold_variants(unicodedata.normalize("NFKC", c)).replace("∶", ":")
+        f = fold(c).replace("∶", ":")
         out.append(f)
         pos.extend([i] * len(f))
     pos.append(len(text))

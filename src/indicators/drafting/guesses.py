@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from ..errors import UnitError
-from ..text import fold_variants
+from ..text import fold
 from ..units import conversion_factor, unit_of
 from ..plans.vocabulary import Vocabulary
 from ..words.explain import draft_note
@@ -127,7 +126,7 @@ def indicator_names(vocab: Vocabulary) -> list[tuple[str, str]]:
 
 @functools.lru_cache(maxsize=1 << 14)  # a name folds the same every time; every draft folds them all
 def _folded_name(n: str) -> str:
-    f = fold_variants(unicodedata.normalize("NFKC", re.sub(r"[（(][^（）()]*[）)]$", "", n)))
+    f = fold(re.sub(r"[（(][^（）()]*[）)]$", "", n))
     return canon(re.sub(r"\s+", "", f))
 
 
@@ -192,7 +191,7 @@ def closest_keys(subject: str, vocab: Vocabulary, unit_written: str, is_share: b
     subject in order (difflib's matching blocks on the folded names), among keys whose unit fits."""
     from difflib import SequenceMatcher
 
-    subj = canon(fold_variants(unicodedata.normalize("NFKC", re.sub(r"\s+", "", subject))))
+    subj = canon(fold(re.sub(r"\s+", "", subject)))
     pairs = _bigrams(subj)
     best: dict[str, float] = {}
     for name, key in names if names is not None else indicator_names(vocab):
@@ -242,7 +241,7 @@ _MODIFIERS = {"national", "provincial", "city_level", "demo", "high_level", "dis
 def readable_key(subject: str, unit: str, taken) -> str | None:
     """A key built from the concept's words (新建6所高职学校 -> new_higher_voc_schools; 人次 adds
     _person_times), or None when no word is known; a number is appended when the key is taken."""
-    s = canon(fold_variants(unicodedata.normalize("NFKC", subject)))
+    s = canon(fold(subject))
     parts: list[str] = []
     i = 0
     while i < len(s):
