@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..actuals.table import SERIES_KEY
 from ..rules import inside, meets_interval
 from ..forecast.ladder import fit_many
 from ..verdicts.pace import weighted_trend
@@ -96,8 +97,7 @@ def real_series(actuals_frame: pd.DataFrame, vocabulary, min_points: int = 4) ->
     f = actuals_frame[actuals_frame["layer"].isin(["bundled", "derived"])]
     f = f.assign(breakdown=f["breakdown"].fillna(""))
     out = []
-    for (region, indicator, breakdown, definition), g in f.groupby(["region", "indicator", "breakdown", "definition"],
-                                                                   sort=True):
+    for (region, indicator, breakdown, definition), g in f.groupby(SERIES_KEY, sort=True):
         g = g.sort_values("year", kind="stable").drop_duplicates("year", keep="first")
         if len(g) < min_points or indicator not in vocabulary:
             continue

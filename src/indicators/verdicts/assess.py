@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..actuals.load import Actuals
-from ..actuals.table import as_actuals_table
+from ..actuals.table import SERIES_KEY, as_actuals_table
 from ..actuals.definitions import choose_definition, definition_in_force, issued_year
 from ..words.explain import explain
 from ..forecast.ladder import fit_forecast, fit_many, series_problem
@@ -81,7 +81,7 @@ class SeriesStore:
 
     def __init__(self, act: pd.DataFrame):
         self.groups: dict[tuple, dict[str, Rows]] = {}
-        keys = ["region", "indicator", "breakdown", "definition"]
+        keys = SERIES_KEY
         a = act[keys + ["year", "value"]].sort_values(keys + ["year"], kind="stable")
         cols = [a[k].to_numpy() for k in keys]
         years, values = a["year"].to_numpy(float), a["value"].to_numpy(float)

@@ -24,6 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..actuals.table import SERIES_KEY
 from ..forecast.models import recency_weights
 from ..units import unit_of
 
@@ -102,7 +103,7 @@ def ratio_and_category(historical: float, required: float) -> dict:
 def fastest_changes(actuals: pd.DataFrame, units: dict[str, str]) -> dict[str, float]:
     """Fastest annual change seen per indicator in any region's series (plausibility yardstick):
     ``annual_change`` between consecutive points of every series, computed for all rows at once."""
-    keys = ["region", "indicator", "breakdown", "definition"]
+    keys = SERIES_KEY
     a = actuals[actuals["indicator"].isin(list(units))]
     a = a[keys + ["year", "value"]].sort_values(keys + ["year"], kind="stable")
     if len(a) < 2:
