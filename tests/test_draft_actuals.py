@@ -170,6 +170,8 @@ def test_a_bound_is_drafted_with_the_bound_in_its_note_and_a_norm_or_trait_is_no
     rows, _ = draft_frames(d, cat.vocabulary, None, None, lang="en")
     note = dict(zip(rows["written"], rows["note"]))
     assert "at least" in note["3.5万余人"] and "below" in note["2000人"]
+    d = draft(cat, "2021年济宁市教育事业发展统计公报\n全市中职在校生2.1万余,毕业生6千多。", region="济宁市")
+    assert {v.written: dict(v.notes).get("lower_bound") for v in d.values} == {"2.1万": "2.1万余", "6千": "6千多"}
 
 
 def test_a_figure_for_school_types_together_is_not_drafted_unless_it_holds_for_each(cat):

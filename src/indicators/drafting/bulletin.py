@@ -45,8 +45,8 @@ from dataclasses import dataclass, field, replace
 
 from .bulletin_words import (SUBJECTS, MEASURES, MEASURE_FORMS, MEASURE_BY_FORM, MEASURE_RE, EN_MEASURES, EN_LABELS,
                              BASES, YEAR, VocabularyNames, fold_text, plain, strip_brackets, bulletin_year,
-                             last_form, subjects_named, subject_in, measure_in, leftover, direct_keys, definition_in, years_in,
-                             deadline_in, short_name)
+                             last_form, subjects_named, subject_in, measure_in, leftover, direct_keys, definition_in,
+                             years_in, deadline_in, short_name)
 from ..errors import ParseError, UnitError
 from ..parse import clean_float, parse_quantity, read_value
 from ..plans.regions import Regions
@@ -111,7 +111,7 @@ _CHANGE = re.compile(r"(增长|增加|减少|下降|提高|降低|增幅|增速|
 # traits (不低于, 至少, 控制在…以内, 3000人以上的学校) are not a level
 _LOWER_BEFORE = ("超过", "突破", "逾")
 _UPPER_BEFORE = ("不足", "不到", "近")
-_LOWER_AFTER = ("以上",)
+_LOWER_AFTER = ("以上", "余", "多")  # 余 and 多 before a unit word are read with the number (1.2万余人)
 _BOUND_BEFORE = ("不低于", "不少于", "不超过", "至少", "最高为", "最低为")
 _BOUND_AFTER = ("以上的", "以下", "以内")
 _APPROX_BEFORE = ("约", "大约")
@@ -454,9 +454,10 @@ def _bound(label: str, m: re.Match, after: str) -> tuple[str, str] | None:
         w = next((w for w in words if label.endswith(w)), None)
         if w:
             return code, w + number
-    if m.group("more") or any(after.startswith(w) for w in _LOWER_AFTER):
-        return "lower_bound", number + ("" if m.group("more") else after[:2])
-    return None
+    if m.group("more"):
+        return "lower_bound", number
+    w = next((w for w in _LOWER_AFTER if after.startswith(w)), None)
+    return ("lower_bound", number + w) if w else None
 
 
 def _what(own: str, ctx: _Context, subject: str | None, form: str | None, measure: str | None, share: bool,
