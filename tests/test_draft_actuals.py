@@ -170,8 +170,11 @@ def test_a_bound_is_drafted_with_the_bound_in_its_note_and_a_norm_or_trait_is_no
     rows, _ = draft_frames(d, cat.vocabulary, None, None, lang="en")
     note = dict(zip(rows["written"], rows["note"]))
     assert "at least" in note["3.5万余人"] and "below" in note["2000人"]
-    d = draft(cat, "2021年济宁市教育事业发展统计公报\n全市中职在校生2.1万余,毕业生6千多。", region="济宁市")
-    assert {v.written: dict(v.notes).get("lower_bound") for v in d.values} == {"2.1万": "2.1万余", "6千": "6千多"}
+    d = draft(cat, "2021年全国教育事业发展统计公报\n全国中职在校生1300多万人,毕业生400余万,专任教师60万多。")
+    assert values(d) == {("sec_voc_students", 2021): 13_000_000, ("sec_voc_graduates", 2021): 4_000_000,
+                         ("sec_voc_fulltime_teachers", 2021): 600_000}
+    assert {v.written: dict(v.notes).get("lower_bound") for v in d.values} == {
+        "1300多万人": "1300多万人", "400余万": "400余万", "60万": "60万多"}
 
 
 def test_a_figure_for_school_types_together_is_not_drafted_unless_it_holds_for_each(cat):

@@ -125,6 +125,7 @@ _UNITS = sorted({w for w in UNIT_WORDS if not w.isascii() and w not in ("年", "
 _NUMBER = re.compile(
     r"(?<![0-9.])(?P<num>[0-9]+(?:,[0-9]{3}(?![0-9]))*(?:\.[0-9]+)?)"
     r"(?:\s*:\s*(?P<den>[0-9]+(?:\.[0-9]+)?)(?![0-9]))?"
+    r"(?P<more_mag>(?:余|多)(?=万|亿|千))?"
     r"(?P<mag>\s*(?:万|亿|千))?"
     r"(?P<more>(?:余|多)(?=\s*(?:" + "|".join(re.escape(u) for u in _UNITS) + ")))?"
     r"(?P<unit>\s*(?:" + "|".join(re.escape(u) for u in _UNITS) + "))?")
@@ -454,7 +455,7 @@ def _bound(label: str, m: re.Match, after: str) -> tuple[str, str] | None:
         w = next((w for w in words if label.endswith(w)), None)
         if w:
             return code, w + number
-    if m.group("more"):
+    if m.group("more") or m.group("more_mag"):
         return "lower_bound", number
     w = next((w for w in _LOWER_AFTER if after.startswith(w)), None)
     return ("lower_bound", number + w) if w else None
@@ -512,10 +513,12 @@ def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, c
 
 
 def _as_read(m: re.Match) -> str:
-    """The number of a match without the 余 or 多 of a bound (1.2万余人 is read as 1.2万人)."""
-    if not m.group("more"):
-        return m.group(0).strip()
-    return (m.string[m.start():m.start("more")] + m.string[m.end("more"):m.end()]).strip()
+    """The number of a match without the 余 or 多 of a bound (1.2万余人 is read as 1.2万人, 100多万人 as 100万人)."""
+    text = m.group(0)
+    for g in ("more", "more_mag"):  # the later one first, so the earlier one's offsets still hold
+        if m.group(g):
+            text = text[:m.start(g) - m.start()] + text[m.end(g) - m.start():]
+    return text.strip()
 
 
 def _inside_brackets(clause: str, i: int) -> tuple[int, int] | None:
