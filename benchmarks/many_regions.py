@@ -6,11 +6,18 @@ districts 合成00001区..., every district with one small plan file (two target
 small source text in a subfolder) and three years of made-up actuals. The numbers mean nothing.
 
     python benchmarks/many_regions.py [--regions 10000] [--keep DIR] [--profile] [--no-run]
+    python benchmarks/many_regions.py --scaling
+
 
 It prints the seconds to write the files, to load the catalogue (``load_catalog``, which checks every
 plan file and quote), and to run ``indicators run --region <one synthetic district>`` end to end
 (one notebook plus the overview). ``--profile`` prints the top of a cProfile of the catalogue load and
 of ``build_context`` for the one region.
+
+``--scaling`` prints instead how the catalogue load grows (500 and 2,000 plan files: about 4x the time
+for 4x the files, never 16x), how long resolving a region's name among 10,000 takes, and how long the
+YAML alias bomb of tests/test_plan_files.py takes to be refused. These were timed asserts in the tests;
+a time is a figure to print, not a test to pass on a busy machine.
 """
 
 from __future__ import annotations
@@ -78,13 +85,54 @@ def _profiled(fn, label: str, profile: bool):
     return result, seconds
 
 
+def scaling() -> None:
+    """The catalogue load at 500 and 2,000 plan files, a name resolved among 10,000 regions, an alias bomb refused."""
+    import yaml
+
+    from indicators.errors import CatalogError
+    from indicators.plans.catalog import load_catalog
+    from indicators.plans.regions import Region, Regions
+
+    with tempfile.TemporaryDirectory(prefix="many-regions-") as tmp:
+        seconds = {}
+        for n in (500, 2000):
+            plans, _ = write_files(Path(tmp) / str(n), n)
+            t0 = time.perf_counter()
+            load_catalog([plans], env=False, bundled=False)
+            seconds[n] = time.perf_counter() - t0
+        print(f"load_catalog: 500 files {seconds[500]:.2f} s, 2000 files {seconds[2000]:.2f} s "
+              f"({seconds[2000] / seconds[500]:.1f}x for 4x the files)")
+        regions = Regions({district(i): Region(district(i), f"Synthetic District {i:05d}", "district", "聊城市")
+                           for i in range(10_000)})
+        names = list(regions.regions)
+        t0 = time.perf_counter()
+        regions.resolve("合成01234区", among=names)
+        regions.resolve("Synthetic District 01234", among=names)
+        print(f"resolve a name among 10,000 regions (Chinese and English): {time.perf_counter() - t0:.3f} s")
+        bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+        folder = Path(tmp) / "bomb"
+        folder.mkdir()
+        (folder / "p.yaml").write_text(bomb + yaml.safe_dump({"plan": {"id": "p"}}), encoding="utf-8")
+        t0 = time.perf_counter()
+        try:
+            load_catalog([folder], env=False, bundled=False)
+        except CatalogError as exc:
+            codes = sorted({p.code for p in exc.problems})
+        print(f"alias bomb (10^9 nodes) refused as {', '.join(codes)} in {time.perf_counter() - t0:.3f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--regions", type=int, default=10_000)
     ap.add_argument("--keep", type=Path, help="write the files here (kept) instead of a temporary folder")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--no-run", action="store_true", help="only load the catalogue")
+    ap.add_argument("--scaling", action="store_true", help="print how the load grows, and two refusals' times")
     args = ap.parse_args(argv)
+    if args.scaling:
+        scaling()
+        return 0
     from indicators.plans.catalog import load_catalog
     from indicators.actuals.load import load_actuals
     from indicators.reports.context import build_context

@@ -1,12 +1,10 @@
-"""Load: a run for one region of many judges and charts that region only, and loading the catalogue
-grows linearly with the number of plan files. The plans are synthetic (benchmarks/many_regions.py
-writes them into a temporary folder)."""
+"""Load: a run for one region of many judges and charts that region only. The plans are synthetic
+(benchmarks/many_regions.py writes them into a temporary folder); how the catalogue load grows with
+the number of plan files is a figure that script prints (``--scaling``), not a timed test."""
 
 import importlib.util
-import time
 from pathlib import Path
 
-import pytest
 
 import indicators
 from indicators.actuals.load import load_actuals
@@ -59,29 +57,15 @@ def test_one_region_of_many_is_judged_alone(tmp_path, monkeypatch):
     assert share["latest_year"] == 2023 and share["n_points"] == 3
 
 
-def _load_seconds(tmp_path: Path, n: int) -> float:
-    plans, _ = many_regions.write_files(tmp_path / str(n), n)
-    t0 = time.perf_counter()
-    indicators.load_catalog([plans], env=False, bundled=False)
-    return time.perf_counter() - t0
-
-
-@pytest.mark.slow
-def test_catalogue_load_is_linear_in_the_number_of_regions(tmp_path):
-    small, large = _load_seconds(tmp_path, 500), _load_seconds(tmp_path, 2000)
-    assert large < 4 * small * 1.6, (small, large)  # 4x the files: about 4x the time, never 16x
-
-
-def test_region_resolution_among_many_is_fast():
+def test_region_resolution_among_many():
+    # how the load and this resolution scale is printed by `benchmarks/many_regions.py --scaling`
     regions = Regions({many_regions.district(i): Region(many_regions.district(i), f"Synthetic District {i:05d}",
                                                         "district", "聊城市") for i in range(10_000)})
     names = list(regions.regions)
-    t0 = time.perf_counter()
     assert regions.resolve("合成01234区", among=names) == ("合成01234区", None)
     assert regions.resolve("Synthetic District 01234", among=names)[0] == "合成01234区"
     assert regions.resolve(" 合成01234 ", among=names)[0] == "合成01234区"
     assert regions.merged(Regions({})).ancestors("合成01234区") == ["聊城市"]  # merging checks for cycles
-    assert time.perf_counter() - t0 < 2.0
 
 
 def test_a_target_an_asked_plan_states_for_another_region_is_kept(tmp_path):

@@ -4,7 +4,6 @@ written by the tests."""
 
 import os
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -76,13 +75,12 @@ def test_unknown_target_field_has_its_own_code(tmp_path):
     assert "indicator" in p.expected and p.row.startswith("targets[1]")
 
 
-def test_an_alias_bomb_is_refused_fast(tmp_path):
+def test_an_alias_bomb_is_refused(tmp_path):  # its time: benchmarks/many_regions.py --scaling
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
     d = _dir(tmp_path, bomb + PLAN)
-    start = time.perf_counter()
     p = _one(d, "file.yaml_aliases")
-    assert time.perf_counter() - start < 2 and "nodes" in p.value
+    assert "nodes" in p.value
 
 
 def test_a_few_aliases_are_fine(tmp_path):

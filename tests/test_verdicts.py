@@ -368,6 +368,8 @@ def test_unmatched_planner_rows_are_named(tmp_path, capsys):
     assert "Sheet1" in err and "--input-region" in err
     assert "'茌平'" in err and "did you mean 茌平区" in err
     assert main(["validate", str(long)]) == 0
+    assert "是否为 茌平区？" in capsys.readouterr().out
+    assert main(["validate", str(long), "--lang", "en"]) == 0
     assert "did you mean 茌平区" in capsys.readouterr().out
 
 
