@@ -259,7 +259,8 @@ def test_every_refusal_of_a_hand_filled_file_is_worded_in_chinese(tmp_path):
     (tmp_path / "latin.csv").write_bytes("région,indicateur\ncafé crème,brûlée\n".encode("cp1252"))
     cat = load_catalog()
     seen = set()
-    for name in ("above.xlsx", "twice.xlsx", "nolabel.xlsx", "merged.xlsx", "hidden.xlsx", "dup.csv", "cols.csv", "bad.csv", "empty.csv", "notes.docx", "latin.csv", "gone.csv"):
+    for name in ("above.xlsx", "twice.xlsx", "nolabel.xlsx", "merged.xlsx", "hidden.xlsx",
+                 "dup.csv", "cols.csv", "bad.csv", "empty.csv", "notes.docx", "latin.csv", "gone.csv"):
         _, problems = read_actuals_file(tmp_path / name, cat.vocabulary, cat.regions)
         assert problems, name
         for p in problems:
@@ -267,5 +268,6 @@ def test_every_refusal_of_a_hand_filled_file_is_worded_in_chinese(tmp_path):
             assert zh != p.expected and re.search(r"[\u4e00-\u9fff]", zh), (name, p.code, p.expected)
             seen.add(p.code)
     assert {"layout.rows_above_header", "layout.duplicate_column", "layout.no_label", "layout.merged_values",
-            "layout.hidden_sheet", "layout.hidden_rows", "value.not_a_number", "value.duplicate", "layout.missing_columns",
+            "layout.hidden_sheet", "layout.hidden_rows", "value.not_a_number",
+            "value.duplicate", "layout.missing_columns",
             "file.malformed_csv", "file.empty", "file.unknown_type", "file.unknown_encoding", "file.missing"} <= seen

@@ -146,7 +146,8 @@ def test_the_changes_sheet_is_added_only_when_there_are_changes(catalog, bundled
                                         "原因"]
     assert [c.value for c in ws[2]][:4] == ["茌平区", catalog.vocabulary["sec_voc_dual_qualified_teacher_share"].zh,
                                             None, 2021]
-    assert ws["F2"].value == 0.35 and ws["H2"].value == 0.915 and ws["F2"].number_format == ws["H2"].number_format == "0.0%"
+    assert ws["F2"].value == 0.35 and ws["H2"].value == 0.915
+    assert ws["F2"].number_format == ws["H2"].number_format == "0.0%"
     assert ws["G3"].value == "已达标" and ws["H3"].value is None
 
 

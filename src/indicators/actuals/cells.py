@@ -219,8 +219,9 @@ def _plausible(c: Cell, ind: Indicator, value: float, from_ratio: bool) -> None:
                                    expected=f"{key} is in percent: {raw} looks like a fraction; "
                                    f"multiply by 100 ({clean_float(value * 100):g})"
                                    + (" or format the cell as percent" if c.sheet is not None else ""),
-                                   facts=(("indicator", key), ("value", raw), ("times100", f"{clean_float(value * 100):g}"),
-                                          ("excel", c.sheet is not None))))
+                                   facts=(("indicator", key), ("value", raw),
+                                          ("times100", f"{clean_float(value * 100):g}"), ("excel", c.sheet is not None))))
     if value < 0 and unit.nonnegative:
         raise _Refused(Problem(**c.where, column=c.column, value=raw, code="value.negative",
-                               expected=f"{key} is a count or amount and cannot be negative", facts=(("indicator", key),)))
+                               expected=f"{key} is a count or amount and cannot be negative",
+                               facts=(("indicator", key),)))

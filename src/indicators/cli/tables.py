@@ -13,8 +13,8 @@ from ..words.explain import (CHECKS_ZH, ERROR_HEAD, ERROR_TITLES, VALIDATE_WORDS
 from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, KIND_LABELS, REVIEW_WORDS, WORDS, check_sentence, fmt_num,
                              fmt_prob, fmt_share, fmt_target, status_label)
 
-__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen", "problems_screen", "error_text", "blank_lines",
-           "changes_screen"]
+__all__ = ["targets_screen", "assess_screen", "checks_screen", "review_screen", "problems_screen", "error_text",
+           "blank_lines", "changes_screen"]
 
 
 def _names(keys: pd.Series, catalog, lang: str, breakdowns: pd.Series | None = None) -> list[str]:

@@ -17,8 +17,8 @@ from ..text import fold
 
 __all__ = ["SUBJECTS", "MEASURES", "MEASURE_FORMS", "MEASURE_BY_FORM", "MEASURE_RE", "EN_MEASURES", "EN_LABELS",
            "BASES", "YEAR", "VocabularyNames", "fold_text", "plain", "strip_brackets", "bulletin_year", "last_form",
-           "subjects_named", "subject_in", "measure_in", "leftover", "direct_keys", "definition_in", "years_in", "deadline_in",
-           "short_name"]
+           "subjects_named", "subject_in", "measure_in", "leftover", "direct_keys", "definition_in", "years_in",
+           "deadline_in", "short_name"]
 
 # school types as bulletins write them (folded), grouped: every form of a group may begin a
 # vocabulary name (中职在校生数, 中等职业教育在校生数). Groups without any vocabulary key still matter:

@@ -17,7 +17,8 @@ from ..units import unit_of
 __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LABELS",
            "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "PLACE_WORDS",
            "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share", "review_note", "WORKBOOK_WORDS",
-           "VALIDATE_WORDS", "CHECKS_ZH", "EXPECTED_ZH", "expected_words", "ERROR_TITLES", "ERROR_HEAD", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
+           "VALIDATE_WORDS", "CHECKS_ZH",
+           "EXPECTED_ZH", "expected_words", "ERROR_TITLES", "ERROR_HEAD", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
            "fmt_target", "status_label", "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label",
            "DRAFT_YEAR_NOTES", "draft_note", "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS", "CHANGE_PHRASES",
            "change_sentence"]
