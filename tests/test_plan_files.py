@@ -286,3 +286,28 @@ def test_a_planner_regions_file_with_wrong_shapes(tmp_path, text, code):
     d = _dir(tmp_path)
     (d / "regions.yaml").write_text(text, encoding="utf-8")
     assert _one(d, code).file.endswith("regions.yaml")
+
+
+@pytest.mark.parametrize("change", [
+    ("year: 2026", "year: 二〇二六"),                                  # schema: a year
+    ("year: 2026", "year: null"),                                     # a null year without its note
+    ("    kind: target\n", "    kind: goal\n"),                        # one of the kinds
+    ("indicator: sec_voc_dual_qualified_teacher_share", "indicator: 双师型比例"),  # closest keys
+    ("到2026年双师型教师比例达到75%以上\n", "到2026年双师型教师比例达到８0%以上\n"),  # a quote not in the source
+    ("written: 达到75%以上", "written: 达到80%以上"),                  # written not in the quote
+    ("written: 达到75%以上", "written: 达到175%以上"),                 # a share above 100
+    ("    clause: 一\n", "    clause: 一\n    colour: red\n"),         # an unknown field
+    ("    clause: 一\n", "    clause: [一]\n"),                        # a text
+])
+def test_a_plan_files_problems_are_worded_in_chinese_from_their_facts(tmp_path, change):
+    """Made-up faults of a planner's plan file: under zh the 应为 is the Chinese template filled from the
+    problem's own facts (never the English fallback that a missing fact would leave)."""
+    from indicators.words.explain import expected_words
+
+    old, new = change
+    assert old in PLAN
+    problems = _problems(_dir(tmp_path, PLAN.replace(old, new)))
+    assert problems
+    for p in problems:
+        zh = expected_words(p, "zh")
+        assert zh != p.expected and any("\u4e00" <= ch <= "\u9fff" for ch in zh), (p.code, p.expected)

@@ -370,11 +370,16 @@ def _describe(c: str | None) -> str:
     return f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})"
 
 
-def quote_mismatch(quote: str, source: str) -> str:
-    """A message for a quote not found in its source: closest passage and first differing character."""
+def quote_mismatch(quote: str, source: str, facts: bool = False):
+    """A message for a quote not found in its source: closest passage and first differing character
+    (with ``facts``: the message and those facts, for ``Problem.facts``)."""
     passage, pos, qc, sc = closest_passage(quote, source)
+    width = bool(qc and sc and unicodedata.normalize("NFKC", qc) == unicodedata.normalize("NFKC", sc))
     msg = (f"closest passage of the source: {passage[:60]!r}; first difference at character {pos} of the "
            f"quote: {_describe(qc)} in the quote, {_describe(sc)} in the source")
-    if qc and sc and unicodedata.normalize("NFKC", qc) == unicodedata.normalize("NFKC", sc):
+    if width:
         msg += " (full-width vs half-width form: copy the character from the source)"
+    if facts:
+        return msg, (("passage", passage[:60]), ("pos", pos), ("in_quote", _describe(qc)),
+                     ("in_source", _describe(sc)), ("width", width))
     return msg

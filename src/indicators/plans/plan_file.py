@@ -85,8 +85,8 @@ def read_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_text
     if doc is None:
         return None, [], r.problems
     row = f"plan (line {doc['plan'].get('__line__')})"
-    r.block = check(doc["plan"], PLAN, "plan", lambda column, code, expected, value: r.problems.append(
-        Problem(r.file, code, expected, row=row, column=column, value=value)))
+    r.block = check(doc["plan"], PLAN, "plan", lambda column, code, expected, value, facts=(): r.problems.append(
+        Problem(r.file, code, expected, row=row, column=column, value=value, facts=facts)))
     r.plan = _read_plan_block(r)
     targets = doc.get("targets")
     if not isinstance(targets, list) or not targets:
@@ -202,8 +202,8 @@ def _target_row(r: _Reading, t, i: int) -> dict | None:
     where = dict(file=r.file, row=f"{pos} (line {line})")
     found: list[Problem] = []
 
-    def bad(column, code, expected, value=None):
-        found.append(Problem(**where, column=column, code=code, expected=expected, value=value))
+    def bad(column, code, expected, value=None, facts=()):
+        found.append(Problem(**where, column=column, code=code, expected=expected, value=value, facts=facts))
 
     order = {k: n for n, k in enumerate(t)}
     t = check(t, TARGET, "target", bad)  # from here on every field has its declared type
@@ -234,7 +234,8 @@ def _check_fields(r: _Reading, t: dict, bad) -> Indicator | None:
     if key and ind is None:
         sugg = r.vocab.suggest(str(key))
         bad("indicator", "indicator.unknown",
-            "a key of indicators.yaml" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""), value=key)
+            "a key of indicators.yaml" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""), value=key,
+            facts=(("case", "plan"), ("closest", "、".join(sugg))))
     return ind
 
 
@@ -244,11 +245,11 @@ def _read_year(r: _Reading, t: dict, bad) -> tuple[int | None, dict | None, bool
     if "year" in t[BAD]:  # the schema said why
         return None, t.get("year_note"), False
     if "year" not in t:
-        bad("year", "target.no_year", "a year, or null with a year_note")
+        bad("year", "target.no_year", "a year, or null with a year_note", facts=(("case", "plan"),))
     year = t.get("year")  # a whole year in range, or None: schema.TARGET
     year_note = t.get("year_note")  # {"zh": ..., "en": ...}: schema.TARGET's words
     if year is None and not year_note:
-        bad("year_note", "target.no_year_note", "a year_note saying why the year is null")
+        bad("year_note", "target.no_year_note", "a year_note saying why the year is null", facts=(("case", "plan"),))
     period = r.plan.period
     if year is None and t.get("kind") == "target" and year_note and period:
         ends = {int(m.group(2) or m.group(4)) for m in map(_PERIOD_ONLY_NOTE.match, year_note.values()) if m}
@@ -260,12 +261,14 @@ def _read_year(r: _Reading, t: dict, bad) -> tuple[int | None, dict | None, bool
 def _check_kind_comparator_region(r: _Reading, t: dict, bad) -> None:
     kind, comparator = t.get("kind"), t.get("comparator")
     if kind and kind not in KINDS:
-        bad("kind", "target.unknown_kind", f"one of {', '.join(KINDS)}", kind)
+        bad("kind", "target.unknown_kind", f"one of {', '.join(KINDS)}", kind,
+            (("case", "one_of"), ("choices", "、".join(KINDS))))
     if comparator is not None and comparator not in COMPARATORS:
-        bad("comparator", "target.unknown_comparator", f"one of {', '.join(COMPARATORS)}", comparator)
+        bad("comparator", "target.unknown_comparator", f"one of {', '.join(COMPARATORS)}", comparator,
+            (("case", "one_of"), ("choices", "、".join(COMPARATORS))))
     _fold_region(r, t)
     if t.get("region") and t["region"] not in r.regions:
-        bad("region", "region.unknown", "a key of regions.yaml", t["region"])
+        bad("region", "region.unknown", "a key of regions.yaml", t["region"], (("case", "plan"),))
 
 
 def _fold_region(r: _Reading, entry: dict) -> None:
@@ -281,11 +284,13 @@ def _check_quote(r: _Reading, t: dict, bad) -> None:
     """The quote occurs verbatim in the source (whitespace ignored), the number in the quote."""
     quote, written = t.get("quote"), t.get("written")
     if quote and r.squashed is not None and squash(quote) not in r.squashed:
+        msg, where = quote_mismatch(str(quote), r.text, facts=True)
         bad("quote", "target.quote_not_in_source",
-            f"text that occurs verbatim in {r.block.get('source')} (whitespace ignored); "
-            + quote_mismatch(str(quote), r.text), str(quote)[:60])
+            f"text that occurs verbatim in {r.block.get('source')} (whitespace ignored); " + msg, str(quote)[:60],
+            (("case", "plan"), ("source", r.block.get("source")), *where))
     if quote and written is not None and squash(str(written)) not in squash(quote):
-        bad("written", "target.written_not_in_quote", "the number exactly as it stands in the quote", written)
+        bad("written", "target.written_not_in_quote", "the number exactly as it stands in the quote", written,
+            (("case", "plan"),))
 
 
 def _read_value(t: dict, ind: Indicator | None, bad) -> dict:
@@ -321,7 +326,7 @@ def _check_range(v: dict, t: dict, ind: Indicator, bad) -> None:
     for col in ("value", "value_high"):
         found = unit_range(v[col], ind.unit)
         if found is not None:
-            bad(col if t.get(col) is not None else "written", found[0], found[1], v[col])
+            bad(col if t.get(col) is not None else "written", *found[:2], v[col], found[2])
             v[col] = None
 
 
@@ -344,12 +349,14 @@ def _value_from_file(v: dict, t: dict, bad) -> None:
     explicit = float(t["value"])
     value = v["value"]
     if value is not None and abs(explicit - value) > 1e-9 * max(1.0, abs(value)):
-        bad("value", "target.value_disagrees", f"{value:g} as read from {t.get('written')!r}", explicit)
+        bad("value", "target.value_disagrees", f"{value:g} as read from {t.get('written')!r}", explicit,
+            (("case", "plan"), ("value", f"{value:g}"), ("written", t.get("written"))))
     v["value"] = explicit
     if t.get("value_high") is not None:
         v["value_high"] = float(t["value_high"])
     if v["q"] is None and not t.get("value_note"):
-        bad("value_note", "target.no_value_note", "a note saying how the value was read from the text")
+        bad("value_note", "target.no_value_note", "a note saying how the value was read from the text",
+            facts=(("case", "plan"),))
 
 
 def _read_tolerance(t: dict) -> float | None:

@@ -258,8 +258,8 @@ def _read_region(path: Path, name, entry, problems: list[Problem]) -> Region | N
     if not isinstance(entry, dict):
         problems.append(Problem(f, "region.not_mapping", "en, level and parent", row=name, value=shown(entry)))
         return None
-    entry = check(entry, REGION, "region", lambda column, code, expected, value: problems.append(
-        Problem(f, code, expected, row=name, column=column, value=value)))
+    entry = check(entry, REGION, "region", lambda column, code, expected, value, facts=(): problems.append(
+        Problem(f, code, expected, row=name, column=column, value=value, facts=facts)))
     if entry.get("level") not in LEVELS and "level" not in entry["__bad__"]:
         problems.append(Problem(f, "region.unknown_level", f"one of {', '.join(LEVELS)}",
                                 row=name, column="level", value=entry.get("level")))

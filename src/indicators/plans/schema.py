@@ -121,54 +121,57 @@ def _words(v):
     if isinstance(v, dict):
         v = {k: x for k, x in v.items() if k != "__line__"}  # the reader's note of where it stands
         if not v or set(v) - set(_LANGS):
-            return v, "a text, or a mapping with the keys zh and en"
+            return v, "a text, or a mapping with the keys zh and en", (("case", "words"),)
         texts = {}
         for k in _LANGS:
             if v.get(k) is not None:
-                text, expected = _conform(Field("text"), v[k])
+                text, expected, facts = _conform(Field("text"), v[k])
                 if expected is not None:
-                    return v, f"{k}: {expected}"
+                    return v, f"{k}: {expected}", facts
                 texts[k] = text
         if not texts:
-            return v, "a text, or a mapping with the keys zh and en"
-        return {k: texts.get(k, next(iter(texts.values()))) for k in _LANGS}, None
-    text, expected = _conform(Field("text"), v)
-    return ({k: text for k in _LANGS} if expected is None else v), expected
+            return v, "a text, or a mapping with the keys zh and en", (("case", "words"),)
+        return {k: texts.get(k, next(iter(texts.values()))) for k in _LANGS}, None, ()
+    text, expected, facts = _conform(Field("text"), v)
+    return ({k: text for k in _LANGS} if expected is None else v), expected, facts
 
 
 def _conform(f: Field, v):
-    """(value as the reading uses it, what was expected) — the expectation is None when it fits."""
+    """(value as the reading uses it, what was expected, the facts that word it in Chinese:
+    ``words.explain.EXPECTED_ZH``) — the expectation is None when it fits."""
     if f.kind == "words":
         return _words(v)
     if f.kind in ("name", "text"):
         if isinstance(v, (int, float)) and not isinstance(v, bool) and f.kind == "text":
             v = str(v)  # `clause: 3` is the text "3"
         if not isinstance(v, str):
-            return v, "text" if f.kind == "text" else "a name (text)"
+            return v, "text" if f.kind == "text" else "a name (text)", (("case", f.kind),)
         bad = control_character(v, prose=f.kind == "text")
-        return v, None if bad is None else f"text without control characters (found {bad})"
+        return v, None if bad is None else f"text without control characters (found {bad})", (
+            ("case", "control"), ("found", bad))
     if f.kind == "date":
         ok = isinstance(v, (str, dt.date)) and (not isinstance(v, str) or control_character(v, False) is None)
-        return v, None if ok else "a date such as 2020-07-02"
+        return v, None if ok else "a date such as 2020-07-02", (("case", "date"),)
     if f.kind == "year":
         y = as_year(v)
-        return y, None if y is not None else f"a whole year between {YEARS[0]} and {YEARS[1]}, or null with a year_note"
+        return y, (None if y is not None else f"a whole year between {YEARS[0]} and {YEARS[1]}, or null with a "
+                   f"year_note"), (("case", "year"), ("low", YEARS[0]), ("high", YEARS[1]))
     if f.kind == "number":
         x = _number(v)
         if x is None:
-            return v, "a finite number (not inf, NaN or true)"
+            return v, "a finite number (not inf, NaN or true)", (("case", "number"),)
         if f.low is not None and x < f.low:
-            return x, f"a number of at least {f.low:g}"
-        return (v if isinstance(v, int) else x), None
+            return x, f"a number of at least {f.low:g}", (("case", "at_least"), ("low", f"{f.low:g}"))
+        return (v if isinstance(v, int) else x), None, ()
     kinds = {"bool": bool, "list": list}
     if f.kind in kinds and not isinstance(v, kinds[f.kind]):
-        return v, f"a YAML {'true/false' if f.kind == 'bool' else 'list'}"
-    return v, None
+        return v, f"a YAML {'true/false' if f.kind == 'bool' else 'list'}", (("case", f.kind),)
+    return v, None, ()
 
 
 def check(mapping: dict, schema: dict[str, Field], what: str, bad) -> dict:
     """``mapping`` checked against ``schema`` (``what``: plan, target, region or indicator); each
-    problem goes to ``bad(column, code, expected, value)``. Returns a copy without the bad fields,
+    problem goes to ``bad(column, code, expected, value, facts)``. Returns a copy without the bad fields,
     their names listed under ``BAD``."""
     out = {BAD: set()}
     for k, v in mapping.items():
@@ -178,36 +181,38 @@ def check(mapping: dict, schema: dict[str, Field], what: str, bad) -> dict:
         f = schema.get(k) if isinstance(k, str) else None
         if f is None:
             if what in _UNKNOWN_CODE:
-                bad(shown(k), _UNKNOWN_CODE[what], f"one of {', '.join(sorted(schema))}", shown(k))
+                bad(shown(k), _UNKNOWN_CODE[what], f"one of {', '.join(sorted(schema))}", shown(k),
+                    (("case", "one_of"), ("choices", "、".join(sorted(schema)))))
             continue
         if v is None:
             out[k] = None
             continue
-        value, expected = _conform(f, v)
+        value, expected, facts = _conform(f, v)
         if expected is None:
             out[k] = value
         else:
             code = "field.control_character" if expected.startswith("text without") else f.code
-            bad(k, code, expected, shown(v))
+            bad(k, code, expected, shown(v), facts)
             out[BAD].add(k)
     for k, f in schema.items():
         if f.required == "value" and k not in out[BAD] and out.get(k) in (None, ""):
-            bad(k, _MISSING_CODE[what], f"a value for {k}", None)
+            bad(k, _MISSING_CODE[what], f"a value for {k}", None, (("case", "value_for"), ("field", k)))
         elif f.required == "key" and k not in mapping:
-            bad(k, _MISSING_CODE[what], f"{k} (null when the source gives none)", None)
+            bad(k, _MISSING_CODE[what], f"{k} (null when the source gives none)", None,
+                (("case", "key_or_null"), ("field", k)))
     return out
 
 
-def unit_range(value: float | None, unit: str | None) -> tuple[str, str] | None:
-    """(code, expected) when a value in the canonical ``unit`` is out of its range: a share is 0-100,
+def unit_range(value: float | None, unit: str | None) -> tuple[str, str, tuple] | None:
+    """(code, expected, facts) when a value in the canonical ``unit`` is out of its range: a share is 0-100,
     a count or a sum of money is not negative, no value is infinite or NaN."""
     if value is None:
         return None
     if not math.isfinite(value):
-        return "target.bad_value", "a finite number"
+        return "target.bad_value", "a finite number", (("case", "number"),)
     u = unit_of(unit)
     if u.is_share and not 0 <= value <= 100:
-        return "value.share_out_of_range", "a share between 0 and 100 (percent)"
+        return "value.share_out_of_range", "a share between 0 and 100 (percent)", (("case", "share"),)
     if u.nonnegative and value < 0:
-        return "value.negative", f"a value of at least 0 ({unit})"
+        return "value.negative", f"a value of at least 0 ({unit})", (("case", "at_least"), ("low", "0"))
     return None

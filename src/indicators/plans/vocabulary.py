@@ -128,8 +128,9 @@ def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
         if not isinstance(entry, dict):
             problems.append(Problem(**where, code="vocabulary.entry_not_mapping", expected="zh, en, unit, direction"))
             continue
-        entry = check(entry, INDICATOR, "indicator", lambda column, code, expected, value, where=where: problems.append(
-            Problem(**where, column=column, code=code, expected=expected, value=value)))
+        entry = check(entry, INDICATOR, "indicator", lambda column, code, expected, value, facts=(), where=where:
+                      problems.append(Problem(**where, column=column, code=code, expected=expected, value=value,
+                                              facts=facts)))
         for f in ("zh", "en", "unit", "direction"):
             if not entry.get(f) and f not in entry["__bad__"]:
                 problems.append(Problem(**where, column=f, code="vocabulary.field_missing",

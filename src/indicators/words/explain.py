@@ -931,10 +931,28 @@ EXPECTED_ZH = {
     "layout.hidden_sheet": "工作表 {sheet} 被隐藏，未读取：取消隐藏（右键工作表标签，取消隐藏）后即可读取，或删除它",
     "layout.hidden_rows": "隐藏的{kind} {listed} 未读取：取消隐藏（选中两侧的{kind}，右键，取消隐藏）后即可读取，或删除它们",
     "layout.hidden_columns": "隐藏的{kind} {listed} 未读取：取消隐藏（选中两侧的{kind}，右键，取消隐藏）后即可读取，或删除它们",
+    # a plan file's targets (plans/plan_file.py)
+    "indicator.unknown:plan": "indicators.yaml 中的指标键{closest_part}",
+    "region.unknown:plan": "regions.yaml 中的地区键",
+    "target.no_year:plan": "年份；没有年份时写 null 并写明 year_note",
+    "target.no_year_note:plan": "year_note：说明年份为何为 null",
+    "target.quote_not_in_source:plan": "在 {source} 中逐字出现的原文（不计空白）；原文中最接近的一段：“{passage}”；"
+                                       "引文第 {pos} 个字符起不同：引文为 {in_quote}，原文为 {in_source}{width_part}",
+    "target.written_not_in_quote:plan": "与原文中完全一致的数字写法",
+    "target.value_disagrees:plan": "{value}（由 written “{written}” 读出）",
+    "target.no_value_note:plan": "value_note：说明数值是如何从原文读出的",
+    # any field of a plan, regions or indicators file, by what the schema asked of it (plans/schema.py)
+    "*:words": "文字，或含 zh、en 两个键的映射",
+    "*:text": "文字", "*:name": "名称（文字）", "*:control": "不含控制字符的文字（发现 {found}）",
+    "*:date": "日期，如 2020-07-02", "*:year": "{low} 至 {high} 之间的整数年份，或写 null 并写明 year_note",
+    "*:number": "有限的数字（不是 inf、NaN 或 true）", "*:at_least": "不小于 {low} 的数字",
+    "*:share": "0 到 100 之间的百分数", "*:bool": "YAML 的 true 或 false", "*:list": "YAML 列表",
+    "*:one_of": "以下之一：{choices}", "*:value_for": "{field} 的值", "*:key_or_null": "{field}（原文没有时写 null）",
 }
 EXPECTED_ZH_PARTS = {"closest": "；最接近的：{closest}", "meant": "是否为 {meant}？",
                      "sheet": "工作表名“{sheet}”被当作地区：请改工作表名或用 --input-region；",
-                     "excel": "，或把单元格设为百分数格式", "looks_like": "；此文件看似 {looks_like}"}
+                     "excel": "，或把单元格设为百分数格式", "looks_like": "；此文件看似 {looks_like}",
+                     "width": "（全角与半角之别：请从原文复制该字符）"}
 
 
 def expected_words(problem, lang: str) -> str:
@@ -942,7 +960,8 @@ def expected_words(problem, lang: str) -> str:
     problem gives the facts its template needs."""
     facts = dict(problem.facts)
     key = problem.code + (f":{facts['case']}" if "case" in facts else "")  # a code raised for several causes
-    template = EXPECTED_ZH.get(key) if lang == "zh" else None
+    # a field's check words alike whatever its code (``*:case``)
+    template = (EXPECTED_ZH.get(key) or EXPECTED_ZH.get(f"*:{facts.get('case')}")) if lang == "zh" else None
     if template is None or not facts:
         return problem.expected
     parts = {f"{k}_part": (part.format(**facts) if facts.get(k) else "") for k, part in EXPECTED_ZH_PARTS.items()}
