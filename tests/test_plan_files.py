@@ -297,6 +297,11 @@ def test_a_planner_regions_file_with_wrong_shapes(tmp_path, text, code):
     ("written: 达到75%以上", "written: 达到80%以上"),                  # written not in the quote
     ("written: 达到75%以上", "written: 达到175%以上"),                 # a share above 100
     ("    clause: 一\n", "    clause: 一\n    colour: red\n"),         # an unknown field
+    ("  period: [2024, 2026]", "  period: [2024]"),                     # a period
+    ("    clause: 一\n", "    clause: 一\n    confirmed: false\n"),    # a drafted entry not confirmed
+    ("  source: source.txt", "  source: other.txt"),                   # a source not found
+    ("  region: 茌平区", "  region: 茌平区\n  level: city"),             # the region's level contradicted
+    ("written: 达到75%以上", "written: 达到七五成"),                      # a number not read
     ("    clause: 一\n", "    clause: [一]\n"),                        # a text
 ])
 def test_a_plan_files_problems_are_worded_in_chinese_from_their_facts(tmp_path, change):

@@ -90,7 +90,7 @@ def read_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_text
     r.plan = _read_plan_block(r)
     targets = doc.get("targets")
     if not isinstance(targets, list) or not targets:
-        r.problems.append(Problem(r.file, "plan.no_targets", "a non-empty `targets:` list"))
+        r.problems.append(Problem(r.file, "plan.no_targets", "a non-empty `targets:` list", facts=(("case", "plan"),)))
         targets = []
     rows = [row for i, t in enumerate(targets, start=1) if (row := _target_row(r, t, i)) is not None]
     _undate_general_aims(rows)
@@ -105,7 +105,8 @@ def _read_yaml(r: _Reading) -> dict | None:
     if problems:
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("plan"), dict):
-        r.problems.append(Problem(r.file, "plan.no_plan_block", "a top-level `plan:` mapping and a `targets:` list"))
+        r.problems.append(Problem(r.file, "plan.no_plan_block", "a top-level `plan:` mapping and a `targets:` list",
+                                  facts=(("case", "plan"),)))
         return None
     return doc
 
@@ -118,13 +119,14 @@ def _read_plan_block(r: _Reading) -> Plan:
     region, level = p.get("region"), p.get("level")
     if region and region not in r.regions:
         r.problems.append(Problem(f, "region.unknown", "a key of regions.yaml (or of a regions.yaml beside the plan)",
-                                  row=row, column="region", value=region))
+                                  row=row, column="region", value=region, facts=(("case", "plan"),)))
     elif region:
         # the level is the region's, from regions.yaml; a plan may repeat it but not contradict it
         known_level = r.regions[region].level
         if level not in (None, "") and level != known_level:
             r.problems.append(Problem(f, "region.level_mismatch", f"{known_level} (the level of {region})",
-                                      row=row, column="level", value=level))
+                                      row=row, column="level", value=level,
+                                      facts=(("case", "plan"), ("level", known_level), ("region", region))))
         level = known_level
     r.text, r.squashed = _source_text(r)
     period = _read_period(r, row)
@@ -145,7 +147,7 @@ def _read_period(r: _Reading, row: str) -> tuple[int | None, int] | None:
     if not (isinstance(period, list) and len(period) == 2 and as_year(period[1])
             and (period[0] is None or as_year(period[0]))):
         r.problems.append(Problem(r.file, "plan.bad_period", "two years, e.g. [2020, 2022] (the first may be null)",
-                                  row=row, column="period", value=shown(period)))
+                                  row=row, column="period", value=shown(period), facts=(("case", "plan"),)))
         return None
     return as_year(period[0]), as_year(period[1])
 
@@ -169,11 +171,11 @@ def _source_text(r: _Reading) -> tuple[str | None, str | None]:
         return None, None
     if outside:
         r.problems.append(Problem(r.file, "source.outside_plan_dir", f"a file inside the plan's folder {folder}",
-                                  **where))
+                                  **where, facts=(("case", "plan"), ("folder", folder))))
         return None, None
     if not found:
         r.problems.append(Problem(r.file, "source.not_found", "a file in sources/ or a path relative to the plan",
-                                  **where))
+                                  **where, facts=(("case", "plan"),)))
         return None, None
     return _cached(r, sp, lambda: _read_source(r, sp))
 
@@ -196,7 +198,8 @@ def _target_row(r: _Reading, t, i: int) -> dict | None:
     """One entry of ``targets:`` as a catalogue row (None when it is not even a mapping)."""
     pos = f"targets[{i}]"
     if not isinstance(t, dict):
-        r.problems.append(Problem(r.file, "target.not_mapping", "indicator, year, written, kind, clause, quote", row=pos))
+        r.problems.append(Problem(r.file, "target.not_mapping", "indicator, year, written, kind, clause, quote", row=pos,
+                                  facts=(("case", "plan"),)))
         return None
     line = t.get("__line__")
     where = dict(file=r.file, row=f"{pos} (line {line})")
@@ -304,7 +307,7 @@ def _read_value(t: dict, ind: Indicator | None, bad) -> dict:
             v["q"] = parse_quantity(str(written))
         except (ParseError, ValueError, ArithmeticError) as exc:  # any text: read exactly or refused
             if t.get("value") is None:
-                bad("written", "target.unreadable_number", str(exc)[:200], shown(written))
+                bad("written", "target.unreadable_number", str(exc)[:200], shown(written), (("case", "plan"),))
     if ind is None or (v["q"] is None and t.get("value") is None):
         return v
     try:
@@ -313,7 +316,8 @@ def _read_value(t: dict, ind: Indicator | None, bad) -> dict:
         if t.get("value") is not None:
             _value_from_file(v, t, bad)
     except UnitError as exc:
-        bad("unit", "unit.mismatch", str(exc), v["unit_written"])
+        bad("unit", "unit.mismatch", str(exc), v["unit_written"],
+            (("case", "plan"), ("unit", unit_of(ind.unit).name_in("zh")), ("given", v["unit_written"])))
     except (TypeError, ValueError, ArithmeticError) as exc:
         bad("value", "target.bad_value", str(exc), t.get("value"))
     _check_range(v, t, ind, bad)
@@ -410,4 +414,4 @@ def _refuse_unconfirmed(r: _Reading, targets: list) -> None:
             r.file, "plan.unconfirmed", "check each drafted entry against the source and set `confirmed: true` "
             "(or load the draft as it is with --include-drafts); `indicators draft --check` lists them",
             row=f"{len(unconfirmed)} of {len(targets)} entries unconfirmed, first at {unconfirmed[0]}",
-            column="confirmed", value=False))
+            column="confirmed", value=False, facts=(("case", "plan"),)))

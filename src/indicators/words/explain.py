@@ -941,6 +941,16 @@ EXPECTED_ZH = {
     "target.written_not_in_quote:plan": "与原文中完全一致的数字写法",
     "target.value_disagrees:plan": "{value}（由 written “{written}” 读出）",
     "target.no_value_note:plan": "value_note：说明数值是如何从原文读出的",
+    "plan.no_targets:plan": "非空的 `targets:` 列表", "plan.no_plan_block:plan": "顶层的 `plan:` 映射和 `targets:` 列表",
+    "region.level_mismatch:plan": "{level}（{region} 的级别）",
+    "plan.bad_period:plan": "两个年份，如 [2020, 2022]（第一个可为 null）",
+    "source.outside_plan_dir:plan": "规划文件夹 {folder} 内的文件",
+    "source.not_found:plan": "sources/ 中的文件，或相对于规划文件的路径",
+    "target.not_mapping:plan": "含 indicator、year、written、kind、clause、quote 的条目",
+    "target.unreadable_number:plan": "一个可读的数字写法（如 75%、17:1、2.26万、4.5:5.5、2至3所）",
+    "unit.mismatch:plan": "能换算为{unit}的单位；“{given}”不能",
+    "plan.unconfirmed:plan": "逐条对照原文核对起草的条目后写 `confirmed: true`（或用 --include-drafts 按原样加载）；"
+                             "`indicators draft --check` 会列出它们",
     # any field of a plan, regions or indicators file, by what the schema asked of it (plans/schema.py)
     "*:words": "文字，或含 zh、en 两个键的映射",
     "*:text": "文字", "*:name": "名称（文字）", "*:control": "不含控制字符的文字（发现 {found}）",
