@@ -143,8 +143,9 @@ class _Builder:
         return "".join(self.parts)
 
 
-def _problem(path: str, code: str, expected: str, value=None) -> DocumentError:
-    return DocumentError([Problem(path, code, expected, value=value)])
+def _problem(path: str, code: str, expected: str, value=None, case: str = "document", **facts) -> DocumentError:
+    """The refusal of a document; ``case`` and ``facts`` word it in Chinese (``words.explain.EXPECTED_ZH``)."""
+    return DocumentError([Problem(path, code, expected, value=value, facts=(("case", case), *facts.items()))])
 
 
 def _is_path(source) -> bool:
@@ -186,7 +187,8 @@ def read_document(source: str | os.PathLike) -> Document:
         return _read_pdf(name, data)
     if kind == "html":
         return _read_html(name, data)
-    raise _problem(name, "file.unknown_type", "a .txt, .docx, .pdf or .html file", value=path.suffix or "no suffix")
+    raise _problem(name, "file.unknown_type", "a .txt, .docx, .pdf or .html file", value=path.suffix or "no suffix",
+                   case="document_suffix")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -196,7 +198,8 @@ def _read_bytes(path: Path) -> bytes:
         if not path.is_file():
             raise _problem(name, "file.not_regular", "a plan or bulletin file", value="not a regular file")
         if size > MAX_BYTES:
-            raise _problem(name, "file.too_large", f"a file of at most {MAX_BYTES // 2**20} MB", value=f"{size} bytes")
+            raise _problem(name, "file.too_large", f"a file of at most {MAX_BYTES // 2**20} MB", value=f"{size} bytes",
+                           mb=MAX_BYTES // 2**20)
         with path.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -204,7 +207,7 @@ def _read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise _problem(name, "file.unreadable", "a file that can be read", value=type(exc).__name__) from None
     if len(data) > MAX_BYTES:
-        raise _problem(name, "file.too_large", f"a file of at most {MAX_BYTES // 2**20} MB")
+        raise _problem(name, "file.too_large", f"a file of at most {MAX_BYTES // 2**20} MB", mb=MAX_BYTES // 2**20)
     if not data.strip():
         raise _problem(name, "file.empty", "a file with text", value=f"{len(data)} bytes")
     return data
@@ -267,14 +270,16 @@ def _read_docx(name: str, data: bytes) -> Document:
             infos = z.infolist()
         inflated = sum(i.file_size for i in infos)
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise _problem(name, "document.corrupt", "a Word (.docx) file that opens", value=type(exc).__name__) from None
+        raise _problem(name, "document.corrupt", "a Word (.docx) file that opens", value=type(exc).__name__,
+                       case="docx") from None
     if inflated > MAX_INFLATED or len(infos) > 10_000:  # a zip bomb is refused from the zip's directory
         raise _problem(name, "file.too_large", f"a Word file of at most {MAX_INFLATED // 2**20} MB unpacked",
-                       value=f"{inflated} bytes in {len(infos)} parts")
+                       value=f"{inflated} bytes in {len(infos)} parts", case="docx", mb=MAX_INFLATED // 2**20)
     try:
         d = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
-        raise _problem(name, "document.corrupt", "a Word (.docx) file that opens", value=type(exc).__name__) from None
+        raise _problem(name, "document.corrupt", "a Word (.docx) file that opens", value=type(exc).__name__,
+                       case="docx") from None
     b = _Builder()
     paragraph = table = 0
     for child in d.element.body.iterchildren():
@@ -296,7 +301,8 @@ def _read_docx(name: str, data: bytes) -> Document:
                     b.cells(cells)
     text = b.text()
     if not text.strip():
-        raise _problem(name, "document.no_text", "a Word file with text", value="no paragraph or table cell with text")
+        raise _problem(name, "document.no_text", "a Word file with text", value="no paragraph or table cell with text",
+                       case="docx")
     title = (d.core_properties.title or "").strip() or None
     return Document(text, name, "docx", tuple(b.spans), None, title)
 
@@ -323,7 +329,7 @@ def _read_pdf(name: str, data: bytes) -> Document:
         if _is_password_error(exc):
             raise _problem(name, "document.encrypted_pdf", "a PDF that opens without a password: remove the "
                            "password (print to PDF, or `qpdf --decrypt`) and try again", value="password") from None
-        raise _problem(name, "document.corrupt", "a PDF that opens", value=type(exc).__name__) from None
+        raise _problem(name, "document.corrupt", "a PDF that opens", value=type(exc).__name__, case="pdf") from None
     b = _Builder()
     table_no = 0
     scanned: list[int] = []
@@ -366,8 +372,8 @@ def _read_pdf(name: str, data: bytes) -> Document:
         if scanned:
             raise _problem(name, "document.scanned_pdf", "a PDF with a text layer: this one is scanned images "
                            f"({len(scanned)} page(s)); run OCR first (e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`)",
-                           value="no text layer")
-        raise _problem(name, "document.no_text", "a PDF with text", value="no text on any page")
+                           value="no text layer", pages=len(scanned))
+        raise _problem(name, "document.no_text", "a PDF with text", value="no text on any page", case="pdf")
     notes = [f"page {p} has no text layer (a scanned page?): not read; OCR it to draft its numbers" for p in scanned]
     notes += [f"page {p} seems to hold a table without ruling lines: its cells are read as lines of text and not "
               "drafted; draft the Word file it was made from, or add the rows by hand" for p in unruled]
@@ -582,7 +588,7 @@ def _read_html(name: str, data: bytes) -> Document:
         _html_blocks(main if main is not None else root, b, [0, 0])
     if not b.text().strip():
         raise _problem(name, "document.no_text", "a web page with text in its main part",
-                       value="no main text (navigation, scripts or images only)")
+                       value="no main text (navigation, scripts or images only)", case="html")
     return Document(b.text(), name, "html", tuple(b.spans), None, title)
 
 
@@ -597,7 +603,7 @@ def _decode_html(name: str, data: bytes) -> str:
     try:
         return decode(data)[0]
     except DecodeRefusal as refusal:
-        raise _problem(name, "file.unknown_encoding", "a page saved as UTF-8, GBK/GB18030, Big5 or UTF-16",
+        raise _problem(name, "file.unknown_encoding", "a page saved as UTF-8, GBK/GB18030, Big5 or UTF-16", case="html",
                        value=f"looks like {refusal.looks_like}" if refusal.looks_like else "unknown encoding") from None
 
 

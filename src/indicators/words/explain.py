@@ -951,6 +951,21 @@ EXPECTED_ZH = {
     "unit.mismatch:plan": "能换算为{unit}的单位；“{given}”不能",
     "plan.unconfirmed:plan": "逐条对照原文核对起草的条目后写 `confirmed: true`（或用 --include-drafts 按原样加载）；"
                              "`indicators draft --check` 会列出它们",
+    # a plan or bulletin document that cannot be read (drafting/documents.py)
+    "document.old_word:document": ".docx、PDF、HTML 或文本文件：请把旧版 Word（.doc）另存为 .docx（Word：另存为；"
+                                  "或 `soffice --headless --convert-to docx FILE.doc`）",
+    "file.unknown_type:document_suffix": ".txt、.docx、.pdf 或 .html 文件",
+    "file.not_regular:document": "规划或公报文件（普通文件）", "file.too_large:document": "不超过 {mb} MB 的文件",
+    "file.too_large:docx": "解压后不超过 {mb} MB 的 Word 文件", "file.missing:document": "已存在的文件",
+    "file.unreadable:document": "可读取的文件", "file.empty:document": "有文字的文件",
+    "file.unknown_encoding:document": "以 UTF-8、GBK/GB18030、Big5 或 UTF-16 保存的文本",
+    "file.unknown_encoding:html": "以 UTF-8、GBK/GB18030、Big5 或 UTF-16 保存的网页",
+    "document.no_text:document": "有文字的文档", "document.no_text:docx": "有文字的 Word 文件",
+    "document.no_text:pdf": "有文字的 PDF", "document.no_text:html": "正文部分有文字的网页",
+    "document.corrupt:docx": "能打开的 Word（.docx）文件", "document.corrupt:pdf": "能打开的 PDF",
+    "document.encrypted_pdf:document": "无需密码即可打开的 PDF：请先去掉密码（打印为 PDF，或 `qpdf --decrypt`）再试",
+    "document.scanned_pdf:document": "有文字层的 PDF：此文件是扫描图像（{pages} 页）；请先做文字识别（如 "
+                                     "`ocrmypdf --language chi_sim in.pdf out.pdf`）",
     # any field of a plan, regions or indicators file, by what the schema asked of it (plans/schema.py)
     "*:words": "文字，或含 zh、en 两个键的映射",
     "*:text": "文字", "*:name": "名称（文字）", "*:control": "不含控制字符的文字（发现 {found}）",
