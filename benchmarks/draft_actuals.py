@@ -42,6 +42,7 @@ from indicators.units import to_canonical
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = Path("/work/shared/data")
 REVIEWED = Path(__file__).with_name("draft_actuals_reviewed.csv")
+HELDOUT = Path(__file__).with_name("draft_actuals_heldout_e")
 
 
 # the second set: the releases among the regional rows (press releases, quality reports, MOE tables), not the
@@ -68,6 +69,24 @@ def corpus(shared: Path, name: str = "national_bulletins.csv", keep=lambda r: Tr
             page["rows"].append({**r, "line": line, "indicator": keys.get(r["indicator_key"])})
     for page in pages.values():
         page["text"] = page["title"] + "\n" + "\n".join(page["quotes"])
+    return pages
+
+
+def heldout(folder: Path) -> dict[str, dict]:
+    """A set collected by someone who neither read the drafting code nor ran the draft
+    (``draft_actuals_heldout_e/``): each page's text as stored (its title the first line) and the rows
+    of ``truth.csv`` (values already in the indicator's canonical unit), drafted for the page's region."""
+    if not (folder / "truth.csv").exists():
+        return {}
+    with open(folder / "index.tsv", encoding="utf-8") as fh:
+        docs = {r["doc_id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    pages = {d["source_url"]: {"title": d["doc_title"], "region": d["region"], "rows": [],
+                               "text": (folder / f"{doc_id}.txt").read_text(encoding="utf-8")}
+             for doc_id, d in docs.items()}
+    with open(folder / "truth.csv", encoding="utf-8") as fh:
+        for line, r in enumerate(csv.DictReader(fh), start=2):
+            page = pages[docs[r["doc_id"]]["source_url"]]
+            page["rows"].append({**r, "line": line, "region": page["region"]})
     return pages
 
 
@@ -154,8 +173,12 @@ def main(argv: list[str]) -> int:
     sets = [("national bulletin corpus (the development set of the rules)", corpus(shared)),
             ("second set: provincial and city releases of regional_yearbooks.csv (held out until first measured)",
              corpus(shared, "regional_yearbooks.csv",
-                    lambda r: RELEASE.search(r["source_title"]) is not None and "年鉴" not in r["source_title"]))]
+                    lambda r: RELEASE.search(r["source_title"]) is not None and "年鉴" not in r["source_title"])),
+            ("third set: provincial and city bulletins collected by a helper who neither read the drafting code nor "
+             "ran it (draft_actuals_heldout_e/, measured once)", heldout(HELDOUT))]
     for title, pages in sets:
+        if not pages:
+            continue
         st = measure(pages, cat, review)
         report(title, pages, st, show)
         if st["unreviewed"] and "--write-unreviewed" in argv:
