@@ -100,7 +100,7 @@ def read_plan_file(path: Path, vocab: Vocabulary, regions: Regions, bundled_text
 
 
 def _read_yaml(r: _Reading) -> dict | None:
-    doc, problems = load_yaml(r.path, "a YAML plan file", LineLoader)
+    doc, problems = load_yaml(r.path, "a YAML plan file", LineLoader, "YAML 规划文件")
     r.problems.extend(problems)
     if problems:
         return None
@@ -181,7 +181,7 @@ def _source_text(r: _Reading) -> tuple[str | None, str | None]:
 
 
 def _read_source(r: _Reading, sp: Path) -> str | None:
-    text, problems = read_text(sp, "the source text of " + r.file)
+    text, problems = read_text(sp, "the source text of " + r.file, f"{r.file} 的原文文本")
     r.problems.extend(problems)
     return text
 

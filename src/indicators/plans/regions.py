@@ -123,7 +123,9 @@ class Regions:
         parent) is refused unless the entry says ``override: true``; the result has no parent cycle."""
         problems = [Problem(new.source or "regions.yaml", "region.redefined",
                             f"a new region, or `override: true` to redefine {name} ({old.en}, {old.level}, "
-                            f"parent {old.parent}) for every plan loaded", row=name, column="override")
+                            f"parent {old.parent}) for every plan loaded", row=name, column="override",
+                            facts=(("case", "regions"), ("region", name), ("en", old.en), ("level", old.level),
+                                   ("parent", old.parent)))
                     for name, new in other.regions.items()
                     if (old := self.regions.get(name)) is not None and old != new and not new.override]
         out = {**self.regions, **other.regions}
@@ -147,7 +149,8 @@ def _cycle_problems(regions: dict[str, Region]) -> list[Problem]:
             cycle = walk[walk.index(cur):]
             problems.append(Problem(regions[cur].source or "regions.yaml", "region.parent_cycle",
                                     "parents that lead up to the nation", row=cur, column="parent",
-                                    value=" -> ".join(shown(c, 20) for c in [*cycle, cur])))
+                                    value=" -> ".join(shown(c, 20) for c in [*cycle, cur]),
+                                    facts=(("case", "regions"),)))
         for name in walk:
             state[name] = 2
     return problems
@@ -225,13 +228,14 @@ def remember_by_answers(cache, base: tuple, regions: Regions, build, keep: int):
 def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = frozenset()) -> Regions:
     """Load a regions.yaml; parents must be listed in it or in ``known_parents`` (the bundled file)."""
     path = Path(path)
-    raw, problems = load_yaml(path, "a regions.yaml file", BoundedLoader)
+    raw, problems = load_yaml(path, "a regions.yaml file", BoundedLoader, "regions.yaml 文件")
     if problems:
         raise CatalogError(problems)
     if not isinstance(raw, dict):
         if raw is None:
             return Regions({})
-        raise CatalogError([Problem(str(path), "region.not_mapping", "region name: {en, level, parent}")])
+        raise CatalogError([Problem(str(path), "region.not_mapping", "region name: {en, level, parent}",
+                                    facts=(("case", "regions"),))])
     out: dict[str, Region] = {}
     for name, entry in raw.items():
         region = _read_region(path, name, entry, problems)
@@ -240,7 +244,7 @@ def load_regions(path: Path | str = BUNDLED, known_parents: frozenset[str] = fro
     for r in out.values():
         if r.parent is not None and r.parent not in out and r.parent not in known_parents:
             problems.append(Problem(str(path), "region.unknown_parent", "a region listed in regions.yaml",
-                                    row=r.name, column="parent", value=r.parent))
+                                    row=r.name, column="parent", value=r.parent, facts=(("case", "regions"),)))
     problems += _cycle_problems(out)
     if problems:
         raise CatalogError(problems)
@@ -252,18 +256,21 @@ def _read_region(path: Path, name, entry, problems: list[Problem]) -> Region | N
     f = str(path)
     if not isinstance(name, str) or not name.strip() or control_character(name, prose=False):
         problems.append(Problem(f, "field.wrong_type", "a region name: text without control characters",
-                                row=repr(shown(name, 30)), value=shown(name)))
+                                row=repr(shown(name, 30)), value=shown(name), facts=(("case", "region_name"),)))
         return None
     entry = entry or {}
     if not isinstance(entry, dict):
-        problems.append(Problem(f, "region.not_mapping", "en, level and parent", row=name, value=shown(entry)))
+        problems.append(Problem(f, "region.not_mapping", "en, level and parent", row=name, value=shown(entry),
+                                facts=(("case", "entry"),)))
         return None
     entry = check(entry, REGION, "region", lambda column, code, expected, value, facts=(): problems.append(
         Problem(f, code, expected, row=name, column=column, value=value, facts=facts)))
     if entry.get("level") not in LEVELS and "level" not in entry["__bad__"]:
         problems.append(Problem(f, "region.unknown_level", f"one of {', '.join(LEVELS)}",
-                                row=name, column="level", value=entry.get("level")))
+                                row=name, column="level", value=entry.get("level"),
+                                facts=(("case", "one_of"), ("choices", "、".join(LEVELS)))))
     if not entry.get("en") and "en" not in entry["__bad__"]:
-        problems.append(Problem(f, "region.no_english_name", "an English name", row=name, column="en"))
+        problems.append(Problem(f, "region.no_english_name", "an English name", row=name, column="en",
+                                facts=(("case", "regions"),)))
     return Region(name, str(entry.get("en") or name), str(entry.get("level")), entry.get("parent"),
                   override=entry.get("override") is True, source=f)

@@ -33,7 +33,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 @lru_cache(maxsize=None)
 def _load(path: Path) -> dict[str, tuple[dict, ...]]:
-    raw, problems = load_yaml(path, "a relations.yaml file", BoundedLoader)
+    raw, problems = load_yaml(path, "a relations.yaml file", BoundedLoader, "relations.yaml 文件")
     if raw is not None and not isinstance(raw, dict):
         problems.append(Problem(str(path), "relations.not_mapping", "a mapping of relation kinds",
                                 value=type(raw).__name__))

@@ -58,30 +58,32 @@ class LineLoader(BoundedLoader):
         return mapping
 
 
-def read_text(path: Path, expected: str) -> tuple[str | None, list[Problem]]:
-    """The text of ``path``, or None with the problem: not a regular file, too large, not UTF-8."""
+def read_text(path: Path, expected: str, what_zh: str | None = None) -> tuple[str | None, list[Problem]]:
+    """The text of ``path``, or None with the problem: not a regular file, too large, not UTF-8.
+    ``expected`` names the file in English, ``what_zh`` in Chinese (``words.explain.EXPECTED_ZH``)."""
     f = str(path)
+    facts = (("case", "yaml"), ("what", what_zh), ("mb", MAX_BYTES // 2**20)) if what_zh else ()
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
             kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            return None, [Problem(f, "file.not_regular", expected, value=kind)]
+            return None, [Problem(f, "file.not_regular", expected, value=kind, facts=facts)]
         if st.st_size > MAX_BYTES:
             return None, [Problem(f, "file.too_large", f"{expected} of at most {MAX_BYTES // 2**20} MB",
-                                  value=f"{st.st_size} bytes")]
+                                  value=f"{st.st_size} bytes", facts=facts)]
         with path.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)  # a file that grows (or lies about its size) is still bounded
     except FileNotFoundError:
-        return None, [Problem(f, "file.missing", expected)]
+        return None, [Problem(f, "file.missing", expected, facts=facts)]
     except (OSError, ValueError) as exc:  # permission, a name with NUL, a path too long
-        return None, [Problem(f, "file.unreadable", expected, value=type(exc).__name__)]
+        return None, [Problem(f, "file.unreadable", expected, value=type(exc).__name__, facts=facts)]
     if len(data) > MAX_BYTES:
-        return None, [Problem(f, "file.too_large", f"{expected} of at most {MAX_BYTES // 2**20} MB")]
+        return None, [Problem(f, "file.too_large", f"{expected} of at most {MAX_BYTES // 2**20} MB", facts=facts)]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [Problem(f, "file.not_utf8", f"{expected}, saved as UTF-8",
-                              row=f"byte {exc.start}", value=_detected_encoding(data))]
+                              row=f"byte {exc.start}", value=_detected_encoding(data), facts=facts)]
 
 
 def _detected_encoding(data: bytes) -> str:
@@ -90,23 +92,27 @@ def _detected_encoding(data: bytes) -> str:
     return f"looks like {name}" if name else "unknown encoding"
 
 
-def load_yaml(path: Path, expected: str, loader=BoundedLoader) -> tuple[object, list[Problem]]:
+def load_yaml(path: Path, expected: str, loader=BoundedLoader, what_zh: str | None = None
+              ) -> tuple[object, list[Problem]]:
     """The YAML document of ``path`` (None when it cannot be read), with aliases bounded."""
-    text, problems = read_text(path, expected)
+    text, problems = read_text(path, expected, what_zh)
     if text is None:
         return None, problems
     f = str(path)
+    facts = (("case", "yaml"), ("what", what_zh), ("aliases", MAX_ALIASES), ("nodes", MAX_EXPANDED_NODES)) \
+        if what_zh else ()
     try:
         if "*" in text:  # no `*`, no alias: the common case needs no extra pass
             _check_aliases(text, loader)
         return yaml.load(text, Loader=loader), []  # noqa: S506 - a SafeLoader subclass
     except _TooManyAliases as exc:
         return None, [Problem(f, "file.yaml_aliases", f"YAML with at most {MAX_ALIASES} aliases expanding to at "
-                              f"most {MAX_EXPANDED_NODES} nodes", value=str(exc))]
+                              f"most {MAX_EXPANDED_NODES} nodes", value=str(exc), facts=facts)]
     except yaml.YAMLError as exc:
-        return None, [Problem(f, "file.bad_yaml", expected, value=str(exc).splitlines()[0])]
+        return None, [Problem(f, "file.bad_yaml", expected, value=str(exc).splitlines()[0], facts=facts)]
     except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # nesting too deep, a bad timestamp
-        return None, [Problem(f, "file.bad_yaml", expected, value=f"{type(exc).__name__}: {str(exc)[:80]}")]
+        return None, [Problem(f, "file.bad_yaml", expected, value=f"{type(exc).__name__}: {str(exc)[:80]}",
+                              facts=facts)]
 
 
 class _TooManyAliases(Exception):

@@ -102,7 +102,9 @@ class Vocabulary:
                 problems.append(Problem(ind.source or "indicators.yaml", "vocabulary.redefined",
                                         f"a new key, or `override: true` to redefine {key} (defined in "
                                         f"{old.source or 'the bundled vocabulary'}) for every plan loaded",
-                                        row=key, column="override"))
+                                        row=key, column="override",
+                                        facts=(("case", "vocabulary"), ("key", key),
+                                               ("source", old.source or "内置指标表"))))
             else:
                 overridden[key] = (ind.source or "indicators.yaml", old, ind)
         if problems:
@@ -113,20 +115,23 @@ class Vocabulary:
 def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
     """Load and check an indicators.yaml; every problem is reported at once."""
     path = Path(path)
-    raw, problems = load_yaml(path, "an indicators.yaml file", BoundedLoader)
+    raw, problems = load_yaml(path, "an indicators.yaml file", BoundedLoader, "indicators.yaml 文件")
     if problems:
         raise CatalogError(problems)
     raw = {} if raw is None else raw
     out: dict[str, Indicator] = {}
     if not isinstance(raw, dict):
-        raise CatalogError([Problem(str(path), "vocabulary.not_mapping", "key: {zh, en, unit, direction}")])
+        raise CatalogError([Problem(str(path), "vocabulary.not_mapping", "key: {zh, en, unit, direction}",
+                                    facts=(("case", "vocabulary"),))])
     for key, entry in raw.items():
         where = dict(file=str(path), row=str(shown(key)))
         if not isinstance(key, str) or control_character(key, prose=False):
-            problems.append(Problem(**where, code="field.wrong_type", expected="a key: text without control characters"))
+            problems.append(Problem(**where, code="field.wrong_type", expected="a key: text without control characters",
+                                    facts=(("case", "key"),)))
             continue
         if not isinstance(entry, dict):
-            problems.append(Problem(**where, code="vocabulary.entry_not_mapping", expected="zh, en, unit, direction"))
+            problems.append(Problem(**where, code="vocabulary.entry_not_mapping", expected="zh, en, unit, direction",
+                                    facts=(("case", "vocabulary"),)))
             continue
         entry = check(entry, INDICATOR, "indicator", lambda column, code, expected, value, facts=(), where=where:
                       problems.append(Problem(**where, column=column, code=code, expected=expected, value=value,
@@ -134,18 +139,22 @@ def load_vocabulary(path: Path | str = BUNDLED) -> Vocabulary:
         for f in ("zh", "en", "unit", "direction"):
             if not entry.get(f) and f not in entry["__bad__"]:
                 problems.append(Problem(**where, column=f, code="vocabulary.field_missing",
-                                        expected=f"a {f}" + (f": one of {', '.join(DIRECTIONS)}" if f == "direction" else "")))
+                                        expected=f"a {f}" + (f": one of {', '.join(DIRECTIONS)}" if f == "direction" else ""),
+                                        facts=(("case", "value_for"), ("field", f))))
         unit, direction = entry.get("unit"), entry.get("direction")
         if unit and unit not in CANONICAL_UNITS:
             problems.append(Problem(**where, column="unit", value=unit, code="vocabulary.unknown_unit",
-                                    expected=f"one of {', '.join(CANONICAL_UNITS)}"))
+                                    expected=f"one of {', '.join(CANONICAL_UNITS)}",
+                                    facts=(("case", "one_of"), ("choices", "、".join(CANONICAL_UNITS)))))
         if direction and direction not in DIRECTIONS:
             problems.append(Problem(**where, column="direction", value=direction, code="vocabulary.unknown_direction",
-                                    expected=f"one of {', '.join(DIRECTIONS)}"))
+                                    expected=f"one of {', '.join(DIRECTIONS)}",
+                                    facts=(("case", "one_of"), ("choices", "、".join(DIRECTIONS)))))
         aliases = entry.get("aliases") or []
         if not all(isinstance(a, str) and control_character(a, prose=False) is None for a in aliases):
             problems.append(Problem(**where, column="aliases", value=shown(aliases), code="field.wrong_type",
-                                    expected="a YAML list of names (text without control characters)"))
+                                    expected="a YAML list of names (text without control characters)",
+                                    facts=(("case", "names"),)))
             aliases = []
         out[str(key)] = Indicator(
             key=str(key), zh=str(entry.get("zh", "")), en=str(entry.get("en", "")), unit=str(unit),

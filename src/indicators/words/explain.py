@@ -966,6 +966,23 @@ EXPECTED_ZH = {
     "document.encrypted_pdf:document": "无需密码即可打开的 PDF：请先去掉密码（打印为 PDF，或 `qpdf --decrypt`）再试",
     "document.scanned_pdf:document": "有文字层的 PDF：此文件是扫描图像（{pages} 页）；请先做文字识别（如 "
                                      "`ocrmypdf --language chi_sim in.pdf out.pdf`）",
+    # a planner's regions.yaml (plans/regions.py)
+    "region.redefined:regions": "新的地区；或写 `override: true`，让所有规划都改用此处对 {region} 的定义（原为 {en}、"
+                                "{level}、上级 {parent}）",
+    "region.parent_cycle:regions": "逐级通向全国的上级地区（不能循环）",
+    "region.not_mapping:regions": "地区名: {{en, level, parent}}", "region.not_mapping:entry": "含 en、level 和 parent 的映射",
+    "region.unknown_parent:regions": "regions.yaml 中列出的地区", "region.no_english_name:regions": "英文名称",
+    "field.wrong_type:region_name": "地区名称：不含控制字符的文字",
+    # indicators.yaml (plans/vocabulary.py)
+    "vocabulary.not_mapping:vocabulary": "指标键: {{zh, en, unit, direction}}",
+    "vocabulary.entry_not_mapping:vocabulary": "含 zh、en、unit、direction 的映射", "field.wrong_type:key": "键：不含控制字符的文字",
+    "field.wrong_type:names": "名称的 YAML 列表（不含控制字符的文字）",
+    "vocabulary.redefined:vocabulary": "新的指标键；或写 `override: true`，让所有规划都改用此处对 {key} 的定义（原定义于 {source}）",
+    # reading a YAML file or a plan's source text (plans/safe_yaml.py)
+    "file.not_regular:yaml": "{what}（普通文件）", "file.too_large:yaml": "不超过 {mb} MB 的{what}",
+    "file.missing:yaml": "已存在的{what}", "file.unreadable:yaml": "可读取的{what}",
+    "file.not_utf8:yaml": "以 UTF-8 保存的{what}", "file.bad_yaml:yaml": "有效的 YAML（{what}）",
+    "file.yaml_aliases:yaml": "别名不超过 {aliases} 个、展开后不超过 {nodes} 个节点的 YAML",
     # any field of a plan, regions or indicators file, by what the schema asked of it (plans/schema.py)
     "*:words": "文字，或含 zh、en 两个键的映射",
     "*:text": "文字", "*:name": "名称（文字）", "*:control": "不含控制字符的文字（发现 {found}）",
