@@ -271,3 +271,16 @@ def test_every_refusal_of_a_hand_filled_file_is_worded_in_chinese(tmp_path):
             "layout.hidden_sheet", "layout.hidden_rows", "value.not_a_number",
             "value.duplicate", "layout.missing_columns",
             "file.malformed_csv", "file.empty", "file.unknown_type", "file.unknown_encoding", "file.missing"} <= seen
+
+
+def test_a_command_that_cannot_go_on_says_why_in_chinese(tmp_path, capsys):
+    """No published reports, an unknown archived run, a draft to a file type it cannot write: each stops
+    with the problem worded in Chinese, the code kept for a script."""
+    assert main(["changes", "--out", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert "没有这样的报告" in err and "请先运行 `indicators run --out" in err and "[archive.no_reports]" in err
+    text = tmp_path / "b.txt"
+    text.write_text("2023年全国教育事业发展基本情况\n全国中等职业教育共有学校7085所。\n", encoding="utf-8")  # real: the README's example
+    assert main(["draft-actuals", str(text), "--region", "全国", "-o", str(tmp_path / "x.docx")]) == 1
+    err = capsys.readouterr().err
+    assert "草稿无法写出" in err and "以 .csv 或 .xlsx 结尾的输出文件" in err and "[file.unknown_type]" in err

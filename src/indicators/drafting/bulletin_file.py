@@ -68,7 +68,8 @@ def write_draft(drafted: pd.DataFrame, skipped: pd.DataFrame, out: Path) -> Path
         return out
     if out.suffix.lower() != ".csv":
         raise ValidationError([Problem(str(out), "file.unknown_type", "an output file ending in .csv or .xlsx",
-                                       value=out.suffix)], title="the draft could not be written")
+                                       value=out.suffix, facts=(("case", "draft_output"),))],
+                              title="the draft could not be written")
     side = out.with_name(out.stem + f".{NOT_DRAFTED_SHEET}.csv")
     write_atomic(out, to_csv_text(drafted).encode("utf-8"))
     write_atomic(side, to_csv_text(skipped).encode("utf-8"))

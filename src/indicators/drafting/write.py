@@ -138,7 +138,7 @@ def draft_plan(source: Path | str, region: str, out: Path | str | None = None, p
     if not d.entries:  # a plan file without targets would not load: say so instead of writing one
         raise DocumentError([Problem(str(source), "document.no_targets", "a plan text with a number to draft",
                                      value="; ".join(f"{w}: {why}" for w, why in d.skipped[:3])
-                                     or "no number with a unit")])
+                                     or "no number with a unit", facts=(("case", "document"),))])
     out.parent.mkdir(parents=True, exist_ok=True)
     rel = original = os.path.relpath(source.resolve(), out.parent.resolve())
     if not _quotable(source, doc):

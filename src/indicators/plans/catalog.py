@@ -138,7 +138,7 @@ def load_catalog(plans: list[str | Path] | str | Path | None = None, *, bundled:
             continue
         if plan.id in plans_out:
             problems.append(Problem(str(path), "plan.duplicate_id", f"an id not already used by {plans_out[plan.id].file}",
-                                    column="id", value=plan.id))
+                                    column="id", value=plan.id, facts=(("case", "plans"), ("other", plans_out[plan.id].file))))
             continue
         plans_out[plan.id] = plan
         rows.extend(prow)
@@ -190,7 +190,8 @@ def _with_planner_dirs(dirs: list[Path], files: list[Path], problems: list[Probl
     vocab, regions = _bundled_vocabulary_and_regions()
     for d in dirs:
         if not d.exists():
-            problems.append(Problem(str(d), "file.no_plans_dir", "a directory of plan YAML files"))
+            problems.append(Problem(str(d), "file.no_plans_dir", "a directory of plan YAML files",
+                                    facts=(("case", "plans"),)))
             continue
         if d.is_file():
             files.append(d)

@@ -36,19 +36,20 @@ def _load(path: Path) -> dict[str, tuple[dict, ...]]:
     raw, problems = load_yaml(path, "a relations.yaml file", BoundedLoader, "relations.yaml 文件")
     if raw is not None and not isinstance(raw, dict):
         problems.append(Problem(str(path), "relations.not_mapping", "a mapping of relation kinds",
-                                value=type(raw).__name__))
+                                value=type(raw).__name__, facts=(("case", "relations"),)))
     out: dict[str, tuple[dict, ...]] = {kind: () for kind in FIELDS}
     for kind, entries in (raw if isinstance(raw, dict) else {}).items():
         if kind not in FIELDS:
             problems.append(Problem(str(path), "relations.unknown_kind", f"one of {', '.join(FIELDS)}", row=kind,
-                                    value=kind))
+                                    value=kind, facts=(("case", "one_of"), ("choices", "、".join(FIELDS)))))
             continue
         keys, other = FIELDS[kind]
         for i, e in enumerate(entries or []):
             missing = [f for f in keys + other if not isinstance(e, dict) or f not in e]
             if missing:
                 problems.append(Problem(str(path), "relations.field_missing", f"{kind} entry with {', '.join(missing)}",
-                                        row=f"{kind}[{i}]", value=e))
+                                        row=f"{kind}[{i}]", value=e,
+                                        facts=(("case", "relations"), ("kind", kind), ("fields", "、".join(missing)))))
         out[kind] = tuple(dict(e) for e in entries or [] if isinstance(e, dict))
     if problems:
         raise CatalogError(problems)

@@ -76,7 +76,8 @@ def find_run(out: Path, rid: str) -> Path:
     have = [r["run_id"] for r in list_runs(out)]
     raise ArchiveError([Problem(file=str(Path(out) / RUNS), code="archive.unknown_run", value=rid,
                                 expected=f"{CHECKS['archive.unknown_run']}; runs kept there: "
-                                         + (", ".join(have) if have else "none"))])
+                                         + (", ".join(have) if have else "none"),
+                                facts=(("case", "archive"), ("runs", "、".join(have) if have else "无")))])
 
 
 def link_or_copy(src: Path, dst: Path) -> None:
@@ -142,7 +143,8 @@ def published_changes(out: str | Path, since: str | None = None, region: str | N
     current = out / "current"
     if not (current / "run.json").is_file() or not (current / "assessment.csv").is_file():
         raise ArchiveError([Problem(file=str(current), code="archive.no_reports",
-                                    expected=f"{CHECKS['archive.no_reports']}: run `indicators run --out {out}` first")])
+                                    expected=f"{CHECKS['archive.no_reports']}: run `indicators run --out {out}` first",
+                                    facts=(("case", "archive"), ("out", out)))])
     if since:
         old, old_meta = load_run(find_run(out, since))
         new, new_meta = load_run(current)

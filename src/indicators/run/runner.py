@@ -414,7 +414,7 @@ def _notebook_texts(nbdir: Path) -> dict[str, str]:
                 raise ValueError("JSON, but not a notebook of nbformat 4 (no list of cells)")
         except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             problems.append(Problem(file=str(path), code="file.bad_notebook", value=str(exc).strip()[:200],
-                                    expected="a Jupyter notebook (nbformat 4 JSON)"))
+                                    expected="a Jupyter notebook (nbformat 4 JSON)", facts=(("case", "notebook"),)))
     if problems:
         raise ValidationError(problems, title="notebook unreadable")
     return texts

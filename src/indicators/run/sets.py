@@ -83,7 +83,7 @@ def os_errors(out: Path):
         code = _CODES.get(exc.errno, "publish.io_error")
         path = exc.filename or out
         raise PublishError([Problem(file=str(path), code=code, expected=_EXPECTED[code],
-                                    value=f"{exc.strerror or exc}")]) from exc
+                                    value=f"{exc.strerror or exc}", facts=(("case", "publish"),))]) from exc
 
 
 @contextlib.contextmanager
@@ -104,7 +104,8 @@ def lock(out: Path, timeout: float | None = None, say=None):
                 holder = _holder(path)
                 if time.monotonic() >= deadline:
                     raise PublishError([Problem(file=str(path), code="publish.locked", value=holder,
-                                                expected=f"no other run publishing (waited {timeout:g} s)")])
+                                                expected=f"no other run publishing (waited {timeout:g} s)",
+                                                facts=(("case", "publish"), ("seconds", f"{timeout:g}")))])
                 if not told:
                     say(f"note: another run is publishing into {out} ({holder}); waiting up to {timeout:g} s")
                     told = True

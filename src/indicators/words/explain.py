@@ -879,7 +879,7 @@ ERROR_TITLES = {
            "notebook unreadable": "笔记本文件无法读取", "catalogue failed to load": "规划目录无法加载",
            "the document could not be read": "文档无法读取",
            "publishing failed (the previous reports are still in place)": "发布失败（上一版报告仍在原处）",
-           "no such reports": "没有这样的报告"},
+           "no such reports": "没有这样的报告", "the draft could not be written": "草稿无法写出"},
     "en": {},
 }
 ERROR_HEAD = {"zh": dict(head="{title}：{n} 个错误", other="（另列出 {other} 个警告或空值）", sheet=" 工作表 {sheet}",
@@ -978,6 +978,19 @@ EXPECTED_ZH = {
     "vocabulary.entry_not_mapping:vocabulary": "含 zh、en、unit、direction 的映射", "field.wrong_type:key": "键：不含控制字符的文字",
     "field.wrong_type:names": "名称的 YAML 列表（不含控制字符的文字）",
     "vocabulary.redefined:vocabulary": "新的指标键；或写 `override: true`，让所有规划都改用此处对 {key} 的定义（原定义于 {source}）",
+    # the plan folder (plans/catalog.py) and relations.yaml (plans/relations.py)
+    "plan.duplicate_id:plans": "未被 {other} 用过的规划编号", "file.no_plans_dir:plans": "存放 YAML 规划文件的文件夹",
+    "relations.not_mapping:relations": "按关系类型组织的映射", "relations.field_missing:relations": "含 {fields} 的 {kind} 条目",
+    # publishing the reports and reading the archive (run/sets.py, run/archive.py, run/runner.py)
+    "publish.disk_full:publish": "写报告所需的磁盘空间（磁盘已满）",
+    "publish.read_only:publish": "可写的输出文件夹（它是只读的，或无权写入）",
+    "publish.busy:publish": "没有被其他进程占用的输出路径", "publish.io_error:publish": "能写入报告的输出文件夹",
+    "publish.locked:publish": "没有其他运行在发布（已等待 {seconds} 秒）",
+    "archive.unknown_run:archive": "存档（reports/runs/<运行编号>）中已有的运行；存档中的运行：{runs}",
+    "archive.no_reports:archive": "已发布的报告及其判断表：请先运行 `indicators run --out {out}`",
+    "file.bad_notebook:notebook": "Jupyter 笔记本（nbformat 4 JSON）",
+    "document.no_targets:document": "含有可起草数字的规划文本",
+    "file.unknown_type:draft_output": "以 .csv 或 .xlsx 结尾的输出文件",
     # reading a YAML file or a plan's source text (plans/safe_yaml.py)
     "file.not_regular:yaml": "{what}（普通文件）", "file.too_large:yaml": "不超过 {mb} MB 的{what}",
     "file.missing:yaml": "已存在的{what}", "file.unreadable:yaml": "可读取的{what}",
