@@ -302,8 +302,11 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
     if head.lstrip("0123456789年,").startswith(_SCOPE) and subject_in(plain(strip_brackets(s))) is None:
         ctx.subject, ctx.subject_form, ctx.definition = None, "", None
     distribute = _distribution(s)
+    whole = None  # the school type before 其中: its parts (其中本科…,专科…) are no context for the next sentence
     for ca, cb in clauses:
         clause = s[ca:cb]
+        if whole is None and plain(clause).startswith("其中"):
+            whole = (ctx.subject, ctx.subject_form, ctx.definition, ctx.coverage)
         label_start = 0
         for m in _NUMBER.finditer(clause):
             if not _is_value_token(clause, m):
@@ -316,13 +319,16 @@ def _sentence(doc: _Doc, line: str, offset: int, sa: int, sb: int, ctx: _Context
                 doc.skip(offset + sa + a, offset + sa + b, offset + sa, offset + sb, "not_actual", target)
                 continue
             _number(doc, offset, s, sa, (a, b), m, clause, label, ctx, stated, distribute)
-            _remember(ctx, clause[:m.start()])  # 从111万增加到2021年129万: the next number's label is this one's
+            if not _inside_brackets(clause, m.start()):  # a part in brackets is no context for what follows
+                _remember(ctx, clause[:m.start()])  # 从111万增加到2021年129万: the next number's label is this one's
         _remember(ctx, clause)  # what the clause names is left for the next ones (a lead: …支出情况是:)
         for y0, _, y, _ in stated:
             if ca <= y0 < cb:
                 sentence_year = y
         if sentence_year is not None:
             ctx.year = sentence_year
+    if whole is not None:
+        ctx.subject, ctx.subject_form, ctx.definition, ctx.coverage = whole
     if deadlines:
         ctx.deadline = deadlines[-1][1]
 
@@ -389,9 +395,12 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
     share_text = plain(lead if lead is not None else label)
     share = "%" in unit and re.search("占(?!比)", share_text) is not None
     in_brackets = _inside_brackets(clause, m.start())
-    if in_brackets:
-        return skip("bracket", plain(clause[in_brackets[0]:in_brackets[1]]))
     own = plain(strip_brackets(item if item is not None else (share_text.rpartition("占")[0] if share else label)))
+    part = in_brackets and _listed_part(clause[in_brackets[0]:in_brackets[1]], own)
+    if in_brackets and not part:
+        return skip("bracket", plain(clause[in_brackets[0]:in_brackets[1]]))
+    if part:  # (其中,学前教育33054人、…、中职2026人): the part's own school type, the measure of the whole
+        own = own.lstrip("(").partition(",")[2] if own.startswith("(") else own
     subject, measure = subject_in(own), measure_in(own)
     own_words = leftover(own, doc.region_names)
     if own_words and not share:  # the label names its own quantity (就业学生数, 技能人才)
@@ -419,6 +428,10 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         return skip("coverage", coverage)
     if subject is None or measure is None or (share and base is None):
         return skip("unclear_indicator", _what(own, ctx, subject, None, measure, share, base))
+    form = last_form(own, SUBJECTS)[1] if subject_in(own) else ctx.subject_form
+    if form == "高中" and measure != "gross_enrollment_rate":
+        # 高中招生人数: 普通高中 in a list of school levels, 高中阶段 elsewhere; only 高中毛入学率 is clear
+        return skip("ambiguous_indicator", "高中: 普通高中 / 高中阶段教育")
     joint = _joint(own) if item is None else []
     if joint and not re.search("均|都", own[joint[-1][2]:]):
         # 中职和高职毕业生共计900万人: one figure for both types together, an indicator of neither
@@ -440,7 +453,7 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
         definition = definition_in(clause) or (ctx.definition if subj == ctx.subject else None)
         written.append(_append(doc, fitting[0], m, span, (ga, gb, qa, qb), label, stated, ctx, definition, after,
                                skip, bound))
-    if joint or written[0] is not None:
+    if joint or part or written[0] is not None:
         return
     if not share:
         if subject != ctx.subject:
@@ -510,6 +523,13 @@ def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, c
         quote=doc.original(qa, qb), start=doc.pos[ga], definition=definition,
         notes=tuple(x for x in (note, ("approximate", "") if approx else None, bound) if x)))
     return None
+
+
+def _listed_part(bracket: str, own: str) -> bool:
+    """A number in a bracket that lists the parts of the number before it by school type
+    (共有在校学生205582人(其中,学前教育33054人、…、中职2026人)): each part is its type's value, unlike a
+    qualifier (含独立学院265所, 不含五年制高职转入专科招生54.29万人)."""
+    return plain(bracket).lstrip("(").startswith("其中") and subject_in(own.partition("其中")[2] or own) is not None
 
 
 def _as_read(m: re.Match) -> str:

@@ -29,7 +29,7 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
                    "高职院校", "高职学校", "普通高职高专", "高职高专", "高职", "普通专科", "职业专科", "专科"),
     "general_hs": ("普通高中",),
     "senior_secondary": ("高中阶段教育", "高中阶段", "高中"),
-    "technician": ("技工院校", "技工学校"),
+    "technician": ("技工院校", "技工学校", "技工教育", "技工"),
     "technician_college": ("技师学院",),
     "voc_bachelor": ("本科层次职业学校", "职业本科"),
     "undergraduate": ("普通本科", "本科院校", "本科"),
@@ -84,6 +84,8 @@ _BULLETIN_WORDS = ("统计公报", "公报", "统计公告", "统计快报", "�
                    "教育统计", "教育事业", "教育经费", "学生情况", "发展情况", "毛入学率", "质量报告", "年度报告")
 
 _QUOTES = "“”\"'‘’「」『』"
+# a school year's start (学年初, 学年度初): the statistical year is its autumn, as the national bulletins date theirs
+_SCHOOL_YEAR = re.compile(r"((?:19|20)[0-9]{2})年?[-~～/—至]((?:19|20)[0-9]{2})年?学年(?:度)?初")
 
 def fold_text(text: str) -> tuple[str, list[int]]:
     """The folded copy (pinyin annotations dropped, NFKC, traditional -> simplified, ∶ -> :) and,
@@ -103,8 +105,12 @@ def fold_text(text: str) -> tuple[str, list[int]]:
 
 
 def plain(s: str) -> str:
-    """Words as looked up: no whitespace, no quote marks (“双师型”教师 is 双师型教师)."""
-    return re.sub(r"\s+", "", s).translate({ord(c): None for c in _QUOTES})
+    """Words as looked up: no whitespace, no quote marks (“双师型”教师 is 双师型教师), no footnote marks
+    (毛入学率[14] is 毛入学率)."""
+    return _FOOTNOTE.sub("", re.sub(r"\s+", "", s)).translate({ord(c): None for c in _QUOTES})
+
+
+_FOOTNOTE = re.compile(r"(?<=[\u4e00-\u9fff])\[[0-9]{1,3}\]")
 
 
 def strip_brackets(s: str) -> str:
@@ -113,9 +119,13 @@ def strip_brackets(s: str) -> str:
 
 
 def bulletin_year(title: str) -> int | None:
-    """The year of a bulletin from its title: the first 2020年 followed by the words of a statistics
-    release (统计公报, 统计主要结果, 教育经费 ...), not 2024年3期 or a date."""
+    """The year of a bulletin from its title: a school year's start (2021~2022学年初 is 2021), else the first
+    2020年 followed by the words of a statistics release (统计公报, 统计主要结果, 教育经费 ...), not 2024年3期
+    or a date."""
     f = plain(fold(title))
+    school = _SCHOOL_YEAR.search(f)
+    if school and int(school.group(2)) == int(school.group(1)) + 1:  # 2021~2022学年初: counted in autumn 2021
+        return int(school.group(1))
     for m in YEAR.finditer(f):
         after = f[m.end():m.end() + 40]
         if re.match(r"[0-9]|月|以来|至|-", after) or re.search(r"[0-9]年?[-~至到]$", f[:m.start()]):
