@@ -137,6 +137,10 @@ class RegionReport:
         what the runner hands the notebook (a JSON file) or a run's folder. Rows of the page's
         region and domain only; every probability move is in the table, the page shows status
         changes."""
+        return self._changes_since(previous)[0]
+
+    def _changes_since(self, previous) -> tuple[pd.DataFrame, dict]:
+        """(the changes, the earlier run's run.json): the earlier run read once for the table and its words."""
         from ..verdicts.changes import changes, load_run
 
         old, run = load_run(previous)
@@ -144,7 +148,7 @@ class RegionReport:
         if self.domain is not None and "domain" in old:
             old = old[old["domain"] == self.domain]
         now = {"parameters": {"on_track": self.thresholds.on_track, "at_risk": self.thresholds.at_risk}}
-        return changes(old, self.assessment, old_run=run, new_run=now, lang=self.lang, every=True)
+        return changes(old, self.assessment, old_run=run, new_run=now, lang=self.lang, every=True), run
 
     def changes_html(self, previous=None) -> str:
         """The section "Changes since the last report": each target year whose status changed, old and
@@ -152,13 +156,10 @@ class RegionReport:
         no status changed (the page is then the one a first run gives, byte for byte)."""
         if not previous:
             return ""
-        ch = self.changes(previous)
+        ch, run = self._changes_since(previous)
         ch = ch[ch["change"] != "probability"]
         if ch.empty:
             return ""
-        from ..verdicts.changes import load_run
-
-        run = load_run(previous)[1]
         t = WORDS[self.lang]
 
         def verdict(status, p) -> str:
