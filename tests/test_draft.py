@@ -72,6 +72,18 @@ def test_ratio_and_word_shares(vocab):
                                                       ("一半", "higher_voc_share_of_higher_education")]
 
 
+def test_a_target_for_school_types_together_or_for_each(vocab):
+    """Made-up sentences in a plan's wording: 均 makes one target of each school type; a sum for two types
+    (在校生总数) is of no existing key, so a new one is proposed, never 高职's own (as draft-actuals: joint)."""
+    e = _draft("到2026年,中等职业学校和高等职业学校“双师型”教师占专业课教师比例均达到60%以上。", vocab)
+    assert [(x.year, x.indicator, x.written) for x in e] == [
+        (2026, "sec_voc_dual_qualified_teacher_share", "达到60%以上"),
+        (2026, "higher_voc_dual_qualified_teacher_share", "达到60%以上")]
+    e = _draft("到2026年,全区中职和高职在校生总数达到1.2万人。", vocab)
+    assert len(e) == 1 and e[0].new_key is not None and e[0].indicator not in vocab.indicators
+    assert "中职和高职在校生" in e[0].new_key["zh"]
+
+
 def test_unknown_concept_gets_a_proposed_local_key_and_region(tmp_path):
     src = tmp_path / "plan.txt"
     src.write_text("到2025年,建成智慧教室300间。", encoding="utf-8")

@@ -45,8 +45,8 @@ from dataclasses import dataclass, field, replace
 
 from .bulletin_words import (SUBJECTS, MEASURES, MEASURE_FORMS, MEASURE_BY_FORM, MEASURE_RE, EN_MEASURES, EN_LABELS,
                              BASES, YEAR, VocabularyNames, fold_text, plain, strip_brackets, bulletin_year,
-                             last_form, subjects_named, subject_in, measure_in, leftover, direct_keys, definition_in,
-                             years_in, deadline_in, short_name)
+                             last_form, subjects_named, joint_subjects, subject_in, measure_in, leftover, direct_keys,
+                             definition_in, years_in, deadline_in, short_name)
 from ..errors import ParseError, UnitError
 from ..parse import clean_float, parse_quantity, read_value
 from ..plans.regions import Regions
@@ -432,7 +432,7 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
     if form == "高中" and measure != "gross_enrollment_rate":
         # 高中招生人数: 普通高中 in a list of school levels, 高中阶段 elsewhere; only 高中毛入学率 is clear
         return skip("ambiguous_indicator", "高中: 普通高中 / 高中阶段教育")
-    joint = _joint(own) if item is None else []
+    joint = joint_subjects(own) if item is None else []
     if joint and not re.search("均|都", own[joint[-1][2]:]):
         # 中职和高职毕业生共计900万人: one figure for both types together, an indicator of neither
         return skip("joint", "、".join(form for _, form, _ in joint))
@@ -480,19 +480,6 @@ def _what(own: str, ctx: _Context, subject: str | None, form: str | None, measur
     what = ((form or last_form(own, SUBJECTS)[1] or ctx.subject_form or SUBJECTS[subject][0]) if subject else "?") + \
         ((last_form(own, MEASURE_FORMS)[1] or MEASURES[measure][0][0]) if measure else "?")
     return what + (f"占{base or '?'}" if share else "")
-
-
-def _joint(own: str) -> list[tuple[str, str, int]]:
-    """中等职业学校和高等职业学校…: the school types the label names side by side (和, 与, 及, 、) last, whose one
-    number is for them together (or each, with 均); [] when it names one."""
-    named = subjects_named(own)
-    chain = named[-1:]
-    for prev in reversed(named[:-1]):
-        between = own[prev[2] + len(prev[1]):chain[0][2]]
-        if not re.fullmatch(r"[和与及、]|以及", between):
-            break
-        chain.insert(0, prev)
-    return chain if len({g for g, _, _ in chain}) > 1 else []
 
 
 def _append(doc: _Doc, key: str, m: re.Match, span, where, label: str, stated, ctx: _Context,

@@ -17,8 +17,8 @@ from ..text import fold
 
 __all__ = ["SUBJECTS", "MEASURES", "MEASURE_FORMS", "MEASURE_BY_FORM", "MEASURE_RE", "EN_MEASURES", "EN_LABELS",
            "BASES", "YEAR", "VocabularyNames", "fold_text", "plain", "strip_brackets", "bulletin_year", "last_form",
-           "subjects_named", "subject_in", "measure_in", "leftover", "direct_keys", "definition_in", "years_in",
-           "deadline_in", "short_name"]
+           "subjects_named", "joint_subjects", "subject_in", "measure_in", "leftover", "direct_keys", "definition_in",
+           "years_in", "deadline_in", "short_name"]
 
 # school types as bulletins write them (folded), grouped: every form of a group may begin a
 # vocabulary name (中职在校生数, 中等职业教育在校生数). Groups without any vocabulary key still matter:
@@ -201,6 +201,20 @@ def subjects_named(text: str) -> list[tuple[str, str, int]]:
             found.append((group, form, m.start()))
         rest = rest.replace(form, "|" * len(form))
     return sorted(found, key=lambda x: x[2])
+
+
+def joint_subjects(text: str) -> list[tuple[str, str, int]]:
+    """中等职业学校和高等职业学校…: the school types ``text`` names side by side (和, 与, 及, 、, 以及) last, as
+    (group, form, position); one number after them is for them together (for each only with 均 or 都), so it
+    is no indicator of one of them. [] when the text names one. Both drafters ask it."""
+    named = subjects_named(text)
+    chain = named[-1:]
+    for prev in reversed(named[:-1]):
+        between = text[prev[2] + len(prev[1]):chain[0][2]]
+        if not re.fullmatch(r"[和与及、]|以及", between):
+            break
+        chain.insert(0, prev)
+    return chain if len({g for g, _, _ in chain}) > 1 else []
 
 
 def subject_in(text: str) -> str | None:

@@ -42,6 +42,7 @@ from ..parse import comparator_from_words, parse_quantity
 from ..text import fold
 from ..plans.vocabulary import Vocabulary
 from ..words.explain import draft_note
+from .bulletin_words import SUBJECTS, joint_subjects, plain
 
 __all__ = ["draft_text", "DraftEntry", "Draft"]
 
@@ -530,10 +531,44 @@ _SECTION_TITLE = re.compile(r"^[^。；;,，]{4,60}?(?:方案|规划|计划|意�
 
 
 def _entries(doc: _Doc, n: _Number, q, written: str) -> list[DraftEntry]:
-    """The entries of one number: one per year of X年至Y年 ... 每年, a rule for 每年 alone, else one
-    target dated by ``year_for``."""
+    """The entries of one number, for each indicator it is a target of (``_joint``)."""
+    return [e for choice in _joint(doc, n, q, written) for e in _dated_entries(doc, n, q, written, choice)]
+
+
+def _joint(doc: _Doc, n: _Number, q, written: str) -> list[tuple[str, list[str], dict | None]]:
+    """(key, alternatives, proposed new key) of each indicator the number is a target of: one, except after
+    school types named side by side (``joint_subjects``). 中职和高职双师型教师比例均达到60%: a target of each
+    (with 均 or 都); 中职和高职在校生总数达到1.2万人: of both together, so of no existing key: a new one is proposed."""
+    label = plain(doc.folded[n.ca:n.s])
+    joint = joint_subjects(label)
+    if not joint:
+        return [_indicator(doc, n, q, written)]
+    unit_written = "" if n.is_ratio else q.unit
+    if not re.search("均|都", label[joint[-1][2]:]):
+        return [_propose_key(doc, n, q, unit_written, unit_written == "%", written, subject_of(label))]
+    a, b = joint[0][2], joint[-1][2] + len(joint[-1][1])
+    after = plain(doc.folded[n.s:n.cb])
+    out = []
+    for group, _, _ in joint:  # the label with this school type alone, in each of its forms; a key that names it
+        forms = SUBJECTS[group]
+        for form in forms:
+            one = (label[:a] + form + label[b:]).replace("师生比", "生师比")
+            ranked = rank_indicators(one + after, len(one), doc.names, doc.vocab, unit_written, unit_written == "%",
+                                     n.is_ratio)
+            key = next((k for k in ranked if any(f in name for name, kk in doc.names if kk == k for f in forms)), None)
+            if key is not None:
+                if key not in [k for k, _, _ in out]:
+                    out.append((key, [k for k in ranked if k != key], None))
+                break
+    return out if len(out) == len(joint) else [
+        _propose_key(doc, n, q, unit_written, unit_written == "%", written, subject_of(label))]
+
+
+def _dated_entries(doc: _Doc, n: _Number, q, written: str, choice) -> list[DraftEntry]:
+    """The entries of one number under one indicator: one per year of X年至Y年 ... 每年, a rule for 每年
+    alone, else one target dated by ``year_for``."""
     folded, s = doc.folded, n.s
-    key, alts, new_key = _indicator(doc, n, q, written)
+    key, alts, new_key = choice
     # 每年 / 年完成 in the number's clause or an earlier part joined by 、 (年完成培训120万人次、90万人取得证书);
     # 全年完成 is the plan year's total, not a rule
     scope = folded[max(folded.rfind(c, 0, s) for c in ",，;；。\n") + 1:s].replace("全年", "")
