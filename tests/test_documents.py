@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 import indicators
+from wording import assert_worded_in_chinese
 from indicators.cli.main import main
 from indicators.drafting.documents import Place, read_document
 from indicators.drafting.find import draft_text
@@ -224,14 +225,11 @@ def test_pinyin_a_mirror_page_inserts_is_removed(tmp_path):
 
 
 def _refused(path) -> str:
-    from indicators.words.explain import expected_words
-
     with pytest.raises(DocumentError) as err:
         read_document(path)
     (problem,) = err.value.problems
     assert problem.file == str(path)
-    zh = expected_words(problem, "zh")  # worded in Chinese from its own facts, never the English fallback
-    assert zh != problem.expected and any("\u4e00" <= ch <= "\u9fff" for ch in zh), problem
+    assert_worded_in_chinese([problem])
     return problem.code
 
 

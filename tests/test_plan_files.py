@@ -11,6 +11,7 @@ import pytest
 import indicators
 from indicators.cli.main import main
 from indicators.errors import CatalogError
+from wording import assert_worded_in_chinese
 
 PLAN = """\
 plan:
@@ -307,21 +308,13 @@ def test_a_planner_regions_file_with_wrong_shapes(tmp_path, text, code):
 def test_a_plan_files_problems_are_worded_in_chinese_from_their_facts(tmp_path, change):
     """Made-up faults of a planner's plan file: under zh the 应为 is the Chinese template filled from the
     problem's own facts (never the English fallback that a missing fact would leave)."""
-    from indicators.words.explain import expected_words
-
     old, new = change
     assert old in PLAN
-    problems = _problems(_dir(tmp_path, PLAN.replace(old, new)))
-    assert problems
-    for p in problems:
-        zh = expected_words(p, "zh")
-        assert zh != p.expected and any("\u4e00" <= ch <= "\u9fff" for ch in zh), (p.code, p.expected)
+    assert_worded_in_chinese(_problems(_dir(tmp_path, PLAN.replace(old, new))))
 
 
 def test_a_plan_file_that_cannot_be_read_is_worded_in_chinese(tmp_path):
     """Made-up unreadable plan files: broken YAML, a file saved as GBK, an alias bomb."""
-    from indicators.words.explain import expected_words
-
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
     for name, data, code in (("broken", "plan: [".encode("utf-8"), "file.bad_yaml"),
@@ -330,47 +323,24 @@ def test_a_plan_file_that_cannot_be_read_is_worded_in_chinese(tmp_path):
         d = tmp_path / name
         d.mkdir()
         (d / "p.yaml").write_bytes(data)
-        (p,) = [p for p in _problems(d) if p.code == code]
-        zh = expected_words(p, "zh")
-        assert zh != p.expected and ("YAML" in zh or "UTF-8" in zh) and any("\u4e00" <= c <= "\u9fff" for c in zh)
+        assert_worded_in_chinese([p for p in _problems(d) if p.code == code])
 
 
-@pytest.mark.parametrize("regions", [
-    "茌平区:\n  en: Elsewhere\n  level: city\n  parent: 全国\n",                     # a bundled region redefined
-    "甲区:\n  en: A\n  level: district\n  parent: 乙区\n乙区:\n  en: B\n  level: district\n  parent: 甲区\n",  # a cycle
-    "甲区:\n  en: A\n  level: town\n  parent: 聊城市\n",                             # an unknown level
-    "甲区:\n  level: district\n  parent: 聊城市\n",                                  # no English name
-    "甲区:\n  en: A\n  level: district\n  parent: 无此市\n",                          # an unknown parent
-    "甲区: [A, district]\n",                                                        # not a mapping
+@pytest.mark.parametrize("name, content", [
+    ("regions.yaml", "茌平区:\n  en: Elsewhere\n  level: city\n  parent: 全国\n"),                     # a bundled region redefined
+    ("regions.yaml", "甲区:\n  en: A\n  level: district\n  parent: 乙区\n乙区:\n  en: B\n  level: district\n  parent: 甲区\n"),  # a cycle
+    ("regions.yaml", "甲区:\n  en: A\n  level: town\n  parent: 聊城市\n"),                             # an unknown level
+    ("regions.yaml", "甲区:\n  level: district\n  parent: 聊城市\n"),                                  # no English name
+    ("regions.yaml", "甲区:\n  en: A\n  level: district\n  parent: 无此市\n"),                          # an unknown parent
+    ("regions.yaml", "甲区: [A, district]\n"),                                                        # not a mapping
+    ("indicators.yaml", "sec_voc_schools:\n  zh: 别的\n  en: Other\n  unit: count\n  direction: higher_is_better\n"),  # redefined
+    ("indicators.yaml", "town_libraries:\n  zh: 乡镇图书馆\n  en: Town libraries\n  unit: books\n  direction: up\n"),   # unit, direction
+    ("indicators.yaml", "town_libraries:\n  zh: 乡镇图书馆\n  unit: count\n  direction: higher_is_better\n"),          # no en
+    ("indicators.yaml", "town_libraries: [乡镇图书馆]\n"),                                                            # not a mapping
+    ("indicators.yaml", "town_libraries:\n  zh: 乡镇图书馆\n  en: T\n  unit: count\n  direction: planned\n  aliases: 图书馆\n"),  # aliases
 ])
-def test_a_planners_regions_file_is_worded_in_chinese(tmp_path, regions):
-    """Made-up faults of a regions.yaml beside the plans: every problem worded in Chinese from its facts."""
-    from indicators.words.explain import expected_words
-
+def test_a_planners_regions_and_indicators_files_are_worded_in_chinese(tmp_path, name, content):
+    """Made-up faults of a regions.yaml or indicators.yaml beside the plans: every problem worded in Chinese."""
     d = _dir(tmp_path)
-    (d / "regions.yaml").write_text(regions, encoding="utf-8")
-    problems = _problems(d)
-    assert problems
-    for p in problems:
-        zh = expected_words(p, "zh")
-        assert zh != p.expected and any("\u4e00" <= c <= "\u9fff" for c in zh), (p.code, p.expected)
-
-
-@pytest.mark.parametrize("indicators_yaml", [
-    "sec_voc_schools:\n  zh: 别的\n  en: Other\n  unit: count\n  direction: higher_is_better\n",  # redefined
-    "town_libraries:\n  zh: 乡镇图书馆\n  en: Town libraries\n  unit: books\n  direction: up\n",   # unit, direction
-    "town_libraries:\n  zh: 乡镇图书馆\n  unit: count\n  direction: higher_is_better\n",          # no en
-    "town_libraries: [乡镇图书馆]\n",                                                            # not a mapping
-    "town_libraries:\n  zh: 乡镇图书馆\n  en: T\n  unit: count\n  direction: planned\n  aliases: 图书馆\n",  # aliases
-])
-def test_a_planners_indicators_file_is_worded_in_chinese(tmp_path, indicators_yaml):
-    """Made-up faults of an indicators.yaml beside the plans: every problem worded in Chinese from its facts."""
-    from indicators.words.explain import expected_words
-
-    d = _dir(tmp_path)
-    (d / "indicators.yaml").write_text(indicators_yaml, encoding="utf-8")
-    problems = _problems(d)
-    assert problems
-    for p in problems:
-        zh = expected_words(p, "zh")
-        assert zh != p.expected and any("\u4e00" <= c <= "\u9fff" for c in zh), (p.code, p.expected)
+    (d / name).write_text(content, encoding="utf-8")
+    assert_worded_in_chinese(_problems(d))
