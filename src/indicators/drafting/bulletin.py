@@ -400,7 +400,7 @@ def _number(doc: _Doc, offset: int, s: str, sa: int, span: tuple[int, int], m: r
     if in_brackets and not part:
         return skip("bracket", plain(clause[in_brackets[0]:in_brackets[1]]))
     if part:  # (其中,学前教育33054人、…、中职2026人): the part's own school type, the measure of the whole
-        own = own.lstrip("(").partition(",")[2] if own.startswith("(") else own
+        own = re.sub(r"^\(?其中[,:]?", "", own)
     subject, measure = subject_in(own), measure_in(own)
     own_words = leftover(own, doc.region_names)
     if own_words and not share:  # the label names its own quantity (就业学生数, 技能人才)
