@@ -129,7 +129,8 @@ def _skip_hidden(f: str, ws, cells: pd.DataFrame, problems: list[Problem]) -> No
                                 f"(select the {kind} around them, right-click, Unhide) to read them, or delete them",
                                 sheet=ws.title, row=listed if kind == "rows" else None,
                                 column=listed if kind == "columns" else None, severity=Severity.WARNING,
-                                facts=(("listed", listed), ("kind", "行" if kind == "rows" else "列"))))
+                                facts=(("case", "hidden"), ("listed", listed),
+                                       ("kind", "行" if kind == "rows" else "列"))))
     if rows:
         cells.iloc[[r - 1 for r in rows], :] = None
     if cols:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..rules import Thresholds
 
-from ..words.explain import (CHECKS_ZH, ERROR_HEAD, ERROR_TITLES, VALIDATE_WORDS, expected_words, year_spans)
+from ..words.explain import (ERROR_HEAD, ERROR_TITLES, VALIDATE_WORDS, check_words, expected_words, year_spans)
 from ..words.explain import (CHECK_LABELS, JUDGEMENT_LABELS, KIND_LABELS, REVIEW_WORDS, WORDS, check_sentence, fmt_num,
                              fmt_prob, fmt_share, fmt_target, status_label)
 
@@ -126,9 +126,8 @@ def problems_screen(problems: list, lang: str) -> tuple[pd.DataFrame, dict]:
     w = VALIDATE_WORDS[lang]
     f = problems_frame(problems)
     f["severity"] = f["severity"].map(lambda s: w["severity"].get(s, s))
-    if lang == "zh":
-        f["check"] = [CHECKS_ZH.get(code, check) for code, check in zip(f["code"], f["check"])]
-        f["expected"] = [expected_words(p, lang) for p in problems]
+    f["check"] = [check_words(p, lang) for p in problems]
+    f["expected"] = [expected_words(p, lang) for p in problems]
     f["file"] = f["file"].map(lambda p: str(p).replace("\\", "/").rsplit("/", 1)[-1])
     order = [c for c in ("severity", "file", "sheet", "row", "column", "value", "check", "expected", "code") if c in f]
     f = f[order].rename(columns=w["headers"])
@@ -148,9 +147,8 @@ def error_text(exc, lang: str) -> str:
         where = str(p.file) + "".join(w[k].format(**{k: getattr(p, k)}) for k in ("sheet", "row", "column")
                                       if getattr(p, k) not in (None, ""))
         value = w["value"].format(value=p.value) if p.value not in (None, "") else ""
-        check = CHECKS_ZH.get(p.code, p.check) if lang == "zh" else p.check
-        lines += [f"{sev.get(str(p.severity), str(p.severity))}  {where}{value}",
-                  f"    {w['expected'].format(check=check, expected=expected_words(p, lang))}  [{p.code}]"]
+        said = w["expected"].format(check=check_words(p, lang), expected=expected_words(p, lang))
+        lines += [f"{sev.get(str(p.severity), str(p.severity))}  {where}{value}", f"    {said}  [{p.code}]"]
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ __all__ = ["STATUS_LABELS", "DEFINITION_LABELS", "WORDS", "SECTIONS", "CHECK_LAB
            "CHECK_SENTENCES", "DOMAIN_NAMES", "PERIOD_END_NOTE", "CLI_WORDS", "SERIES_PROBLEM_WORDS", "PLACE_WORDS",
            "KIND_LABELS", "JUDGEMENT_LABELS", "REVIEW_WORDS", "fmt_share", "review_note", "WORKBOOK_WORDS",
            "VALIDATE_WORDS", "CHECKS_ZH",
-           "EXPECTED_ZH", "expected_words", "ERROR_TITLES", "ERROR_HEAD", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
+           "EXPECTED_ZH", "expected_words", "check_words", "ERROR_TITLES", "ERROR_HEAD", "year_spans", "check_sentence", "CMP", "fmt_num", "fmt_change", "fmt_prob",
            "fmt_target", "status_label", "definition_label", "report_title", "explain", "MODEL_LABELS", "model_label",
            "DRAFT_YEAR_NOTES", "draft_note", "NOT_DRAFTED", "DRAFT_NOTES", "DRAFT_ACTUALS_WORDS", "CHANGE_PHRASES",
            "change_sentence"]
@@ -929,8 +929,7 @@ EXPECTED_ZH = {
                                 "请删除第 {row} 行，或把它合并为一个标题单元格（只有一个单元格的标题行会被跳过）",
     "layout.merged_values": "每格一个值：{where} 跨{span}合并；请取消合并，逐格填写数值（不知道就留空）",
     "layout.hidden_sheet": "工作表 {sheet} 被隐藏，未读取：取消隐藏（右键工作表标签，取消隐藏）后即可读取，或删除它",
-    "layout.hidden_rows": "隐藏的{kind} {listed} 未读取：取消隐藏（选中两侧的{kind}，右键，取消隐藏）后即可读取，或删除它们",
-    "layout.hidden_columns": "隐藏的{kind} {listed} 未读取：取消隐藏（选中两侧的{kind}，右键，取消隐藏）后即可读取，或删除它们",
+    "*:hidden": "隐藏的{kind} {listed} 未读取：取消隐藏（选中两侧的{kind}，右键，取消隐藏）后即可读取，或删除它们",
     # a plan file's targets (plans/plan_file.py)
     "indicator.unknown:plan": "indicators.yaml 中的指标键{closest_part}",
     "region.unknown:plan": "regions.yaml 中的地区键",
@@ -1015,7 +1014,7 @@ def expected_words(problem, lang: str) -> str:
     problem gives the facts its template needs."""
     facts = dict(problem.facts)
     key = problem.code + (f":{facts['case']}" if "case" in facts else "")  # a code raised for several causes
-    # a field's check words alike whatever its code (``*:case``)
+    # a wording shared by several codes (``*:case``): a field's check in a plan, regions or indicators file
     template = (EXPECTED_ZH.get(key) or EXPECTED_ZH.get(f"*:{facts.get('case')}")) if lang == "zh" else None
     if template is None or not facts:
         return problem.expected
@@ -1024,6 +1023,11 @@ def expected_words(problem, lang: str) -> str:
         return template.format(**{**facts, **parts})
     except (KeyError, IndexError):  # a fact the template needs is missing: the English words are complete
         return problem.expected
+
+
+def check_words(problem, lang: str) -> str:
+    """What ``problem`` checked, in ``lang`` (``Problem.check`` is the English of ``errors.CHECKS``)."""
+    return CHECKS_ZH.get(problem.code, problem.check) if lang == "zh" else problem.check
 
 
 # what each check is, in Chinese (errors.CHECKS holds the English wording; every code has both)
